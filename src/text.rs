@@ -1,0 +1,225 @@
+//! Text folding for matching: case, diacritics, typographic quotes and dashes, white space.
+//!
+//! Matching runs on a *folded* copy of the caller's text, and every match is mapped back to
+//! the caller's byte offsets. Folding works one character at a time, so the mapping is
+//! monotone: each folded byte knows the original byte offset of the character it came from.
+//!
+//! | original | folded |
+//! | --- | --- |
+//! | `A`–`Z`, other cased letters | lower case |
+//! | `é`, `ö`, `ł`, `ß`, ... (Latin letters with marks) | `e`, `o`, `l`, `ss` |
+//! | `’` `‘` `‛` `′` `` ` `` | `'` |
+//! | `“` `”` `„` `″` `«` `»` | `"` |
+//! | `‐` `‑` `‒` `–` `—` `―` `−` | `-` |
+//! | any white space (tab, new line, no-break space) | one space per character |
+//!
+//! For pure ASCII input the folded text is the lower-cased input and no offset map is built.
+
+/// The folded view of a text with the maps between folded and original byte offsets.
+#[derive(Clone, Debug, Default)]
+pub struct Folded {
+    text: String,
+    /// `to_orig[i]` is the original offset of the character folded byte `i` came from;
+    /// one extra entry holds the original length. Empty when the fold is byte-for-byte.
+    to_orig: Vec<u32>,
+    /// `to_fold[j]` is the folded offset of original byte `j` (for char boundaries);
+    /// one extra entry holds the folded length. Empty when the fold is byte-for-byte.
+    to_fold: Vec<u32>,
+}
+
+impl Folded {
+    /// Folds `text`.
+    pub fn new(text: &str) -> Folded {
+        let mut f = Folded::default();
+        f.refold(text);
+        f
+    }
+
+    /// Folds `text` into this value, reusing its buffers.
+    pub fn refold(&mut self, text: &str) {
+        self.text.clear();
+        self.to_orig.clear();
+        self.to_fold.clear();
+        if text.is_ascii() {
+            self.text.reserve(text.len());
+            for b in text.bytes() {
+                let c = if b.is_ascii_whitespace() {
+                    b' '
+                } else {
+                    b.to_ascii_lowercase()
+                };
+                self.text.push(c as char);
+            }
+            return;
+        }
+        self.text.reserve(text.len() + 16);
+        self.to_orig.reserve(text.len() + 1);
+        self.to_fold.resize(text.len() + 1, 0);
+        for (i, c) in text.char_indices() {
+            let fstart = self.text.len();
+            self.to_fold[i] = fstart as u32;
+            fold_char(c, &mut self.text);
+            for _ in fstart..self.text.len() {
+                self.to_orig.push(i as u32);
+            }
+            // bytes inside a multi-byte original char map to the char's folded start
+            for j in i + 1..i + c.len_utf8() {
+                self.to_fold[j] = fstart as u32;
+            }
+        }
+        self.to_orig.push(text.len() as u32);
+        self.to_fold[text.len()] = self.text.len() as u32;
+    }
+
+    /// The folded text.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The original byte offset of folded offset `i` (a folded char boundary, or the end).
+    #[inline]
+    pub fn to_original(&self, i: usize) -> usize {
+        if self.to_orig.is_empty() {
+            i
+        } else {
+            self.to_orig[i] as usize
+        }
+    }
+
+    /// The folded byte offset of original offset `j` (an original char boundary, or the end).
+    #[inline]
+    pub fn to_folded(&self, j: usize) -> usize {
+        if self.to_fold.is_empty() {
+            j
+        } else {
+            self.to_fold[j] as usize
+        }
+    }
+}
+
+/// Folds a string on its own (used for gazetteer names and rule words).
+pub fn fold_str(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        fold_char(c, &mut out);
+    }
+    out
+}
+
+/// Appends the folded form of `c` to `out`.
+pub fn fold_char(c: char, out: &mut String) {
+    if c.is_ascii() {
+        out.push(if c.is_ascii_whitespace() {
+            ' '
+        } else {
+            c.to_ascii_lowercase()
+        });
+        return;
+    }
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' | '\u{02BC}' | '\u{02BB}' => {
+            out.push('\'')
+        }
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{2033}' | '\u{00AB}' | '\u{00BB}' => {
+            out.push('"')
+        }
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
+        | '\u{2212}' => out.push('-'),
+        '\u{00DF}' => out.push_str("ss"),
+        '\u{00C6}' | '\u{00E6}' => out.push_str("ae"),
+        '\u{0152}' | '\u{0153}' => out.push_str("oe"),
+        '\u{00DE}' | '\u{00FE}' => out.push_str("th"),
+        c if c.is_whitespace() => out.push(' '),
+        c => match strip_mark(c) {
+            Some(b) => out.push(b),
+            None => {
+                for l in c.to_lowercase() {
+                    out.push(l);
+                }
+            }
+        },
+    }
+}
+
+/// The unmarked lower-case ASCII letter of a Latin letter with diacritics.
+fn strip_mark(c: char) -> Option<char> {
+    let lower = c.to_lowercase().next()?;
+    let base =
+        match lower {
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' | 'ǎ' | 'ạ' | 'ả' | 'ấ' | 'ầ'
+            | 'ậ' => 'a',
+            'ç' | 'ć' | 'ĉ' | 'ċ' | 'č' => 'c',
+            'ď' | 'đ' | 'ð' => 'd',
+            'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ĕ' | 'ė' | 'ę' | 'ě' | 'ẹ' | 'ế' | 'ề' | 'ệ' => {
+                'e'
+            }
+            'ĝ' | 'ğ' | 'ġ' | 'ģ' => 'g',
+            'ĥ' | 'ħ' => 'h',
+            'ì' | 'í' | 'î' | 'ï' | 'ĩ' | 'ī' | 'ĭ' | 'į' | 'ı' | 'ǐ' | 'ị' => 'i',
+            'ĵ' => 'j',
+            'ķ' => 'k',
+            'ĺ' | 'ļ' | 'ľ' | 'ŀ' | 'ł' => 'l',
+            'ñ' | 'ń' | 'ņ' | 'ň' => 'n',
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ŏ' | 'ő' | 'ǒ' | 'ọ' | 'ố' | 'ồ' | 'ộ'
+            | 'ơ' => 'o',
+            'ŕ' | 'ŗ' | 'ř' => 'r',
+            'ś' | 'ŝ' | 'ş' | 'š' | 'ș' => 's',
+            'ţ' | 'ť' | 'ŧ' | 'ț' => 't',
+            'ù' | 'ú' | 'û' | 'ü' | 'ũ' | 'ū' | 'ŭ' | 'ů' | 'ű' | 'ų' | 'ǔ' | 'ư' | 'ụ' => {
+                'u'
+            }
+            'ŵ' => 'w',
+            'ý' | 'ÿ' | 'ŷ' => 'y',
+            'ź' | 'ż' | 'ž' => 'z',
+            _ => return None,
+        };
+    Some(base)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_is_lowercased_without_map() {
+        let f = Folded::new("Xi MET\tLukashenko");
+        assert_eq!(f.as_str(), "xi met lukashenko");
+        assert_eq!(f.to_original(3), 3);
+    }
+
+    #[test]
+    fn quotes_dashes_and_marks_fold() {
+        let text = "Lukashenko’s “visit” — São Paulo, Łódź, Straße";
+        let f = Folded::new(text);
+        assert_eq!(
+            f.as_str(),
+            "lukashenko's \"visit\" - sao paulo, lodz, strasse"
+        );
+    }
+
+    #[test]
+    fn offsets_map_both_ways() {
+        let text = "Über São Paulo";
+        let f = Folded::new(text);
+        let folded = f.as_str();
+        let fs = folded.find("sao paulo").unwrap();
+        let fe = fs + "sao paulo".len();
+        let (os, oe) = (f.to_original(fs), f.to_original(fe));
+        assert_eq!(&text[os..oe], "São Paulo");
+        assert_eq!(f.to_folded(os), fs);
+        assert_eq!(f.to_folded(text.len()), folded.len());
+    }
+
+    #[test]
+    fn expansions_keep_boundaries() {
+        let text = "Große Straße";
+        let f = Folded::new(text);
+        assert_eq!(f.as_str(), "grosse strasse");
+        let s = f.as_str().find("strasse").unwrap();
+        assert_eq!(
+            &text[f.to_original(s)..f.to_original(f.as_str().len())],
+            "Straße"
+        );
+    }
+}

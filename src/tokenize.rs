@@ -1,0 +1,561 @@
+//! Tokens and sentences.
+//!
+//! The tokenizer splits on white space and punctuation, keeps abbreviations with their
+//! period (`Feb.`, `U.S.`, `Mr.`, `Gov.`, initials such as `J.`), splits the possessive and
+//! negative clitics (`Lukashenko’s` → `Lukashenko` `’s`, `didn't` → `did` `n't`), keeps
+//! numbers with their decimal and thousands separators (`1,000`, `3.5`), and makes every
+//! hyphen its own token (`three-day` → `three` `-` `day`, with [`Token::joined`] telling that
+//! no space separated them).
+//!
+//! Sentences end at `.`, `!` or `?` (with any closing quotes or brackets after them) and at
+//! every line break: news text puts a paragraph, a headline or a dateline on its own line.
+//! A period that belongs to an abbreviation does not end a sentence, unless the abbreviation
+//! is one that often ends one (`U.S.`, `Inc.`) and the next word starts a new sentence.
+
+use crate::span::Span;
+use crate::text::Folded;
+
+/// What a token is made of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TokenKind {
+    /// Letters (and digits mixed with letters), including abbreviations with their period.
+    Word,
+    /// Digits, with decimal and thousands separators.
+    Number,
+    /// Punctuation: one character.
+    Punct,
+    /// Anything else: one character.
+    Symbol,
+}
+
+/// The letter case of a token, as written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Shape {
+    /// All letters lower case: `met`.
+    Lower,
+    /// First letter upper case, the others lower: `Minsk`, `Mr.`, `A`.
+    Capitalized,
+    /// Two or more letters, all upper case: `SCO`, `U.S.`.
+    Upper,
+    /// Upper case after lower: `McDonald`, `iPhone`.
+    Mixed,
+    /// No letter: numbers, punctuation.
+    NoLetter,
+}
+
+/// One token: its span in the original text, its span in the folded text, kind and shape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Token {
+    /// Bytes in the caller's text.
+    pub span: Span,
+    /// Bytes in the folded text (see [`crate::text`]): the token's matching form.
+    pub fold: Span,
+    /// What it is made of.
+    pub kind: TokenKind,
+    /// Its letter case.
+    pub shape: Shape,
+    /// True when no white space separates this token from the one before.
+    pub joined: bool,
+}
+
+impl Token {
+    /// The token as written.
+    #[inline]
+    pub fn text<'t>(&self, text: &'t str) -> &'t str {
+        self.span.slice(text)
+    }
+
+    /// The token's folded (lower-case, unmarked) form.
+    #[inline]
+    pub fn norm<'f>(&self, folded: &'f Folded) -> &'f str {
+        self.fold.slice(folded.as_str())
+    }
+}
+
+/// One sentence: its span and its range of tokens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sentence {
+    /// Bytes in the caller's text, from the first token's start to the last token's end.
+    pub span: Span,
+    /// Index of the first token.
+    pub first: usize,
+    /// One past the index of the last token.
+    pub last: usize,
+}
+
+impl Sentence {
+    /// The token index range.
+    #[inline]
+    pub fn tokens(&self) -> std::ops::Range<usize> {
+        self.first..self.last
+    }
+}
+
+/// Abbreviations that keep their period (folded, without the period).
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "gov", "sen", "rep", "gen", "lt", "col", "maj", "capt", "cpt",
+    "sgt", "adm", "cmdr", "cdr", "brig", "pres", "amb", "rev", "fr", "st", "sr", "jr", "hon",
+    "messrs", "mme", "mlle", "insp", "supt", "atty", "sec", "treas", "jan", "feb", "mar", "apr",
+    "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu",
+    "thur", "thurs", "fri", "sat", "sun", "inc", "corp", "ltd", "co", "bros", "plc", "no", "nos",
+    "vs", "etc", "approx", "est", "dept", "univ", "assn", "ave", "blvd", "mt", "ft", "vol", "p",
+    "pp", "ca", "cf", "al", "fig", "ph", "op", "ed", "eds",
+];
+
+/// Abbreviations after which a sentence often ends (so a following capital starts one).
+const FINAL_ABBREVIATIONS: &[&str] =
+    &["inc", "corp", "ltd", "co", "etc", "plc", "bros", "jr", "sr"];
+
+fn is_abbreviation(folded_word: &str) -> bool {
+    ABBREVIATIONS.contains(&folded_word)
+}
+
+#[inline]
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '\u{00AD}'
+}
+
+#[inline]
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}')
+}
+
+/// Splits `text` into tokens and sentences, appending to the given vectors (cleared first).
+///
+/// `folded` must be the fold of `text`.
+pub fn tokenize(
+    text: &str,
+    folded: &Folded,
+    tokens: &mut Vec<Token>,
+    sentences: &mut Vec<Sentence>,
+) {
+    tokens.clear();
+    sentences.clear();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let mut joined = false;
+    // Line breaks between tokens: the index of the first token after each line break.
+    let mut breaks_before: Vec<usize> = Vec::new();
+    while i < text.len() {
+        let b = bytes[i];
+        // fast path for ASCII white space
+        if b.is_ascii_whitespace() {
+            if b == b'\n' || b == b'\r' {
+                if breaks_before.last() != Some(&tokens.len()) {
+                    breaks_before.push(tokens.len());
+                }
+            }
+            joined = false;
+            i += 1;
+            continue;
+        }
+        let c = next_char(text, i);
+        if c.is_whitespace() {
+            if c == '\u{2028}' || c == '\u{2029}' || c == '\u{0085}' {
+                breaks_before.push(tokens.len());
+            }
+            joined = false;
+            i += c.len_utf8();
+            continue;
+        }
+        let start = i;
+        let (end, kind) = if c.is_numeric() {
+            (scan_number(text, i), TokenKind::Number)
+        } else if is_word_char(c) {
+            (scan_word(text, i, folded), TokenKind::Word)
+        } else if is_apostrophe(c) {
+            // clitic 's / 't / n't handled in scan_word; a lone apostrophe + s
+            let next = i + c.len_utf8();
+            let rest = &text[next..];
+            let clen = clitic_len(rest);
+            if clen > 0 {
+                (next + clen, TokenKind::Word)
+            } else {
+                (next, TokenKind::Punct)
+            }
+        } else if c.is_ascii_punctuation() || is_unicode_punct(c) {
+            (i + c.len_utf8(), TokenKind::Punct)
+        } else {
+            (i + c.len_utf8(), TokenKind::Symbol)
+        };
+        let span = Span::new(start, end);
+        let shape = shape_of(&text[start..end]);
+        let fold = Span::new(folded.to_folded(start), folded.to_folded(end));
+        tokens.push(Token {
+            span,
+            fold,
+            kind,
+            shape,
+            joined,
+        });
+        joined = true;
+        i = end;
+    }
+    split_sentences(text, folded, tokens, &breaks_before, sentences);
+}
+
+#[inline]
+fn next_char(text: &str, i: usize) -> char {
+    text[i..].chars().next().unwrap_or(' ')
+}
+
+fn is_unicode_punct(c: char) -> bool {
+    matches!(c,
+        '\u{2010}'..='\u{2027}' | '\u{2030}'..='\u{205E}' | '\u{00A1}' | '\u{00A7}' | '\u{00AB}'
+        | '\u{00B6}' | '\u{00B7}' | '\u{00BB}' | '\u{00BF}' | '\u{3001}'..='\u{3003}'
+        | '\u{3008}'..='\u{3011}' | '\u{FF01}'..='\u{FF0F}')
+}
+
+/// Length of a clitic (`s`, `t`, `re`, `ve`, `ll`, `d`, `m`) right after an apostrophe,
+/// when it ends the word.
+fn clitic_len(rest: &str) -> usize {
+    let word_len = rest
+        .find(|c: char| !c.is_alphanumeric())
+        .unwrap_or(rest.len());
+    let w = &rest[..word_len];
+    if [
+        "s", "S", "t", "re", "ve", "ll", "d", "m", "RE", "VE", "LL", "D", "M", "T",
+    ]
+    .contains(&w)
+    {
+        word_len
+    } else {
+        0
+    }
+}
+
+/// Scans a number: digits with `,` or `.` between digits.
+fn scan_number(text: &str, start: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut i = start;
+    loop {
+        let c = next_char(text, i);
+        if i < text.len() && c.is_numeric() {
+            i += c.len_utf8();
+        } else if i < text.len()
+            && (bytes[i] == b',' || bytes[i] == b'.')
+            && i + 1 < text.len()
+            && bytes[i + 1].is_ascii_digit()
+            && i > start
+        {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    // "1990s", "20th", "3rd", "5pm": letters right after digits stay in the token
+    let mut j = i;
+    while j < text.len() && bytes[j].is_ascii_alphabetic() {
+        j += 1;
+    }
+    if j > i && j - i <= 3 { j } else { i }
+}
+
+/// Scans a word starting at `start`: letters and digits, internal apostrophes before a
+/// capital (`O'Brien`), and a final period when the word is an abbreviation or an initial.
+fn scan_word(text: &str, start: usize, folded: &Folded) -> usize {
+    let bytes = text.as_bytes();
+    let mut i = start;
+    while i < text.len() {
+        let c = next_char(text, i);
+        if is_word_char(c) {
+            i += c.len_utf8();
+            continue;
+        }
+        if is_apostrophe(c) {
+            let after = i + c.len_utf8();
+            let rest = &text[after..];
+            // n't: split before the n
+            if (rest.starts_with('t') || rest.starts_with('T'))
+                && i > start
+                && matches!(bytes[i - 1], b'n' | b'N')
+                && !rest[1..].starts_with(|c: char| c.is_alphanumeric())
+            {
+                if i - 1 == start {
+                    // the clitic itself: n't
+                    return after + 1;
+                }
+                return i - 1;
+            }
+            if clitic_len(rest) > 0 {
+                return i;
+            }
+            // O'Brien, d'Alema: apostrophe followed by a letter continues the word
+            if rest.starts_with(|c: char| c.is_alphabetic()) && i - start <= 2 {
+                i = after;
+                continue;
+            }
+            return i;
+        }
+        if c == '.' {
+            let word = &text[start..i];
+            // U.S., U.N., e.g.: single letters joined by periods
+            if word.chars().count() == 1 || is_dotted(word) {
+                let after = i + 1;
+                if after < text.len() && bytes[after].is_ascii_alphabetic() {
+                    let nc = next_char(text, after + 1);
+                    if after + 1 >= text.len() || !nc.is_alphanumeric() {
+                        i = after; // continue: next letter joins, e.g. U.S
+                        continue;
+                    }
+                }
+                return i + 1;
+            }
+            let fw = &folded.as_str()[folded.to_folded(start)..folded.to_folded(i)];
+            if is_abbreviation(fw) {
+                return i + 1;
+            }
+            return i;
+        }
+        break;
+    }
+    i
+}
+
+/// `U.S`, `e.g`: letters separated by single periods.
+fn is_dotted(word: &str) -> bool {
+    let mut n = 0;
+    for part in word.split('.') {
+        if part.chars().count() != 1 {
+            return false;
+        }
+        n += 1;
+    }
+    n >= 2
+}
+
+/// The letter case of a token.
+pub fn shape_of(s: &str) -> Shape {
+    let mut upper = 0usize;
+    let mut lower = 0usize;
+    let mut first_upper = false;
+    let mut lower_then_upper = false;
+    for c in s.chars() {
+        if c.is_uppercase() {
+            if upper + lower == 0 {
+                first_upper = true;
+            } else if lower > 0 {
+                lower_then_upper = true;
+            }
+            upper += 1;
+        } else if c.is_lowercase() {
+            lower += 1;
+        }
+    }
+    match (upper, lower) {
+        (0, 0) => Shape::NoLetter,
+        (0, _) => Shape::Lower,
+        (u, 0) if u >= 2 => Shape::Upper,
+        (_, 0) => Shape::Capitalized,
+        _ if first_upper && !lower_then_upper => Shape::Capitalized,
+        _ if first_upper && s.starts_with("Mc") || s.starts_with("Mac") => Shape::Capitalized,
+        _ => Shape::Mixed,
+    }
+}
+
+fn is_closer(t: &str) -> bool {
+    matches!(t, "\"" | "'" | "”" | "’" | ")" | "]" | "»" | "}")
+}
+
+fn split_sentences(
+    text: &str,
+    folded: &Folded,
+    tokens: &[Token],
+    breaks_before: &[usize],
+    sentences: &mut Vec<Sentence>,
+) {
+    let mut first = 0;
+    let mut bi = 0;
+    let mut k = 0;
+    let push = |first: usize, last: usize, sentences: &mut Vec<Sentence>| {
+        if last > first {
+            sentences.push(Sentence {
+                span: Span::new(tokens[first].span.start, tokens[last - 1].span.end),
+                first,
+                last,
+            });
+        }
+    };
+    while k < tokens.len() {
+        // a line break before token k ends the sentence
+        while bi < breaks_before.len() && breaks_before[bi] < k {
+            bi += 1;
+        }
+        if bi < breaks_before.len() && breaks_before[bi] == k && k > first {
+            push(first, k, sentences);
+            first = k;
+        }
+        let t = &tokens[k];
+        let s = t.text(text);
+        let mut end_here = false;
+        if t.kind == TokenKind::Punct && matches!(s, "." | "!" | "?" | "…") {
+            end_here = true;
+        } else if t.kind == TokenKind::Word && s.ends_with('.') && s.len() > 1 {
+            // abbreviation: ends a sentence only when a final-type abbreviation (or a
+            // dotted acronym such as U.S.) is followed by a capitalised common sentence start
+            let fw = t.norm(folded).trim_end_matches('.');
+            let finalish = FINAL_ABBREVIATIONS.contains(&fw) || is_dotted(fw);
+            if finalish {
+                if let Some(n) = tokens.get(k + 1) {
+                    let ntext = n.text(text);
+                    end_here = n.shape == Shape::Capitalized
+                        && matches!(
+                            n.norm(folded),
+                            "the"
+                                | "he"
+                                | "she"
+                                | "it"
+                                | "they"
+                                | "we"
+                                | "i"
+                                | "but"
+                                | "this"
+                                | "that"
+                                | "in"
+                                | "a"
+                                | "an"
+                                | "his"
+                                | "her"
+                                | "their"
+                                | "its"
+                        )
+                        && !ntext.is_empty();
+                }
+            }
+        }
+        if end_here {
+            // take closing quotes and brackets along
+            let mut last = k + 1;
+            while last < tokens.len() && tokens[last].joined && is_closer(tokens[last].text(text)) {
+                last += 1;
+            }
+            // more terminal punctuation ("?!", "...")
+            while last < tokens.len()
+                && tokens[last].joined
+                && matches!(tokens[last].text(text), "." | "!" | "?")
+            {
+                last += 1;
+            }
+            push(first, last, sentences);
+            first = last;
+            k = last;
+            continue;
+        }
+        k += 1;
+    }
+    push(first, tokens.len(), sentences);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(text: &str) -> Vec<String> {
+        let f = Folded::new(text);
+        let (mut t, mut s) = (Vec::new(), Vec::new());
+        tokenize(text, &f, &mut t, &mut s);
+        t.iter().map(|t| t.text(text).to_string()).collect()
+    }
+
+    fn sents(text: &str) -> Vec<String> {
+        let f = Folded::new(text);
+        let (mut t, mut s) = (Vec::new(), Vec::new());
+        tokenize(text, &f, &mut t, &mut s);
+        s.iter().map(|s| s.span.slice(text).to_string()).collect()
+    }
+
+    macro_rules! t {
+        ($name:ident, $text:expr, [$($tok:expr),*]) => {
+            #[test]
+            fn $name() {
+                assert_eq!(toks($text), vec![$($tok.to_string()),*]);
+            }
+        };
+    }
+
+    t!(
+        plain,
+        "Xi met Lukashenko.",
+        ["Xi", "met", "Lukashenko", "."]
+    );
+    t!(
+        possessive,
+        "Lukashenko’s visit",
+        ["Lukashenko", "’s", "visit"]
+    );
+    t!(negation, "He didn't go", ["He", "did", "n't", "go"]);
+    t!(
+        abbreviations,
+        "Feb. 24 in the U.S. with Mr. Smith",
+        ["Feb.", "24", "in", "the", "U.S.", "with", "Mr.", "Smith"]
+    );
+    t!(
+        hyphens,
+        "a three-day visit",
+        ["a", "three", "-", "day", "visit"]
+    );
+    t!(
+        numbers,
+        "1,000 people, 3.5%, 12-point",
+        ["1,000", "people", ",", "3.5", "%", ",", "12", "-", "point"]
+    );
+    t!(
+        quotes,
+        "a “political solution”",
+        ["a", "“", "political", "solution", "”"]
+    );
+    t!(obrien, "O'Brien said", ["O'Brien", "said"]);
+    t!(
+        dateline,
+        "Beijing, Feb 28 (EFE).-",
+        ["Beijing", ",", "Feb", "28", "(", "EFE", ")", ".", "-"]
+    );
+    t!(decade, "the 1990s", ["the", "1990s"]);
+    t!(initials, "J. R. R. Tolkien", ["J.", "R.", "R.", "Tolkien"]);
+
+    #[test]
+    fn shapes() {
+        assert_eq!(shape_of("Minsk"), Shape::Capitalized);
+        assert_eq!(shape_of("SCO"), Shape::Upper);
+        assert_eq!(shape_of("U.S."), Shape::Upper);
+        assert_eq!(shape_of("met"), Shape::Lower);
+        assert_eq!(shape_of("iPhone"), Shape::Mixed);
+        assert_eq!(shape_of("McDonald"), Shape::Capitalized);
+        assert_eq!(shape_of("2023"), Shape::NoLetter);
+        assert_eq!(shape_of("A"), Shape::Capitalized);
+    }
+
+    #[test]
+    fn sentences_respect_abbreviations_and_lines() {
+        assert_eq!(
+            sents("Mr. Xi met Gov. Smith on Feb. 24. They talked!\nHeadline here"),
+            vec![
+                "Mr. Xi met Gov. Smith on Feb. 24.",
+                "They talked!",
+                "Headline here"
+            ]
+        );
+        assert_eq!(
+            sents("He said “it is over.” Then he left."),
+            vec!["He said “it is over.”", "Then he left."]
+        );
+        assert_eq!(
+            sents("He lives in the U.S. He left."),
+            vec!["He lives in the U.S.", "He left."]
+        );
+        assert_eq!(sents("The U.S. Army said"), vec!["The U.S. Army said"]);
+    }
+
+    #[test]
+    fn spans_slice_input_and_fold_spans_match() {
+        let text = "Łukaszenka’s “visit” to São Paulo — on Feb. 24.";
+        let f = Folded::new(text);
+        let (mut t, mut s) = (Vec::new(), Vec::new());
+        tokenize(text, &f, &mut t, &mut s);
+        for tok in &t {
+            let _ = tok.text(text);
+            let n = tok.norm(&f);
+            assert_eq!(n, crate::text::fold_str(tok.text(text)));
+        }
+    }
+}
