@@ -1,0 +1,366 @@
+//! `extract`: news text in, who-met-whom out.
+//!
+//! ```text
+//! cargo run --release --example extract -- article.txt                 # readable summary
+//! cargo run --release --example extract -- --format json --date 2023-02-28 article.txt
+//! cargo run --release --example extract -- --jsonl corpus.jsonl > out.jsonl
+//! ```
+//!
+//! Speaks the JSON contract (`CONTRACT.md`): with `--jsonl`, one output line per input line,
+//! in input order; a bad line (invalid UTF-8 or JSON, no string `text`, a bad `date`, an empty
+//! line, a document over `--max-bytes`) gives `{"id": ..., "error": "line N: ..."}` and a
+//! message on stderr, every other line is still processed, and the exit status is 1 at the
+//! end. A closed standard output (`| head -1`) ends the program quietly.
+
+use std::io::{self, BufRead, BufWriter, Read, Write};
+use std::process::ExitCode;
+
+use newsgraph::{Date, Document, Extractor, Role};
+
+const USAGE: &str = "usage: extract [OPTIONS] [FILE...]
+       extract [OPTIONS] --jsonl [FILE]
+
+Reads news text (each FILE is one document; standard input when none) and prints its
+entities, times and events.
+
+options:
+  --format human|json   output format for plain-text input (default human; --jsonl is always json)
+  --jsonl               input is JSON Lines: {\"id\": ..., \"text\": ..., \"date\": \"YYYY-MM-DD\"}
+  --date YYYY-MM-DD     the document date for plain-text input
+  --gazetteer FILE      add a gazetteer file (repeatable)
+  --no-defaults         do not load the embedded default gazetteers
+  --max-bytes N         largest document accepted (default 16777216)
+  -h, --help            this text";
+
+struct Options {
+    format_json: bool,
+    jsonl: bool,
+    date: Option<Date>,
+    files: Vec<String>,
+    gazetteers: Vec<String>,
+    defaults: bool,
+    max_bytes: Option<usize>,
+}
+
+fn parse_args() -> Result<Options, String> {
+    let mut o = Options {
+        format_json: false,
+        jsonl: false,
+        date: None,
+        files: Vec::new(),
+        gazetteers: Vec::new(),
+        defaults: true,
+        max_bytes: None,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
+        match a.as_str() {
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                std::process::exit(0);
+            }
+            "--format" => match value("--format")?.as_str() {
+                "json" => o.format_json = true,
+                "human" | "text" => o.format_json = false,
+                f => return Err(format!("unknown format {f:?} (human or json)")),
+            },
+            "--jsonl" => o.jsonl = true,
+            "--date" => {
+                let d = value("--date")?;
+                o.date = Some(
+                    Date::parse(&d)
+                        .ok_or_else(|| format!("--date {d:?} is not a valid YYYY-MM-DD date"))?,
+                );
+            }
+            "--gazetteer" => o.gazetteers.push(value("--gazetteer")?),
+            "--no-defaults" => o.defaults = false,
+            "--max-bytes" => {
+                let v = value("--max-bytes")?;
+                o.max_bytes = Some(
+                    v.parse()
+                        .map_err(|_| format!("--max-bytes {v:?} is not a number"))?,
+                );
+            }
+            s if s.starts_with('-') && s != "-" => return Err(format!("unknown option {s}")),
+            _ => o.files.push(a),
+        }
+    }
+    if o.jsonl && o.files.len() > 1 {
+        return Err("--jsonl reads one FILE (or standard input)".into());
+    }
+    Ok(o)
+}
+
+fn main() -> ExitCode {
+    match try_main() {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("extract: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Runs the program; `Ok(false)` when some document failed.
+fn try_main() -> io::Result<bool> {
+    let o = match parse_args() {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("extract: {e}\n\n{USAGE}");
+            std::process::exit(2);
+        }
+    };
+    let mut b = Extractor::builder();
+    b.defaults(o.defaults);
+    for g in &o.gazetteers {
+        b.gazetteer_file(g);
+    }
+    if let Some(n) = o.max_bytes {
+        b.max_document_bytes(n);
+    }
+    let ex = match b.build() {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("extract: {e}");
+            std::process::exit(2);
+        }
+    };
+    let stdout = io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let ok = if o.jsonl {
+        let input: Box<dyn BufRead> = match o.files.first() {
+            Some(f) if f != "-" => Box::new(io::BufReader::with_capacity(1 << 16, open(f)?)),
+            _ => Box::new(io::BufReader::new(io::stdin().lock())),
+        };
+        run_jsonl(&ex, input, &mut out)?
+    } else {
+        let mut ok = true;
+        let inputs: Vec<String> = if o.files.is_empty() {
+            vec!["-".into()]
+        } else {
+            o.files.clone()
+        };
+        for f in &inputs {
+            let bytes = if f == "-" {
+                let mut v = Vec::new();
+                io::stdin().lock().read_to_end(&mut v)?;
+                v
+            } else {
+                match std::fs::read(f) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        eprintln!("extract: {f}: {e}");
+                        ok = false;
+                        continue;
+                    }
+                }
+            };
+            let text = match String::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!(
+                        "extract: {f}: invalid UTF-8 at byte {}",
+                        e.utf8_error().valid_up_to()
+                    );
+                    ok = false;
+                    continue;
+                }
+            };
+            let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
+            match ex.extract_with_date(text, o.date) {
+                Ok(doc) => {
+                    if o.format_json {
+                        doc.write_json(Some(f), &mut out)?;
+                        out.write_all(b"\n")?;
+                    } else {
+                        write_human(f, &doc, &mut out)?;
+                    }
+                }
+                Err(e) => {
+                    eprintln!("extract: {f}: {e}");
+                    ok = false;
+                }
+            }
+        }
+        ok
+    };
+    out.flush()?;
+    Ok(ok)
+}
+
+fn open(f: &str) -> io::Result<std::fs::File> {
+    std::fs::File::open(f).map_err(|e| io::Error::new(e.kind(), format!("{f}: {e}")))
+}
+
+/// One output line per input line; returns false when any line failed.
+fn run_jsonl(
+    ex: &Extractor,
+    mut input: Box<dyn BufRead>,
+    out: &mut impl Write,
+) -> io::Result<bool> {
+    let mut ok = true;
+    let mut buf = Vec::new();
+    let mut n = 0usize;
+    loop {
+        buf.clear();
+        if input.read_until(b'\n', &mut buf)? == 0 {
+            break;
+        }
+        n += 1;
+        if buf.last() == Some(&b'\n') {
+            buf.pop();
+        }
+        if buf.last() == Some(&b'\r') {
+            buf.pop();
+        }
+        let line: &[u8] = if n == 1 {
+            buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&buf)
+        } else {
+            &buf
+        };
+        match process_line(ex, line) {
+            Ok((id, doc)) => {
+                doc.write_json_value_id(&id, out)?;
+            }
+            Err((id, msg)) => {
+                ok = false;
+                eprintln!("extract: line {n}: {msg}");
+                let v = serde_json::json!({"id": id, "error": format!("line {n}: {msg}")});
+                serde_json::to_writer(&mut *out, &v).map_err(io::Error::other)?;
+                out.write_all(b"\n")?;
+            }
+        }
+    }
+    Ok(ok)
+}
+
+type LineError = (serde_json::Value, String);
+
+fn process_line(ex: &Extractor, line: &[u8]) -> Result<(serde_json::Value, Document), LineError> {
+    let null = serde_json::Value::Null;
+    if line.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err((null, "empty line".into()));
+    }
+    let s = std::str::from_utf8(line).map_err(|e| {
+        (
+            null.clone(),
+            format!("invalid UTF-8 at byte {}", e.valid_up_to()),
+        )
+    })?;
+    let v: serde_json::Value =
+        serde_json::from_str(s).map_err(|e| (null.clone(), format!("invalid JSON: {e}")))?;
+    let obj = v
+        .as_object()
+        .ok_or_else(|| (null.clone(), "not a JSON object".to_string()))?;
+    let id = obj.get("id").cloned().unwrap_or(serde_json::Value::Null);
+    let text = match obj.get("text") {
+        Some(serde_json::Value::String(t)) => t,
+        Some(_) => return Err((id, "\"text\" is not a string".into())),
+        None => return Err((id, "no \"text\" field".into())),
+    };
+    let date = match obj.get("date") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(d)) => Some(Date::parse(d).ok_or_else(|| {
+            (
+                id.clone(),
+                format!("\"date\" {d:?} is not a valid YYYY-MM-DD date"),
+            )
+        })?),
+        Some(_) => return Err((id, "\"date\" is not a string".into())),
+    };
+    let doc = ex
+        .extract_with_date(text, date)
+        .map_err(|e| (id.clone(), e.to_string()))?;
+    Ok((id, doc))
+}
+
+trait WriteWithId {
+    fn write_json_value_id(&self, id: &serde_json::Value, out: &mut impl Write) -> io::Result<()>;
+}
+
+impl WriteWithId for Document {
+    /// Writes the document with any JSON id (string, number or null) echoed.
+    fn write_json_value_id(&self, id: &serde_json::Value, out: &mut impl Write) -> io::Result<()> {
+        match id {
+            serde_json::Value::String(s) => self.write_json(Some(s), &mut *out)?,
+            serde_json::Value::Null => self.write_json(None, &mut *out)?,
+            other => {
+                let mut v: serde_json::Value =
+                    serde_json::from_str(&self.to_json(None)).map_err(io::Error::other)?;
+                v["id"] = other.clone();
+                serde_json::to_writer(&mut *out, &v).map_err(io::Error::other)?;
+            }
+        }
+        out.write_all(b"\n")
+    }
+}
+
+/// The readable view: entities, then one line per event.
+fn write_human(name: &str, doc: &Document, out: &mut impl Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "== {name}{}",
+        doc.date().map(|d| format!(" ({d})")).unwrap_or_default()
+    )?;
+    writeln!(out, "entities:")?;
+    for e in doc.entities() {
+        let attrs: Vec<String> = e
+            .attrs
+            .iter()
+            .filter(|(k, _)| matches!(k.as_str(), "title" | "country" | "kind"))
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        writeln!(
+            out,
+            "  {:<13} {}{}{}",
+            e.kind.as_str(),
+            e.name,
+            if attrs.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", attrs.join(", "))
+            },
+            if e.mentions.len() > 1 {
+                format!(" ×{}", e.mentions.len())
+            } else {
+                String::new()
+            }
+        )?;
+    }
+    writeln!(out, "events:")?;
+    for ev in doc.events() {
+        let name = |i: usize| doc.entities()[i].name.as_str();
+        let parts: Vec<&str> = ev.participants().map(name).collect();
+        let when = ev
+            .arg(Role::Time)
+            .and_then(|a| a.value.clone())
+            .unwrap_or_else(|| "?".into());
+        let place = ev
+            .arg(Role::Place)
+            .or_else(|| ev.arg(Role::Destination))
+            .map(|a| {
+                a.entity
+                    .map(name)
+                    .unwrap_or_else(|| doc.slice(a.span))
+                    .to_string()
+            })
+            .unwrap_or_else(|| "?".into());
+        let verb = match ev.kind.as_str() {
+            "MEET" => "MET",
+            "CALL" => "CALLED",
+            "VISIT" => "VISITED",
+            k => k,
+        };
+        let line = match (ev.kind.as_str(), parts.as_slice()) {
+            ("VISIT", [p, ..]) => format!("{p} {verb} {place}"),
+            (_, [a, rest @ ..]) if !rest.is_empty() => format!("{a} {verb} {}", rest.join(", ")),
+            (_, [a]) => format!("{a} {verb} ?"),
+            _ => verb.to_string(),
+        };
+        writeln!(out, "  {when} · {place} · {line} [{}]", ev.status.as_str())?;
+    }
+    writeln!(out)
+}

@@ -1,0 +1,296 @@
+//! Coreference within one document: mentions grouped into entities.
+//!
+//! - Mentions of the same gazetteer entry are one entity (an alias such as `SCO` included).
+//! - A person named in full can be named later by one part: the family name
+//!   (`Lukashenko`, `Lukashenko’s`), or the first part when the gazetteer marks the name as
+//!   family-name-first (`Xi` for Xi Jinping). Such a later word becomes a mention of that
+//!   person, even where the gazetteer took it for something else (one sense per document).
+//! - An acronym defined in the text (`Shanghai Cooperation Organization (SCO)`) and its later
+//!   uses join the long name's entity.
+//! - Other mentions join when their type and folded text are equal.
+//! - Pronoun subjects (`he is expected to meet`) are resolved on demand by
+//!   [`resolve_pronoun`]: the nearest person mentioned before, within two sentences.
+
+use std::collections::HashMap;
+
+use crate::doc::{Attrs, EntityKind};
+use crate::gazetteer::Gazetteer;
+use crate::recognize::{Mention, Source, country_by_code};
+use crate::text::Folded;
+use crate::tokenize::{Sentence, Shape, Token, TokenKind};
+
+/// An entity of the document under construction.
+#[derive(Clone, Debug)]
+pub(crate) struct EntityDraft {
+    pub kind: EntityKind,
+    pub name: String,
+    pub kb: Option<String>,
+    pub attrs: Attrs,
+    pub mentions: Vec<usize>,
+}
+
+/// Groups `mentions` into entities; adds partial-name mentions first. Returns the entities
+/// and, per mention, its entity index.
+pub(crate) fn corefer(
+    g: &Gazetteer,
+    text: &str,
+    folded: &Folded,
+    tokens: &[Token],
+    mentions: &mut Vec<Mention>,
+) -> (Vec<EntityDraft>, Vec<usize>) {
+    add_partial_names(g, folded, tokens, mentions);
+    let mut entities: Vec<EntityDraft> = Vec::new();
+    let mut of: Vec<usize> = vec![usize::MAX; mentions.len()];
+    let mut by_entry: HashMap<u32, usize> = HashMap::new();
+    let mut by_text: HashMap<(EntityKind, String), usize> = HashMap::new();
+    // full names first, so that partial names and acronyms can point at them
+    let mut order: Vec<usize> = (0..mentions.len()).collect();
+    order.sort_by_key(|&i| {
+        let m = &mentions[i];
+        (
+            matches!(m.source, Source::PartialName | Source::Acronym) && m.defined_by.is_some()
+                || m.source == Source::PartialName,
+            m.first,
+        )
+    });
+    for i in order {
+        let m = &mentions[i];
+        let folded_text =
+            folded.as_str()[tokens[m.first].fold.start..tokens[m.last - 1].fold.end].to_string();
+        let target = if let Some(e) = m.entry.and_then(|e| by_entry.get(&e)) {
+            Some(*e)
+        } else if let Some(d) = m
+            .defined_by
+            .filter(|&d| d < of.len() && of[d] != usize::MAX)
+        {
+            Some(of[d])
+        } else {
+            by_text.get(&(m.kind, folded_text.clone())).copied()
+        };
+        let ent = match target {
+            Some(e) => e,
+            None => {
+                let (name, kb, attrs) = match m.entry {
+                    Some(eid) => {
+                        let e = g.entry(eid);
+                        (
+                            e.name.to_string(),
+                            Some(e.id.to_string()),
+                            gazetteer_attrs(g, &e.attrs),
+                        )
+                    }
+                    None => (m.span.slice(text).to_string(), None, Attrs::new()),
+                };
+                entities.push(EntityDraft {
+                    kind: m.kind,
+                    name,
+                    kb,
+                    attrs,
+                    mentions: Vec::new(),
+                });
+                entities.len() - 1
+            }
+        };
+        of[i] = ent;
+        entities[ent].mentions.push(i);
+        if let Some(eid) = m.entry {
+            by_entry.entry(eid).or_insert(ent);
+        }
+        by_text.entry((m.kind, folded_text)).or_insert(ent);
+        // attributes from the context win over the gazetteer's
+        for (k, v) in &m.attrs {
+            entities[ent].attrs.insert(k.clone(), v.clone());
+        }
+        // the longest mention names an entity no gazetteer knows
+        if m.entry.is_none() && entities[ent].kb.is_none() && m.source != Source::PartialName {
+            let t = m.span.slice(text);
+            if t.len() > entities[ent].name.len() {
+                entities[ent].name = t.to_string();
+            }
+        }
+    }
+    for e in &mut entities {
+        e.mentions.sort_by_key(|&i| mentions[i].first);
+    }
+    (entities, of)
+}
+
+/// Attributes shown for a gazetteer entity: the country code becomes the country name.
+fn gazetteer_attrs(g: &Gazetteer, attrs: &Attrs) -> Attrs {
+    let mut out = Attrs::new();
+    for (k, v) in attrs {
+        match k.as_str() {
+            "country" => {
+                out.insert("country_code".into(), v.clone());
+                if let Some(name) = country_by_code(g, v) {
+                    out.insert("country".into(), name);
+                }
+            }
+            "common" | "admin1" => {}
+            _ => {
+                out.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    out
+}
+
+/// Adds mentions for later uses of one part of a person's full name.
+fn add_partial_names(
+    g: &Gazetteer,
+    folded: &Folded,
+    tokens: &[Token],
+    mentions: &mut Vec<Mention>,
+) {
+    let mut parts: HashMap<&str, Option<usize>> = HashMap::new();
+    let full_text =
+        |m: &Mention| &folded.as_str()[tokens[m.first].fold.start..tokens[m.last - 1].fold.end];
+    for (i, m) in mentions.iter().enumerate() {
+        if m.kind != EntityKind::Person || m.last - m.first < 2 {
+            continue;
+        }
+        let family_first = m.entry.is_some_and(|e| {
+            g.entry(e)
+                .attrs
+                .get("order")
+                .is_some_and(|o| o == "family-first")
+        });
+        let words: Vec<usize> = (m.first..m.last)
+            .filter(|&k| tokens[k].kind == TokenKind::Word)
+            .collect();
+        let Some(&key) = (if family_first {
+            words.first()
+        } else {
+            words.last()
+        }) else {
+            continue;
+        };
+        let part = tokens[key].norm(folded);
+        if part.len() < 2 {
+            continue;
+        }
+        // two different people share the part: ambiguous, link neither
+        match parts.get(part) {
+            None => {
+                parts.insert(part, Some(i));
+            }
+            Some(Some(j)) => {
+                let other = &mentions[*j];
+                let same = (m.entry.is_some() && m.entry == other.entry)
+                    || full_text(m) == full_text(other);
+                if !same {
+                    parts.insert(part, None);
+                }
+            }
+            Some(None) => {}
+        }
+    }
+    if parts.is_empty() {
+        return;
+    }
+    let mut covered = vec![usize::MAX; tokens.len()];
+    for (i, m) in mentions.iter().enumerate() {
+        for c in covered.iter_mut().take(m.last).skip(m.first) {
+            *c = i;
+        }
+    }
+    let mut new: Vec<Mention> = Vec::new();
+    let mut relabel: Vec<(usize, usize)> = Vec::new();
+    for (k, t) in tokens.iter().enumerate() {
+        if t.kind != TokenKind::Word || !matches!(t.shape, Shape::Capitalized | Shape::Upper) {
+            continue;
+        }
+        let Some(Some(full)) = parts.get(t.norm(folded)) else {
+            continue;
+        };
+        let full = *full;
+        let c = covered[k];
+        if c == usize::MAX {
+            new.push(partial(&mentions[full], full, t, k));
+        } else if mentions[c].last - mentions[c].first == 1
+            && mentions[c].kind != EntityKind::Person
+            && c != full
+        {
+            // one sense per document: a lone word the gazetteer took for a place or
+            // organisation is the person here
+            relabel.push((c, full));
+        }
+    }
+    for (c, full) in relabel {
+        let t = tokens[mentions[c].first];
+        let k = mentions[c].first;
+        mentions[c] = partial(&mentions[full], full, &t, k);
+    }
+    if !new.is_empty() {
+        mentions.extend(new);
+        // keep text order but remember: defined_by indices point at full names, which keep
+        // their positions because new mentions are only appended and then sorted stably
+        let mut idx: Vec<usize> = (0..mentions.len()).collect();
+        idx.sort_by_key(|&i| mentions[i].first);
+        let mut pos = vec![0; mentions.len()];
+        for (new_pos, &old) in idx.iter().enumerate() {
+            pos[old] = new_pos;
+        }
+        let mut sorted: Vec<Mention> = idx.iter().map(|&i| mentions[i].clone()).collect();
+        for m in &mut sorted {
+            if let Some(d) = m.defined_by {
+                m.defined_by = Some(pos[d]);
+            }
+        }
+        *mentions = sorted;
+    }
+}
+
+fn partial(full: &Mention, full_idx: usize, t: &Token, k: usize) -> Mention {
+    Mention {
+        span: t.span,
+        first: k,
+        last: k + 1,
+        kind: EntityKind::Person,
+        entry: full.entry,
+        source: Source::PartialName,
+        attrs: Attrs::new(),
+        defined_by: Some(full_idx),
+    }
+}
+
+/// Third-person personal pronouns that can be an event's subject.
+pub(crate) fn is_person_pronoun(word: &str) -> bool {
+    matches!(word, "he" | "she" | "him" | "her")
+}
+
+/// The person a pronoun at token `k` refers to: the nearest person mentioned before it,
+/// within the same or the two previous sentences. Gender is checked where the gazetteer has it.
+pub(crate) fn resolve_pronoun(
+    g: &Gazetteer,
+    folded: &Folded,
+    tokens: &[Token],
+    sentences: &[Sentence],
+    mentions: &[Mention],
+    mention_entity: &[usize],
+    k: usize,
+) -> Option<usize> {
+    let word = tokens[k].norm(folded);
+    let want = match word {
+        "he" | "him" | "his" => Some("m"),
+        "she" | "her" | "hers" => Some("f"),
+        _ => None,
+    };
+    let si = sentences.iter().position(|s| s.first <= k && k < s.last)?;
+    let lo = sentences[si.saturating_sub(2)].first;
+    mentions
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.kind == EntityKind::Person && m.last <= k && m.first >= lo)
+        .filter(|(_, m)| {
+            let gender = m
+                .entry
+                .and_then(|e| g.entry(e).attrs.get("gender").cloned());
+            match (want, gender.as_deref()) {
+                (Some(w), Some(gd)) => w == gd,
+                _ => true,
+            }
+        })
+        .max_by_key(|(_, m)| m.first)
+        .map(|(i, _)| mention_entity[i])
+}
