@@ -219,6 +219,9 @@ const NOT_NAME: &[&str] = &[
     "sunday",
 ];
 
+/// Title words that name a relation to someone else, not an office.
+const RELATIONAL_TITLES: &[&str] = &["counterpart", "host", "guest", "successor", "predecessor", "rival", "ally"];
+
 /// Per-document state of the recogniser.
 pub(crate) struct Recognized {
     pub mentions: Vec<Mention>,
@@ -496,44 +499,40 @@ fn org_rule(
                 j += 1;
             }
         }
-        // capitalised run with connectors, ending in an org head
+        // capitalised run with connectors, ending in an org head ("Belarusian Foreign
+        // Ministry"), or a head followed by "of ..." ("Ministry of Foreign Affairs")
         let end = sentence_end[k];
         let mut j = k;
         let mut last_head: Option<usize> = None;
+        let mut head_then_of = false;
         while j < end {
             let tj = &tokens[j];
             let n = tj.norm(folded);
-            if is_cap(tj) || (tj.kind == TokenKind::Word && tj.shape == Shape::Upper) {
+            if is_cap(tj) {
                 if ORG_HEADS.contains(&n) || ORG_HEADS.contains(&n.trim_end_matches('.')) {
                     last_head = Some(j + 1);
                 }
                 j += 1;
-            } else if j > k && ORG_CONNECTORS.contains(&n) && j + 1 < end && is_cap(&tokens[j + 1])
-            {
+            } else if j > k && ORG_CONNECTORS.contains(&n) && j + 1 < end && is_cap(&tokens[j + 1]) {
+                if last_head == Some(j) && matches!(n, "of" | "for" | "on") {
+                    head_then_of = true;
+                }
                 j += 1;
             } else {
                 break;
             }
         }
         if let Some(h) = last_head {
-            // a run of one word that is only the head ("Ministry said") is no name
-            let start = if sent_start[k] && h - k > 1 && NOT_NAME.contains(&tokens[k].norm(folded))
-            {
-                k + 1
-            } else {
-                k
-            };
-            if h - start >= 2 {
-                out.push(rule_mention(
-                    tokens,
-                    start,
-                    h,
-                    EntityKind::Organization,
-                    Source::OrgRule,
-                ));
+            let h = if head_then_of { j } else { h };
+            // a sentence-initial function word is not part of the name
+            let start = if sent_start[k] && NOT_NAME.contains(&tokens[k].norm(folded)) { k + 1 } else { k };
+            if h > start && (h - start >= 2) {
+                out.push(rule_mention(tokens, start, h, EntityKind::Organization, Source::OrgRule));
             }
+            k = h.max(k + 1);
+        } else {
+            k += 1;
         }
-        k = j.max(k + 1);
     }
 }
 

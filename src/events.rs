@@ -1,0 +1,574 @@
+//! Events: relation-rule matches turned into meetings, calls and visits with their
+//! participants, place, time and status; duplicates within a document merged.
+//!
+//! For every sentence the stage builds the rule engine's units (each entity mention and each
+//! temporal expression one unit, every other token one unit) and runs the rule set. Each
+//! match of a rule gives one event per type the rule names:
+//!
+//! - **participants**: every entity inside a `participant`, `host` or `guest` capture (a
+//!   list such as "Xi and Lukashenko" gives both); a pronoun (`he`) resolves to the nearest
+//!   person before it; "the two leaders", "both ministers" resolve to the last two people
+//!   named. A VISIT's participants are its visitors (`participant` and `guest`); a MEET from
+//!   a hosting rule has host and guest.
+//! - **place**: the `place` (or, for a visit, `destination`) capture; else a place after
+//!   `in`/`at` in the sentence; else, for a meeting "on the sidelines of" or "at" a summit,
+//!   the place the document gives that summit ("During the SCO summit in Samarkand"); else,
+//!   for a meeting in the same sentence as a visit by one of its participants ("a three-day
+//!   visit during which he is expected to meet"), the visit's destination.
+//! - **time**: the `time` capture; else the date or time in the sentence nearest the
+//!   trigger; a duration ("three-day visit") makes an interval from that date
+//!   (`2023-02-28/2023-03-02`); a meeting held during a visit shares the visit's time.
+//! - **status**: the rule's own `status`, else read from the words before the trigger in
+//!   its clause: a negation (`not`, `never`, `cancelled`, `refused`, `postponed`, `without`)
+//!   gives negated, a future or intention (`will`, `to`, `expected`, `set`, `scheduled`,
+//!   `plans`, `due`, `agreed`) gives planned, and a time after the document date gives planned;
+//!   else occurred.
+//! - **CAMEO**: MEET 040 (036 planned, 043 hosted, 044 at a third place), CALL 041, VISIT 042.
+//!
+//! Two events of one type with the same participants whose places and times do not
+//! disagree are merged; the first keeps its arguments, fills the ones it lacks from the
+//! other, and keeps the other's evidence in [`Event::more_evidence`].
+
+use std::collections::HashMap;
+
+use crate::corefer::{is_person_pronoun, resolve_pronoun};
+use crate::doc::{Arg, Attrs, EntityKind, Event, Evidence, Role, Status};
+use crate::gazetteer::Gazetteer;
+use crate::pattern::{Cache, Match, RuleSet, SlotId, Unit, UnitKind};
+use crate::recognize::Mention;
+use crate::span::Span;
+use crate::text::Folded;
+use crate::time::{Timex, TimexType, interval};
+use crate::tokenize::{Sentence, Token};
+
+/// Everything the event stage reads.
+pub(crate) struct Context<'a> {
+    pub g: &'a Gazetteer,
+    pub folded: &'a Folded,
+    pub tokens: &'a [Token],
+    pub sentences: &'a [Sentence],
+    pub mentions: &'a [Mention],
+    pub mention_entity: &'a [usize],
+    pub entity_kind: &'a [EntityKind],
+    pub entity_attrs: &'a [Attrs],
+    pub times: &'a [Timex],
+    pub doc_date: Option<&'a str>,
+}
+
+/// What a unit stands for.
+#[derive(Clone, Copy, Debug)]
+struct UnitSrc {
+    first: usize,
+    last: usize,
+    mention: Option<usize>,
+    time: Option<usize>,
+}
+
+/// A draft event before merging.
+struct Draft {
+    event: Event,
+    /// Whether the meeting came from a hosting rule.
+    hosted: bool,
+}
+
+const NEGATION: &[&str] = &[
+    "not", "n't", "never", "no", "without", "cancelled", "canceled", "cancel", "cancels", "refused",
+    "refuses", "refuse", "declined", "declines", "postponed", "postpone", "postpones", "scrapped",
+    "failed", "denied", "denies", "rejected", "off", "nor",
+];
+const PLANNED: &[&str] = &[
+    "will", "'ll", "shall", "to", "expected", "set", "scheduled", "schedule", "plans", "planned",
+    "plan", "planning", "due", "agreed", "intends", "intend", "hopes", "wants", "upcoming",
+    "proposed", "invited", "would", "going",
+];
+/// Words that end the clause a trigger's status is read from, looking back.
+const CLAUSE_BREAK: &[&str] = &[";", ":", "but", "while", "after", "before", "since", "which", "who", "and", "said", "says", "\"", "(", ")"];
+
+/// Finds the events of a document.
+pub(crate) fn find_events(cx: &Context<'_>, rules: &RuleSet, cache: &mut Cache) -> Vec<Event> {
+    let text_f = cx.folded.as_str();
+    // token -> mention starting there, token -> time starting there
+    let mut mention_at: HashMap<usize, usize> = HashMap::with_capacity(cx.mentions.len());
+    for (i, m) in cx.mentions.iter().enumerate() {
+        mention_at.insert(m.first, i);
+    }
+    let mut time_at: HashMap<usize, usize> = HashMap::with_capacity(cx.times.len());
+    {
+        let mut ti = 0;
+        for (k, t) in cx.tokens.iter().enumerate() {
+            while ti < cx.times.len() && cx.times[ti].span.start < t.span.start {
+                ti += 1;
+            }
+            if ti < cx.times.len() && cx.times[ti].span.start == t.span.start {
+                time_at.insert(k, ti);
+            }
+        }
+    }
+    let summit_places = summit_places(cx);
+    let mut drafts: Vec<Draft> = Vec::new();
+    let mut units: Vec<Unit<'_>> = Vec::new();
+    let mut srcs: Vec<UnitSrc> = Vec::new();
+    let mut matches: Vec<Match> = Vec::new();
+    for (si, s) in cx.sentences.iter().enumerate() {
+        units.clear();
+        srcs.clear();
+        let mut k = s.first;
+        while k < s.last {
+            if let Some(&mi) = mention_at.get(&k) {
+                let m = &cx.mentions[mi];
+                let ent = cx.mention_entity[mi];
+                units.push(Unit {
+                    norm: &text_f[cx.tokens[m.first].fold.start..cx.tokens[m.last - 1].fold.end],
+                    shape: cx.tokens[m.first].shape,
+                    kind: UnitKind::Entity(m.kind),
+                    attrs: cx.entity_attrs.get(ent),
+                });
+                srcs.push(UnitSrc { first: m.first, last: m.last.min(s.last), mention: Some(mi), time: None });
+                k = m.last.max(k + 1);
+                continue;
+            }
+            if let Some(&ti) = time_at.get(&k) {
+                let end = cx.times[ti].span.end;
+                let mut j = k + 1;
+                while j < s.last && cx.tokens[j].span.start < end {
+                    j += 1;
+                }
+                units.push(Unit {
+                    norm: &text_f[cx.tokens[k].fold.start..cx.tokens[j - 1].fold.end],
+                    shape: cx.tokens[k].shape,
+                    kind: UnitKind::Time,
+                    attrs: None,
+                });
+                srcs.push(UnitSrc { first: k, last: j, mention: None, time: Some(ti) });
+                k = j;
+                continue;
+            }
+            let t = &cx.tokens[k];
+            units.push(Unit { norm: t.norm(cx.folded), shape: t.shape, kind: UnitKind::Token(t.kind), attrs: None });
+            srcs.push(UnitSrc { first: k, last: k + 1, mention: None, time: None });
+            k += 1;
+        }
+        matches.clear();
+        rules.find_all(&units, cache, &mut matches);
+        for m in &matches {
+            let rule = &rules.rules()[m.rule];
+            for ty in &rule.types {
+                if let Some(d) = build(cx, rules, m, ty, si, s, &units, &srcs, &summit_places) {
+                    drafts.push(d);
+                }
+            }
+        }
+    }
+    share_visit_context(&mut drafts);
+    for d in &mut drafts {
+        d.event.cameo = Some(cameo(&d.event, d.hosted, cx).to_string());
+    }
+    merge(drafts)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn build(
+    cx: &Context<'_>,
+    rules: &RuleSet,
+    m: &Match,
+    ty: &str,
+    si: usize,
+    s: &Sentence,
+    units: &[Unit<'_>],
+    srcs: &[UnitSrc],
+    summit_places: &HashMap<usize, usize>,
+) -> Option<Draft> {
+    let rule = &rules.rules()[m.rule];
+    let is_visit = ty == "VISIT";
+    let tok_span = |a: usize, b: usize| Span::new(cx.tokens[srcs[a].first].span.start, cx.tokens[srcs[b - 1].last - 1].span.end);
+    let mut args: Vec<Arg> = Vec::new();
+    let mut participant_slots = 0;
+    let mut hosted = false;
+    // participants
+    for c in &m.captures {
+        let role_ok = match c.slot {
+            SlotId::PARTICIPANT => true,
+            SlotId::GUEST => true,
+            SlotId::HOST => {
+                hosted = true;
+                !is_visit
+            }
+            _ => false,
+        };
+        if !role_ok {
+            continue;
+        }
+        participant_slots += 1;
+        let mut found = false;
+        for u in c.start..c.end {
+            if let Some(mi) = srcs[u].mention {
+                let kind = cx.mentions[mi].kind;
+                if matches!(kind, EntityKind::Person | EntityKind::Organization | EntityKind::Location) {
+                    let ent = cx.mention_entity[mi];
+                    if !args.iter().any(|a| a.role == Role::Participant && a.entity == Some(ent)) {
+                        args.push(Arg { role: Role::Participant, entity: Some(ent), span: cx.mentions[mi].span, value: None });
+                    }
+                    found = true;
+                }
+            }
+        }
+        if found {
+            continue;
+        }
+        // a pronoun, or "the two leaders"
+        let words: Vec<&str> = (c.start..c.end).map(|u| units[u].norm).collect();
+        if words.len() == 1 && is_person_pronoun(words[0]) {
+            let k = srcs[c.start].first;
+            if let Some(ent) = resolve_pronoun(cx.g, cx.folded, cx.tokens, cx.sentences, cx.mentions, cx.mention_entity, k) {
+                if !args.iter().any(|a| a.entity == Some(ent)) {
+                    args.push(Arg { role: Role::Participant, entity: Some(ent), span: tok_span(c.start, c.end), value: None });
+                }
+            }
+        } else if words.iter().any(|w| matches!(*w, "two" | "both" | "sides")) {
+            let k = srcs[c.start].first;
+            for ent in last_people(cx, k, 2) {
+                if !args.iter().any(|a| a.entity == Some(ent)) {
+                    args.push(Arg { role: Role::Participant, entity: Some(ent), span: tok_span(c.start, c.end), value: None });
+                }
+            }
+        }
+    }
+    let n_part = args.len();
+    if n_part == 0 {
+        return None;
+    }
+    if !is_visit && n_part < 2 && participant_slots < 2 {
+        return None;
+    }
+    // only people and organisations take part in meetings and calls; a country alone is
+    // no participant of a meeting ("China and Belarus support ...")
+    if !is_visit && !args.iter().any(|a| a.entity.is_some_and(|e| cx.entity_kind[e] != EntityKind::Location)) {
+        return None;
+    }
+    // trigger
+    let trig = m
+        .captures_of(SlotId::TRIGGER)
+        .next()
+        .map(|c| tok_span(c.start, c.end))
+        .unwrap_or_else(|| tok_span(m.start, m.end));
+    let trig_unit = m.captures_of(SlotId::TRIGGER).next().map_or(m.start, |c| c.start);
+    // place and destination
+    let mut place: Option<(usize, Span)> = None;
+    for slot in [SlotId::PLACE, SlotId::DESTINATION] {
+        if place.is_some() {
+            break;
+        }
+        for c in m.captures_of(slot) {
+            if let Some(mi) = (c.start..c.end).find_map(|u| srcs[u].mention) {
+                place = Some((cx.mention_entity[mi], cx.mentions[mi].span));
+                break;
+            }
+        }
+    }
+    let mut origin: Option<(usize, Span)> = None;
+    for c in m.captures_of(SlotId::ORIGIN) {
+        if let Some(mi) = (c.start..c.end).find_map(|u| srcs[u].mention) {
+            origin = Some((cx.mention_entity[mi], cx.mentions[mi].span));
+        }
+    }
+    if place.is_none() {
+        place = place_in_sentence(cx, units, srcs, trig_unit, &args);
+    }
+    if place.is_none() && !is_visit {
+        // the summit this meeting was held at
+        for u in 0..units.len() {
+            if let Some(mi) = srcs[u].mention {
+                let ent = cx.mention_entity[mi];
+                if let Some(&p) = summit_places.get(&ent) {
+                    let near_summit = units.get(u + 1).is_some_and(|x| x.norm == "summit")
+                        || (u >= 1 && units[u - 1].norm == "summit");
+                    if near_summit {
+                        let span = cx.mentions.iter().enumerate().find(|(i, _)| cx.mention_entity[*i] == p).map(|(_, m)| m.span);
+                        if let Some(sp) = span {
+                            place = Some((p, sp));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if let Some((e, sp)) = place {
+        if is_visit {
+            args.push(Arg { role: Role::Destination, entity: Some(e), span: sp, value: None });
+        }
+        args.push(Arg { role: Role::Place, entity: Some(e), span: sp, value: None });
+    }
+    if let Some((e, sp)) = origin {
+        args.push(Arg { role: Role::Origin, entity: Some(e), span: sp, value: None });
+    }
+    // time
+    let mut when: Option<(Span, Option<String>)> = None;
+    let mut duration: Option<String> = None;
+    for c in m.captures_of(SlotId::TIME) {
+        if let Some(ti) = (c.start..c.end).find_map(|u| srcs[u].time) {
+            let t = &cx.times[ti];
+            match t.kind {
+                TimexType::Duration => duration = t.value.clone(),
+                _ => when = Some((t.span, t.value.clone())),
+            }
+        }
+    }
+    let (t_near, d_near) = times_in_sentence(cx, s, trig.start);
+    if when.is_none() {
+        when = t_near.map(|ti| (cx.times[ti].span, cx.times[ti].value.clone()));
+    }
+    if duration.is_none() {
+        duration = d_near.and_then(|ti| cx.times[ti].value.clone());
+    }
+    if let Some((sp, v)) = when {
+        let value = match (&v, &duration) {
+            (Some(day), Some(d)) if is_visit || ty == "MEET" => interval(day, d).or(v.clone()),
+            _ => v.clone(),
+        };
+        args.push(Arg { role: Role::Time, entity: None, span: sp, value });
+    }
+    // status
+    let status = rule.status.map(convert_status).unwrap_or_else(|| status_from_context(cx, s, srcs, trig_unit, &args));
+    let evidence = Evidence { sentence: si, span: tok_span(m.start, m.end), trigger: trig, rule: rule.id.clone() };
+    Some(Draft {
+        event: Event { kind: ty.to_string(), status, args, cameo: None, evidence, more_evidence: Vec::new() },
+        hosted,
+    })
+}
+
+fn convert_status(s: crate::pattern::Status) -> Status {
+    match s {
+        crate::pattern::Status::Planned => Status::Planned,
+        crate::pattern::Status::Negated => Status::Negated,
+        crate::pattern::Status::Occurred => Status::Occurred,
+    }
+}
+
+/// The last `n` distinct people mentioned before token `k`.
+fn last_people(cx: &Context<'_>, k: usize, n: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    for (i, m) in cx.mentions.iter().enumerate().rev() {
+        if m.last > k || m.kind != EntityKind::Person {
+            continue;
+        }
+        let e = cx.mention_entity[i];
+        if !out.contains(&e) {
+            out.push(e);
+            if out.len() == n {
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// A place after `in` or `at` in the sentence, nearest after the trigger, else before it.
+fn place_in_sentence(
+    cx: &Context<'_>,
+    units: &[Unit<'_>],
+    srcs: &[UnitSrc],
+    trig_unit: usize,
+    args: &[Arg],
+) -> Option<(usize, Span)> {
+    let mut best: Option<(usize, usize, Span)> = None;
+    for u in 1..units.len() {
+        let Some(mi) = srcs[u].mention else { continue };
+        if cx.mentions[mi].kind != EntityKind::Location {
+            continue;
+        }
+        if !matches!(units[u - 1].norm, "in" | "at" | "to") {
+            continue;
+        }
+        let ent = cx.mention_entity[mi];
+        if args.iter().any(|a| a.entity == Some(ent)) {
+            continue;
+        }
+        let dist = if u > trig_unit { u - trig_unit } else { 1000 + trig_unit - u };
+        if best.is_none_or(|(d, _, _)| dist < d) {
+            best = Some((dist, ent, cx.mentions[mi].span));
+        }
+    }
+    best.map(|(_, e, s)| (e, s))
+}
+
+/// The date/time nearest the trigger in the sentence (after it first), and the duration.
+fn times_in_sentence(cx: &Context<'_>, s: &Sentence, trig: usize) -> (Option<usize>, Option<usize>) {
+    let (lo, hi) = (cx.tokens[s.first].span.start, cx.tokens[s.last - 1].span.end);
+    let mut best: Option<(usize, usize)> = None;
+    let mut dur: Option<(usize, usize)> = None;
+    for (i, t) in cx.times.iter().enumerate() {
+        if t.span.start < lo || t.span.end > hi {
+            continue;
+        }
+        let dist = t.span.start.abs_diff(trig);
+        match t.kind {
+            TimexType::Duration => {
+                if dur.is_none_or(|(d, _)| dist < d) {
+                    dur = Some((dist, i));
+                }
+            }
+            TimexType::Set => {}
+            _ => {
+                if t.value.is_some() && best.is_none_or(|(d, _)| dist < d) {
+                    best = Some((dist, i));
+                }
+            }
+        }
+    }
+    (best.map(|b| b.1), dur.map(|d| d.1))
+}
+
+fn status_from_context(cx: &Context<'_>, s: &Sentence, srcs: &[UnitSrc], trig_unit: usize, args: &[Arg]) -> Status {
+    let trig_tok = srcs.get(trig_unit).map_or(s.first, |u| u.first);
+    let lo = trig_tok.saturating_sub(8).max(s.first);
+    let mut planned = false;
+    for k in (lo..trig_tok).rev() {
+        let w = cx.tokens[k].norm(cx.folded);
+        if CLAUSE_BREAK.contains(&w) && k + 1 < trig_tok {
+            break;
+        }
+        if NEGATION.contains(&w) {
+            return Status::Negated;
+        }
+        if PLANNED.contains(&w) {
+            planned = true;
+        }
+    }
+    // "the meeting was cancelled", "talks were postponed"
+    let hi = (trig_tok + 5).min(s.last);
+    for k in trig_tok + 1..hi {
+        let w = cx.tokens[k].norm(cx.folded);
+        if matches!(w, "cancelled" | "canceled" | "postponed" | "called" | "scrapped" | "suspended") {
+            return Status::Negated;
+        }
+    }
+    if planned {
+        return Status::Planned;
+    }
+    // a time after the document date
+    if let (Some(doc), Some(v)) = (cx.doc_date, args.iter().find(|a| a.role == Role::Time).and_then(|a| a.value.as_deref())) {
+        let start = v.split('/').next().unwrap_or(v);
+        if start.len() >= 10 && doc.len() >= 10 && start[..10] > doc[..10] && start.as_bytes()[0].is_ascii_digit() {
+            return Status::Planned;
+        }
+    }
+    Status::Occurred
+}
+
+/// Summits placed in the text: "the SCO summit in Samarkand" -> (SCO entity, Samarkand entity).
+fn summit_places(cx: &Context<'_>) -> HashMap<usize, usize> {
+    let mut out = HashMap::new();
+    for (i, m) in cx.mentions.iter().enumerate() {
+        let k = m.last;
+        if k + 2 >= cx.tokens.len() || cx.tokens[k].norm(cx.folded) != "summit" {
+            continue;
+        }
+        if !matches!(cx.tokens[k + 1].norm(cx.folded), "in" | "at") {
+            continue;
+        }
+        if let Some(j) = cx.mentions.iter().position(|p| p.first == k + 2 && p.kind == EntityKind::Location) {
+            out.insert(cx.mention_entity[i], cx.mention_entity[j]);
+        }
+    }
+    out
+}
+
+/// A meeting in the same sentence as a visit by one of its participants happens during
+/// that visit: it takes the visit's destination and time when it has none.
+fn share_visit_context(drafts: &mut [Draft]) {
+    let visits: Vec<(usize, Vec<usize>, Option<Arg>, Option<Arg>)> = drafts
+        .iter()
+        .filter(|d| d.event.kind == "VISIT")
+        .map(|d| {
+            (
+                d.event.evidence.sentence,
+                d.event.participants().collect(),
+                d.event.arg(Role::Place).cloned(),
+                d.event.arg(Role::Time).cloned(),
+            )
+        })
+        .collect();
+    for d in drafts.iter_mut() {
+        if d.event.kind == "VISIT" {
+            continue;
+        }
+        let parts: Vec<usize> = d.event.participants().collect();
+        for (si, vparts, vplace, vtime) in &visits {
+            if *si != d.event.evidence.sentence || !vparts.iter().any(|p| parts.contains(p)) {
+                continue;
+            }
+            if d.event.arg(Role::Place).is_none() {
+                if let Some(p) = vplace {
+                    d.event.args.push(p.clone());
+                }
+            }
+            if let Some(t) = vtime {
+                // the visit's interval is more precise than a day inside it
+                d.event.args.retain(|a| a.role != Role::Time);
+                d.event.args.push(t.clone());
+            }
+        }
+    }
+}
+
+fn cameo(ev: &Event, hosted: bool, cx: &Context<'_>) -> &'static str {
+    match ev.kind.as_str() {
+        "CALL" => "041",
+        "VISIT" => "042",
+        "MEET" => {
+            if ev.status == Status::Planned {
+                "036"
+            } else if hosted {
+                "043"
+            } else if let Some(p) = ev.arg(Role::Place).and_then(|a| a.entity) {
+                // a third place: the meeting place's country is none of the participants'
+                let pc = cx.entity_attrs.get(p).and_then(|a| a.get("country")).cloned();
+                let third = ev.participants().all(|e| {
+                    let c = cx.entity_attrs.get(e).and_then(|a| a.get("country")).cloned();
+                    c.is_some() && pc.is_some() && c != pc
+                });
+                if third { "044" } else { "040" }
+            } else {
+                "040"
+            }
+        }
+        _ => "040",
+    }
+}
+
+fn merge(drafts: Vec<Draft>) -> Vec<Event> {
+    let mut out: Vec<Event> = Vec::new();
+    for d in drafts {
+        let ev = d.event;
+        let mut parts: Vec<usize> = ev.participants().collect();
+        parts.sort_unstable();
+        let same = out.iter().position(|o| {
+            if o.kind != ev.kind {
+                return false;
+            }
+            let mut op: Vec<usize> = o.participants().collect();
+            op.sort_unstable();
+            if op != parts {
+                return false;
+            }
+            let agree = |r: Role| match (o.arg(r), ev.arg(r)) {
+                (Some(a), Some(b)) => a.entity == b.entity && a.value == b.value,
+                _ => true,
+            };
+            agree(Role::Place) && agree(Role::Time) && (o.status == ev.status || o.status != Status::Negated && ev.status != Status::Negated)
+        });
+        match same {
+            Some(i) => {
+                let o = &mut out[i];
+                for a in &ev.args {
+                    if a.role != Role::Participant && o.arg(a.role).is_none() {
+                        o.args.push(a.clone());
+                    }
+                }
+                o.more_evidence.push(ev.evidence.clone());
+            }
+            None => out.push(ev),
+        }
+    }
+    out
+}

@@ -1,0 +1,5 @@
+//! Integration tests: one binary (see STYLE.md), a module per concern.
+
+mod api;
+mod errors;
+mod golden;
