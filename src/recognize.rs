@@ -340,7 +340,13 @@ pub(crate) fn recognize(
         }
         v
     };
-    let title_at = |k: usize| titles.iter().any(|t| t.first <= k && k < t.last);
+    let mut in_title = vec![false; tokens.len()];
+    for t in &titles {
+        for f in in_title.iter_mut().take(t.last).skip(t.first) {
+            *f = true;
+        }
+    }
+    let title_at = |k: usize| in_title[k];
     let sentence_end: Vec<usize> = {
         let mut v = vec![tokens.len(); tokens.len()];
         for s in sentences {
@@ -550,13 +556,16 @@ fn resolve_overlaps(gaz: Vec<Mention>, rules: Vec<Mention>) -> Vec<Mention> {
         )
     });
     let mut keep = vec![false; all.len()];
-    let mut taken: Vec<(usize, usize)> = Vec::new();
+    let n_tokens = all.iter().map(|m| m.last).max().unwrap_or(0);
+    let mut taken = vec![false; n_tokens];
     for i in order {
         let m = &all[i];
-        if taken.iter().any(|&(a, b)| m.first < b && a < m.last) {
+        if taken[m.first..m.last].iter().any(|&t| t) {
             continue;
         }
-        taken.push((m.first, m.last));
+        for t in &mut taken[m.first..m.last] {
+            *t = true;
+        }
         keep[i] = true;
     }
     let mut idx = 0;
@@ -570,116 +579,108 @@ fn resolve_overlaps(gaz: Vec<Mention>, rules: Vec<Mention>) -> Vec<Mention> {
 }
 
 /// `Long Name (ACR)`: the acronym's letters are the initials of the name's capitalised words.
+/// The long name becomes an organisation (unless a mention covers exactly it already), the
+/// acronym and its later uses join it. Linear: definitions are collected first, then applied.
 fn acronyms(text: &str, folded: &Folded, tokens: &[Token], mentions: &mut Vec<Mention>) {
+    // (long_first, long_last, acronym token)
+    let mut defs: Vec<(usize, usize, usize)> = Vec::new();
     let mut k = 0;
-    let mut added: Vec<Mention> = Vec::new();
     while k + 2 < tokens.len() {
-        if tokens[k].text(text) == "("
-            && tokens[k + 1].shape == Shape::Upper
-            && tokens[k + 2].text(text) == ")"
-        {
-            let acr: String = tokens[k + 1]
-                .text(text)
-                .chars()
-                .filter(|c| c.is_alphabetic())
-                .collect();
-            // walk back over capitalised words and connectors collecting initials
-            let mut j = k;
-            let mut initials = String::new();
-            let mut start = None;
-            let mut steps = 0;
-            while j > 0 && steps < 12 {
-                let t = &tokens[j - 1];
-                let n = t.norm(folded);
-                if is_cap(t) {
-                    initials.insert(0, t.text(text).chars().next().unwrap_or(' '));
-                    if initials.len() >= acr.len() {
-                        start = Some(j - 1);
-                        if initials.eq_ignore_ascii_case(&acr) {
-                            break;
-                        }
-                    }
-                } else if !ORG_CONNECTORS.contains(&n) {
-                    break;
-                }
-                j -= 1;
-                steps += 1;
-            }
-            if let Some(s) = start {
-                if initials.eq_ignore_ascii_case(&acr) && acr.len() >= 2 {
-                    let long_first = s;
-                    let long_last = k;
-                    // an existing mention exactly covering the long name, or a new one
-                    let def = mentions
-                        .iter()
-                        .position(|m| m.first == long_first && m.last == long_last);
-                    let def = match def {
-                        Some(d) => d,
-                        None => {
-                            // drop mentions inside the long name
-                            mentions.retain(|m| m.last <= long_first || m.first >= long_last);
-                            mentions.push(rule_mention(
-                                tokens,
-                                long_first,
-                                long_last,
-                                EntityKind::Organization,
-                                Source::Acronym,
-                            ));
-                            mentions.sort_by_key(|m| m.first);
-                            mentions
-                                .iter()
-                                .position(|m| m.first == long_first)
-                                .unwrap_or(0)
-                        }
-                    };
-                    let kind = mentions[def].kind;
-                    let acr_tok = k + 1;
-                    if !mentions.iter().any(|m| m.first == acr_tok) {
-                        let mut m =
-                            rule_mention(tokens, acr_tok, acr_tok + 1, kind, Source::Acronym);
-                        m.entry = mentions[def].entry;
-                        added.push(m);
-                    }
-                }
-            }
-            k += 3;
+        if !(tokens[k].text(text) == "(" && tokens[k + 1].shape == Shape::Upper && tokens[k + 2].text(text) == ")") {
+            k += 1;
             continue;
         }
-        k += 1;
+        let acr: String = tokens[k + 1].text(text).chars().filter(|c| c.is_alphabetic()).collect();
+        let mut j = k;
+        let mut initials = String::new();
+        let mut start = None;
+        while j > 0 && k - j < 12 && initials.len() <= acr.len() {
+            let t = &tokens[j - 1];
+            if is_cap(t) {
+                initials.insert(0, t.text(text).chars().next().unwrap_or(' '));
+                if initials.eq_ignore_ascii_case(&acr) {
+                    start = Some(j - 1);
+                    break;
+                }
+            } else if !ORG_CONNECTORS.contains(&t.norm(folded)) {
+                break;
+            }
+            j -= 1;
+        }
+        if let Some(s) = start.filter(|_| acr.len() >= 2) {
+            defs.push((s, k, k + 1));
+        }
+        k += 3;
     }
-    if added.is_empty() {
+    if defs.is_empty() {
         return;
+    }
+    // index of the mention starting at each token
+    let mut at: Vec<Option<usize>> = vec![None; tokens.len()];
+    for (i, m) in mentions.iter().enumerate() {
+        at[m.first] = Some(i);
+    }
+    let mut remove = vec![false; mentions.len()];
+    let mut added: Vec<Mention> = Vec::new();
+    // acronym text -> (kind, entry, long-name first token)
+    let mut known: std::collections::HashMap<&str, (EntityKind, Option<EntryId>, usize)> = Default::default();
+    for &(lf, ll, at_tok) in &defs {
+        let (kind, entry) = match at[lf].map(|i| &mentions[i]) {
+            Some(m) if m.last == ll => (m.kind, m.entry),
+            _ => {
+                for (i, m) in mentions.iter().enumerate() {
+                    if m.first < ll && lf < m.last {
+                        remove[i] = true;
+                    }
+                }
+                added.push(rule_mention(tokens, lf, ll, EntityKind::Organization, Source::Acronym));
+                (EntityKind::Organization, None)
+            }
+        };
+        if at[at_tok].is_none() {
+            known.insert(tokens[at_tok].text(text), (kind, entry, lf));
+        }
+    }
+    let mut i = 0;
+    mentions.retain(|_| {
+        i += 1;
+        !remove[i - 1]
+    });
+    let mut covered = vec![false; tokens.len()];
+    for m in mentions.iter().chain(added.iter()) {
+        for c in &mut covered[m.first..m.last] {
+            *c = true;
+        }
+    }
+    // the acronym at its definition and every later bare use
+    let first_def = defs.iter().map(|d| d.2).min().unwrap_or(0);
+    for (k, t) in tokens.iter().enumerate().skip(first_def) {
+        if covered[k] || t.shape != Shape::Upper {
+            continue;
+        }
+        if let Some(&(kind, entry, lf)) = known.get(t.text(text)) {
+            let mut m = rule_mention(tokens, k, k + 1, kind, Source::Acronym);
+            m.entry = entry;
+            // points at the long name's first token until coreference links it
+            m.defined_by = Some(lf);
+            added.push(m);
+        }
     }
     mentions.extend(added);
     mentions.sort_by_key(|m| m.first);
-    // link acronyms to their definitions, and later bare uses of the acronym
-    let defs: Vec<(String, usize)> = mentions
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| {
-            m.source == Source::Acronym
-                && m.last - m.first == 1
-                && tokens[m.first].shape == Shape::Upper
-        })
-        .map(|(i, m)| (tokens[m.first].text(text).to_string(), i))
-        .collect();
-    for (acr, ai) in &defs {
-        let ai = *ai;
-        let def_idx = mentions
-            .iter()
-            .position(|m| m.last + 1 == mentions[ai].first);
-        mentions[ai].defined_by = def_idx;
-        let mut extra = Vec::new();
-        for (k, t) in tokens.iter().enumerate() {
-            if t.text(text) == acr && !mentions.iter().any(|m| m.first <= k && k < m.last) {
-                let mut m = rule_mention(tokens, k, k + 1, mentions[ai].kind, Source::Acronym);
-                m.entry = mentions[ai].entry;
-                m.defined_by = def_idx;
-                extra.push(m);
+    // defined_by: from token of the long name to its mention index
+    let mut idx: Vec<Option<usize>> = vec![None; tokens.len()];
+    for (i, m) in mentions.iter().enumerate() {
+        if m.defined_by.is_none() {
+            idx[m.first] = Some(i);
+        }
+    }
+    for m in mentions.iter_mut() {
+        if m.source == Source::Acronym {
+            if let Some(tok) = m.defined_by {
+                m.defined_by = idx[tok];
             }
         }
-        mentions.extend(extra);
-        mentions.sort_by_key(|m| m.first);
     }
 }
 
@@ -695,13 +696,24 @@ fn attach_attributes(
     let persons: Vec<usize> = (0..mentions.len())
         .filter(|&i| mentions[i].kind == EntityKind::Person)
         .collect();
+    let n = tokens.len() + 1;
+    let mut title_by_last: Vec<Option<usize>> = vec![None; n];
+    for (i, t) in titles.iter().enumerate() {
+        title_by_last[t.last] = Some(i);
+    }
+    let mut place_by_last: Vec<Option<usize>> = vec![None; n];
+    for (i, m) in mentions.iter().enumerate() {
+        if matches!(m.kind, EntityKind::Nationality | EntityKind::Location) {
+            place_by_last[m.last] = Some(i);
+        }
+    }
     for &pi in &persons {
         let first = mentions[pi].first;
         // collect the run of titles immediately before the name, and a demonym/country before them
         let mut k = first;
         let mut title_span: Option<(usize, usize)> = None;
         loop {
-            if let Some(t) = titles.iter().find(|t| t.last == k) {
+            if let Some(t) = title_by_last[k].map(|i| &titles[i]) {
                 title_span = Some((t.first, title_span.map_or(t.last, |(_, e)| e)));
                 k = t.first;
                 continue;
@@ -720,9 +732,7 @@ fn attach_attributes(
         let mut j = k;
         // the distributive list: "the Belarussian and Chinese foreign ministers A and B"
         while j > 0 {
-            let prev = mentions.iter().find(|m| {
-                m.last == j && matches!(m.kind, EntityKind::Nationality | EntityKind::Location)
-            });
+            let prev = place_by_last[j].map(|i| &mentions[i]);
             if let Some(m) = prev {
                 if let Some(c) = country_name(g, m) {
                     countries.insert(0, c);
