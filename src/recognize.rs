@@ -723,9 +723,12 @@ fn attach_attributes(
         if let Some((ts, te)) = title_span {
             let words: Vec<&str> = tokens[ts..te].iter().map(|t| t.norm(folded)).collect();
             let title = singular_title(&words.join(" "));
-            mentions[pi]
-                .attrs
-                .insert("title".into(), display_title(&title, tokens, ts));
+            // "his Chinese counterpart Xi": a relation, not an office
+            if !RELATIONAL_TITLES.contains(&title.as_str()) {
+                mentions[pi]
+                    .attrs
+                    .insert("title".into(), display_title(&title, tokens, ts));
+            }
         }
         // demonym or country right before (possibly "his Chinese counterpart")
         let mut countries: Vec<String> = Vec::new();
