@@ -3,6 +3,7 @@
 
 pub mod doc;
 pub mod error;
+pub mod pattern;
 pub mod span;
 pub mod text;
 pub mod time;
