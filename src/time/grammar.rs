@@ -64,6 +64,12 @@ enum Sem {
     /// "the quarter", "the latest quarter": the last quarter mentioned, else the last one.
     QuarterRef,
     Half(Option<i32>, u8),
+    /// A quarter of a year named by number ("the 1988 period"): the quarter from context.
+    QuarterY(i32),
+    /// "this year's third quarter" (0), "last year's quarter" (-1): year shift, quarter.
+    QuarterYR(i8, Option<u8>),
+    /// Thanksgiving (fourth Thursday of November): 0 by tense, -1 last, 1 next.
+    Thanksgiving(i8),
     /// The weekend: 0 by tense, -1 last, 1 next.
     Weekend(i8),
     /// A duration: amount (`None` unknown) and unit.
@@ -179,7 +185,16 @@ pub(crate) fn run(
             i += 1;
             continue;
         };
-        let end = end.clamp(start + 1, tokens.len());
+        let mut end = end.clamp(start + 1, tokens.len());
+        let mut start = start;
+        // "the next two years or so"
+        if p.w(end, W::Or) && p.norm(end + 1) == "so" {
+            end += 2;
+        }
+        // "the third-quarter loss", "the year-ago results": the article belongs to the noun
+        if lex[start] == Lex::W(W::The) && end - start >= 2 && p.prenominal(end) {
+            start += 1;
+        }
         while si < sentences.len() && sentences[si].last <= start {
             si += 1;
         }
@@ -191,6 +206,32 @@ pub(crate) fn run(
         let span = Span::new(tokens[start].span.start, tokens[end - 1].span.end);
         out.push(Timex { span, kind, value });
         i = end;
+        // "April 24 and 25": the second day shares the month
+        if let Sem::DayT(m, _) | Sem::DayY(_, m, _) = sem
+            && matches!(
+                lex.get(end),
+                Some(Lex::W(W::And | W::Or | W::To) | Lex::P(b'-'))
+            )
+            && let Some(&Lex::Int(d, 1 | 2)) = lex.get(end + 1)
+            && !matches!(
+                lex.get(end + 2),
+                Some(Lex::Month(..) | Lex::Unit(..) | Lex::P(b'%'))
+            )
+            && (1..=31).contains(&d)
+        {
+            let sem2 = match sem {
+                Sem::DayY(y, _, _) => Sem::DayY(y, m, d as u8),
+                _ => Sem::DayT(m, d as u8),
+            };
+            let (kind, value) = r.resolve(sem2, tense);
+            let t = tokens[end + 1].span;
+            out.push(Timex {
+                span: t,
+                kind,
+                value,
+            });
+            i = end + 2;
+        }
     }
     out
 }
@@ -202,6 +243,8 @@ fn needs_tense(sem: Sem) -> bool {
             | Sem::DayT(..)
             | Sem::Weekday(..)
             | Sem::Weekend(0)
+            | Sem::Quarter(None, _)
+            | Sem::Thanksgiving(0)
             | Sem::Clock(_, _, DaySel::Weekday(_) | DaySel::MonthDay(..))
     )
 }
@@ -251,6 +294,111 @@ impl Parser<'_> {
         self.toks.get(i).is_some_and(|t| t.shape == Shape::Lower)
     }
 
+    /// Is the token at `i` a noun that an expression before it modifies ("the
+    /// third-quarter loss")? A lower-case word that is not a function word or verb form.
+    fn prenominal(&self, i: usize) -> bool {
+        if !self.lower(i) || self.l(i) != Lex::None {
+            return false;
+        }
+        let w = self.norm(i);
+        !(w.ends_with("ed")
+            || w.ends_with("ing")
+            || w.ends_with("ly")
+            || matches!(
+                w,
+                "of" | "on"
+                    | "at"
+                    | "and"
+                    | "but"
+                    | "that"
+                    | "which"
+                    | "when"
+                    | "was"
+                    | "were"
+                    | "is"
+                    | "are"
+                    | "has"
+                    | "had"
+                    | "have"
+                    | "will"
+                    | "would"
+                    | "as"
+                    | "than"
+                    | "with"
+                    | "by"
+                    | "so"
+                    | "because"
+                    | "while"
+                    | "if"
+                    | "it"
+                    | "its"
+                    | "he"
+                    | "she"
+                    | "they"
+                    | "we"
+                    | "there"
+                    | "into"
+                    | "since"
+                    | "until"
+                    | "through"
+                    | "were"
+                    | "could"
+                    | "should"
+                    | "may"
+                    | "might"
+                    | "can"
+                    | "did"
+                    | "does"
+                    | "do"
+                    | "not"
+                    | "alone"
+                    | "compared"
+                    | "versus"
+                    | "vs"
+                    | "against"
+                    | "amid"
+                    | "during"
+                    | "what"
+                    | "who"
+                    | "where"
+                    | "whose"
+                    | "be"
+                    | "been"
+                    | "said"
+                    | "says"
+                    | "say"
+                    | "i"
+                    | "you"
+                    | "his"
+                    | "her"
+                    | "their"
+                    | "our"
+                    | "my"
+                    | "your"
+                    | "this"
+                    | "these"
+                    | "those"
+                    | "both"
+                    | "all"
+                    | "about"
+                    | "up"
+                    | "down"
+                    | "out"
+                    | "off"
+                    | "over"
+                    | "under"
+                    | "among"
+                    | "per"
+                    | "rose"
+                    | "fell"
+                    | "reported"
+                    | "began"
+                    | "came"
+                    | "saw"
+                    | "ago"
+            ))
+    }
+
     /// A joined hyphen at `i`: the index after it, else `i`.
     fn hyphen(&self, i: usize) -> usize {
         if self.p(i, b'-') && self.joined(i) && self.joined(i + 1) {
@@ -296,6 +444,34 @@ impl Parser<'_> {
                 let (e, s) = self.period_ref(i + 2).or_else(|| self.core(i + 2, true))?;
                 Some((i, e, s))
             }
+            // "about", "almost", "within", "over", "just" stay outside the span
+            Lex::W(W::Approx | W::Within | W::More)
+                if matches!(
+                    self.norm(i),
+                    "about" | "almost" | "within" | "over" | "just"
+                ) =>
+            {
+                let j = i + 1;
+                match self.l(j) {
+                    Lex::Int(..) | Lex::NumWord(_) | Lex::W(W::A) | Lex::Clock(..) => {
+                        let (e, s) = self.core(j, true)?;
+                        match s {
+                            Sem::Dur(..) | Sem::Ago(..) | Sem::Anaph(..) | Sem::Clock(..) => {
+                                Some((j, e, s))
+                            }
+                            _ => None,
+                        }
+                    }
+                    _ => None,
+                }
+            }
+            // "a year-earlier loss": the article belongs to the noun
+            Lex::W(W::A) if self.l(i + 1) == Lex::Unit(Unit::Year, false) => {
+                if let Some((e, s)) = self.year_ago(i + 1) {
+                    return Some((i + 1, e, s));
+                }
+                self.core(i, false).map(|(e, s)| (i, e, s))
+            }
             _ => self.core(i, false).map(|(e, s)| (i, e, s)),
         }
     }
@@ -317,7 +493,9 @@ impl Parser<'_> {
             Lex::Month(m, full) => self.month_expr(i, m, full, determined),
             Lex::Weekday(wd, plural) => self.weekday_expr(i, wd, plural),
             Lex::Int(v, nd) => self.int_expr(i, v, nd),
-            Lex::NumWord(_) | Lex::W(W::Few | W::Several | W::Many | W::Couple) => self.num_expr(i),
+            Lex::NumWord(_) | Lex::W(W::Few | W::Several | W::Many | W::Couple) => self
+                .num_expr(i)
+                .or_else(|| self.year_words(i).map(|(e, y)| (e, Sem::Year(y)))),
             Lex::W(W::A) => self.a_expr(i),
             Lex::W(W::Approx | W::More | W::Less | W::At | W::Up | W::Within) => self.quant_expr(i),
             Lex::Ord(_) | Lex::W(W::First) => self.ord_expr(i),
@@ -325,6 +503,9 @@ impl Parser<'_> {
                 W::Last | W::This | W::Next | W::Coming | W::Past | W::Previous | W::Following,
             ) => self.rel_expr(i),
             Lex::W(W::The) => self.the_expr(i),
+            Lex::W(W::Today | W::Tomorrow) if self.norm(i + 1) == "'s" => None,
+            // "VOA Today", "USA Today": a name
+            Lex::W(W::Today) if self.cap(i) && i > 0 && self.cap(i - 1) => None,
             Lex::W(W::Today) => self.deictic(i, 0),
             Lex::W(W::Yesterday) => self.deictic(i, -1),
             Lex::W(W::Tomorrow) => self.deictic(i, 1),
@@ -339,13 +520,43 @@ impl Parser<'_> {
                 if self.cap(i) && ((i > 0 && self.cap(i - 1)) || self.cap(i + 1)) {
                     return None;
                 }
+                // "a quarterly dividend", "average daily volume": an adjective
+                if self.lower(i + 1)
+                    && !matches!(
+                        self.norm(i + 1),
+                        "and"
+                            | "or"
+                            | "but"
+                            | "for"
+                            | "in"
+                            | "on"
+                            | "at"
+                            | "to"
+                            | "since"
+                            | "through"
+                            | "from"
+                            | "until"
+                            | "with"
+                            | "by"
+                            | "over"
+                            | "during"
+                            | "after"
+                            | "before"
+                            | "as"
+                            | "than"
+                            | "if"
+                            | "because"
+                    )
+                {
+                    return None;
+                }
                 Some((i + 1, Sem::Lit(s, TimexType::Set)))
             }
             Lex::W(W::Every | W::Each) => self.set_expr(i),
             Lex::W(W::Recent) => match self.l(i + 1) {
                 Lex::Unit(u, true) => Some((i + 2, Sem::Dur(None, u))),
                 Lex::W(W::Times) => Some((i + 2, Sem::Lit("PAST_REF", TimexType::Date))),
-                _ => Some((i + 1, Sem::Lit("PAST_REF", TimexType::Date))),
+                _ => None,
             },
             Lex::W(W::Current) => match self.l(i + 1) {
                 Lex::Unit(u, false) => Some((i + 2, Sem::UnitRel(u, 0))),
@@ -357,10 +568,10 @@ impl Parser<'_> {
                 }
                 _ => Some((i + 1, Sem::Lit("PRESENT_REF", TimexType::Date))),
             },
-            Lex::W(W::Future) => Some((i + 1, Sem::Lit("FUTURE_REF", TimexType::Date))),
             Lex::Season(s) => self.season_expr(i, s, 0, determined),
             Lex::Decade(d) => Some((i + 1, Sem::Decade(d))),
             Lex::Clock(h, pm) => self.clock_tail(i + 1, to24(h, pm), 0),
+            Lex::W(W::Noon) if i > 0 && self.norm(i - 1) == "high" => None,
             Lex::W(W::Noon) => self.clock_tail(i + 1, 12, 0),
             Lex::W(W::Midnight) => self.clock_tail(i + 1, 24, 0),
             Lex::W(W::Fiscal) => match self.l(i + 1) {
@@ -368,6 +579,14 @@ impl Parser<'_> {
                 Lex::Ord(_) | Lex::W(W::First) => self.ord_expr(i + 1),
                 _ => None,
             },
+            Lex::W(W::Thanksgiving) if self.cap(i) => {
+                let e = if self.l(i + 1) == Lex::Unit(Unit::Day, false) {
+                    i + 2
+                } else {
+                    i + 1
+                };
+                Some((e, Sem::Thanksgiving(0)))
+            }
             Lex::W(W::Christmas) => {
                 let (e, d) = if self.w(i + 1, W::Eve) {
                     (i + 2, 24)
@@ -411,8 +630,26 @@ impl Parser<'_> {
     /// "year-ago", "year-earlier" (+ "quarter", "period", "third quarter").
     fn year_ago(&self, i: usize) -> M {
         let j = self.hyphen(i + 1);
+        // "year-end", "year's end", "by year end"
+        if self.w(j, W::End) && !self.w(j + 1, W::Of) {
+            let ok = j > i + 1
+                || (i > 0
+                    && matches!(self.norm(i - 1), "by" | "at" | "since" | "before" | "until"));
+            if ok {
+                return Some((j + 1, Sem::UnitRel(Unit::Year, 0)));
+            }
+        }
+        if self.norm(i + 1) == "'s" && self.w(i + 2, W::End) {
+            return Some((i + 3, Sem::UnitRel(Unit::Year, 0)));
+        }
         if j == i + 1 || !matches!(self.l(j), Lex::W(W::Ago | W::Earlier)) {
             return None;
+        }
+        // "the year-earlier nine months": a duration
+        if let Some((e, n)) = self.number(j + 1)
+            && let Lex::Unit(u, true) = self.l(e)
+        {
+            return Some((e + 1, Sem::Dur(n, u)));
         }
         let mut e = j + 1;
         match self.l(e) {
@@ -506,6 +743,9 @@ impl Parser<'_> {
         } else {
             j
         };
+        if let Some((e, y)) = self.year_words(k) {
+            return Some((e, Sem::MonthY(y, m)));
+        }
         if let Lex::Int(y, 4) = self.l(k)
             && (1000..=2999).contains(&y)
         {
@@ -696,6 +936,25 @@ impl Parser<'_> {
 
     /// A number (digits, words, "a few", "several", "a couple of") at `i`: (end, value).
     fn number(&self, i: usize) -> Option<(usize, Option<u32>)> {
+        let (e, n) = self.number1(i)?;
+        // "two to three weeks", "12 to 18 months": an unknown amount
+        if matches!(self.l(e), Lex::W(W::To | W::Or))
+            && matches!(self.l(e + 1), Lex::Int(..) | Lex::NumWord(_))
+            && let Some((e2, _)) = self.number1(e + 1)
+        {
+            return Some((e2, None));
+        }
+        // "two more weeks", "an additional year"
+        if matches!(
+            self.norm(e),
+            "more" | "additional" | "straight" | "consecutive" | "full"
+        ) {
+            return Some((e + 1, n));
+        }
+        Some((e, n))
+    }
+
+    fn number1(&self, i: usize) -> Option<(usize, Option<u32>)> {
         match self.l(i) {
             Lex::Int(v, nd) if nd <= 4 => {
                 // "2 1/2"
@@ -732,12 +991,75 @@ impl Parser<'_> {
 
     /// NUMBER UNIT [ago | earlier | later | from now]
     fn num_expr(&self, i: usize) -> M {
-        let (j, n) = self.number(i)?;
-        let j = self.hyphen(j);
-        let Lex::Unit(u, _) = self.l(j) else {
+        let (j0, n) = self.number(i)?;
+        let j = self.hyphen(j0);
+        let Lex::Unit(u, plural) = self.l(j) else {
             return None;
         };
+        // "1988 quarter" is not 1988 quarters
+        if !plural && j == j0 && n.is_some_and(|n| n >= 1000) {
+            return None;
+        }
+        // ages: "a 44-year-old", "52 years old"
+        let k = self.hyphen(j + 1);
+        if self.norm(k) == "old" {
+            return None;
+        }
+        // "three-quarters of"
+        if u == Unit::Quarter && self.w(j + 1, W::Of) {
+            return None;
+        }
         self.unit_tail(j + 1, n, u)
+    }
+
+    /// "nineteen ninety-six", "two thousand": a year in words.
+    fn year_words(&self, i: usize) -> Option<(usize, i32)> {
+        match self.l(i) {
+            Lex::NumWord(19) => {
+                let Lex::NumWord(t) = self.l(i + 1) else {
+                    return None;
+                };
+                if t < 10 {
+                    return None;
+                }
+                let mut e = i + 2;
+                let mut y = 1900 + t as i32;
+                if t >= 20 && t % 10 == 0 {
+                    let j = self.hyphen(e);
+                    if let Lex::NumWord(u) = self.l(j)
+                        && u < 10
+                    {
+                        y += u as i32;
+                        e = j + 1;
+                    }
+                }
+                if matches!(self.l(e), Lex::Unit(..)) {
+                    return None;
+                }
+                Some((e, y))
+            }
+            Lex::NumWord(2)
+                if self.norm(i + 1) == "thousand"
+                    && i > 0
+                    && (self.l(i - 1) == Lex::Unit(Unit::Year, false)
+                        || matches!(self.norm(i - 1), "in" | "by" | "until" | "since")) =>
+            {
+                let mut e = i + 2;
+                let mut y = 2000;
+                let j = if self.w(e, W::And) { e + 1 } else { e };
+                if let Lex::NumWord(u) = self.l(j)
+                    && u < 20
+                {
+                    y += u as i32;
+                    e = j + 1;
+                }
+                if matches!(self.l(e), Lex::Unit(..)) {
+                    return None;
+                }
+                Some((e, y))
+            }
+            _ => None,
+        }
     }
 
     fn unit_tail(&self, k: usize, n: Option<u32>, u: Unit) -> M {
@@ -883,7 +1205,22 @@ impl Parser<'_> {
             }
         }
         match self.l(j) {
+            // "this year's third quarter", "last year's quarter"
+            Lex::Unit(Unit::Year, false) if self.norm(j + 1) == "'s" => match self.l(j + 2) {
+                Lex::Ord(_) | Lex::W(W::First) => match self.ord_expr(j + 2)? {
+                    (e, Sem::Quarter(None, q)) => Some((e, Sem::QuarterYR(dir, Some(q)))),
+                    _ => Some((j + 1, Sem::UnitRel(Unit::Year, i64::from(dir)))),
+                },
+                Lex::Unit(Unit::Quarter, false) | Lex::W(W::Period) => {
+                    Some((j + 3, Sem::QuarterYR(dir, None)))
+                }
+                _ => Some((j + 1, Sem::UnitRel(Unit::Year, i64::from(dir)))),
+            },
             Lex::Unit(u, false) => Some((j + 1, Sem::UnitRel(u, i64::from(dir)))),
+            Lex::Unit(u, true) if dir == 1 && self.w(i, W::Coming) => {
+                Some((j + 1, Sem::Dur(None, u)))
+            }
+            Lex::W(W::Thanksgiving) => Some((j + 1, Sem::Thanksgiving(dir))),
             Lex::Weekday(wd, false) => {
                 let shift = if dir == 0 { 2 } else { dir };
                 if let Lex::Part(p) = self.l(j + 1) {
@@ -892,6 +1229,11 @@ impl Parser<'_> {
                 Some((j + 1, Sem::Weekday(wd, shift, None)))
             }
             Lex::Month(m, full) if self.month_ok(j, m, full, true) => {
+                // "last Oct. 23": the date alone is the expression
+                let k = if self.p(j + 1, b'.') { j + 2 } else { j + 1 };
+                if matches!(self.l(k), Lex::Int(_, 1 | 2) | Lex::Ord(_)) {
+                    return None;
+                }
                 Some((j + 1, Sem::MonthRel(m, dir)))
             }
             Lex::Season(s) => Some((j + 1, Sem::Season(None, s, dir))),
@@ -931,6 +1273,19 @@ impl Parser<'_> {
                 Lex::Unit(u, false) => Some((j + 2, Sem::Anaph(u, 0))),
                 _ => None,
             },
+            // "for the year", "of the full year"
+            Lex::Unit(Unit::Year, false)
+                if i > 0
+                    && matches!(self.l(i - 1), Lex::W(W::For | W::Of))
+                    && self.year_ago(j).is_none() =>
+            {
+                Some((j + 1, Sem::UnitRel(Unit::Year, 0)))
+            }
+            Lex::None
+                if self.norm(j) == "full" && self.l(j + 1) == Lex::Unit(Unit::Year, false) =>
+            {
+                Some((j + 2, Sem::UnitRel(Unit::Year, 0)))
+            }
             Lex::W(W::Next | W::Following | W::Previous | W::Past | W::Last | W::Coming) => {
                 let dir: i64 = match self.l(j) {
                     Lex::W(W::Previous | W::Past | W::Last) => -1,
@@ -989,9 +1344,17 @@ impl Parser<'_> {
                 // "the nine months", "the 1988 third quarter", "the 1990s"
                 if let Lex::Int(y, 4) = self.l(j)
                     && (1000..=2999).contains(&y)
-                    && let Some((e, Sem::Quarter(None, q))) = self.ord_expr(j + 1)
                 {
-                    return Some((e, Sem::Quarter(Some(y as i32), q)));
+                    if let Some((e, Sem::Quarter(None, q))) = self.ord_expr(j + 1) {
+                        return Some((e, Sem::Quarter(Some(y as i32), q)));
+                    }
+                    // "the 1988 period", "the 1989 quarter"
+                    if matches!(
+                        self.l(j + 1),
+                        Lex::Unit(Unit::Quarter, false) | Lex::W(W::Period)
+                    ) {
+                        return Some((j + 2, Sem::QuarterY(y as i32)));
+                    }
                 }
                 let (e, n) = self.number(j)?;
                 let e = self.hyphen(e);
@@ -1009,6 +1372,13 @@ impl Parser<'_> {
             Lex::W(W::Latest) => match self.l(j + 1) {
                 Lex::Unit(Unit::Quarter, false) | Lex::W(W::Period) => {
                     Some((j + 2, Sem::QuarterRef))
+                }
+                Lex::Int(..) | Lex::NumWord(_) => {
+                    let (e, n) = self.number(j + 1)?;
+                    match self.l(e) {
+                        Lex::Unit(u, true) => Some((e + 1, Sem::Dur(n, u))),
+                        _ => None,
+                    }
                 }
                 _ => None,
             },
@@ -1045,6 +1415,9 @@ impl Parser<'_> {
             && (1000..=2999).contains(&y)
         {
             return Some((k + 1, Sem::Season(Some(y as i32), s, 0)));
+        }
+        if let Some((e, y)) = self.year_words(k) {
+            return Some((e, Sem::Season(Some(y), s, 0)));
         }
         if s == 2 && !determined {
             // "fall" the verb
@@ -1159,12 +1532,25 @@ fn dur_value(n: Option<u32>, u: Unit) -> String {
         (Some(n), Unit::Century) => format!("P{}Y", u64::from(n) * 100),
         (None, Unit::Decade) => "PXDE".to_string(),
         (None, Unit::Century) => "PXCE".to_string(),
+        (Some(n), Unit::Quarter) => format!("P{}M", u64::from(n) * 3),
+        (None, Unit::Quarter) => "PXM".to_string(),
         (n, u) => {
             let (letter, t) = u.letter();
             let amount = n.map_or("X".to_string(), |n| n.to_string());
             format!("P{}{amount}{letter}", if t { "T" } else { "" })
         }
     }
+}
+
+/// The fourth Thursday of November.
+fn thanksgiving(year: i32) -> Date {
+    let nov1 = Date {
+        year,
+        month: 11,
+        day: 1,
+    };
+    let first = 1 + (3 - i64::from(nov1.weekday())).rem_euclid(7);
+    nov1.add_days(first - 1 + 21)
 }
 
 fn shift_quarter(y: i32, q: u8, n: i64) -> (i32, u8) {
@@ -1185,13 +1571,22 @@ impl Resolver {
             _ => TimexType::Date,
         };
         let out = self.value(sem, tense);
+        // values computed back from a reference ("a year earlier") do not become one
+        let derived = matches!(
+            sem,
+            Sem::YearAgoRef
+                | Sem::Ago(..)
+                | Sem::Anaph(Unit::Year | Unit::Quarter, _)
+                | Sem::QuarterYR(..)
+                | Sem::QuarterY(_)
+        );
         let value = match out {
             Out::Val(v, known) => {
-                if v.day().is_some() || !matches!(v, Val::Decade(_) | Val::Century(_)) {
+                if !derived && !matches!(v, Val::Decade(_) | Val::Century(_)) {
                     self.last = Some(v);
-                }
-                if let Val::Quarter(y, q) = v {
-                    self.last_quarter = Some((y, q));
+                    if let Val::Quarter(y, q) = v {
+                        self.last_quarter = Some((y, q));
+                    }
                 }
                 v.format(known)
             }
@@ -1230,15 +1625,33 @@ impl Resolver {
         })
     }
 
+    /// The year of a month and day written without one: the occurrence nearest the
+    /// document date, where a past clause pushes away from the future and a future clause
+    /// from the past (and an unmarked one slightly from the future).
     fn month_day_year(&self, m: u8, day: u8, tense: Tense) -> i32 {
-        let y = self.dct.year;
-        let here = (m, day);
-        let now = (self.dct.month, self.dct.day);
-        match tense {
-            Tense::Past if here > now => y - 1,
-            Tense::Future if here < now => y + 1,
-            _ => y,
+        let dct = self.dct;
+        if (m, day) == (dct.month, dct.day) {
+            return dct.year;
         }
+        let now = dct.to_days();
+        let mut best = (i64::MAX, dct.year);
+        for y in [dct.year - 1, dct.year, dct.year + 1] {
+            let Some(date) = Date::new(y, m, day.min(super::days_in_month(y, m))) else {
+                continue;
+            };
+            let diff = date.to_days() - now;
+            let penalty = match tense {
+                Tense::Past if diff > 0 => 150,
+                Tense::Future if diff < 0 => 150,
+                Tense::Present | Tense::Unknown if diff > 0 => 20,
+                _ => 0,
+            };
+            let cost = diff.abs() + penalty;
+            if cost < best.0 {
+                best = (cost, y);
+            }
+        }
+        best.1
     }
 
     fn value(&mut self, sem: Sem, tense: Tense) -> Out {
@@ -1276,10 +1689,10 @@ impl Resolver {
                 if !self.has_dct {
                     return Out::Val(Val::Month(2000, m), false);
                 }
-                let y = match tense {
-                    Tense::Past if m > dct.month => dct.year - 1,
-                    Tense::Future if m < dct.month => dct.year + 1,
-                    _ => dct.year,
+                let y = if m == dct.month {
+                    dct.year
+                } else {
+                    self.month_day_year(m, 15, tense)
                 };
                 Out::Val(Val::Month(y, m), k)
             }
@@ -1375,7 +1788,40 @@ impl Resolver {
                 Out::Val(Val::Season(y, s), k)
             }
             Sem::Quarter(Some(y), q) => Out::Val(Val::Quarter(y, q), true),
-            Sem::Quarter(None, q) => Out::Val(Val::Quarter(dct.year, q), k),
+            Sem::Quarter(None, q) => {
+                // a quarter not begun yet is last year's, unless the clause looks ahead
+                let y = if q > dct.quarter() && tense != Tense::Future {
+                    dct.year - 1
+                } else {
+                    dct.year
+                };
+                Out::Val(Val::Quarter(y, q), k)
+            }
+            Sem::QuarterY(y) => {
+                let (_, q) = self
+                    .last_quarter
+                    .unwrap_or_else(|| shift_quarter(dct.year, dct.quarter(), -1));
+                Out::Val(Val::Quarter(y, q), true)
+            }
+            Sem::QuarterYR(dir, q) => {
+                let q = q.unwrap_or_else(|| {
+                    self.last_quarter
+                        .unwrap_or_else(|| shift_quarter(dct.year, dct.quarter(), -1))
+                        .1
+                });
+                Out::Val(Val::Quarter(dct.year + i32::from(dir), q), k)
+            }
+            Sem::Thanksgiving(dir) => {
+                let this = thanksgiving(dct.year);
+                let y = match dir {
+                    -1 if dct > this => dct.year,
+                    -1 => dct.year - 1,
+                    1 if dct < this => dct.year,
+                    1 => dct.year + 1,
+                    _ => self.month_day_year(11, 25, tense),
+                };
+                Out::Val(Val::Day(thanksgiving(y)), k)
+            }
             Sem::QuarterRef => {
                 let (y, q) = self
                     .last_quarter

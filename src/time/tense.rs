@@ -43,18 +43,24 @@ pub fn tense_at(
     for d in 1..=REACH {
         if start >= first + d {
             let i = start - d;
-            let t = marker(word(i), tokens[i].shape, i + 1 < tokens.len(), |k| {
-                if i + k < last { word(i + k) } else { "" }
-            });
+            let t = marker(
+                word(i),
+                tokens[i].shape,
+                |k| if i + k < last { word(i + k) } else { "" },
+                |k| if i >= first + k { word(i - k) } else { "" },
+            );
             if t != Tense::Unknown {
                 return t;
             }
         }
         let j = end + d - 1;
         if j < last {
-            let t = marker(word(j), tokens[j].shape, true, |k| {
-                if j + k < last { word(j + k) } else { "" }
-            });
+            let t = marker(
+                word(j),
+                tokens[j].shape,
+                |k| if j + k < last { word(j + k) } else { "" },
+                |k| if j >= first + k { word(j - k) } else { "" },
+            );
             if t != Tense::Unknown {
                 return t;
             }
@@ -63,36 +69,49 @@ pub fn tense_at(
     Tense::Unknown
 }
 
-fn marker<'a>(w: &str, shape: Shape, _has_next: bool, next: impl Fn(usize) -> &'a str) -> Tense {
-    match w {
+fn marker<'a>(
+    w: &str,
+    shape: Shape,
+    next: impl Fn(usize) -> &'a str,
+    prev: impl Fn(usize) -> &'a str,
+) -> Tense {
+    let past = match w {
         "will" | "'ll" | "shall" | "wo" | "would" | "expected" | "scheduled" | "upcoming"
-        | "tomorrow" => Tense::Future,
+        | "tomorrow" => return Tense::Future,
         "going" | "due" | "plans" | "plan" | "planned" | "intends" | "intend"
             if next(1) == "to" =>
         {
-            Tense::Future
+            return Tense::Future;
         }
-        "set" if next(1) == "to" => Tense::Present,
-        "was" | "were" if next(1) == "set" || next(2) == "set" => Tense::Present,
-        "was" | "were" | "had" | "did" | "said" | "ago" | "told" | "met" | "held" | "came"
-        | "went" | "began" | "took" | "made" | "gave" | "left" | "saw" | "fell" | "rose"
-        | "won" | "lost" | "sold" | "bought" | "paid" | "spent" | "sent" | "got" | "became"
-        | "ran" | "led" | "found" | "thought" | "knew" | "flew" | "spoke" | "wrote" | "broke"
-        | "kept" | "felt" | "heard" | "brought" | "struck" | "fought" | "drew" | "grew"
-        | "rang" | "sought" | "stood" | "chose" | "won't've" | "yesterday" => Tense::Past,
-        "is" | "are" | "am" | "says" | "has" | "have" | "today" => Tense::Present,
+        "set" if next(1) == "to" => return Tense::Present,
+        "was" | "were" if next(1) == "set" || next(2) == "set" => return Tense::Present,
+        "was" | "were" | "had" | "did" | "said" | "ago" | "yesterday" => return Tense::Past,
+        "is" | "are" | "am" | "says" | "has" | "have" | "today" => return Tense::Present,
+        "told" | "met" | "held" | "came" | "went" | "began" | "took" | "made" | "gave" | "left"
+        | "saw" | "fell" | "rose" | "won" | "lost" | "sold" | "bought" | "paid" | "spent"
+        | "sent" | "got" | "became" | "ran" | "led" | "found" | "thought" | "knew" | "flew"
+        | "spoke" | "wrote" | "broke" | "kept" | "felt" | "heard" | "brought" | "struck"
+        | "fought" | "drew" | "grew" | "rang" | "sought" | "stood" | "chose" => true,
         _ => {
-            if shape == Shape::Lower
+            shape == Shape::Lower
                 && w.len() >= 5
                 && w.ends_with("ed")
                 && !matches!(w, "need" | "indeed" | "speed" | "proceed" | "succeed")
-            {
-                Tense::Past
-            } else {
-                Tense::Unknown
-            }
+        }
+    };
+    if !past {
+        return Tense::Unknown;
+    }
+    // a participle takes the tense of its auxiliary: "will be paid", "is expected"
+    for k in 1..=2 {
+        match prev(k) {
+            "be" | "will" | "would" | "to" | "'ll" => return Tense::Future,
+            "is" | "are" | "am" => return Tense::Present,
+            "been" | "has" | "have" | "had" | "was" | "were" => return Tense::Past,
+            _ => {}
         }
     }
+    Tense::Past
 }
 
 #[cfg(test)]
