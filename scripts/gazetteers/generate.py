@@ -645,6 +645,8 @@ def build(outdir):
         "Source: names 0.3.0 (PyPI) dist.all.last = US Census Bureau 1990 surnames (public domain): the 20,000",
         "  most frequent, minus common English words (SCOWL <= 35) except among the 1,000 most frequent",
         "  (Smith, Brown, Lee, King are kept and marked common=1). OBRIEN -> O'Brien, MCDONALD -> McDonald.",
+        "  Plus curated East Asian, Russian and Ukrainian family names (scripts/gazetteers/curated/surnames.tsv)",
+        "  that the Census list lacks: attrs origin=, order=family-first for Chinese/Korean/Vietnamese.",
         "attrs: rank = Census 1990 frequency rank; common=1 as above.",
     ])
     for n, f, rk in census(last):
@@ -655,6 +657,17 @@ def build(outdir):
         if fold(name) in common35:
             if rk > 1000:
                 continue
+            attrs["common"] = "1"
+        sn.add(f"ng:surname/{slug(name)}", "SURNAME", name, [], attrs)
+    census_all = {fold(r[2]) for r in sn.rows}
+    for r in read_curated("surnames.tsv"):
+        name = r["name"]
+        if fold(name) in census_all:
+            continue
+        attrs = {"origin": r["origin"]}
+        if r["origin"] in ("zh", "zh-hk-tw", "ko", "vi"):
+            attrs["order"] = "family-first"
+        if fold(name) in common35:
             attrs["common"] = "1"
         sn.add(f"ng:surname/{slug(name)}", "SURNAME", name, [], attrs)
     outputs["surnames.tsv"] = sn.text()
@@ -697,6 +710,7 @@ def validate(gazdir):
     errors = []
     ids = {}
     counts = {}
+    refs = []  # (where, key, value) to check once every id is known
     attr_re = re.compile(r"[a-z][a-z0-9_]*=[^;|\t=]+")
     for fn in sorted(os.listdir(gazdir)):
         if not fn.endswith(".tsv"):
@@ -741,6 +755,14 @@ def validate(gazdir):
                     errors.append(f"{where}: country not ISO alpha-2: {d['country']}")
                 if "start" in d and "end" in d and d["end"] < d["start"]:
                     errors.append(f"{where}: end before start")
+                for k, v in d.items():
+                    if re.fullmatch(r"(parent|org\d*)", k):
+                        refs.append((where, k, v))
+                    elif re.fullmatch(r"country\d*", k):
+                        refs.append((where, k, f"iso3166:{v}"))
+    for where, k, v in refs:
+        if v not in ids:
+            errors.append(f"{where}: {k} refers to unknown id {v}")
     return errors, counts
 
 
