@@ -14,6 +14,7 @@ pub(crate) const GAZETTEERS: &[(&str, &str)] = embed![
     "gazetteers/demonyms.tsv",
     "gazetteers/organizations.tsv",
     "gazetteers/media.tsv",
+    "gazetteers/people.tsv",
     "gazetteers/titles.tsv",
     "gazetteers/given-names.tsv",
     "gazetteers/surnames.tsv",

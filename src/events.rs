@@ -436,7 +436,10 @@ fn build(
             if let Some(mi) = srcs[u].mention {
                 let ent = cx.mention_entity[mi];
                 if let Some(&p) = summit_places.get(&ent) {
-                    let near_summit = units.get(u + 1).is_some_and(|x| x.norm == "summit")
+                    // "the SCO summit", "the Shanghai Cooperation Organization (SCO) summit"
+                    let near_summit = units[u + 1..(u + 5).min(units.len())]
+                        .iter()
+                        .any(|x| x.norm == "summit")
                         || (u >= 1 && units[u - 1].norm == "summit");
                     if near_summit {
                         let span = cx

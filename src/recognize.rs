@@ -73,7 +73,8 @@ pub struct Mention {
 pub(crate) struct TitleHit {
     pub first: usize,
     pub last: usize,
-    pub entry: EntryId,
+    /// The gazetteer row; `None` for the relational words ("counterpart").
+    pub entry: Option<EntryId>,
 }
 
 /// Words that end an organisation name.
@@ -332,7 +333,7 @@ pub(crate) fn recognize(
             EntityKind::Title => titles.push(TitleHit {
                 first: c.first,
                 last: c.last,
-                entry: eid,
+                entry: Some(eid),
             }),
             EntityKind::GivenName => {
                 given[c.first] = true;
@@ -350,6 +351,22 @@ pub(crate) fn recognize(
             }),
         }
     }
+    // relational words act as titles before a name: "his Chinese counterpart Xi Jinping"
+    for (k, t) in tokens.iter().enumerate() {
+        if t.kind == TokenKind::Word {
+            let n = t.norm(folded);
+            if RELATIONAL_TITLES.contains(&n)
+                || RELATIONAL_TITLES.contains(&n.strip_suffix('s').unwrap_or(""))
+            {
+                titles.push(TitleHit {
+                    first: k,
+                    last: k + 1,
+                    entry: None,
+                });
+            }
+        }
+    }
+    titles.sort_by_key(|t| t.first);
     // token -> gazetteer mention index, for the rules below
     let mut rules: Vec<Mention> = Vec::new();
     let title_end: Vec<Option<usize>> = {
@@ -410,8 +427,13 @@ pub(crate) fn recognize(
     // 2. title + name
     for k in 0..tokens.len() {
         if let Some(ti) = title_end[k] {
-            let e = g.entry(titles[ti].entry);
-            if e.attrs.get("kind").is_some_and(|k| k == "modifier") {
+            let modifier = titles[ti].entry.is_some_and(|e| {
+                g.entry(e)
+                    .attrs
+                    .get("kind")
+                    .is_some_and(|k| k == "modifier")
+            });
+            if modifier {
                 continue;
             }
             let end = name_run(k);
