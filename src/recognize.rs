@@ -165,6 +165,38 @@ const ORG_HEADS: &[&str] = &[
     "administration",
 ];
 
+/// Words that end the name of a building or site ("Elysee Palace", "Tiananmen Square"):
+/// such a name is one LOCATION, and a place name inside it is not a mention of its own.
+const FACILITY_HEADS: &[&str] = &[
+    "palace",
+    "square",
+    "airport",
+    "hotel",
+    "street",
+    "stadium",
+    "bridge",
+    "avenue",
+    "park",
+    "hall",
+    "center",
+    "centre",
+    "tower",
+    "house",
+    "station",
+    "plaza",
+    "gate",
+    "cathedral",
+    "mosque",
+    "temple",
+    "castle",
+    "building",
+    "base",
+    "port",
+    "harbour",
+    "harbor",
+    "road",
+];
+
 /// Lower-case words allowed inside an organisation name.
 const ORG_CONNECTORS: &[&str] = &["of", "for", "and", "the", "on", "de", "&"];
 
@@ -552,12 +584,17 @@ fn org_rule(
         let mut j = k;
         let mut last_head: Option<usize> = None;
         let mut head_then_of = false;
+        let mut facility = false;
         while j < end {
             let tj = &tokens[j];
             let n = tj.norm(folded);
             if is_cap(tj) {
                 if ORG_HEADS.contains(&n) || ORG_HEADS.contains(&n.trim_end_matches('.')) {
                     last_head = Some(j + 1);
+                    facility = false;
+                } else if j > k && FACILITY_HEADS.contains(&n) {
+                    last_head = Some(j + 1);
+                    facility = true;
                 }
                 j += 1;
             } else if j > k && ORG_CONNECTORS.contains(&n) && j + 1 < end && is_cap(&tokens[j + 1])
@@ -579,13 +616,12 @@ fn org_rule(
                 k
             };
             if h > start && (h - start >= 2) {
-                out.push(rule_mention(
-                    tokens,
-                    start,
-                    h,
-                    EntityKind::Organization,
-                    Source::OrgRule,
-                ));
+                let kind = if facility {
+                    EntityKind::Location
+                } else {
+                    EntityKind::Organization
+                };
+                out.push(rule_mention(tokens, start, h, kind, Source::OrgRule));
             }
             k = h.max(k + 1);
         } else {
