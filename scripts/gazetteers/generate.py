@@ -410,8 +410,6 @@ def build(outdir):
         attrs.update(extra)
         if qid:
             attrs["wikidata"] = qid
-        if fold(name) in common35:
-            attrs["common"] = "1"
         co.add(f"iso3166:{cc}", "LOCATION", name, aliases, attrs)
         country_names.add(fold(name))
         country_names.update(fold(a) for a in aliases)
