@@ -447,6 +447,8 @@ def build(outdir):
         "Sources: keshvar 0.7.0 (crates.io) NATIONALITY (MIT data, 'countries' gem); curated overrides and",
         "  variants in scripts/gazetteers/curated/demonyms.tsv (Wikipedia 'List of adjectival and demonymic",
         "  forms for countries and nations'). Territories whose demonym is their sovereign's are left out.",
+        "  Plus nations of the UK, continents/regions and stateless peoples (curated/demonyms_extra.tsv);",
+        "  region= names the LOCATION row they derive from.",
     ])
     sovereign_nat = {}
     for cc in codes:
@@ -476,6 +478,8 @@ def build(outdir):
             continue
         used.add((name, cc))
         de.add(f"ng:demonym/{cc}", "NATIONALITY", name, aliases, {"country": cc})
+    for r in read_curated("demonyms_extra.tsv"):
+        de.add(r["id"], r["type"], r["name"], r["aliases"].split("|") if r["aliases"] else [], r["attrs"])
     outputs["demonyms.tsv"] = de.text()
 
     # --- organizations
@@ -768,7 +772,7 @@ def validate(gazdir):
                 if "start" in d and "end" in d and d["end"] < d["start"]:
                     errors.append(f"{where}: end before start")
                 for k, v in d.items():
-                    if re.fullmatch(r"(parent|org\d*)", k):
+                    if re.fullmatch(r"(parent|region|org\d*)", k):
                         refs.append((where, k, v))
                     elif re.fullmatch(r"country\d*", k):
                         refs.append((where, k, f"iso3166:{v}"))
