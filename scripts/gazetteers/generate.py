@@ -747,8 +747,8 @@ def validate(gazdir):
             ids[id_] = where
             if type_ not in TYPES:
                 errors.append(f"{where}: unknown type {type_!r}")
-            if not name.strip() or name != name.strip():
-                errors.append(f"{where}: empty or padded name")
+            if not name.strip() or name != name.strip() or "|" in name:
+                errors.append(f"{where}: empty or padded name, or | in name")
             if aliases:
                 for a in aliases.split("|"):
                     if not a.strip() or a != a.strip():
@@ -776,6 +776,12 @@ def validate(gazdir):
                         refs.append((where, k, v))
                     elif re.fullmatch(r"country\d*", k):
                         refs.append((where, k, f"iso3166:{v}"))
+    cw = os.path.join(gazdir, "common-words.txt")
+    if os.path.exists(cw):
+        with open(cw, encoding="utf-8") as f:
+            for i, line in enumerate(f, 1):
+                if not line.startswith("#") and not re.fullmatch(r"[a-z][a-z'\-]*\n", line):
+                    errors.append(f"common-words.txt:{i}: not a folded lower-case word")
     for where, k, v in refs:
         if v not in ids:
             errors.append(f"{where}: {k} refers to unknown id {v}")
