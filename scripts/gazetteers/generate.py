@@ -525,7 +525,7 @@ def build(outdir):
     small = None
     for cc in sorted(gcountries):
         cap = (gcountries[cc].get("capital") or "").strip()
-        if not cap or cc not in keshvar:
+        if not cap or cc not in codes:
             continue
         for pool in ("15000", "1000"):
             if pool == "1000":
