@@ -83,7 +83,10 @@ def bootstrap():
     py = os.path.join(VENV, "bin", "python")
     if not os.path.exists(py):
         subprocess.check_call([sys.executable, "-m", "venv", VENV])
-    subprocess.check_call([py, "-m", "pip", "install", "-q", "-r", os.path.join(HERE, "requirements.txt")])
+    try:
+        subprocess.check_call([py, "-m", "pip", "install", "-q", "-r", os.path.join(HERE, "requirements.txt")])
+    except subprocess.CalledProcessError:
+        sys.exit("pip install failed; PyICU builds from source and needs: apt-get install libicu-dev pkg-config g++")
     os.execv(py, [py, os.path.abspath(__file__)] + sys.argv[1:])
 
 
