@@ -27,3 +27,6 @@ pub(crate) const RULES: &[(&str, &str)] = embed![
     "rules/call.rules",
     "rules/visit.rules",
 ];
+
+/// Common English words (SCOWL), one per line.
+pub(crate) const COMMON_WORDS: &str = include_str!("../gazetteers/common-words.txt");

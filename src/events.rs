@@ -297,8 +297,8 @@ fn build(
         }
         participant_slots += 1;
         let mut found = false;
-        for u in c.start..c.end {
-            if let Some(mi) = srcs[u].mention {
+        for src in &srcs[c.start..c.end] {
+            if let Some(mi) = src.mention {
                 let kind = cx.mentions[mi].kind;
                 if matches!(
                     kind,
@@ -735,7 +735,9 @@ fn summit_places(cx: &Context<'_>) -> HashMap<usize, usize> {
 /// A meeting in the same sentence as a visit by one of its participants happens during
 /// that visit: it takes the visit's destination and time when it has none.
 fn share_visit_context(drafts: &mut [Draft]) {
-    let visits: Vec<(usize, Vec<usize>, Option<Arg>, Option<Arg>)> = drafts
+    // (sentence, visitors, destination, time) of every visit
+    type VisitInfo = (usize, Vec<usize>, Option<Arg>, Option<Arg>);
+    let visits: Vec<VisitInfo> = drafts
         .iter()
         .filter(|d| d.event.kind == "VISIT")
         .map(|d| {

@@ -92,6 +92,7 @@ impl ExtractorBuilder {
                     for (name, src) in crate::defaults::GAZETTEERS {
                         b.add_source(name, src)?;
                     }
+                    b.add_common_words(crate::defaults::COMMON_WORDS);
                 }
                 for (p, s) in &self.gazetteers {
                     b.add_source(p, s)?;
@@ -152,6 +153,7 @@ fn default_gazetteer() -> Result<Arc<Gazetteer>> {
             for (name, src) in crate::defaults::GAZETTEERS {
                 b.add_source(name, src)?;
             }
+            b.add_common_words(crate::defaults::COMMON_WORDS);
             Ok(Arc::new(b.build()?))
         })
         .clone()

@@ -354,7 +354,11 @@ pub(crate) fn recognize(
                     continue;
                 }
             }
-            let r = sense_rank(g, s.entry);
+            let mut r = sense_rank(g, s.entry);
+            if s.short {
+                // a short name yields to any other reading of the word
+                r = (0, 0);
+            }
             if best.is_none_or(|(_, br)| r > br) {
                 best = Some((s.entry, r));
             }
@@ -457,8 +461,8 @@ pub(crate) fn recognize(
         k
     };
     // 2. title + name
-    for k in 0..tokens.len() {
-        if let Some(ti) = title_end[k] {
+    for (k, te) in title_end.iter().enumerate().take(tokens.len()) {
+        if let Some(ti) = *te {
             let modifier = titles[ti].entry.is_some_and(|e| {
                 g.entry(e)
                     .attrs
