@@ -34,7 +34,8 @@ enum Sem {
     /// A literal value of a type (`PRESENT_REF`, `P1D` for "daily").
     Lit(&'static str, TimexType),
     Year(i32),
-    Decade(i32),
+    /// A decade: "199"; `true` when written with "the" (value `199`, else `199X`).
+    Decade(i32, bool),
     Century(i32),
     MonthY(i32, u8),
     /// A month without year: the tense picks the year.
@@ -569,7 +570,7 @@ impl Parser<'_> {
                 _ => Some((i + 1, Sem::Lit("PRESENT_REF", TimexType::Date))),
             },
             Lex::Season(s) => self.season_expr(i, s, 0, determined),
-            Lex::Decade(d) => Some((i + 1, Sem::Decade(d))),
+            Lex::Decade(d) => Some((i + 1, Sem::Decade(d, false))),
             Lex::Clock(h, pm) => self.clock_tail(i + 1, to24(h, pm), 0),
             Lex::W(W::Noon) if i > 0 && self.norm(i - 1) == "high" => None,
             Lex::W(W::Noon) => self.clock_tail(i + 1, 12, 0),
@@ -1065,8 +1066,9 @@ impl Parser<'_> {
     fn unit_tail(&self, k: usize, n: Option<u32>, u: Unit) -> M {
         match self.l(k) {
             Lex::W(W::Ago) => Some((k + 1, Sem::Ago(u, n))),
-            Lex::W(W::Earlier | W::Later) => {
-                let sign = if self.w(k, W::Earlier) { -1 } else { 1 };
+            // "a year earlier" is a date; "two days later" a duration before "later"
+            Lex::W(W::Earlier) if matches!(u, Unit::Year | Unit::Month | Unit::Quarter) => {
+                let sign = -1;
                 match n {
                     Some(n) => Some((k + 1, Sem::Anaph(u, sign * i64::from(n)))),
                     None => Some((
@@ -1094,8 +1096,8 @@ impl Parser<'_> {
         match self.l(i + 1) {
             Lex::Unit(u, false) => {
                 let r = self.unit_tail(i + 2, Some(1), u)?;
-                if let (e, Sem::Dur(_, u)) = r {
-                    // "twice a year", "$5 a share a year": a frequency
+                if let (_, Sem::Dur(..)) = r {
+                    // "twice a year", "$5 million a year": a rate, not a time
                     let p = if i > 0 { self.norm(i - 1) } else { "" };
                     if i > 0
                         && (matches!(
@@ -1113,7 +1115,7 @@ impl Parser<'_> {
                                 | "units"
                         ))
                     {
-                        return Some((e, Sem::SetUnit(Some(1), u)));
+                        return None;
                     }
                 }
                 Some(r)
@@ -1216,6 +1218,10 @@ impl Parser<'_> {
                 }
                 _ => Some((j + 1, Sem::UnitRel(Unit::Year, i64::from(dir)))),
             },
+            // "the past decade", "this century": a duration
+            Lex::Unit(u @ (Unit::Decade | Unit::Century), false) if dir <= 0 => {
+                Some((j + 1, Sem::Dur(Some(1), u)))
+            }
             Lex::Unit(u, false) => Some((j + 1, Sem::UnitRel(u, i64::from(dir)))),
             Lex::Unit(u, true) if dir == 1 && self.w(i, W::Coming) => {
                 Some((j + 1, Sem::Dur(None, u)))
@@ -1247,7 +1253,9 @@ impl Parser<'_> {
                 let (e, n) = self.number(j)?;
                 let e = self.hyphen(e);
                 match self.l(e) {
-                    Lex::Unit(u, _) => Some((e + 1, Sem::Dur(n, u))),
+                    Lex::Unit(u, _) if self.norm(self.hyphen(e + 1)) != "old" => {
+                        Some((e + 1, Sem::Dur(n, u)))
+                    }
                     _ => None,
                 }
             }
@@ -1264,7 +1272,8 @@ impl Parser<'_> {
             Lex::W(W::Early | W::Late | W::Mid) => {
                 let k = self.hyphen(j + 1);
                 match self.core(k, true)? {
-                    (e, s @ (Sem::Decade(_) | Sem::Year(_) | Sem::Century(_))) => Some((e, s)),
+                    (e, Sem::Decade(d, _)) => Some((e, Sem::Decade(d, true))),
+                    (e, s @ (Sem::Year(_) | Sem::Century(_))) => Some((e, s)),
                     (e, s @ Sem::Season(..)) => Some((e, s)),
                     _ => None,
                 }
@@ -1273,6 +1282,11 @@ impl Parser<'_> {
                 Lex::Unit(u, false) => Some((j + 2, Sem::Anaph(u, 0))),
                 _ => None,
             },
+            // "the year two thousand"
+            Lex::Unit(Unit::Year, false) if self.year_words(j + 1).is_some() => {
+                let (e, y) = self.year_words(j + 1)?;
+                Some((e, Sem::Year(y)))
+            }
             // "for the year", "of the full year"
             Lex::Unit(Unit::Year, false)
                 if i > 0
@@ -1363,9 +1377,9 @@ impl Parser<'_> {
                     _ => None,
                 }
             }
-            Lex::Decade(d) => Some((j + 1, Sem::Decade(d))),
+            Lex::Decade(d) => Some((j + 1, Sem::Decade(d, true))),
             Lex::P(b'\'') => match self.l(j + 1) {
-                Lex::Decade(d) => Some((j + 2, Sem::Decade(d))),
+                Lex::Decade(d) => Some((j + 2, Sem::Decade(d, true))),
                 _ => None,
             },
             Lex::W(W::Weekend) => Some((j + 1, Sem::Weekend(0))),
@@ -1643,7 +1657,7 @@ impl Resolver {
             let penalty = match tense {
                 Tense::Past if diff > 0 => 150,
                 Tense::Future if diff < 0 => 150,
-                Tense::Present | Tense::Unknown if diff > 0 => 20,
+                Tense::Present | Tense::Unknown if diff > 0 => 60,
                 _ => 0,
             };
             let cost = diff.abs() + penalty;
@@ -1662,7 +1676,7 @@ impl Resolver {
                 sem,
                 Sem::Lit(..)
                     | Sem::Year(_)
-                    | Sem::Decade(_)
+                    | Sem::Decade(..)
                     | Sem::Century(_)
                     | Sem::MonthY(..)
                     | Sem::DayY(..)
@@ -1682,7 +1696,8 @@ impl Resolver {
         match sem {
             Sem::Lit(s, _) => Out::Str(s.to_string()),
             Sem::Year(y) => Out::Val(Val::Year(y), true),
-            Sem::Decade(d) => Out::Val(Val::Decade(d), true),
+            Sem::Decade(d, true) => Out::Val(Val::Decade(d), true),
+            Sem::Decade(d, false) => Out::Str(format!("{d:03}X")),
             Sem::Century(c) => Out::Val(Val::Century(c), true),
             Sem::MonthY(y, m) => Out::Val(Val::Month(y, m), true),
             Sem::MonthT(m) => {
