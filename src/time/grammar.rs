@@ -75,6 +75,8 @@ enum Sem {
     Weekend(i8),
     /// A duration: amount (`None` unknown) and unit.
     Dur(Option<u32>, Unit),
+    /// A duration of n and a half units ("2 1/2 years").
+    DurHalf(u32, Unit),
     SetWeekday(u8, Option<u8>),
     SetMonth(u8),
     SetUnit(Option<u32>, Unit),
@@ -193,7 +195,11 @@ pub(crate) fn run(
             end += 2;
         }
         // "the third-quarter loss", "the year-ago results": the article belongs to the noun
-        if lex[start] == Lex::W(W::The) && end - start >= 2 && p.prenominal(end) {
+        if lex[start] == Lex::W(W::The)
+            && end - start >= 2
+            && lex[start + 1..end].contains(&Lex::P(b'-'))
+            && p.prenominal(end)
+        {
             start += 1;
         }
         while si < sentences.len() && sentences[si].last <= start {
@@ -615,7 +621,10 @@ impl Parser<'_> {
             Lex::Unit(Unit::Year, false) => self.year_ago(i),
             Lex::W(W::That) => match self.l(i + 1) {
                 Lex::Unit(u, false)
-                    if matches!(u, Unit::Day | Unit::Week | Unit::Month | Unit::Year) =>
+                    if matches!(
+                        u,
+                        Unit::Day | Unit::Week | Unit::Month | Unit::Quarter | Unit::Year
+                    ) =>
                 {
                     Some((i + 2, Sem::Anaph(u, 0)))
                 }
@@ -957,6 +966,8 @@ impl Parser<'_> {
 
     fn number1(&self, i: usize) -> Option<(usize, Option<u32>)> {
         match self.l(i) {
+            // "2 1/2": the half is handled by `half_after`
+            Lex::Int(v, nd) if nd <= 4 && self.half_after(i + 1) => Some((i + 4, Some(v))),
             Lex::Int(v, nd) if nd <= 4 => {
                 // "2 1/2"
                 Some((i + 1, Some(v)))
@@ -990,6 +1001,15 @@ impl Parser<'_> {
         }
     }
 
+    /// "1/2" at `i` (after a whole number).
+    fn half_after(&self, i: usize) -> bool {
+        self.l(i) == Lex::Int(1, 1)
+            && self.p(i + 1, b'/')
+            && self.joined(i + 1)
+            && self.l(i + 2) == Lex::Int(2, 1)
+            && self.joined(i + 2)
+    }
+
     /// NUMBER UNIT [ago | earlier | later | from now]
     fn num_expr(&self, i: usize) -> M {
         let (j0, n) = self.number(i)?;
@@ -1009,6 +1029,12 @@ impl Parser<'_> {
         // "three-quarters of"
         if u == Unit::Quarter && self.w(j + 1, W::Of) {
             return None;
+        }
+        if let Some(n) = n
+            && j0 >= i + 4
+            && self.half_after(i + 1)
+        {
+            return Some((j + 1, Sem::DurHalf(n, u)));
         }
         self.unit_tail(j + 1, n, u)
     }
@@ -1287,13 +1313,25 @@ impl Parser<'_> {
                 let (e, y) = self.year_words(j + 1)?;
                 Some((e, Sem::Year(y)))
             }
-            // "for the year", "of the full year"
+            // "for the year", "of the full year"; "the year ended June 30" is a period
             Lex::Unit(Unit::Year, false)
                 if i > 0
-                    && matches!(self.l(i - 1), Lex::W(W::For | W::Of))
+                    && matches!(self.l(i - 1), Lex::W(W::For | W::Of | W::In))
                     && self.year_ago(j).is_none() =>
             {
-                Some((j + 1, Sem::UnitRel(Unit::Year, 0)))
+                if matches!(self.norm(j + 1), "ended" | "ending") {
+                    Some((j + 1, Sem::Dur(Some(1), Unit::Year)))
+                } else if self.w(i - 1, W::In) {
+                    None
+                } else {
+                    Some((j + 1, Sem::UnitRel(Unit::Year, 0)))
+                }
+            }
+            // "over the years"
+            Lex::Unit(u @ (Unit::Year | Unit::Decade), true)
+                if i > 0 && matches!(self.norm(i - 1), "over" | "through") =>
+            {
+                Some((j + 1, Sem::Dur(None, u)))
             }
             Lex::None
                 if self.norm(j) == "full" && self.l(j + 1) == Lex::Unit(Unit::Year, false) =>
@@ -1577,7 +1615,7 @@ impl Resolver {
     fn resolve(&mut self, sem: Sem, tense: Tense) -> (TimexType, Option<String>) {
         let kind = match sem {
             Sem::Lit(_, t) => t,
-            Sem::Dur(..) => TimexType::Duration,
+            Sem::Dur(..) | Sem::DurHalf(..) => TimexType::Duration,
             Sem::SetWeekday(..) | Sem::SetMonth(_) | Sem::SetUnit(..) => TimexType::Set,
             Sem::Clock(..) | Sem::Deictic(_, Some(_)) | Sem::Weekday(_, _, Some(_)) => {
                 TimexType::Time
@@ -1681,6 +1719,7 @@ impl Resolver {
                     | Sem::MonthY(..)
                     | Sem::DayY(..)
                     | Sem::Dur(..)
+                    | Sem::DurHalf(..)
                     | Sem::SetWeekday(..)
                     | Sem::SetMonth(_)
                     | Sem::SetUnit(..)
@@ -1866,6 +1905,14 @@ impl Resolver {
                 Out::Val(Val::Weekend(y, w), true)
             }
             Sem::Dur(n, u) => Out::Str(dur_value(n, u)),
+            Sem::DurHalf(n, u) => Out::Str(match u {
+                Unit::Year => format!("P{n}Y6M"),
+                Unit::Month => format!("P{n}M15D"),
+                Unit::Day => format!("P{n}DT12H"),
+                Unit::Hour => format!("PT{n}H30M"),
+                Unit::Minute => format!("PT{n}M30S"),
+                u => dur_value(Some(n), u),
+            }),
             Sem::SetWeekday(wd, p) => Out::Str(match p {
                 Some(p) => format!("XXXX-WXX-{}T{}", wd + 1, PARTS[usize::from(p & 3)]),
                 None => format!("XXXX-WXX-{}", wd + 1),
