@@ -348,7 +348,6 @@ impl Parser<'_> {
                     | "since"
                     | "until"
                     | "through"
-                    | "were"
                     | "could"
                     | "should"
                     | "may"
@@ -802,15 +801,16 @@ impl Parser<'_> {
 
     fn int_expr(&self, i: usize, v: u32, nd: u8) -> M {
         // YYYY-MM-DD
-        if nd == 4 && self.p(i + 1, b'-') && self.joined(i + 1) {
-            if let (Lex::Int(m, 2), true, Lex::Int(d, 2)) =
+        if nd == 4
+            && self.p(i + 1, b'-')
+            && self.joined(i + 1)
+            && let (Lex::Int(m, 2), true, Lex::Int(d, 2)) =
                 (self.l(i + 2), self.p(i + 3, b'-'), self.l(i + 4))
-                && self.joined(i + 2)
-                && self.joined(i + 4)
-                && Date::new(v as i32, m as u8, d as u8).is_some()
-            {
-                return Some((i + 5, Sem::DayY(v as i32, m as u8, d as u8)));
-            }
+            && self.joined(i + 2)
+            && self.joined(i + 4)
+            && Date::new(v as i32, m as u8, d as u8).is_some()
+        {
+            return Some((i + 5, Sem::DayY(v as i32, m as u8, d as u8)));
         }
         // M/D/YYYY
         if nd <= 2 && self.p(i + 1, b'/') && self.joined(i + 1) {

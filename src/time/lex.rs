@@ -266,8 +266,8 @@ fn classify_number(n: &str) -> Lex {
     let rest = &n[digits..];
     match rest {
         "" => Lex::Int(value, digits as u8),
-        "s" if digits == 4 && value % 10 == 0 => Lex::Decade((value / 10) as i32),
-        "s" if digits == 2 && value % 10 == 0 => Lex::Decade(190 + (value / 10) as i32),
+        "s" if digits == 4 && value.is_multiple_of(10) => Lex::Decade((value / 10) as i32),
+        "s" if digits == 2 && value.is_multiple_of(10) => Lex::Decade(190 + (value / 10) as i32),
         "st" | "nd" | "rd" | "th" => Lex::Ord(value),
         "am" | "pm" | "a" | "p" if (1..=12).contains(&value) => {
             Lex::Clock(value as u8, rest.starts_with('p'))
