@@ -180,7 +180,7 @@ pub(crate) fn run(
     let mut si = 0;
     let mut i = 0;
     while i < tokens.len() {
-        if lex[i] == Lex::None || matches!(lex[i], Lex::P(_)) {
+        if matches!(lex[i], Lex::None | Lex::P(_)) {
             i += 1;
             continue;
         }

@@ -251,6 +251,7 @@ pub struct TimeTagger {}
 impl TimeTagger {
     /// Builds the tagger.
     pub fn new() -> TimeTagger {
+        lex::table_init();
         TimeTagger {}
     }
 
