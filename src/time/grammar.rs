@@ -206,6 +206,14 @@ pub(crate) fn run(
             si += 1;
         }
         let tense = match sentences.get(si) {
+            // a deadline or target ("extended to Nov. 20", "respond by Oct. 31") lies ahead
+            Some(_)
+                if matches!(sem, Sem::DayT(..) | Sem::MonthT(_))
+                    && start > 0
+                    && matches!(p.norm(start - 1), "by" | "until" | "till" | "to") =>
+            {
+                Tense::Future
+            }
             Some(s) if needs_tense(sem) => tense_at(folded, tokens, s, start, end),
             _ => Tense::Unknown,
         };
@@ -1269,7 +1277,8 @@ impl Parser<'_> {
                 Some((j + 1, Sem::MonthRel(m, dir)))
             }
             Lex::Season(s) => Some((j + 1, Sem::Season(None, s, dir))),
-            Lex::W(W::Weekend) => Some((j + 1, Sem::Weekend(dir))),
+            // "this weekend" is the current week's
+            Lex::W(W::Weekend) => Some((j + 1, Sem::Weekend(if dir == 0 { 2 } else { dir }))),
             Lex::Part(p) => match (dir, p) {
                 (-1, 3) | (-1, 2) => Some((j + 1, Sem::Deictic(-1, Some(p)))),
                 (0, _) => Some((j + 1, Sem::Deictic(0, Some(p)))),
@@ -1344,6 +1353,10 @@ impl Parser<'_> {
                     _ => 1,
                 };
                 match self.l(j + 1) {
+                    // "the past decade": a duration
+                    Lex::Unit(u @ (Unit::Decade | Unit::Century), false) if dir < 0 => {
+                        Some((j + 2, Sem::Dur(Some(1), u)))
+                    }
                     Lex::Unit(u, false) => {
                         if matches!(self.l(j), Lex::W(W::Next | W::Following | W::Previous)) {
                             Some((j + 2, Sem::Anaph(u, dir)))
@@ -1693,8 +1706,8 @@ impl Resolver {
             };
             let diff = date.to_days() - now;
             let penalty = match tense {
-                Tense::Past if diff > 0 => 150,
-                Tense::Future if diff < 0 => 150,
+                Tense::Past if diff > 0 => 300,
+                Tense::Future if diff < 0 => 400,
                 Tense::Present | Tense::Unknown if diff > 0 => 60,
                 _ => 0,
             };
@@ -1894,7 +1907,9 @@ impl Resolver {
                     1 => false,
                     _ => tense != Tense::Future,
                 };
-                let base = if back {
+                let base = if dir == 2 {
+                    dct
+                } else if back {
                     if wd >= 5 { dct } else { dct.add_days(-7) }
                 } else if wd >= 5 {
                     dct.add_days(7)
