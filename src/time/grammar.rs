@@ -212,7 +212,7 @@ pub(crate) fn run(
                     && start > 0
                     && matches!(p.norm(start - 1), "by" | "until" | "till" | "to") =>
             {
-                Tense::Future
+                Tense::Unknown
             }
             Some(s) if needs_tense(sem) => tense_at(folded, tokens, s, start, end),
             _ => Tense::Unknown,
@@ -1402,7 +1402,7 @@ impl Parser<'_> {
             }
             Lex::W(W::Fiscal) => match self.l(j + 1) {
                 Lex::Ord(_) | Lex::W(W::First) => self.ord_expr(j + 1),
-                Lex::Unit(Unit::Year, false) => Some((j + 2, Sem::UnitRel(Unit::Year, 0))),
+                Lex::Unit(Unit::Year, false) => Some((j + 2, Sem::Dur(Some(1), Unit::Year))),
                 _ => None,
             },
             Lex::NumWord(_) | Lex::Int(..) => {
@@ -1707,7 +1707,7 @@ impl Resolver {
             let diff = date.to_days() - now;
             let penalty = match tense {
                 Tense::Past if diff > 0 => 300,
-                Tense::Future if diff < 0 => 400,
+                Tense::Future if diff < 0 => 300,
                 Tense::Present | Tense::Unknown if diff > 0 => 60,
                 _ => 0,
             };
@@ -1835,10 +1835,10 @@ impl Resolver {
                 }
             }
             Sem::Anaph(u, n) => self.anaphor(u, n),
+            // the period being reported (the last quarter or half named), a year back
             Sem::YearAgoRef => match self.last {
                 Some(Val::Quarter(y, q)) => Out::Val(Val::Quarter(y - 1, q), k),
                 Some(Val::Half(y, h)) => Out::Val(Val::Half(y - 1, h), k),
-                Some(Val::Year(y)) => Out::Val(Val::Year(y - 1), k),
                 _ => match self.last_quarter {
                     Some((y, q)) => Out::Val(Val::Quarter(y - 1, q), k),
                     None => Out::Val(Val::Year(dct.year - 1), k),
@@ -2003,15 +2003,16 @@ impl Resolver {
             (Unit::Year, Val::Quarter(y, q)) => Val::Quarter(y + n as i32, q),
             (Unit::Year, Val::Half(y, h)) => Val::Half(y + n as i32, h),
             (Unit::Year, b) => {
-                let y = match b {
-                    Val::Month(y, _)
-                    | Val::Year(y)
-                    | Val::Season(y, _)
-                    | Val::Week(y, _)
-                    | Val::Weekend(y, _) => y,
-                    b => b.day().unwrap_or(self.dct).year,
-                };
-                Val::Year(y.saturating_add(n.clamp(-10_000, 10_000) as i32))
+                let n = n.clamp(-10_000, 10_000) as i32;
+                match b {
+                    Val::Month(y, m) => Val::Month(y + n, m),
+                    Val::Season(y, s) => Val::Season(y + n, s),
+                    Val::Year(y) | Val::Week(y, _) | Val::Weekend(y, _) => Val::Year(y + n),
+                    b => {
+                        let d = b.day().unwrap_or(self.dct);
+                        Val::Day(d.add_months(i64::from(n) * 12))
+                    }
+                }
             }
             (u, b) => {
                 let d = b.day().unwrap_or(self.dct);
