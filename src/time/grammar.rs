@@ -2082,6 +2082,143 @@ mod tests {
     }
 
     #[test]
+    fn never_panics_on_random_word_soup() {
+        let vocab = [
+            "the",
+            "a",
+            "last",
+            "next",
+            "this",
+            "early",
+            "late",
+            "mid",
+            "-",
+            ",",
+            ".",
+            "/",
+            ":",
+            "of",
+            "in",
+            "for",
+            "year",
+            "years",
+            "week",
+            "day",
+            "days",
+            "quarter",
+            "month",
+            "ago",
+            "earlier",
+            "later",
+            "Feb.",
+            "May",
+            "September",
+            "Tuesday",
+            "Mondays",
+            "24",
+            "2023",
+            "1996",
+            "12",
+            "1",
+            "2",
+            "99",
+            "999999999",
+            "1990s",
+            "80s",
+            "'",
+            "third",
+            "first",
+            "half",
+            "century",
+            "20th",
+            "every",
+            "each",
+            "now",
+            "today",
+            "yesterday",
+            "tomorrow",
+            "night",
+            "morning",
+            "a.m.",
+            "p.m.",
+            "5pm",
+            "noon",
+            "midnight",
+            "EST",
+            "fiscal",
+            "same",
+            "that",
+            "end",
+            "beginning",
+            "two",
+            "twenty",
+            "four",
+            "nineteen",
+            "ninety",
+            "thousand",
+            "few",
+            "several",
+            "couple",
+            "more",
+            "than",
+            "at",
+            "least",
+            "up",
+            "to",
+            "about",
+            "within",
+            "over",
+            "and",
+            "or",
+            "so",
+            "'s",
+            "old",
+            "Christmas",
+            "Thanksgiving",
+            "recent",
+            "times",
+            "current",
+            "future",
+            "near",
+            "term",
+            "weekend",
+            "latest",
+            "period",
+            "summer",
+            "fall",
+            "winter",
+            "spring",
+            "from",
+            "will",
+            "had",
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let n = 1 + (seed % 12) as usize;
+            for _ in 0..n {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push_str(vocab[(seed % vocab.len() as u64) as usize]);
+                if seed % 3 != 0 {
+                    text.push(' ');
+                }
+            }
+            for dct in ["2023-02-28", "2020-02-29", "0001-01-01", "9999-12-31"] {
+                let _ = tag(&text, dct);
+            }
+            let f = Folded::new(&text);
+            let (mut t, mut s) = (Vec::new(), Vec::new());
+            tokenize(&text, &f, &mut t, &mut s);
+            let _ = run(&f, &t, &s, None, false);
+        }
+    }
+
+    #[test]
     fn never_panics_on_odd_input() {
         for t in [
             "",
