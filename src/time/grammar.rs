@@ -583,6 +583,12 @@ impl Parser<'_> {
                 _ => Some((i + 1, Sem::Lit("PRESENT_REF", TimexType::Date))),
             },
             Lex::Season(s) => self.season_expr(i, s, 0, determined),
+            // "in his 30s" is an age
+            Lex::Decade(_)
+                if i > 0 && matches!(self.norm(i - 1), "his" | "her" | "their" | "my" | "your") =>
+            {
+                None
+            }
             Lex::Decade(d) => Some((i + 1, Sem::Decade(d, false))),
             Lex::Clock(h, pm) => self.clock_tail(i + 1, to24(h, pm), 0),
             Lex::W(W::Noon) if i > 0 && self.norm(i - 1) == "high" => None,
@@ -1027,6 +1033,10 @@ impl Parser<'_> {
         };
         // "1988 quarter" is not 1988 quarters
         if !plural && j == j0 && n.is_some_and(|n| n >= 1000) {
+            return None;
+        }
+        // "60 Minutes": a capitalised unit after a lower-case or digit token is a name
+        if self.cap(j) && !self.cap(i) {
             return None;
         }
         // ages: "a 44-year-old", "52 years old"
