@@ -2214,7 +2214,7 @@ mod tests {
                 seed ^= seed >> 7;
                 seed ^= seed << 17;
                 text.push_str(vocab[(seed % vocab.len() as u64) as usize]);
-                if seed % 3 != 0 {
+                if !seed.is_multiple_of(3) {
                     text.push(' ');
                 }
             }
