@@ -5,7 +5,7 @@
 //! ([`Sem`]). Normalisation: [`Resolver::resolve`] turns the meaning into a TIMEX3 value
 //! against the document date, the clause's tense and the last date resolved in the text.
 
-use super::lex::{Lex, Unit, W, classify};
+use super::lex::{Lex, REFS, SET_ADVERBS, Unit, W, classify};
 use super::tense::{Tense, tense_at};
 use super::{Date, Timex, TimexType, add_month};
 use crate::span::Span;
@@ -180,7 +180,33 @@ pub(crate) fn run(
     let mut si = 0;
     let mut i = 0;
     while i < tokens.len() {
-        if matches!(lex[i], Lex::None | Lex::P(_)) {
+        // context words never start an expression
+        if matches!(
+            lex[i],
+            Lex::None
+                | Lex::P(_)
+                | Lex::W(
+                    W::In
+                        | W::For
+                        | W::Of
+                        | W::To
+                        | W::And
+                        | W::Or
+                        | W::From
+                        | W::Than
+                        | W::Least
+                        | W::Most
+                        | W::Times
+                        | W::Per
+                        | W::Period
+                        | W::Eve
+                        | W::Ahead
+                        | W::Before
+                        | W::After
+                        | W::Term
+                        | W::Ago
+                )
+        ) {
             i += 1;
             continue;
         }
@@ -528,7 +554,10 @@ impl Parser<'_> {
             Lex::W(W::Right) if self.w(i + 1, W::Now) => {
                 Some((i + 2, Sem::Lit("PRESENT_REF", TimexType::Date)))
             }
-            Lex::Ref(s) => Some((i + 1, Sem::Lit(s, TimexType::Date))),
+            Lex::Ref(r) => Some((
+                i + 1,
+                Sem::Lit(REFS[usize::from(r) % REFS.len()], TimexType::Date),
+            )),
             Lex::SetAdv(s) => {
                 // "China Daily", "Weekly Standard": part of a name
                 if self.cap(i) && ((i > 0 && self.cap(i - 1)) || self.cap(i + 1)) {
@@ -564,7 +593,13 @@ impl Parser<'_> {
                 {
                     return None;
                 }
-                Some((i + 1, Sem::Lit(s, TimexType::Set)))
+                Some((
+                    i + 1,
+                    Sem::Lit(
+                        SET_ADVERBS[usize::from(s) % SET_ADVERBS.len()],
+                        TimexType::Set,
+                    ),
+                ))
             }
             Lex::W(W::Every | W::Each) => self.set_expr(i),
             Lex::W(W::Recent) => match self.l(i + 1) {

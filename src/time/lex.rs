@@ -119,6 +119,13 @@ pub(crate) enum W {
     First,
 }
 
+/// The values of the set adverbs ([`Lex::SetAdv`]).
+pub(crate) const SET_ADVERBS: [&str; 7] =
+    ["P1D", "P1W", "P1M", "P1Y", "P3M", "PT1H", "XXXX-XX-XXTNI"];
+
+/// The values of the vague reference adverbs ([`Lex::Ref`]).
+pub(crate) const REFS: [&str; 3] = ["PAST_REF", "PRESENT_REF", "FUTURE_REF"];
+
 /// The temporal word class of a token.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Lex {
@@ -145,9 +152,9 @@ pub(crate) enum Lex {
     /// A part of the day: 0 MO, 1 AF, 2 EV, 3 NI.
     Part(u8),
     /// A set adverb: "daily" → "P1D".
-    SetAdv(&'static str),
-    /// A vague reference adverb: "recently" → "PAST_REF".
-    Ref(&'static str),
+    SetAdv(u8),
+    /// A vague reference adverb: "recently" → index of "PAST_REF" in [`REFS`].
+    Ref(u8),
     /// A function word.
     W(W),
     /// Punctuation.
@@ -498,13 +505,18 @@ static TABLE: OnceLock<Table> = OnceLock::new();
 
 #[inline]
 fn hash(b: &[u8]) -> usize {
-    // FNV-1a
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &c in b {
-        h ^= u64::from(c);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    (h ^ (h >> 29)) as usize
+    // the first and the last (up to) eight bytes as words, mixed with the length
+    let load = |s: &[u8]| -> u64 {
+        let mut buf = [0u8; 8];
+        let n = s.len().min(8);
+        buf[..n].copy_from_slice(&s[..n]);
+        u64::from_le_bytes(buf)
+    };
+    let head = load(b);
+    let tail = if b.len() > 8 { load(&b[b.len() - 8..]) } else { 0 };
+    let x = (head ^ tail.rotate_left(29) ^ (b.len() as u64))
+        .wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    (x >> 32) as usize
 }
 
 /// The lookup table (built on first use; [`super::TimeTagger::new`] builds it).
@@ -658,15 +670,15 @@ fn classify_word(w: &str) -> Lex {
         "afternoon" | "afternoons" => Lex::Part(1),
         "evening" | "evenings" => Lex::Part(2),
         "night" | "nights" => Lex::Part(3),
-        "daily" => Lex::SetAdv("P1D"),
-        "weekly" => Lex::SetAdv("P1W"),
-        "monthly" => Lex::SetAdv("P1M"),
-        "annually" | "yearly" => Lex::SetAdv("P1Y"),
-        "quarterly" => Lex::SetAdv("P3M"),
-        "hourly" => Lex::SetAdv("PT1H"),
-        "nightly" => Lex::SetAdv("XXXX-XX-XXTNI"),
-        "recently" | "lately" => Lex::Ref("PAST_REF"),
-        "currently" | "nowadays" | "presently" => Lex::Ref("PRESENT_REF"),
+        "daily" => Lex::SetAdv(0),
+        "weekly" => Lex::SetAdv(1),
+        "monthly" => Lex::SetAdv(2),
+        "annually" | "yearly" => Lex::SetAdv(3),
+        "quarterly" => Lex::SetAdv(4),
+        "hourly" => Lex::SetAdv(5),
+        "nightly" => Lex::SetAdv(6),
+        "recently" | "lately" => Lex::Ref(0),
+        "currently" | "nowadays" | "presently" => Lex::Ref(1),
         "sixties" => Lex::Decade(196),
         "seventies" => Lex::Decade(197),
         "eighties" => Lex::Decade(198),
@@ -768,6 +780,11 @@ mod tests {
             assert_eq!(lookup(w), Lex::None);
             assert_eq!(classify_word(w), Lex::None);
         }
+    }
+
+    #[test]
+    fn classes_are_small() {
+        assert!(std::mem::size_of::<Lex>() <= 8);
     }
 
     #[test]
