@@ -179,6 +179,10 @@ const ROWS: &[Row] = &[
     ("The visit lasted three days, the ministry said.", T, "three days", "DURATION", "P3D"),
     ("Talks over the past decade failed.", T, "the past decade", "DURATION", "P10Y"),
     ("The lease runs for the next several years.", T, "the next several years", "DURATION", "PXY"),
+    ("Markets will stay volatile in the weeks ahead.", T, "the weeks ahead", "DURATION", "PXW"),
+    ("The contract was extended for an additional year.", T, "an additional year", "DURATION", "P1Y"),
+    ("Rates may rise over the next couple of years.", T, "the next couple of years", "DURATION", "P2Y"),
+    ("He was detained on Feb. 20. The next morning he was freed.", T, "The next morning", "DATE", "2023-02-21"),
     // relative phrases
     ("The bomb exploded two days after the summit.", T, "two days", "DURATION", "P2D"),
     ("Inspectors came a week before the summit.", T, "a week", "DURATION", "P1W"),

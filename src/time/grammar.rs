@@ -1046,6 +1046,10 @@ impl Parser<'_> {
                 _ => None,
             },
             Lex::W(W::Few | W::Several | W::Many) => Some((i + 1, None)),
+            Lex::W(W::Couple) => {
+                let e = if self.w(i + 1, W::Of) { i + 2 } else { i + 1 };
+                Some((e, Some(2)))
+            }
             _ => None,
         }
     }
@@ -1171,6 +1175,12 @@ impl Parser<'_> {
     fn a_expr(&self, i: usize) -> M {
         if let Some(r) = self.num_expr(i) {
             return Some(r);
+        }
+        // "an additional year", "a full month"
+        if matches!(self.norm(i + 1), "additional" | "full" | "extra")
+            && let Lex::Unit(u, false) = self.l(i + 2)
+        {
+            return Some((i + 3, Sem::Dur(Some(1), u)));
         }
         match self.l(i + 1) {
             Lex::Unit(u, false) => {
@@ -1387,6 +1397,12 @@ impl Parser<'_> {
             {
                 Some((j + 1, Sem::Dur(None, u)))
             }
+            // "the weeks ahead"
+            Lex::Unit(u, true) if self.w(j + 1, W::Ahead) => Some((j + 2, Sem::Dur(None, u))),
+            // "for the week"
+            Lex::Unit(Unit::Week, false) if i > 0 && self.w(i - 1, W::For) => {
+                Some((j + 1, Sem::UnitRel(Unit::Week, 0)))
+            }
             Lex::None
                 if self.norm(j) == "full" && self.l(j + 1) == Lex::Unit(Unit::Year, false) =>
             {
@@ -1408,6 +1424,10 @@ impl Parser<'_> {
                         } else {
                             Some((j + 2, Sem::UnitRel(u, dir)))
                         }
+                    }
+                    // "the next morning": the day after the last date
+                    Lex::Part(_) if matches!(self.l(j), Lex::W(W::Next | W::Following)) => {
+                        Some((j + 2, Sem::Anaph(Unit::Day, 1)))
                     }
                     Lex::Unit(u, true) if matches!(self.l(j), Lex::W(W::Coming)) => {
                         Some((j + 2, Sem::Dur(None, u)))

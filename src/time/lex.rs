@@ -513,9 +513,12 @@ fn hash(b: &[u8]) -> usize {
         u64::from_le_bytes(buf)
     };
     let head = load(b);
-    let tail = if b.len() > 8 { load(&b[b.len() - 8..]) } else { 0 };
-    let x = (head ^ tail.rotate_left(29) ^ (b.len() as u64))
-        .wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let tail = if b.len() > 8 {
+        load(&b[b.len() - 8..])
+    } else {
+        0
+    };
+    let x = (head ^ tail.rotate_left(29) ^ (b.len() as u64)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     (x >> 32) as usize
 }
 
