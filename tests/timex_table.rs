@@ -247,6 +247,7 @@ const NONE: &[&str] = &[
     "He will march to the square.",
     "She paid $1990 for it.",
     "China Daily reported the story.",
+    "Chinese state daily Global Times said so in an editorial.",
     "It cost $5 million a year.",
     "The quarterly dividend rose.",
     "Three-quarters of voters agreed.",

@@ -563,6 +563,10 @@ impl Parser<'_> {
                 if self.cap(i) && ((i > 0 && self.cap(i - 1)) || self.cap(i + 1)) {
                     return None;
                 }
+                // "the state daily Global Times": a newspaper
+                if self.norm(i) == "daily" && self.cap(i + 1) {
+                    return None;
+                }
                 // "a quarterly dividend", "average daily volume": an adjective
                 if self.lower(i + 1)
                     && !matches!(
