@@ -49,10 +49,12 @@
 //! # Cost
 //!
 //! Every rule must contain an *anchor*: a literal word or a class that every match of it
-//! has to contain (checked when compiling). [`RuleSet::find_all`] first looks every unit up
-//! in the table of anchor words (a two-byte-and-length bit filter in front of a hash), and
-//! only runs the rules whose anchor occurs in the sentence; a sentence without any trigger
-//! word costs one filter probe per unit. A rule that runs costs `O(units × pattern size)`:
+//! has to contain (checked when compiling). Each rule is indexed by its best anchor (one in
+//! a `trigger:` slot if possible, rare words before common ones) plus every other required
+//! word set made of uncommon words. [`RuleSet::find_all`] first looks every unit up in the
+//! table of anchor words (a first-byte/last-byte/length bit filter in front of a hash), and
+//! only runs the rules all of whose anchor sets occur in the sentence; a sentence without
+//! any trigger word costs one filter probe per unit. A rule that runs costs `O(units × pattern size)`:
 //! one backward pass of its automaton finds the longest match at each start (a Thompson NFA
 //! simulation, no backtracking), and one forward pass over each reported match extracts the
 //! captures. All buffers live in a [`Cache`], so steady-state matching does not allocate,

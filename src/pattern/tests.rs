@@ -455,6 +455,25 @@ fn no_trigger_means_no_work() {
 }
 
 #[test]
+fn a_rule_runs_only_when_all_its_selective_anchors_occur() {
+    let rs = rule("trigger:(held $TALK) with @PERSON");
+    let steps = |s: &str| {
+        let a = Annotated::parse(s).unwrap();
+        let mut cache = rs.cache();
+        let mut out = Vec::new();
+        rs.find_all(&a.units(), &mut cache, &mut out);
+        (out.len(), cache.steps())
+    };
+    assert_eq!(steps("he held a press conference with [Xi]/PERSON"), (0, 0));
+    assert_eq!(steps("the talks with [Xi]/PERSON"), (0, 0));
+    let (n, work) = steps("he held talks with [Xi]/PERSON");
+    assert_eq!(n, 1);
+    assert!(work > 0);
+    // rules made only of common words still run
+    t!(", and", "Xi , and Putin", ["1..3"]);
+}
+
+#[test]
 fn empty_sentence() {
     t!("met", "", []);
 }
@@ -1130,4 +1149,116 @@ fn captures_are_inside_their_match_and_well_nested() {
             }
         }
     }
+}
+
+// ---------------------------------------------------------------- throughput (manual)
+
+/// A realistic rule set for the throughput check: the kind of rules the MEET/CALL/VISIT
+/// files will hold.
+const BENCH_RULES: &str = r#"
+class MEET_VERB = meet meets met meeting
+class TALK_NOUN = talks talk meeting meetings consultations negotiations summit
+class CALL_VERB = call calls called phoned telephoned
+class VISIT_VERB = visit visits visited visiting tour toured
+class HOLD = hold holds held holding
+class SAY = said says told added
+class NEG = not never n't no
+
+rule meet.subject-verb-object
+  type MEET
+  pattern participant:(@PERSON | @ORG) (has | had | have | will | would)? trigger:$MEET_VERB with?
+          participant:(@PERSON | @ORG) (in place:@LOCATION)? (on time:@TIME)?
+rule meet.coordinated
+  type MEET
+  pattern participant:@PERSON ( , participant:@PERSON )* ,? and participant:@PERSON _{0,3} trigger:$MEET_VERB
+rule meet.talks
+  type MEET
+  pattern participant:@ENTITY trigger:($HOLD $TALK_NOUN) with participant:@ENTITY
+rule meet.negated
+  type MEET
+  status negated
+  pattern participant:@PERSON (did | does | will | has | had) $NEG trigger:$MEET_VERB participant:@PERSON
+rule call.verb
+  type CALL
+  pattern participant:@PERSON trigger:$CALL_VERB participant:@PERSON
+rule call.phone
+  type CALL
+  pattern participant:@PERSON _{0,4} trigger:("phone call" | "telephone conversation" | "phone conversation") with participant:@PERSON
+rule visit.verb
+  type VISIT
+  pattern guest:@PERSON _{0,3} trigger:$VISIT_VERB destination:@LOCATION (on time:@TIME)?
+rule visit.arrived
+  type VISIT
+  pattern guest:@PERSON trigger:(arrived | arrives) in destination:@LOCATION
+rule visit.hosted
+  type MEET VISIT
+  pattern host:@PERSON trigger:(hosted | received | welcomed) guest:@PERSON (in place:@LOCATION)?
+rule misc.said
+  type MEET
+  priority -10
+  pattern participant:@PERSON trigger:$SAY _{0,6} $MEET_VERB participant:@PERSON
+"#;
+
+#[test]
+#[ignore = "throughput report; run with --release -- --ignored --nocapture"]
+fn throughput_on_news_corpus() {
+    use crate::text::Folded;
+    use crate::tokenize::{Sentence, Token, tokenize};
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/data/news/news.jsonl"
+    );
+    let Ok(data) = std::fs::read_to_string(path) else {
+        eprintln!("no corpus at {path}");
+        return;
+    };
+    let texts: Vec<String> = data
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v["text"].as_str().map(str::to_string))
+        .collect();
+    let src = std::env::var("BENCH_RULES").unwrap_or_else(|_| BENCH_RULES.to_string());
+    let rs = RuleSet::from_sources(&[("bench.rules", &src)]).unwrap();
+    let mut cache = rs.cache();
+    let mut active_sentences = 0usize;
+    let mut out = Vec::new();
+    let (mut tokens, mut sentences): (Vec<Token>, Vec<Sentence>) = (Vec::new(), Vec::new());
+    let (mut bytes, mut nunits, mut nmatches, mut steps) = (0usize, 0usize, 0usize, 0u64);
+    let mut spent = std::time::Duration::ZERO;
+    for text in &texts {
+        let folded = Folded::new(text);
+        tokenize(text, &folded, &mut tokens, &mut sentences);
+        bytes += text.len();
+        let mut units: Vec<Unit<'_>> = Vec::new();
+        for s in &sentences {
+            units.clear();
+            // no entity stage yet: capitalised words stand in for PERSON units
+            units.extend(tokens[s.tokens()].iter().map(|t| Unit {
+                norm: t.norm(&folded),
+                shape: t.shape,
+                kind: if t.shape == crate::tokenize::Shape::Capitalized {
+                    UnitKind::Entity(crate::EntityKind::Person)
+                } else {
+                    UnitKind::Token(t.kind)
+                },
+                attrs: None,
+            }));
+            let t0 = std::time::Instant::now();
+            rs.find_all(&units, &mut cache, &mut out);
+            spent += t0.elapsed();
+            nunits += units.len();
+            nmatches += out.len();
+            steps += cache.steps();
+            active_sentences += usize::from(cache.steps() > 0);
+        }
+    }
+    let secs = spent.as_secs_f64();
+    eprintln!("{active_sentences} sentences ran a rule");
+    eprintln!(
+        "{} bytes, {nunits} units, {nmatches} matches, {steps} steps: matcher {:.3} s = {:.0} MB/s, {:.1} ns/unit",
+        bytes,
+        secs,
+        bytes as f64 / secs / 1e6,
+        secs * 1e9 / nunits as f64
+    );
 }
