@@ -11,7 +11,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use crate::error::{Error, ErrorKind, Location, Result};
 
 use super::parse::{AttrTest, EntitySel, Member, Node, NodeKind, ParsedFile, Pos, PredAst};
-use super::{BUILTIN_SLOTS, Rule};
+use super::{BUILTIN_SLOTS, Rule, SlotId};
 
 /// Most anchor sets a rule is indexed by.
 const MAX_ANCHOR_SETS: usize = 8;
@@ -177,6 +177,10 @@ pub(crate) struct Compiled {
     pub class_stride: usize,
     /// Longest program (both directions), for sizing caches.
     pub max_insts: usize,
+    /// Class name → class id.
+    pub class_index: HashMap<String, u32>,
+    /// Per class: its words, sorted.
+    pub class_members: Vec<Vec<String>>,
 }
 
 impl Compiled {
@@ -278,7 +282,19 @@ pub(crate) fn compile(files: Vec<ParsedFile>) -> Result<(Vec<Rule>, Compiled)> {
     for c in 0..defs.len() {
         expand(&cx, &defs, c, &mut state, &mut expanded)?;
     }
-    for words in &expanded {
+    for (c, words) in expanded.iter().enumerate() {
+        if words.is_empty() {
+            let (fi, ci) = defs[c];
+            let def = &files[fi].classes[ci];
+            return Err(Error::at(
+                ErrorKind::RuleSyntax,
+                &files[fi].path,
+                def.pos.line,
+                def.pos.col,
+                format!("class ${} has no members", def.name),
+            )
+            .with_hint("list its words after `=`, or on indented lines below"));
+        }
         let mut ids: Vec<u32> = words.iter().map(|w| cx.intern(w)).collect();
         ids.sort_unstable();
         ids.dedup();
@@ -378,6 +394,15 @@ pub(crate) fn compile(files: Vec<ParsedFile>) -> Result<(Vec<Rule>, Compiled)> {
         .map(|p| p.fwd.insts.len().max(p.rev.insts.len()))
         .max()
         .unwrap_or(0);
+    let class_members = cx
+        .class_words
+        .iter()
+        .map(|ids| {
+            let mut v: Vec<String> = ids.iter().map(|&w| cx.words[w as usize].clone()).collect();
+            v.sort();
+            v
+        })
+        .collect();
     let compiled = Compiled {
         slots: cx.slots,
         preds: cx.preds,
@@ -391,6 +416,8 @@ pub(crate) fn compile(files: Vec<ParsedFile>) -> Result<(Vec<Rule>, Compiled)> {
         class_bits,
         class_stride,
         max_insts,
+        class_index: cx.class_index,
+        class_members,
     };
     Ok((rules, compiled))
 }
@@ -661,13 +688,11 @@ fn required(cx: &Ctx<'_>, node: &LNode, in_trigger: bool) -> Vec<Anchor> {
         }
         LNode::Repeat { node, min, .. } if *min > 0 => required(cx, node, in_trigger),
         LNode::Repeat { .. } => Vec::new(),
-        LNode::Slot { slot, node } => {
-            required(
-                cx,
-                node,
-                in_trigger || *slot as usize == 1, /* trigger */
-            )
-        }
+        LNode::Slot { slot, node } => required(
+            cx,
+            node,
+            in_trigger || *slot as usize == SlotId::TRIGGER.index(),
+        ),
         LNode::Start | LNode::End => Vec::new(),
     }
 }

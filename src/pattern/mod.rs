@@ -212,6 +212,17 @@ pub struct Rule {
     pub location: Location,
 }
 
+impl Rule {
+    /// Where an example of this rule is: the rule's file, the example's line, column 1.
+    pub fn example_location(&self, example: &Example) -> Location {
+        Location {
+            path: self.location.path.clone(),
+            line: example.line,
+            column: 1,
+        }
+    }
+}
+
 /// One capture of a named slot: a range of unit indices, end exclusive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Capture {
@@ -302,6 +313,26 @@ impl RuleSet {
             .iter()
             .position(|s| s == name)
             .map(|i| SlotId(i as u16))
+    }
+
+    /// The words of a class (folded, sorted), or `None` if no file of the set defines it.
+    ///
+    /// The event stage can use classes defined in rule files (say `class PLANNED = will
+    /// plans expected`) for its own context tests.
+    pub fn class_members(&self, name: &str) -> Option<&[String]> {
+        let c = *self.compiled.class_index.get(name)?;
+        Some(&self.compiled.class_members[c as usize])
+    }
+
+    /// True if the class exists and `norm` (a folded unit text) is one of its words.
+    pub fn in_class(&self, name: &str, norm: &str) -> bool {
+        let Some(&c) = self.compiled.class_index.get(name) else {
+            return false;
+        };
+        self.compiled
+            .vocab
+            .get(norm)
+            .is_some_and(|&w| self.compiled.in_class(w, c))
     }
 
     /// A fresh cache sized for this set. Reuse it for every sentence.

@@ -317,6 +317,7 @@ pub(crate) fn parse_file(path: &str, text: &str) -> Result<ParsedFile> {
         rules: Vec::new(),
     };
     let mut block = Block::None;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for (ln, raw) in text.lines().enumerate() {
         let line_no = ln + 1;
         let content = raw.trim_start();
@@ -441,7 +442,11 @@ pub(crate) fn parse_file(path: &str, text: &str) -> Result<ParsedFile> {
                 parse_members(path, content, line_no, indent + 1, &mut file.classes[*idx])?;
             }
             Block::Rule(rule) => {
-                if let Some(src) = rule.pattern.as_mut()
+                // `+`/`-` lines are examples at any indentation (a pattern line cannot
+                // start with a quantifier, and a literal hyphen there must be quoted)
+                let example = content.starts_with(['+', '-']);
+                if !example
+                    && let Some(src) = rule.pattern.as_mut()
                     && indent > rule.pattern_indent
                 {
                     let content = strip_comment(content).trim_end();
@@ -1458,6 +1463,7 @@ impl<'a> Parser<'a> {
             }
         }
         regex::RegexBuilder::new(&re)
+            .case_insensitive(true)
             .size_limit(1 << 20)
             .dfa_size_limit(1 << 20)
             .build()

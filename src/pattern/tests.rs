@@ -111,6 +111,28 @@ fn classes() {
 }
 
 #[test]
+fn class_lookup_api() {
+    let rs = RuleSet::from_sources(&[
+        (
+            "a.rules",
+            "class PLANNED = will plans \"is due to\" expected\nclass ALL = $PLANNED met\n",
+        ),
+        ("b.rules", "rule r\n  type T\n  pattern met\n"),
+    ])
+    .unwrap();
+    assert_eq!(
+        rs.class_members("PLANNED").unwrap(),
+        ["expected", "is due to", "plans", "will"]
+    );
+    assert_eq!(rs.class_members("ALL").unwrap().len(), 5);
+    assert!(rs.class_members("NOPE").is_none());
+    assert!(rs.in_class("ALL", "met"));
+    assert!(rs.in_class("PLANNED", "is due to"));
+    assert!(!rs.in_class("PLANNED", "met"));
+    assert!(!rs.in_class("NOPE", "met"));
+}
+
+#[test]
 fn classes_resolve_across_files() {
     let rs = RuleSet::from_sources(&[
         (
@@ -233,6 +255,8 @@ fn unit_tests() {
         "a telephone with and a telegram with",
         ["1..3", "5..7"]
     );
+    // norms are lower case; regexes ignore case so that `/^Tele/` is not a trap
+    t!("[word=/^Tele/] with", "a telephone with", ["1..3"]);
     t!(
         "[word=\"xi jinping\"] met",
         "[Xi Jinping]/PERSON met",
@@ -543,6 +567,10 @@ rule meet/simple
         ]
     );
     assert_eq!(r.location.to_string(), "meet.rules:5:1");
+    assert_eq!(
+        r.example_location(&r.examples[1]).to_string(),
+        "meet.rules:12:1"
+    );
     let r = &rs.rules()[1];
     assert_eq!(
         (r.id.as_str(), r.status, r.priority),
@@ -585,6 +613,16 @@ fn readme_example_compiles_and_matches() {
         )
         .is_empty()
     );
+}
+
+#[test]
+fn examples_may_be_indented_under_a_pattern() {
+    let src = "\u{feff}rule r\n  type T\n  pattern met\n      with\n    + Xi met with Putin\n    - Xi met Putin\n";
+    let rs = RuleSet::from_sources(&[("r.rules", src)]).unwrap();
+    let r = &rs.rules()[0];
+    assert_eq!(r.pattern, "met with");
+    assert_eq!(r.examples.len(), 2);
+    assert!(r.examples[0].positive && !r.examples[1].positive);
 }
 
 #[test]
@@ -879,6 +917,11 @@ fn error_other_pattern_problems() {
         &format!("{HEAD}  pattern met !(a b)\n"),
         RuleSyntax,
         "t.rules:4:16: `!` applies to one unit only"
+    );
+    e!(
+        "class A =\nclass B = x\n",
+        RuleSyntax,
+        "t.rules:1:7: class $A has no members"
     );
     e!(
         "class A = three-day\n",
