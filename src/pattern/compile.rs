@@ -172,6 +172,8 @@ pub(crate) struct Compiled {
     pub anchor_rules: Vec<(u32, u8)>,
     /// Per rule: the bit mask of all its anchor sets; the rule runs when all are seen.
     pub anchor_need: Vec<u64>,
+    /// Per rule: its anchor sets as words, for [`super::RuleSet::anchors`].
+    pub anchor_words: Vec<Vec<Vec<String>>>,
     /// Class membership bits: word `w` is in class `c` if bit `c` of row `w` is set.
     pub class_bits: Vec<u64>,
     pub class_stride: usize,
@@ -394,6 +396,22 @@ pub(crate) fn compile(files: Vec<ParsedFile>) -> Result<(Vec<Rule>, Compiled)> {
         .map(|p| p.fwd.insts.len().max(p.rev.insts.len()))
         .max()
         .unwrap_or(0);
+    let anchor_words = anchors
+        .iter()
+        .map(|sets| {
+            sets.iter()
+                .map(|a| {
+                    let mut v: Vec<String> = a
+                        .words
+                        .iter()
+                        .map(|&w| cx.words[w as usize].clone())
+                        .collect();
+                    v.sort();
+                    v
+                })
+                .collect()
+        })
+        .collect();
     let class_members = cx
         .class_words
         .iter()
@@ -413,6 +431,7 @@ pub(crate) fn compile(files: Vec<ParsedFile>) -> Result<(Vec<Rule>, Compiled)> {
         anchor_ranges,
         anchor_rules,
         anchor_need,
+        anchor_words,
         class_bits,
         class_stride,
         max_insts,

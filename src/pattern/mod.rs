@@ -38,7 +38,7 @@
 //! starts at the smallest unit index where the rule matches at all and ends at the *largest*
 //! end any match from that start has (leftmost-longest, as in POSIX). The next match is the
 //! leftmost-longest one that starts at or after that end, and so on, so one rule's matches
-//! never overlap; different rules' matches may. Matches never are empty.
+//! never overlap; different rules' matches may. Matches are never empty.
 //!
 //! Within the chosen span, captures follow the *preferred* way of matching it: earlier
 //! alternatives before later ones, and quantifiers greedy (take one more repetition before
@@ -88,6 +88,10 @@ pub enum UnitKind {
 }
 
 /// One element of the sequence a pattern runs over.
+///
+/// Matches and captures are ranges of unit indices; whoever builds the units keeps a
+/// parallel record of what each unit is (its token range, entity or time) to map them back
+/// to spans.
 #[derive(Clone, Copy, Debug)]
 pub struct Unit<'a> {
     /// Folded text of the unit (see [`crate::text`]): `"met"`, `"xi jinping"`, `"feb. 24"`.
@@ -333,6 +337,16 @@ impl RuleSet {
             .vocab
             .get(norm)
             .is_some_and(|&w| self.compiled.in_class(w, c))
+    }
+
+    /// The word sets a rule is indexed by (each sorted): it runs on a sentence only when
+    /// every set has a word in the sentence. For debugging rules that never fire.
+    ///
+    /// # Panics
+    ///
+    /// Panics if `rule >= self.rules().len()`.
+    pub fn anchors(&self, rule: usize) -> &[Vec<String>] {
+        &self.compiled.anchor_words[rule]
     }
 
     /// A fresh cache sized for this set. Reuse it for every sentence.

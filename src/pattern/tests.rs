@@ -495,6 +495,18 @@ fn a_rule_runs_only_when_all_its_selective_anchors_occur() {
     assert!(work > 0);
     // rules made only of common words still run
     t!(", and", "Xi , and Putin", ["1..3"]);
+    // which sets gate a rule
+    assert_eq!(
+        rs.anchors(0),
+        [
+            vec!["held".to_string()],
+            vec!["talked".into(), "talks".into()]
+        ]
+    );
+    assert_eq!(
+        rule("with met | with $TALK").anchors(0),
+        [vec!["met", "talked", "talks"]]
+    );
 }
 
 #[test]
@@ -1304,4 +1316,142 @@ fn throughput_on_news_corpus() {
         bytes as f64 / secs / 1e6,
         secs * 1e9 / nunits as f64
     );
+}
+
+#[test]
+fn any_rule_text_gives_a_result_not_a_panic() {
+    let pieces = [
+        "rule ",
+        "class ",
+        "slot ",
+        "type ",
+        "pattern ",
+        "status ",
+        "priority ",
+        "\n",
+        "\n  ",
+        "\n    ",
+        " ",
+        "(",
+        ")",
+        "|",
+        "?",
+        "*",
+        "+",
+        "{",
+        "}",
+        "{1,2}",
+        "{,",
+        "[",
+        "]",
+        "\"",
+        "$",
+        "$A",
+        "@",
+        "@PERSON",
+        "@LOC[",
+        "kind=",
+        "!",
+        "^",
+        "_",
+        ":",
+        "participant:",
+        "=",
+        "/",
+        "=/",
+        "\\",
+        "#",
+        ",",
+        "met",
+        "MEET",
+        "a.b",
+        "é",
+        "’",
+        "word=",
+        "shape=",
+        "+ x",
+        "- y",
+        "A = met",
+        "\t",
+        "\u{feff}",
+        "𝔘",
+    ];
+    let mut rng = Rng(77);
+    let mut ok = 0;
+    for _ in 0..20_000 {
+        let n = rng.below(24);
+        let text: String = (0..n).map(|_| pieces[rng.below(pieces.len())]).collect();
+        let result = std::panic::catch_unwind(|| RuleSet::from_sources(&[("f", &text)]));
+        match result {
+            Ok(Ok(_)) => ok += 1,
+            Ok(Err(e)) => {
+                let loc = e.location().expect("rule errors have a location");
+                assert!(loc.line >= 1 && loc.column >= 1, "{e}");
+                assert!(
+                    e.hint().is_some() || e.kind() == ErrorKind::RuleSyntax,
+                    "{e}"
+                );
+            }
+            Err(_) => panic!("panic on {text:?}"),
+        }
+    }
+    assert!(ok < 20_000);
+}
+
+#[test]
+fn random_patterns_in_valid_rules_never_panic() {
+    let atoms = [
+        "met",
+        "$MEET_VERB",
+        "_",
+        "@PERSON",
+        "@TIME",
+        "@LOCATION[kind=city]",
+        "[shape=Upper]",
+        "!met",
+        "\"phone call\"",
+        "participant:@PERSON",
+        "(",
+        ")",
+        "|",
+        "?",
+        "*",
+        "+",
+        "{0,2}",
+        "^",
+        "$",
+        ",",
+        "trigger:(met | talks)",
+    ];
+    let mut rng = Rng(4242);
+    let sentence = Annotated::parse(
+        "[Xi]/PERSON met , and [Putin]/PERSON met in [Minsk]/LOCATION{kind=city} on [Monday]/TIME",
+    )
+    .unwrap();
+    let units = sentence.units();
+    let mut cache = Cache::new();
+    let mut out = Vec::new();
+    for _ in 0..5_000 {
+        let n = 1 + rng.below(10);
+        let p: Vec<&str> = (0..n).map(|_| atoms[rng.below(atoms.len())]).collect();
+        let src = format!(
+            "class MEET_VERB = met meet\nrule r\n  type T\n  pattern met {}\n",
+            p.join(" ")
+        );
+        if let Ok(rs) = RuleSet::from_sources(&[("f", &src)]) {
+            rs.find_all(&units, &mut cache, &mut out);
+            for m in &out {
+                assert!(m.start < m.end && m.end <= units.len());
+            }
+        }
+    }
+}
+
+#[test]
+fn clitics_written_alone_match_clitics_in_text() {
+    t!("did n't meet", "Xi didn't meet Putin", ["1..4"]);
+    t!("n't meet", "Xi didn’t meet Putin", ["2..4"]);
+    t!("@PERSON 's visit", "[Lukashenko]/PERSON's visit", ["0..3"]);
+    t!("\"'s\" visit", "[Lukashenko]/PERSON’s visit", ["1..3"]);
+    t!("u.s. visit", "a U.S. visit", ["1..3"]);
 }
