@@ -258,6 +258,56 @@ impl Match {
     }
 }
 
+/// Renders an error with the offending line and a caret under its column, for people:
+///
+/// ```text
+/// error: unknown class $MEET_VRB
+///   --> meet.rules:4:19
+///    |
+///  4 |   pattern @PERSON $MEET_VRB @PERSON
+///    |                   ^
+///    = hint: did you mean $MEET_VERB?
+/// ```
+///
+/// `source` is the text of the file the error's location names. Without a location, or
+/// when the line is not in `source`, only the message and hint are printed.
+///
+/// # Example
+///
+/// ```
+/// use newsgraph::pattern::{render_error, RuleSet};
+///
+/// let text = "rule r\n  type MEET\n  pattern met (with\n";
+/// let err = RuleSet::from_sources(&[("r.rules", text)]).unwrap_err();
+/// let shown = render_error(&err, text);
+/// assert!(shown.contains(" 3 |   pattern met (with\n   |               ^\n"));
+/// ```
+pub fn render_error(error: &crate::Error, source: &str) -> String {
+    use std::fmt::Write;
+    let mut out = format!("error: {}\n", error.message());
+    if let Some(loc) = error.location() {
+        let _ = writeln!(out, "  --> {loc}");
+        if let Some(line) = source.lines().nth(loc.line.saturating_sub(1)) {
+            let line = line.strip_prefix('\u{feff}').unwrap_or(line);
+            let num = loc.line.to_string();
+            let pad = " ".repeat(num.len());
+            // keep tabs so that the caret lines up
+            let lead: String = line
+                .chars()
+                .take(loc.column.saturating_sub(1))
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            let _ = writeln!(out, " {pad} |");
+            let _ = writeln!(out, " {num} | {line}");
+            let _ = writeln!(out, " {pad} | {lead}^");
+        }
+    }
+    if let Some(h) = error.hint() {
+        let _ = writeln!(out, "   = hint: {h}");
+    }
+    out
+}
+
 /// A compiled set of rules from one or more files. Immutable, `Send + Sync`, cheap to share.
 #[derive(Clone, Debug)]
 pub struct RuleSet {

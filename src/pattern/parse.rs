@@ -336,17 +336,20 @@ pub(crate) fn parse_file(path: &str, text: &str) -> Result<ParsedFile> {
             let rest_col = 1 + content[..content.len() - rest.len()].chars().count();
             match word {
                 "class" => {
-                    let (name, after) = split_word(rest);
+                    let end = rest
+                        .find(|c: char| c.is_whitespace() || c == '=')
+                        .unwrap_or(rest.len());
+                    let (name, after) = (&rest[..end], rest[end..].trim_start());
                     if name.is_empty() {
                         return Err(syntax(path, at(rest_col), "class without a name")
                             .with_hint("write `class NAME = word word ...`"));
                     }
                     check_class_name(path, name, at(rest_col))?;
-                    let after_col = rest_col + (rest.len() - after.len());
                     let Some(members) = after.strip_prefix('=') else {
+                        let col = 1 + content[..content.len() - after.len()].chars().count();
                         return Err(syntax(
                             path,
-                            at(after_col.min(content.chars().count() + 1)),
+                            at(col),
                             format!("expected `=` after `class {name}`"),
                         )
                         .with_hint("write `class NAME = word word ...`"));

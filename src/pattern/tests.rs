@@ -668,6 +668,23 @@ macro_rules! e {
 const HEAD: &str = "class MEET_VERB = meet met\nrule r\n  type MEET\n";
 
 #[test]
+fn class_definition_spacing() {
+    let rs = set("class A=met\nclass B =talked\nclass C= $A $B\nrule r\n  type T\n  pattern $C\n");
+    assert_eq!(find(&rs, "met talked"), ["0..1", "1..2"]);
+    e!(
+        "class A met\n",
+        RuleSyntax,
+        "t.rules:1:9: expected `=` after `class A`"
+    );
+    e!(
+        "class Ä = met\n",
+        RuleSyntax,
+        "t.rules:1:7: bad class name `Ä`"
+    );
+    e!("class\n", RuleSyntax, "t.rules:1:6: class without a name");
+}
+
+#[test]
 fn error_unknown_class_with_suggestion() {
     let msg = e!(
         &format!("{HEAD}  pattern @PERSON $MEET_VRB @PERSON\n"),
@@ -955,6 +972,42 @@ fn error_other_pattern_problems() {
         RuleSyntax,
         "t.rules:4:11: pattern of rule `r` is too large"
     );
+}
+
+#[test]
+fn rendered_errors_point_at_the_column() {
+    let text = format!("{HEAD}  pattern @PERSON $MEET_VRB @PERSON\n");
+    let e = set_err(&[("meet.rules", &text)]);
+    assert_eq!(
+        render_error(&e, &text),
+        "error: unknown class $MEET_VRB\n\
+         \x20 --> meet.rules:4:19\n\
+         \x20  |\n\
+         \x204 |   pattern @PERSON $MEET_VRB @PERSON\n\
+         \x20  |                   ^\n\
+         \x20  = hint: did you mean $MEET_VERB?\n"
+    );
+    // tabs and wide characters before the column
+    let text = "rule r\n\ttype MEET\n\tpattern é @PERSN\n";
+    let e = set_err(&[("t", text)]);
+    assert!(
+        render_error(&e, text).contains(" 3 | \tpattern é @PERSN\n   | \t          ^\n"),
+        "{}",
+        render_error(&e, text)
+    );
+    // no location
+    let e = Error::new(ErrorKind::Io, "gone");
+    assert_eq!(render_error(&e, ""), "error: gone\n");
+}
+
+#[test]
+fn empty_rule_set() {
+    let rs = RuleSet::from_sources(&[]).unwrap();
+    assert!(rs.rules().is_empty());
+    let a = Annotated::parse("Xi met Putin").unwrap();
+    let mut out = vec![];
+    rs.find_all(&a.units(), &mut Cache::new(), &mut out);
+    assert!(out.is_empty());
 }
 
 #[test]
