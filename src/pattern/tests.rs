@@ -1508,3 +1508,16 @@ fn clitics_written_alone_match_clitics_in_text() {
     t!("\"'s\" visit", "[Lukashenko]/PERSON’s visit", ["1..3"]);
     t!("u.s. visit", "a U.S. visit", ["1..3"]);
 }
+
+#[test]
+fn readme_error_snippet_is_what_render_error_prints() {
+    let readme = include_str!("../../rules/README.md");
+    let mut text = String::from("class MEET_VERB = met\n");
+    for _ in 0..8 {
+        text.push('\n');
+    }
+    text.push_str("rule r\n  type MEET\n  pattern @PERSON $MEET_VRB @PERSON\n");
+    let e = set_err(&[("meet.rules", &text)]);
+    let shown = render_error(&e, &text);
+    assert!(readme.contains(&format!("```text\n{shown}```")), "{shown}");
+}
