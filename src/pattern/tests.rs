@@ -1521,3 +1521,53 @@ fn readme_error_snippet_is_what_render_error_prints() {
     let shown = render_error(&e, &text);
     assert!(readme.contains(&format!("```text\n{shown}```")), "{shown}");
 }
+
+#[test]
+fn nested_repetition_stays_linear() {
+    for pattern in [
+        "(met*)* x",
+        "((met | a)* (a | met)*)+ x",
+        "(met? (a? (met? a?)?)?){10} x",
+        "(_* met _*)* x",
+    ] {
+        let rs = rule(pattern);
+        let norms: Vec<&'static str> = (0..20_000)
+            .map(|i| if i % 3 == 0 { "a" } else { "met" })
+            .collect();
+        let units = units_of(&norms);
+        let mut cache = rs.cache();
+        let mut out = Vec::new();
+        rs.find_all(&units, &mut cache, &mut out);
+        assert!(out.is_empty(), "{pattern}");
+        let m = rs.compiled.progs[0].fwd.insts.len() as u64;
+        assert!(
+            cache.steps() <= 4 * 20_001 * m,
+            "{pattern}: {} steps, m={m}",
+            cache.steps()
+        );
+    }
+}
+
+#[test]
+fn steady_state_does_not_grow_buffers() {
+    let rs = rule(
+        "participant:@PERSON ( , participant:@PERSON )* ,? and participant:@PERSON trigger:$MEET_VERB _{0,3} (in place:@LOCATION)?",
+    );
+    let a = Annotated::parse(
+        "[Xi]/PERSON , [Putin]/PERSON and [Modi]/PERSON met on Monday in [Kazan]/LOCATION . \
+         [Lula]/PERSON and [Ramaphosa]/PERSON met too .",
+    )
+    .unwrap();
+    let units = a.units();
+    let mut cache = rs.cache();
+    let mut out = Vec::new();
+    rs.find_all(&units, &mut cache, &mut out);
+    assert_eq!(out.len(), 2);
+    let caps = cache.capacities();
+    let out_cap = out.capacity();
+    for _ in 0..100 {
+        rs.find_all(&units, &mut cache, &mut out);
+        assert_eq!(cache.capacities(), caps);
+        assert_eq!(out.capacity(), out_cap);
+    }
+}

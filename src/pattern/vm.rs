@@ -70,6 +70,27 @@ impl Cache {
     }
 }
 
+#[cfg(test)]
+impl Cache {
+    /// Capacities of every buffer, to check that steady-state calls do not grow them.
+    pub(crate) fn capacities(&self) -> Vec<usize> {
+        vec![
+            self.words.capacity(),
+            self.seen.capacity(),
+            self.touched.capacity(),
+            self.longest.capacity(),
+            self.cur.dense.capacity(),
+            self.cur.list.capacity(),
+            self.next.dense.capacity(),
+            self.next.list.capacity(),
+            self.stack.capacity(),
+            self.arena.capacity(),
+            self.open.capacity(),
+            self.events.capacity(),
+        ]
+    }
+}
+
 #[derive(Clone, Copy, Debug)]
 struct CapNode {
     prev: u32,
