@@ -866,6 +866,11 @@ impl<'a> Parser<'a> {
             branches.push(b);
         }
         if matches!(&branches[0].kind, NodeKind::Seq(v) if v.is_empty()) {
+            if self.depth == 0 && self.peek() == Some(')') {
+                return Err(self
+                    .error(self.i, "unmatched `)`")
+                    .with_hint("remove it or add `(` before it"));
+            }
             let at = if branches.len() > 1 { start } else { self.i };
             return Err(if branches.len() > 1 {
                 self.error(at, "empty alternative before `|`")
@@ -1076,10 +1081,18 @@ impl<'a> Parser<'a> {
                 }
                 self.i += 1;
                 self.ws();
-                if self.peek() == Some(')') {
-                    return Err(self
-                        .error(start, "empty group `()`")
-                        .with_hint("a group needs at least one atom"));
+                match self.peek() {
+                    Some(')') => {
+                        return Err(self
+                            .error(start, "empty group `()`")
+                            .with_hint("a group needs at least one atom"));
+                    }
+                    None => {
+                        return Err(self
+                            .error(start, "unclosed group: `(` has no matching `)`")
+                            .with_hint("add `)`"));
+                    }
+                    _ => {}
                 }
                 let inner = self.alt()?;
                 self.ws();

@@ -724,6 +724,26 @@ fn error_unbalanced_parentheses() {
         "t.rules:4:15: unclosed group"
     );
     e!(
+        &format!("{HEAD}  pattern ) met\n"),
+        RuleSyntax,
+        "t.rules:4:11: unmatched `)`"
+    );
+    e!(
+        &format!("{HEAD}  pattern met (\n"),
+        RuleSyntax,
+        "t.rules:4:15: unclosed group"
+    );
+    e!(
+        &format!("{HEAD}  pattern met (a\n        | b\n"),
+        RuleSyntax,
+        "t.rules:4:15: unclosed group"
+    );
+    e!(
+        &format!("{HEAD}  pattern met (a\n        | b))\n"),
+        RuleSyntax,
+        "t.rules:5:13: unmatched `)`"
+    );
+    e!(
         &format!("{HEAD}  pattern met () @PERSON\n"),
         RuleSyntax,
         "t.rules:4:15: empty group"
