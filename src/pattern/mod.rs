@@ -42,7 +42,9 @@
 //!
 //! Within the chosen span, captures follow the *preferred* way of matching it: earlier
 //! alternatives before later ones, and quantifiers greedy (take one more repetition before
-//! stopping). A slot inside a repetition captures every repetition, so captures are
+//! stopping) — the path a backtracking matcher would find first among those that end
+//! exactly there. (This is exact because `*`, `+` and `{m,}` may not repeat a part that
+//! can match nothing; automata and backtrackers disagree about such loops.) A slot inside a repetition captures every repetition, so captures are
 //! multi-valued and reported in the order their spans open (left to right, an enclosing slot
 //! before the slots nested in it).
 //!

@@ -984,6 +984,18 @@ impl<'a> Parser<'a> {
                 .error(qstart, "an anchor cannot be repeated")
                 .with_hint("`^` and `$` match no unit; remove the quantifier"));
         }
+        if max.is_none() && nullable(&node) {
+            let q = &self.s[qstart..self.i];
+            return Err(self
+                .error(
+                    atom_start,
+                    format!("`{q}` repeats something that can match no unit"),
+                )
+                .with_hint(
+                    "make the repeated part match at least one unit: write `(a | b)*` rather than \
+                     `(a? b?)*`, or bound it: `(a? b?){0,3}`",
+                ));
+        }
         if let Some(c @ ('?' | '*' | '+' | '{')) = self.peek() {
             return Err(self
                 .error(
@@ -1491,6 +1503,18 @@ impl<'a> Parser<'a> {
                         "the regex crate's syntax; it runs on the unit's folded (lower-case) text",
                     )
             })
+    }
+}
+
+/// Whether `node` can match without consuming a unit.
+fn nullable(node: &Node) -> bool {
+    match &node.kind {
+        NodeKind::Unit(_) => false,
+        NodeKind::Seq(v) => v.iter().all(nullable),
+        NodeKind::Alt(v) => v.iter().any(nullable),
+        NodeKind::Repeat { node, min, .. } => *min == 0 || nullable(node),
+        NodeKind::Slot { node, .. } => nullable(node),
+        NodeKind::Start | NodeKind::End => true,
     }
 }
 
