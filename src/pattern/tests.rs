@@ -1134,11 +1134,13 @@ impl Rng {
 
 fn random_pattern(rng: &mut Rng, depth: u32) -> String {
     let atom = |rng: &mut Rng| -> String {
-        match rng.below(7) {
+        match rng.below(9) {
             0 => "_".into(),
             1 => "!a".into(),
             2 => "b".into(),
             3 => "c".into(),
+            4 if rng.below(3) == 0 => "^".into(),
+            5 if rng.below(3) == 0 => "$".into(),
             _ => "a".into(),
         }
     };
@@ -1219,7 +1221,16 @@ fn ends(node: &parse::Node, units: &[Unit<'_>], i: usize) -> std::collections::B
             }
         }
         NodeKind::Slot { node, .. } => out = ends(node, units, i),
-        NodeKind::Start | NodeKind::End => unreachable!(),
+        NodeKind::Start => {
+            if i == 0 {
+                out.insert(i);
+            }
+        }
+        NodeKind::End => {
+            if i == units.len() {
+                out.insert(i);
+            }
+        }
     }
     out
 }
@@ -1701,7 +1712,10 @@ fn random_slotted_pattern(rng: &mut Rng, depth: u32) -> String {
                 .collect();
             format!("({})", alts.join(" | "))
         } else {
-            ["_", "!a", "b", "c", "a", "a"][rng.below(6)].to_string()
+            {
+                let choices = if rng.below(4) == 0 { 8 } else { 6 };
+                ["_", "!a", "b", "c", "a", "a", "^", "$"][rng.below(choices)].to_string()
+            }
         };
         match rng.below(8) {
             0 => p.push('?'),
