@@ -1159,8 +1159,8 @@ impl<'a> Parser<'a> {
                 self.i += 1;
                 let name = self.ident();
                 let sel = match name {
-                    "ENTITY" | "ANY" => EntitySel::AnyEntity,
-                    "TIME" | "TIMEX" | "DATE" => EntitySel::Time,
+                    "ENTITY" => EntitySel::AnyEntity,
+                    "TIME" => EntitySel::Time,
                     _ => match EntityKind::parse(name) {
                         Some(k) => EntitySel::Kind(k),
                         None => {
