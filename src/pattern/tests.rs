@@ -435,6 +435,26 @@ fn leftmost_longest() {
 }
 
 #[test]
+fn readme_gap_advice_holds() {
+    let s = "[Xi]/PERSON said [Putin]/PERSON met [Modi]/PERSON";
+    t!(
+        "participant:@PERSON _{0,6} met participant:@PERSON",
+        s,
+        ["0..5 participant=xi participant=modi"]
+    );
+    t!(
+        "participant:@PERSON !@PERSON{0,4} met participant:@PERSON",
+        s,
+        ["2..5 participant=putin participant=modi"]
+    );
+    t!(
+        "participant:@PERSON ![kind=Entity]{0,4} met participant:@PERSON",
+        s,
+        ["2..5 participant=putin participant=modi"]
+    );
+}
+
+#[test]
 fn overlapping_rules_are_all_reported_in_order() {
     let rs = set(
         "rule b.long\n  type T\n  pattern @PERSON met @PERSON in @LOCATION\n\
