@@ -701,7 +701,8 @@ fn parse_members(
             k += 1;
             let w = fold_phrase(&text);
             if w.is_empty() {
-                return Err(syntax(path, pos(start), "empty class member"));
+                return Err(syntax(path, pos(start), "empty class member")
+                    .with_hint("remove the empty quotes"));
             }
             class.members.push(Member::Word(w));
             continue;
@@ -1081,7 +1082,9 @@ impl<'a> Parser<'a> {
             pos,
         };
         let Some(c) = self.peek() else {
-            return Err(self.error(start, "expected an atom"));
+            return Err(self
+                .error(start, "expected an atom")
+                .with_hint("write a word, $CLASS, @TYPE, `_`, `[...]` or a group `( ... )`"));
         };
         match c {
             '(' => {
@@ -1201,7 +1204,9 @@ impl<'a> Parser<'a> {
                 }
                 self.depth += 1;
                 if self.depth > MAX_DEPTH {
-                    return Err(self.error(start, "negations nested too deeply"));
+                    return Err(self
+                        .error(start, "negations nested too deeply")
+                        .with_hint(format!("at most {MAX_DEPTH} levels")));
                 }
                 let inner_start = self.i;
                 let inner = self.atom()?;
