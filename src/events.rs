@@ -280,6 +280,7 @@ fn build(
     };
     let mut args: Vec<Arg> = Vec::new();
     let mut participant_slots = 0;
+    let mut nominal = 0usize;
     let mut hosted = false;
     // participants
     for c in &m.captures {
@@ -325,6 +326,7 @@ fn build(
         }
         // a pronoun, or "the two leaders"
         let words: Vec<&str> = (c.start..c.end).map(|u| units[u].norm).collect();
+        let before = args.len();
         if words.len() == 1 && is_person_pronoun(words[0]) {
             let k = srcs[c.start].first;
             if let Some(ent) = resolve_pronoun(
@@ -379,12 +381,29 @@ fn build(
                 }
             }
         }
+        if args.len() == before && !found {
+            // an unresolved pronoun or a description ("FBI officials", "the council"):
+            // a participant without an entity, kept as the text that names it
+            nominal += 1;
+            args.push(Arg {
+                role: Role::Participant,
+                entity: None,
+                span: tok_span(c.start, c.end),
+                value: None,
+            });
+        }
     }
     let n_part = args.len();
-    if n_part == 0 {
+    if n_part == 0 || n_part == nominal && !is_visit && n_part < 2 {
         return None;
     }
-    if !is_visit && n_part < 2 {
+    // a meeting needs two sides, unless one organisation meets ("the council convened")
+    let body_meets = n_part == 1
+        && ty == "MEET"
+        && args[0]
+            .entity
+            .is_some_and(|e| cx.entity_kind[e] == EntityKind::Organization);
+    if !is_visit && n_part < 2 && !body_meets {
         return None;
     }
     let _ = participant_slots;
