@@ -24,7 +24,9 @@ fn stages(c: &mut Criterion) {
         let size = format!("{}KB", text.len() / 1024);
         let mut g = c.benchmark_group("stage");
         g.throughput(Throughput::Bytes(text.len() as u64));
-        g.bench_with_input(BenchmarkId::new("fold", &size), &text, |b, t| b.iter(|| Folded::new(black_box(t))));
+        g.bench_with_input(BenchmarkId::new("fold", &size), &text, |b, t| {
+            b.iter(|| Folded::new(black_box(t)))
+        });
         let folded = Folded::new(&text);
         g.bench_with_input(BenchmarkId::new("tokenize", &size), &text, |b, t| {
             let (mut toks, mut sents) = (Vec::new(), Vec::new());
@@ -56,7 +58,10 @@ fn stages(c: &mut Criterion) {
             let mut buf = Vec::with_capacity(1 << 20);
             b.iter(|| {
                 buf.clear();
-                ex.extract(black_box(t)).unwrap().write_json(None, &mut buf).unwrap();
+                ex.extract(black_box(t))
+                    .unwrap()
+                    .write_json(None, &mut buf)
+                    .unwrap();
                 buf.len()
             })
         });
@@ -68,7 +73,10 @@ fn startup(c: &mut Criterion) {
     c.bench_function("startup/extractor-with-user-file", |b| {
         b.iter(|| {
             Extractor::builder()
-                .gazetteer_source("user.tsv", "id\ttype\tname\taliases\tattrs\nu:1\tPERSON\tAda Lovelace\t\t\n")
+                .gazetteer_source(
+                    "user.tsv",
+                    "id\ttype\tname\taliases\tattrs\nu:1\tPERSON\tAda Lovelace\t\t\n",
+                )
                 .build()
                 .unwrap()
         })

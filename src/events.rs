@@ -35,7 +35,7 @@ use crate::corefer::{is_person_pronoun, resolve_pronoun};
 use crate::doc::{Arg, Attrs, EntityKind, Event, Evidence, Role, Status};
 use crate::gazetteer::Gazetteer;
 use crate::pattern::{Cache, Match, RuleSet, SlotId, Unit, UnitKind};
-use crate::recognize::Mention;
+use crate::recognize::{Mention, TitleHit};
 use crate::span::Span;
 use crate::text::Folded;
 use crate::time::{Timex, TimexType, interval};
@@ -49,6 +49,7 @@ pub(crate) struct Context<'a> {
     pub sentences: &'a [Sentence],
     pub mentions: &'a [Mention],
     pub mention_entity: &'a [usize],
+    pub titles: &'a [TitleHit],
     pub entity_kind: &'a [EntityKind],
     pub entity_attrs: &'a [Attrs],
     pub times: &'a [Timex],
@@ -72,17 +73,61 @@ struct Draft {
 }
 
 const NEGATION: &[&str] = &[
-    "not", "n't", "never", "no", "without", "cancelled", "canceled", "cancel", "cancels", "refused",
-    "refuses", "refuse", "declined", "declines", "postponed", "postpone", "postpones", "scrapped",
-    "failed", "denied", "denies", "rejected", "off", "nor",
+    "not",
+    "n't",
+    "never",
+    "no",
+    "without",
+    "cancelled",
+    "canceled",
+    "cancel",
+    "cancels",
+    "refused",
+    "refuses",
+    "refuse",
+    "declined",
+    "declines",
+    "postponed",
+    "postpone",
+    "postpones",
+    "scrapped",
+    "failed",
+    "denied",
+    "denies",
+    "rejected",
+    "off",
+    "nor",
 ];
 const PLANNED: &[&str] = &[
-    "will", "'ll", "shall", "to", "expected", "set", "scheduled", "schedule", "plans", "planned",
-    "plan", "planning", "due", "agreed", "intends", "intend", "hopes", "wants", "upcoming",
-    "proposed", "invited", "would", "going",
+    "will",
+    "'ll",
+    "shall",
+    "to",
+    "expected",
+    "set",
+    "scheduled",
+    "schedule",
+    "plans",
+    "planned",
+    "plan",
+    "planning",
+    "due",
+    "agreed",
+    "intends",
+    "intend",
+    "hopes",
+    "wants",
+    "upcoming",
+    "proposed",
+    "invited",
+    "would",
+    "going",
 ];
 /// Words that end the clause a trigger's status is read from, looking back.
-const CLAUSE_BREAK: &[&str] = &[";", ":", "but", "while", "after", "before", "since", "which", "who", "and", "said", "says", "\"", "(", ")"];
+const CLAUSE_BREAK: &[&str] = &[
+    ";", ":", "but", "while", "after", "before", "since", "which", "who", "and", "said", "says",
+    "\"", "(", ")",
+];
 
 /// Finds the events of a document.
 pub(crate) fn find_events(cx: &Context<'_>, rules: &RuleSet, cache: &mut Cache) -> Vec<Event> {
@@ -104,6 +149,10 @@ pub(crate) fn find_events(cx: &Context<'_>, rules: &RuleSet, cache: &mut Cache) 
             }
         }
     }
+    let mut title_at: HashMap<usize, usize> = HashMap::with_capacity(cx.titles.len());
+    for (i, t) in cx.titles.iter().enumerate() {
+        title_at.insert(t.first, i);
+    }
     let summit_places = summit_places(cx);
     let mut drafts: Vec<Draft> = Vec::new();
     let mut units: Vec<Unit<'_>> = Vec::new();
@@ -123,7 +172,12 @@ pub(crate) fn find_events(cx: &Context<'_>, rules: &RuleSet, cache: &mut Cache) 
                     kind: UnitKind::Entity(m.kind),
                     attrs: cx.entity_attrs.get(ent),
                 });
-                srcs.push(UnitSrc { first: m.first, last: m.last.min(s.last), mention: Some(mi), time: None });
+                srcs.push(UnitSrc {
+                    first: m.first,
+                    last: m.last.min(s.last),
+                    mention: Some(mi),
+                    time: None,
+                });
                 k = m.last.max(k + 1);
                 continue;
             }
@@ -139,13 +193,49 @@ pub(crate) fn find_events(cx: &Context<'_>, rules: &RuleSet, cache: &mut Cache) 
                     kind: UnitKind::Time,
                     attrs: None,
                 });
-                srcs.push(UnitSrc { first: k, last: j, mention: None, time: Some(ti) });
+                srcs.push(UnitSrc {
+                    first: k,
+                    last: j,
+                    mention: None,
+                    time: Some(ti),
+                });
                 k = j;
                 continue;
             }
+            if let Some(&ti) = title_at.get(&k) {
+                let th = &cx.titles[ti];
+                let end = th.last.min(s.last);
+                // a title phrase is one unit unless a mention starts inside it
+                if !(k + 1..end).any(|j| mention_at.contains_key(&j) || time_at.contains_key(&j)) {
+                    units.push(Unit {
+                        norm: &text_f[cx.tokens[k].fold.start..cx.tokens[end - 1].fold.end],
+                        shape: cx.tokens[k].shape,
+                        kind: UnitKind::Entity(EntityKind::Title),
+                        attrs: None,
+                    });
+                    srcs.push(UnitSrc {
+                        first: k,
+                        last: end,
+                        mention: None,
+                        time: None,
+                    });
+                    k = end;
+                    continue;
+                }
+            }
             let t = &cx.tokens[k];
-            units.push(Unit { norm: t.norm(cx.folded), shape: t.shape, kind: UnitKind::Token(t.kind), attrs: None });
-            srcs.push(UnitSrc { first: k, last: k + 1, mention: None, time: None });
+            units.push(Unit {
+                norm: t.norm(cx.folded),
+                shape: t.shape,
+                kind: UnitKind::Token(t.kind),
+                attrs: None,
+            });
+            srcs.push(UnitSrc {
+                first: k,
+                last: k + 1,
+                mention: None,
+                time: None,
+            });
             k += 1;
         }
         matches.clear();
@@ -180,7 +270,12 @@ fn build(
 ) -> Option<Draft> {
     let rule = &rules.rules()[m.rule];
     let is_visit = ty == "VISIT";
-    let tok_span = |a: usize, b: usize| Span::new(cx.tokens[srcs[a].first].span.start, cx.tokens[srcs[b - 1].last - 1].span.end);
+    let tok_span = |a: usize, b: usize| {
+        Span::new(
+            cx.tokens[srcs[a].first].span.start,
+            cx.tokens[srcs[b - 1].last - 1].span.end,
+        )
+    };
     let mut args: Vec<Arg> = Vec::new();
     let mut participant_slots = 0;
     let mut hosted = false;
@@ -203,10 +298,21 @@ fn build(
         for u in c.start..c.end {
             if let Some(mi) = srcs[u].mention {
                 let kind = cx.mentions[mi].kind;
-                if matches!(kind, EntityKind::Person | EntityKind::Organization | EntityKind::Location) {
+                if matches!(
+                    kind,
+                    EntityKind::Person | EntityKind::Organization | EntityKind::Location
+                ) {
                     let ent = cx.mention_entity[mi];
-                    if !args.iter().any(|a| a.role == Role::Participant && a.entity == Some(ent)) {
-                        args.push(Arg { role: Role::Participant, entity: Some(ent), span: cx.mentions[mi].span, value: None });
+                    if !args
+                        .iter()
+                        .any(|a| a.role == Role::Participant && a.entity == Some(ent))
+                    {
+                        args.push(Arg {
+                            role: Role::Participant,
+                            entity: Some(ent),
+                            span: cx.mentions[mi].span,
+                            value: None,
+                        });
                     }
                     found = true;
                 }
@@ -219,16 +325,57 @@ fn build(
         let words: Vec<&str> = (c.start..c.end).map(|u| units[u].norm).collect();
         if words.len() == 1 && is_person_pronoun(words[0]) {
             let k = srcs[c.start].first;
-            if let Some(ent) = resolve_pronoun(cx.g, cx.folded, cx.tokens, cx.sentences, cx.mentions, cx.mention_entity, k) {
+            if let Some(ent) = resolve_pronoun(
+                cx.g,
+                cx.folded,
+                cx.tokens,
+                cx.sentences,
+                cx.mentions,
+                cx.mention_entity,
+                k,
+            ) {
                 if !args.iter().any(|a| a.entity == Some(ent)) {
-                    args.push(Arg { role: Role::Participant, entity: Some(ent), span: tok_span(c.start, c.end), value: None });
+                    args.push(Arg {
+                        role: Role::Participant,
+                        entity: Some(ent),
+                        span: tok_span(c.start, c.end),
+                        value: None,
+                    });
+                }
+            }
+        } else if let Some(country) = (c.start..c.end).find_map(|u| {
+            srcs[u].mention.and_then(|mi| {
+                let m = &cx.mentions[mi];
+                (m.kind == EntityKind::Nationality)
+                    .then(|| cx.entity_attrs[cx.mention_entity[mi]].get("country"))
+                    .flatten()
+            })
+        }) {
+            // "the Chinese leader": the last person named before whose country it is
+            let k = srcs[c.start].first;
+            if let Some(ent) = last_people(cx, k, 64)
+                .into_iter()
+                .find(|&e| cx.entity_attrs[e].get("country") == Some(country))
+            {
+                if !args.iter().any(|a| a.entity == Some(ent)) {
+                    args.push(Arg {
+                        role: Role::Participant,
+                        entity: Some(ent),
+                        span: tok_span(c.start, c.end),
+                        value: None,
+                    });
                 }
             }
         } else if words.iter().any(|w| matches!(*w, "two" | "both" | "sides")) {
             let k = srcs[c.start].first;
             for ent in last_people(cx, k, 2) {
                 if !args.iter().any(|a| a.entity == Some(ent)) {
-                    args.push(Arg { role: Role::Participant, entity: Some(ent), span: tok_span(c.start, c.end), value: None });
+                    args.push(Arg {
+                        role: Role::Participant,
+                        entity: Some(ent),
+                        span: tok_span(c.start, c.end),
+                        value: None,
+                    });
                 }
             }
         }
@@ -237,12 +384,18 @@ fn build(
     if n_part == 0 {
         return None;
     }
-    if !is_visit && n_part < 2 && participant_slots < 2 {
+    if !is_visit && n_part < 2 {
         return None;
     }
+    let _ = participant_slots;
     // only people and organisations take part in meetings and calls; a country alone is
     // no participant of a meeting ("China and Belarus support ...")
-    if !is_visit && !args.iter().any(|a| a.entity.is_some_and(|e| cx.entity_kind[e] != EntityKind::Location)) {
+    if !is_visit
+        && !args.iter().any(|a| {
+            a.entity
+                .is_some_and(|e| cx.entity_kind[e] != EntityKind::Location)
+        })
+    {
         return None;
     }
     // trigger
@@ -251,7 +404,10 @@ fn build(
         .next()
         .map(|c| tok_span(c.start, c.end))
         .unwrap_or_else(|| tok_span(m.start, m.end));
-    let trig_unit = m.captures_of(SlotId::TRIGGER).next().map_or(m.start, |c| c.start);
+    let trig_unit = m
+        .captures_of(SlotId::TRIGGER)
+        .next()
+        .map_or(m.start, |c| c.start);
     // place and destination
     let mut place: Option<(usize, Span)> = None;
     for slot in [SlotId::PLACE, SlotId::DESTINATION] {
@@ -283,7 +439,12 @@ fn build(
                     let near_summit = units.get(u + 1).is_some_and(|x| x.norm == "summit")
                         || (u >= 1 && units[u - 1].norm == "summit");
                     if near_summit {
-                        let span = cx.mentions.iter().enumerate().find(|(i, _)| cx.mention_entity[*i] == p).map(|(_, m)| m.span);
+                        let span = cx
+                            .mentions
+                            .iter()
+                            .enumerate()
+                            .find(|(i, _)| cx.mention_entity[*i] == p)
+                            .map(|(_, m)| m.span);
                         if let Some(sp) = span {
                             place = Some((p, sp));
                         }
@@ -294,12 +455,27 @@ fn build(
     }
     if let Some((e, sp)) = place {
         if is_visit {
-            args.push(Arg { role: Role::Destination, entity: Some(e), span: sp, value: None });
+            args.push(Arg {
+                role: Role::Destination,
+                entity: Some(e),
+                span: sp,
+                value: None,
+            });
         }
-        args.push(Arg { role: Role::Place, entity: Some(e), span: sp, value: None });
+        args.push(Arg {
+            role: Role::Place,
+            entity: Some(e),
+            span: sp,
+            value: None,
+        });
     }
     if let Some((e, sp)) = origin {
-        args.push(Arg { role: Role::Origin, entity: Some(e), span: sp, value: None });
+        args.push(Arg {
+            role: Role::Origin,
+            entity: Some(e),
+            span: sp,
+            value: None,
+        });
     }
     // time
     let mut when: Option<(Span, Option<String>)> = None;
@@ -325,13 +501,33 @@ fn build(
             (Some(day), Some(d)) if is_visit || ty == "MEET" => interval(day, d).or(v.clone()),
             _ => v.clone(),
         };
-        args.push(Arg { role: Role::Time, entity: None, span: sp, value });
+        args.push(Arg {
+            role: Role::Time,
+            entity: None,
+            span: sp,
+            value,
+        });
     }
     // status
-    let status = rule.status.map(convert_status).unwrap_or_else(|| status_from_context(cx, s, srcs, trig_unit, &args));
-    let evidence = Evidence { sentence: si, span: tok_span(m.start, m.end), trigger: trig, rule: rule.id.clone() };
+    let status = rule
+        .status
+        .map(convert_status)
+        .unwrap_or_else(|| status_from_context(cx, s, srcs, trig_unit, &args));
+    let evidence = Evidence {
+        sentence: si,
+        span: tok_span(m.start, m.end),
+        trigger: trig,
+        rule: rule.id.clone(),
+    };
     Some(Draft {
-        event: Event { kind: ty.to_string(), status, args, cameo: None, evidence, more_evidence: Vec::new() },
+        event: Event {
+            kind: ty.to_string(),
+            status,
+            args,
+            cameo: None,
+            evidence,
+            more_evidence: Vec::new(),
+        },
         hosted,
     })
 }
@@ -383,7 +579,11 @@ fn place_in_sentence(
         if args.iter().any(|a| a.entity == Some(ent)) {
             continue;
         }
-        let dist = if u > trig_unit { u - trig_unit } else { 1000 + trig_unit - u };
+        let dist = if u > trig_unit {
+            u - trig_unit
+        } else {
+            1000 + trig_unit - u
+        };
         if best.is_none_or(|(d, _, _)| dist < d) {
             best = Some((dist, ent, cx.mentions[mi].span));
         }
@@ -391,13 +591,35 @@ fn place_in_sentence(
     best.map(|(_, e, s)| (e, s))
 }
 
-/// The date/time nearest the trigger in the sentence (after it first), and the duration.
-fn times_in_sentence(cx: &Context<'_>, s: &Sentence, trig: usize) -> (Option<usize>, Option<usize>) {
-    let (lo, hi) = (cx.tokens[s.first].span.start, cx.tokens[s.last - 1].span.end);
+/// The date/time nearest the trigger in its clause (no clause break between them), and the
+/// nearest duration.
+fn times_in_sentence(
+    cx: &Context<'_>,
+    s: &Sentence,
+    trig: usize,
+) -> (Option<usize>, Option<usize>) {
+    let (lo, hi) = (
+        cx.tokens[s.first].span.start,
+        cx.tokens[s.last - 1].span.end,
+    );
+    // token index of the trigger
+    let tk = (s.first..s.last)
+        .find(|&k| cx.tokens[k].span.start >= trig)
+        .unwrap_or(s.first);
+    let breaks_between = |a: usize, b: usize| {
+        let (a, b) = if a < b { (a, b) } else { (b, a) };
+        (a..b).any(|k| TIME_CLAUSE_BREAK.contains(&cx.tokens[k].norm(cx.folded)))
+    };
     let mut best: Option<(usize, usize)> = None;
     let mut dur: Option<(usize, usize)> = None;
     for (i, t) in cx.times.iter().enumerate() {
         if t.span.start < lo || t.span.end > hi {
+            continue;
+        }
+        let Some(k) = (s.first..s.last).find(|&k| cx.tokens[k].span.start >= t.span.start) else {
+            continue;
+        };
+        if breaks_between(k, tk) {
             continue;
         }
         let dist = t.span.start.abs_diff(trig);
@@ -418,7 +640,19 @@ fn times_in_sentence(cx: &Context<'_>, s: &Sentence, trig: usize) -> (Option<usi
     (best.map(|b| b.1), dur.map(|d| d.1))
 }
 
-fn status_from_context(cx: &Context<'_>, s: &Sentence, srcs: &[UnitSrc], trig_unit: usize, args: &[Arg]) -> Status {
+/// Words that separate a trigger from a time expression belonging to another clause.
+const TIME_CLAUSE_BREAK: &[&str] = &[
+    "after", "before", "since", "when", "while", "which", "who", "whom", "that", "because",
+    "although", "though", "but", ";", "said", "says", "until",
+];
+
+fn status_from_context(
+    cx: &Context<'_>,
+    s: &Sentence,
+    srcs: &[UnitSrc],
+    trig_unit: usize,
+    args: &[Arg],
+) -> Status {
     let trig_tok = srcs.get(trig_unit).map_or(s.first, |u| u.first);
     let lo = trig_tok.saturating_sub(8).max(s.first);
     let mut planned = false;
@@ -438,7 +672,10 @@ fn status_from_context(cx: &Context<'_>, s: &Sentence, srcs: &[UnitSrc], trig_un
     let hi = (trig_tok + 5).min(s.last);
     for k in trig_tok + 1..hi {
         let w = cx.tokens[k].norm(cx.folded);
-        if matches!(w, "cancelled" | "canceled" | "postponed" | "called" | "scrapped" | "suspended") {
+        if matches!(
+            w,
+            "cancelled" | "canceled" | "postponed" | "called" | "scrapped" | "suspended"
+        ) {
             return Status::Negated;
         }
     }
@@ -446,9 +683,18 @@ fn status_from_context(cx: &Context<'_>, s: &Sentence, srcs: &[UnitSrc], trig_un
         return Status::Planned;
     }
     // a time after the document date
-    if let (Some(doc), Some(v)) = (cx.doc_date, args.iter().find(|a| a.role == Role::Time).and_then(|a| a.value.as_deref())) {
+    if let (Some(doc), Some(v)) = (
+        cx.doc_date,
+        args.iter()
+            .find(|a| a.role == Role::Time)
+            .and_then(|a| a.value.as_deref()),
+    ) {
         let start = v.split('/').next().unwrap_or(v);
-        if start.len() >= 10 && doc.len() >= 10 && start[..10] > doc[..10] && start.as_bytes()[0].is_ascii_digit() {
+        if start.len() >= 10
+            && doc.len() >= 10
+            && start[..10] > doc[..10]
+            && start.as_bytes()[0].is_ascii_digit()
+        {
             return Status::Planned;
         }
     }
@@ -466,7 +712,11 @@ fn summit_places(cx: &Context<'_>) -> HashMap<usize, usize> {
         if !matches!(cx.tokens[k + 1].norm(cx.folded), "in" | "at") {
             continue;
         }
-        if let Some(j) = cx.mentions.iter().position(|p| p.first == k + 2 && p.kind == EntityKind::Location) {
+        if let Some(j) = cx
+            .mentions
+            .iter()
+            .position(|p| p.first == k + 2 && p.kind == EntityKind::Location)
+        {
             out.insert(cx.mention_entity[i], cx.mention_entity[j]);
         }
     }
@@ -522,9 +772,17 @@ fn cameo(ev: &Event, hosted: bool, cx: &Context<'_>) -> &'static str {
                 "043"
             } else if let Some(p) = ev.arg(Role::Place).and_then(|a| a.entity) {
                 // a third place: the meeting place's country is none of the participants'
-                let pc = cx.entity_attrs.get(p).and_then(|a| a.get("country")).cloned();
+                let pc = cx
+                    .entity_attrs
+                    .get(p)
+                    .and_then(|a| a.get("country"))
+                    .cloned();
                 let third = ev.participants().all(|e| {
-                    let c = cx.entity_attrs.get(e).and_then(|a| a.get("country")).cloned();
+                    let c = cx
+                        .entity_attrs
+                        .get(e)
+                        .and_then(|a| a.get("country"))
+                        .cloned();
                     c.is_some() && pc.is_some() && c != pc
                 });
                 if third { "044" } else { "040" }
@@ -555,7 +813,10 @@ fn merge(drafts: Vec<Draft>) -> Vec<Event> {
                 (Some(a), Some(b)) => a.entity == b.entity && a.value == b.value,
                 _ => true,
             };
-            agree(Role::Place) && agree(Role::Time) && (o.status == ev.status || o.status != Status::Negated && ev.status != Status::Negated)
+            agree(Role::Place)
+                && agree(Role::Time)
+                && (o.status == ev.status
+                    || o.status != Status::Negated && ev.status != Status::Negated)
         });
         match same {
             Some(i) => {

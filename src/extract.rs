@@ -5,7 +5,9 @@ use std::sync::Arc;
 use crate::corefer::corefer;
 use crate::doc::{Document, Entity, EntityKind};
 use crate::error::{Error, ErrorKind, Result};
+use crate::events::{Context, find_events};
 use crate::gazetteer::{Gazetteer, GazetteerBuilder};
+use crate::pattern::RuleSet;
 use crate::recognize::recognize;
 use crate::span::Span;
 use crate::text::Folded;
@@ -21,6 +23,8 @@ pub struct ExtractorBuilder {
     defaults: bool,
     gazetteers: Vec<(String, String)>,
     gazetteer_paths: Vec<std::path::PathBuf>,
+    rules: Vec<(String, String)>,
+    rule_paths: Vec<std::path::PathBuf>,
     max_document_bytes: usize,
 }
 
@@ -30,6 +34,8 @@ impl Default for ExtractorBuilder {
             defaults: true,
             gazetteers: Vec::new(),
             gazetteer_paths: Vec::new(),
+            rules: Vec::new(),
+            rule_paths: Vec::new(),
             max_document_bytes: DEFAULT_MAX_DOCUMENT_BYTES,
         }
     }
@@ -51,6 +57,18 @@ impl ExtractorBuilder {
     /// Adds a gazetteer file from disk.
     pub fn gazetteer_file(&mut self, path: impl Into<std::path::PathBuf>) -> &mut Self {
         self.gazetteer_paths.push(path.into());
+        self
+    }
+
+    /// Adds a rule file's text (see `rules/README.md`); `path` names it in error messages.
+    pub fn rule_source(&mut self, path: &str, src: &str) -> &mut Self {
+        self.rules.push((path.to_string(), src.to_string()));
+        self
+    }
+
+    /// Adds a rule file from disk.
+    pub fn rule_file(&mut self, path: impl Into<std::path::PathBuf>) -> &mut Self {
+        self.rule_paths.push(path.into());
         self
     }
 
@@ -84,8 +102,40 @@ impl ExtractorBuilder {
                 b.replace_duplicates(true);
                 Arc::new(b.build()?)
             };
+        let rules = if self.defaults && self.rules.is_empty() && self.rule_paths.is_empty() {
+            default_rules()?
+        } else {
+            let mut files: Vec<(String, String)> = Vec::new();
+            if self.defaults {
+                files.extend(
+                    crate::defaults::RULES
+                        .iter()
+                        .map(|(p, s)| (p.to_string(), s.to_string())),
+                );
+            }
+            files.extend(self.rules.iter().cloned());
+            for p in &self.rule_paths {
+                let name = p.display().to_string();
+                let bytes = std::fs::read(p)
+                    .map_err(|e| Error::new(ErrorKind::Io, format!("{name}: {e}")))?;
+                let src = String::from_utf8(bytes).map_err(|e| {
+                    let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+                    let line = upto.iter().filter(|&&b| b == b'\n').count() + 1;
+                    let last = upto.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+                    let col = String::from_utf8_lossy(&upto[last..]).chars().count() + 1;
+                    Error::at(ErrorKind::RuleSyntax, &name, line, col, "invalid UTF-8")
+                })?;
+                files.push((name, src));
+            }
+            let refs: Vec<(&str, &str)> = files
+                .iter()
+                .map(|(p, s)| (p.as_str(), s.as_str()))
+                .collect();
+            Arc::new(RuleSet::from_sources(&refs)?)
+        };
         Ok(Extractor {
             gazetteer,
+            rules,
             time: Arc::new(TimeTagger::new()),
             max_document_bytes: self.max_document_bytes,
         })
@@ -107,12 +157,22 @@ fn default_gazetteer() -> Result<Arc<Gazetteer>> {
         .clone()
 }
 
+/// The default rules, compiled once per process and shared.
+fn default_rules() -> Result<Arc<RuleSet>> {
+    static DEFAULT: std::sync::OnceLock<std::result::Result<Arc<RuleSet>, Error>> =
+        std::sync::OnceLock::new();
+    DEFAULT
+        .get_or_init(|| Ok(Arc::new(RuleSet::from_sources(crate::defaults::RULES)?)))
+        .clone()
+}
+
 /// Reads news text and returns its entities, times and events.
 ///
 /// Built once, immutable, `Send + Sync`; all per-document scratch lives in the call.
 #[derive(Debug, Clone)]
 pub struct Extractor {
     gazetteer: Arc<Gazetteer>,
+    rules: Arc<RuleSet>,
     time: Arc<TimeTagger>,
     max_document_bytes: usize,
 }
@@ -134,6 +194,11 @@ impl Extractor {
     /// The compiled gazetteer.
     pub fn gazetteer(&self) -> &Gazetteer {
         &self.gazetteer
+    }
+
+    /// The compiled relation rules.
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
     }
 
     /// Analyses one document without a known date (a dateline in the text may give one).
@@ -165,19 +230,24 @@ impl Extractor {
         let (mut tokens, mut sentences) = (Vec::new(), Vec::new());
         tokenize(text, &folded, &mut tokens, &mut sentences);
         let rec = recognize(g, text, &folded, &tokens, &sentences);
-        let mut mentions = rec.mentions;
+        let mut mentions = rec.mentions.clone();
         let times = self.time.find(text, &folded, &tokens, &sentences, date);
         // temporal expressions win over entities they overlap ("May", "Sunday")
         mentions.retain(|m| !times.iter().any(|t| t.span.overlaps(m.span)));
-        let (drafts, _mention_entity) = corefer(g, text, &folded, &tokens, &mut mentions);
-        let mut entities: Vec<Entity> = Vec::with_capacity(drafts.len());
+        let (drafts, mention_entity) = corefer(g, text, &folded, &tokens, &mut mentions);
         // entity ids in order of first mention
         let mut order: Vec<usize> = (0..drafts.len()).collect();
         order.sort_by_key(|&i| drafts[i].mentions.first().map(|&m| mentions[m].first));
-        for (new_id, &i) in order.iter().enumerate() {
+        let mut new_id = vec![0; drafts.len()];
+        for (n, &i) in order.iter().enumerate() {
+            new_id[i] = n;
+        }
+        let mention_entity: Vec<usize> = mention_entity.iter().map(|&e| new_id[e]).collect();
+        let mut entities: Vec<Entity> = Vec::with_capacity(drafts.len());
+        for (n, &i) in order.iter().enumerate() {
             let d = &drafts[i];
             entities.push(Entity {
-                id: new_id,
+                id: n,
                 kind: d.kind,
                 name: d.name.clone(),
                 kb: d.kb.clone(),
@@ -185,14 +255,35 @@ impl Extractor {
                 mentions: d.mentions.iter().map(|&m| mentions[m].span).collect(),
             });
         }
-        let _ = EntityKind::Person;
+        let doc_date = match date {
+            Some(d) => Some(d.to_string()),
+            None => crate::time::dateline_date(text).map(|d| d.value()),
+        };
+        let entity_kind: Vec<EntityKind> = entities.iter().map(|e| e.kind).collect();
+        let entity_attrs: Vec<crate::doc::Attrs> =
+            entities.iter().map(|e| e.attrs.clone()).collect();
+        let cx = Context {
+            g,
+            folded: &folded,
+            tokens: &tokens,
+            sentences: &sentences,
+            mentions: &mentions,
+            mention_entity: &mention_entity,
+            titles: &rec.titles,
+            entity_kind: &entity_kind,
+            entity_attrs: &entity_attrs,
+            times: &times,
+            doc_date: doc_date.as_deref(),
+        };
+        let mut cache = self.rules.cache();
+        let events = find_events(&cx, &self.rules, &mut cache);
         Ok(Document {
             text: text.to_string(),
-            date: date.map(|d| d.to_string()),
+            date: doc_date,
             sentences: sentences.iter().map(|s| s.span).collect::<Vec<Span>>(),
             entities,
             times,
-            events: Vec::new(),
+            events,
         })
     }
 }

@@ -220,7 +220,15 @@ const NOT_NAME: &[&str] = &[
 ];
 
 /// Title words that name a relation to someone else, not an office.
-const RELATIONAL_TITLES: &[&str] = &["counterpart", "host", "guest", "successor", "predecessor", "rival", "ally"];
+const RELATIONAL_TITLES: &[&str] = &[
+    "counterpart",
+    "host",
+    "guest",
+    "successor",
+    "predecessor",
+    "rival",
+    "ally",
+];
 
 /// Per-document state of the recogniser.
 pub(crate) struct Recognized {
@@ -297,8 +305,19 @@ pub(crate) fn recognize(
             let e = g.entry(s.entry);
             let single = c.last - c.first == 1;
             if single && e.attrs.get("common").is_some_and(|v| v == "1") {
+                // a place named like a common word ("West", "Reading") needs a clear sign:
+                // not at a sentence start, not in an all-caps line, not after an article;
+                // a region so named needs more than the recogniser has, so it is dropped
                 let t = &tokens[c.first];
-                if sent_start[c.first] || t.shape == Shape::Upper {
+                let kind = e.attrs.get("kind").map(String::as_str);
+                let after_article =
+                    c.first > 0 && matches!(tokens[c.first - 1].norm(folded), "the" | "a" | "an");
+                if kind != Some("country")
+                    && (sent_start[c.first]
+                        || t.shape == Shape::Upper
+                        || after_article
+                        || kind == Some("region"))
+                {
                     continue;
                 }
             }
@@ -519,7 +538,8 @@ fn org_rule(
                     last_head = Some(j + 1);
                 }
                 j += 1;
-            } else if j > k && ORG_CONNECTORS.contains(&n) && j + 1 < end && is_cap(&tokens[j + 1]) {
+            } else if j > k && ORG_CONNECTORS.contains(&n) && j + 1 < end && is_cap(&tokens[j + 1])
+            {
                 if last_head == Some(j) && matches!(n, "of" | "for" | "on") {
                     head_then_of = true;
                 }
@@ -531,9 +551,19 @@ fn org_rule(
         if let Some(h) = last_head {
             let h = if head_then_of { j } else { h };
             // a sentence-initial function word is not part of the name
-            let start = if sent_start[k] && NOT_NAME.contains(&tokens[k].norm(folded)) { k + 1 } else { k };
+            let start = if sent_start[k] && NOT_NAME.contains(&tokens[k].norm(folded)) {
+                k + 1
+            } else {
+                k
+            };
             if h > start && (h - start >= 2) {
-                out.push(rule_mention(tokens, start, h, EntityKind::Organization, Source::OrgRule));
+                out.push(rule_mention(
+                    tokens,
+                    start,
+                    h,
+                    EntityKind::Organization,
+                    Source::OrgRule,
+                ));
             }
             k = h.max(k + 1);
         } else {
@@ -586,11 +616,18 @@ fn acronyms(text: &str, folded: &Folded, tokens: &[Token], mentions: &mut Vec<Me
     let mut defs: Vec<(usize, usize, usize)> = Vec::new();
     let mut k = 0;
     while k + 2 < tokens.len() {
-        if !(tokens[k].text(text) == "(" && tokens[k + 1].shape == Shape::Upper && tokens[k + 2].text(text) == ")") {
+        if !(tokens[k].text(text) == "("
+            && tokens[k + 1].shape == Shape::Upper
+            && tokens[k + 2].text(text) == ")")
+        {
             k += 1;
             continue;
         }
-        let acr: String = tokens[k + 1].text(text).chars().filter(|c| c.is_alphabetic()).collect();
+        let acr: String = tokens[k + 1]
+            .text(text)
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .collect();
         let mut j = k;
         let mut initials = String::new();
         let mut start = None;
@@ -623,7 +660,8 @@ fn acronyms(text: &str, folded: &Folded, tokens: &[Token], mentions: &mut Vec<Me
     let mut remove = vec![false; mentions.len()];
     let mut added: Vec<Mention> = Vec::new();
     // acronym text -> (kind, entry, long-name first token)
-    let mut known: std::collections::HashMap<&str, (EntityKind, Option<EntryId>, usize)> = Default::default();
+    let mut known: std::collections::HashMap<&str, (EntityKind, Option<EntryId>, usize)> =
+        Default::default();
     for &(lf, ll, at_tok) in &defs {
         let (kind, entry) = match at[lf].map(|i| &mentions[i]) {
             Some(m) if m.last == ll => (m.kind, m.entry),
@@ -633,7 +671,13 @@ fn acronyms(text: &str, folded: &Folded, tokens: &[Token], mentions: &mut Vec<Me
                         remove[i] = true;
                     }
                 }
-                added.push(rule_mention(tokens, lf, ll, EntityKind::Organization, Source::Acronym));
+                added.push(rule_mention(
+                    tokens,
+                    lf,
+                    ll,
+                    EntityKind::Organization,
+                    Source::Acronym,
+                ));
                 (EntityKind::Organization, None)
             }
         };

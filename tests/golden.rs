@@ -17,9 +17,14 @@ fn entity_ids(doc: &Document, name: &str) -> Vec<usize> {
 fn check(name: &str) -> Vec<String> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
     let text = std::fs::read_to_string(dir.join(format!("{name}.txt"))).unwrap();
-    let gold: Value = serde_json::from_str(&std::fs::read_to_string(dir.join(format!("{name}.json"))).unwrap()).unwrap();
+    let gold: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join(format!("{name}.json"))).unwrap())
+            .unwrap();
     let date = gold["date"].as_str().and_then(Date::parse);
-    let doc = Extractor::new().unwrap().extract_with_date(&text, date).unwrap();
+    let doc = Extractor::new()
+        .unwrap()
+        .extract_with_date(&text, date)
+        .unwrap();
     let mut fails = Vec::new();
     for e in gold["entities"].as_array().into_iter().flatten() {
         let (ty, n) = (e[0].as_str().unwrap(), e[1].as_str().unwrap());
@@ -37,14 +42,23 @@ fn check(name: &str) -> Vec<String> {
         }
     }
     for a in gold["attrs"].as_array().into_iter().flatten() {
-        let (n, k, v) = (a[0].as_str().unwrap(), a[1].as_str().unwrap(), a[2].as_str().unwrap());
-        let ok = entity_ids(&doc, n).iter().any(|&i| doc.entities()[i].attrs.get(k).is_some_and(|x| x == v));
+        let (n, k, v) = (
+            a[0].as_str().unwrap(),
+            a[1].as_str().unwrap(),
+            a[2].as_str().unwrap(),
+        );
+        let ok = entity_ids(&doc, n)
+            .iter()
+            .any(|&i| doc.entities()[i].attrs.get(k).is_some_and(|x| x == v));
         if !ok {
             fails.push(format!("{name}: {n:?} lacks {k}={v:?}"));
         }
     }
     for s in gold["same"].as_array().into_iter().flatten() {
-        let (a, b) = (entity_ids(&doc, s[0].as_str().unwrap()), entity_ids(&doc, s[1].as_str().unwrap()));
+        let (a, b) = (
+            entity_ids(&doc, s[0].as_str().unwrap()),
+            entity_ids(&doc, s[1].as_str().unwrap()),
+        );
         if a.is_empty() || !a.iter().any(|x| b.contains(x)) {
             fails.push(format!("{name}: {} and {} are not one entity", s[0], s[1]));
         }
@@ -52,8 +66,12 @@ fn check(name: &str) -> Vec<String> {
     let mut used = vec![false; doc.events().len()];
     for g in gold["events"].as_array().into_iter().flatten() {
         let ty = g["type"].as_str().unwrap();
-        let parts: Vec<Vec<usize>> =
-            g["participants"].as_array().unwrap().iter().map(|p| entity_ids(&doc, p.as_str().unwrap())).collect();
+        let parts: Vec<Vec<usize>> = g["participants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| entity_ids(&doc, p.as_str().unwrap()))
+            .collect();
         let label = format!("{ty}({})", g["participants"]);
         let cands: Vec<usize> = doc
             .events()
@@ -61,7 +79,9 @@ fn check(name: &str) -> Vec<String> {
             .enumerate()
             .filter(|(_, ev)| {
                 let ep: Vec<usize> = ev.participants().collect();
-                ev.kind == ty && ep.len() == parts.len() && parts.iter().all(|ids| ids.iter().any(|i| ep.contains(i)))
+                ev.kind == ty
+                    && ep.len() == parts.len()
+                    && parts.iter().all(|ids| ids.iter().any(|i| ep.contains(i)))
             })
             .map(|(i, _)| i)
             .collect();
@@ -72,7 +92,10 @@ fn check(name: &str) -> Vec<String> {
                 s += 1;
             }
             if let Some(p) = g["place"].as_str() {
-                s += ev.arg(Role::Place).and_then(|a| a.entity).is_some_and(|e| entity_ids(&doc, p).contains(&e)) as i32;
+                s += ev
+                    .arg(Role::Place)
+                    .and_then(|a| a.entity)
+                    .is_some_and(|e| entity_ids(&doc, p).contains(&e)) as i32;
             }
             if let Some(t) = g["time"].as_str() {
                 s += (ev.arg(Role::Time).and_then(|a| a.value.as_deref()) == Some(t)) as i32;
@@ -89,12 +112,19 @@ fn check(name: &str) -> Vec<String> {
         let ev = &doc.events()[best];
         if let Some(st) = g["status"].as_str() {
             if ev.status.as_str() != st {
-                fails.push(format!("{name}: {label} status {} (want {st})", ev.status.as_str()));
+                fails.push(format!(
+                    "{name}: {label} status {} (want {st})",
+                    ev.status.as_str()
+                ));
             }
         }
         if let Some(p) = g["place"].as_str() {
             let got = ev.arg(Role::Place).map(|a| doc.slice(a.span).to_string());
-            if !ev.arg(Role::Place).and_then(|a| a.entity).is_some_and(|e| entity_ids(&doc, p).contains(&e)) {
+            if !ev
+                .arg(Role::Place)
+                .and_then(|a| a.entity)
+                .is_some_and(|e| entity_ids(&doc, p).contains(&e))
+            {
                 fails.push(format!("{name}: {label} place {got:?} (want {p})"));
             }
         }
@@ -105,10 +135,18 @@ fn check(name: &str) -> Vec<String> {
             }
         }
     }
-    let no_other: Vec<&str> = gold["no_other"].as_array().into_iter().flatten().filter_map(|v| v.as_str()).collect();
+    let no_other: Vec<&str> = gold["no_other"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str())
+        .collect();
     for (i, ev) in doc.events().iter().enumerate() {
         if !used[i] && no_other.contains(&ev.kind.as_str()) {
-            let who: Vec<&str> = ev.participants().map(|e| doc.entities()[e].name.as_str()).collect();
+            let who: Vec<&str> = ev
+                .participants()
+                .map(|e| doc.entities()[e].name.as_str())
+                .collect();
             fails.push(format!(
                 "{name}: unexpected {}({}) from {:?} [{}]",
                 ev.kind,

@@ -1,0 +1,746 @@
+//! Syntax trees → programs: name resolution across files, anchors, and Thompson NFAs.
+//!
+//! Every rule becomes two programs over the same predicates: a forward one with capture
+//! instructions (run only over a match already found, to extract captures) and a reversed
+//! one without captures (run backwards over the sentence to find, for every start, the
+//! longest match). See `vm.rs` for why.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use crate::error::{Error, ErrorKind, Location, Result};
+
+use super::parse::{AttrTest, EntitySel, Member, Node, NodeKind, ParsedFile, Pos, PredAst};
+use super::{BUILTIN_SLOTS, Rule};
+
+/// Largest number of instructions in one rule's program.
+const MAX_INSTS: usize = 20_000;
+
+/// A test on one unit, with names resolved.
+#[derive(Clone, Debug)]
+pub(crate) enum Pred {
+    Any,
+    /// The unit's word id (see [`Compiled::vocab`]) equals this.
+    Word(u32),
+    /// The unit's word belongs to this class.
+    Class(u32),
+    Entity {
+        sel: EntitySel,
+        attrs: Vec<AttrTest>,
+    },
+    Shape(u8),
+    Kind(u8),
+    Regex(regex::Regex),
+    Not(Box<Pred>),
+    Or(Vec<Pred>),
+    And(Vec<Pred>),
+}
+
+/// One automaton instruction. `u32` fields are instruction indices.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Inst {
+    /// Consume one unit that satisfies `preds[pred]`.
+    Unit {
+        pred: u32,
+        next: u32,
+    },
+    /// Try `0` first, then `1`.
+    Split(u32, u32),
+    Jmp(u32),
+    /// A slot's span opens here (forward programs only).
+    Open {
+        slot: u16,
+        next: u32,
+    },
+    /// A slot's span closes here (forward programs only).
+    Close {
+        slot: u16,
+        next: u32,
+    },
+    /// Only at position 0.
+    AssertStart(u32),
+    /// Only at the end of the sentence.
+    AssertEnd(u32),
+    Match,
+}
+
+/// A compiled automaton.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Program {
+    pub insts: Vec<Inst>,
+    pub start: u32,
+}
+
+/// One rule's programs.
+#[derive(Clone, Debug)]
+pub(crate) struct RuleProg {
+    pub fwd: Program,
+    pub rev: Program,
+}
+
+/// FxHash (as in rustc): a fast hash for short keys; no HashDoS concern here, since keys
+/// come from rule files and lookups only ask whether a unit's text is a rule word.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FxHasher(u64);
+
+const FX_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(FX_SEED);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(FX_SEED);
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, b: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(FX_SEED);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// A cheap "might this word be in the set" test: length and (first, last) byte bits.
+#[derive(Clone, Debug)]
+pub(crate) struct Filter {
+    lens: u64,
+    pairs: Vec<u64>,
+}
+
+impl Filter {
+    fn new() -> Filter {
+        Filter {
+            lens: 0,
+            pairs: vec![0; 256 * 256 / 64],
+        }
+    }
+
+    fn key(w: &[u8]) -> usize {
+        (usize::from(w[0]) << 8) | usize::from(w[w.len() - 1])
+    }
+
+    fn add(&mut self, w: &str) {
+        if w.is_empty() {
+            return;
+        }
+        self.lens |= 1 << w.len().min(63);
+        let k = Filter::key(w.as_bytes());
+        self.pairs[k / 64] |= 1 << (k % 64);
+    }
+
+    #[inline]
+    pub(crate) fn may_contain(&self, w: &str) -> bool {
+        let b = w.as_bytes();
+        if b.is_empty() || self.lens & (1 << b.len().min(63)) == 0 {
+            return false;
+        }
+        let k = Filter::key(b);
+        self.pairs[k / 64] & (1 << (k % 64)) != 0
+    }
+}
+
+/// Everything the matcher needs.
+#[derive(Clone, Debug)]
+pub(crate) struct Compiled {
+    /// Slot names, indexed by `SlotId`.
+    pub slots: Vec<String>,
+    pub preds: Vec<Pred>,
+    pub progs: Vec<RuleProg>,
+    /// Every word the rules mention (literals and class members) → word id.
+    pub vocab: FxMap<Box<str>, u32>,
+    /// Passes every vocabulary word.
+    pub vocab_filter: Filter,
+    /// Passes every anchor word.
+    pub anchor_filter: Filter,
+    /// Per word id: the range of `anchor_rules` listing the rules anchored on it.
+    pub anchor_ranges: Vec<(u32, u32)>,
+    pub anchor_rules: Vec<u32>,
+    /// Class membership bits: word `w` is in class `c` if bit `c` of row `w` is set.
+    pub class_bits: Vec<u64>,
+    pub class_stride: usize,
+    /// Longest program (both directions), for sizing caches.
+    pub max_insts: usize,
+}
+
+impl Compiled {
+    #[inline]
+    pub(crate) fn in_class(&self, word: u32, class: u32) -> bool {
+        let c = class as usize;
+        word != NO_WORD
+            && self.class_bits[word as usize * self.class_stride + c / 64] & (1 << (c % 64)) != 0
+    }
+}
+
+/// The word id of a unit whose text no rule mentions.
+pub(crate) const NO_WORD: u32 = u32::MAX;
+
+/// Very frequent words: poor anchors, since they would wake their rule up in most sentences.
+const COMMON: &[&str] = &[
+    "the", "a", "an", "and", "or", "of", "to", "in", "on", "at", "for", "with", "by", "from", "as",
+    "is", "was", "were", "are", "be", "been", "has", "have", "had", "that", "this", "it", "he",
+    "she", "they", "his", "her", "their", "its", "said", "says", "not", "will", "would", "after",
+    "before", "also", "but", "who", "which", "'s", ",", ".", "-", "\"", "'", "(", ")", ":", ";",
+];
+
+struct Ctx<'f> {
+    files: &'f [ParsedFile],
+    slots: Vec<String>,
+    class_index: HashMap<String, u32>,
+    class_words: Vec<Vec<u32>>,
+    vocab: FxMap<Box<str>, u32>,
+    words: Vec<String>,
+    preds: Vec<Pred>,
+}
+
+impl Ctx<'_> {
+    fn intern(&mut self, w: &str) -> u32 {
+        if let Some(&id) = self.vocab.get(w) {
+            return id;
+        }
+        let id = self.words.len() as u32;
+        self.words.push(w.to_string());
+        self.vocab.insert(w.into(), id);
+        id
+    }
+}
+
+fn loc(path: &str, pos: Pos) -> String {
+    Location {
+        path: path.to_string(),
+        line: pos.line,
+        column: pos.col,
+    }
+    .to_string()
+}
+
+/// Links and compiles parsed files.
+pub(crate) fn compile(files: Vec<ParsedFile>) -> Result<(Vec<Rule>, Compiled)> {
+    let mut cx = Ctx {
+        files: &files,
+        slots: BUILTIN_SLOTS.iter().map(|s| s.to_string()).collect(),
+        class_index: HashMap::new(),
+        class_words: Vec::new(),
+        vocab: FxMap::default(),
+        words: Vec::new(),
+        preds: Vec::new(),
+    };
+    // slots
+    for f in &files {
+        for (name, _) in &f.slots {
+            if !cx.slots.contains(name) {
+                cx.slots.push(name.clone());
+            }
+        }
+    }
+    // classes: names first (so definitions may come in any order), duplicates are errors
+    let mut defs: Vec<(usize, usize)> = Vec::new();
+    for (fi, f) in files.iter().enumerate() {
+        for (ci, c) in f.classes.iter().enumerate() {
+            if let Some(&prev) = cx.class_index.get(&c.name) {
+                let (pf, pc) = defs[prev as usize];
+                let first = &files[pf].classes[pc];
+                return Err(Error::at(
+                    ErrorKind::DuplicateEntry,
+                    &f.path,
+                    c.pos.line,
+                    c.pos.col,
+                    format!("class ${} is defined twice", c.name),
+                )
+                .with_hint(format!(
+                    "first defined at {}",
+                    loc(&files[pf].path, first.pos)
+                )));
+            }
+            cx.class_index.insert(c.name.clone(), defs.len() as u32);
+            defs.push((fi, ci));
+        }
+    }
+    // class members, with `$OTHER` expanded (cycles are errors)
+    let mut state = vec![0u8; defs.len()]; // 0 new, 1 in progress, 2 done
+    let mut expanded: Vec<Vec<String>> = vec![Vec::new(); defs.len()];
+    for c in 0..defs.len() {
+        expand(&cx, &defs, c, &mut state, &mut expanded)?;
+    }
+    for words in &expanded {
+        let mut ids: Vec<u32> = words.iter().map(|w| cx.intern(w)).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        cx.class_words.push(ids);
+    }
+    // rules
+    let mut rules: Vec<Rule> = Vec::new();
+    let mut progs = Vec::new();
+    let mut anchors: Vec<Vec<u32>> = Vec::new();
+    let mut seen: HashMap<String, (usize, Pos)> = HashMap::new();
+    for (fi, f) in files.iter().enumerate() {
+        for r in &f.rules {
+            if let Some(&(pf, ppos)) = seen.get(&r.id) {
+                return Err(Error::at(
+                    ErrorKind::DuplicateEntry,
+                    &f.path,
+                    r.pos.line,
+                    r.pos.col,
+                    format!("duplicate rule id `{}`", r.id),
+                )
+                .with_hint(format!("first defined at {}", loc(&files[pf].path, ppos))));
+            }
+            seen.insert(r.id.clone(), (fi, r.pos));
+            let node = lower(&mut cx, &f.path, &r.pattern)?;
+            let Some(anchor) = anchor(&cx, &node, false) else {
+                return Err(Error::at(
+                    ErrorKind::RuleSyntax,
+                    &f.path,
+                    r.pattern.pos.line,
+                    r.pattern.pos.col,
+                    format!("rule `{}` has no anchor word", r.id),
+                )
+                .with_hint(
+                    "every match must contain a literal word or a $CLASS word (not optional, \
+                     not negated), so that sentences without it are skipped fast",
+                ));
+            };
+            let fwd = program(&node, false).map_err(|()| too_big(&f.path, r))?;
+            let rev = program(&node, true).map_err(|()| too_big(&f.path, r))?;
+            progs.push(RuleProg { fwd, rev });
+            anchors.push(anchor.words);
+            rules.push(Rule {
+                id: r.id.clone(),
+                types: r.types.clone(),
+                status: r.status,
+                priority: r.priority,
+                pattern: r.pattern_text.clone(),
+                examples: r.examples.clone(),
+                location: Location {
+                    path: f.path.clone(),
+                    line: r.pos.line,
+                    column: r.pos.col,
+                },
+            });
+        }
+    }
+    // anchor index
+    let nwords = cx.words.len();
+    let mut per_word: Vec<Vec<u32>> = vec![Vec::new(); nwords];
+    let mut anchor_filter = Filter::new();
+    for (ri, words) in anchors.iter().enumerate() {
+        for &w in words {
+            per_word[w as usize].push(ri as u32);
+            anchor_filter.add(&cx.words[w as usize]);
+        }
+    }
+    let mut anchor_ranges = Vec::with_capacity(nwords);
+    let mut anchor_rules = Vec::new();
+    for list in &per_word {
+        let a = anchor_rules.len() as u32;
+        anchor_rules.extend_from_slice(list);
+        anchor_ranges.push((a, anchor_rules.len() as u32));
+    }
+    let mut vocab_filter = Filter::new();
+    for w in &cx.words {
+        vocab_filter.add(w);
+    }
+    let nclasses = cx.class_words.len();
+    let class_stride = nclasses.div_ceil(64).max(1);
+    let mut class_bits = vec![0u64; nwords * class_stride];
+    for (c, words) in cx.class_words.iter().enumerate() {
+        for &w in words {
+            class_bits[w as usize * class_stride + c / 64] |= 1 << (c % 64);
+        }
+    }
+    let max_insts = progs
+        .iter()
+        .map(|p| p.fwd.insts.len().max(p.rev.insts.len()))
+        .max()
+        .unwrap_or(0);
+    let compiled = Compiled {
+        slots: cx.slots,
+        preds: cx.preds,
+        progs,
+        vocab: cx.vocab,
+        vocab_filter,
+        anchor_filter,
+        anchor_ranges,
+        anchor_rules,
+        class_bits,
+        class_stride,
+        max_insts,
+    };
+    Ok((rules, compiled))
+}
+
+fn too_big(path: &str, r: &super::parse::RuleDef) -> Error {
+    Error::at(
+        ErrorKind::RuleSyntax,
+        path,
+        r.pattern.pos.line,
+        r.pattern.pos.col,
+        format!("pattern of rule `{}` is too large", r.id),
+    )
+    .with_hint(format!(
+        "it compiles to more than {MAX_INSTS} instructions; reduce nested {{m,n}} bounds"
+    ))
+}
+
+fn expand(
+    cx: &Ctx<'_>,
+    defs: &[(usize, usize)],
+    c: usize,
+    state: &mut [u8],
+    out: &mut [Vec<String>],
+) -> Result<()> {
+    if state[c] == 2 {
+        return Ok(());
+    }
+    state[c] = 1;
+    let (fi, ci) = defs[c];
+    let file = &cx.files[fi];
+    let def = &file.classes[ci];
+    let mut words = Vec::new();
+    for m in &def.members {
+        match m {
+            Member::Word(w) => words.push(w.clone()),
+            Member::Class(name, pos) => {
+                let Some(&other) = cx.class_index.get(name) else {
+                    return Err(unknown_class(cx, &file.path, name, *pos));
+                };
+                let other = other as usize;
+                if state[other] == 1 {
+                    return Err(Error::at(
+                        ErrorKind::RuleSyntax,
+                        &file.path,
+                        pos.line,
+                        pos.col,
+                        format!("class ${} includes itself through ${name}", def.name),
+                    )
+                    .with_hint("remove the cycle between the classes"));
+                }
+                expand(cx, defs, other, state, out)?;
+                words.extend(out[other].iter().cloned());
+            }
+        }
+    }
+    out[c] = words;
+    state[c] = 2;
+    Ok(())
+}
+
+fn unknown_class(cx: &Ctx<'_>, path: &str, name: &str, pos: Pos) -> Error {
+    let e = Error::at(
+        ErrorKind::UnknownName,
+        path,
+        pos.line,
+        pos.col,
+        format!("unknown class ${name}"),
+    );
+    match super::parse::suggest(name, cx.class_index.keys().map(String::as_str)) {
+        Some(s) => e.with_hint(format!("did you mean ${s}?")),
+        None => e.with_hint("define it with `class NAME = word word ...` in any file of the set"),
+    }
+}
+
+/// A syntax tree with names resolved and predicates moved to `Ctx::preds`.
+enum LNode {
+    Unit(u32),
+    Seq(Vec<LNode>),
+    Alt(Vec<LNode>),
+    Repeat {
+        node: Box<LNode>,
+        min: u32,
+        max: Option<u32>,
+    },
+    Slot {
+        slot: u16,
+        node: Box<LNode>,
+    },
+    Start,
+    End,
+}
+
+fn lower(cx: &mut Ctx<'_>, path: &str, node: &Node) -> Result<LNode> {
+    Ok(match &node.kind {
+        NodeKind::Unit(p) => {
+            let pred = lower_pred(cx, path, p)?;
+            cx.preds.push(pred);
+            LNode::Unit(cx.preds.len() as u32 - 1)
+        }
+        NodeKind::Seq(v) => LNode::Seq(
+            v.iter()
+                .map(|n| lower(cx, path, n))
+                .collect::<Result<_>>()?,
+        ),
+        NodeKind::Alt(v) => LNode::Alt(
+            v.iter()
+                .map(|n| lower(cx, path, n))
+                .collect::<Result<_>>()?,
+        ),
+        NodeKind::Repeat { node, min, max } => LNode::Repeat {
+            node: Box::new(lower(cx, path, node)?),
+            min: *min,
+            max: *max,
+        },
+        NodeKind::Slot { name, node: inner } => {
+            let Some(slot) = cx.slots.iter().position(|s| s == name) else {
+                let e = Error::at(
+                    ErrorKind::UnknownName,
+                    path,
+                    node.pos.line,
+                    node.pos.col,
+                    format!("unknown slot `{name}`"),
+                );
+                return Err(
+                    match super::parse::suggest(name, cx.slots.iter().map(String::as_str)) {
+                        Some(s) => e.with_hint(format!("did you mean `{s}`?")),
+                        None => e.with_hint(format!(
+                            "use one of {}, or declare it with `slot {name}`",
+                            cx.slots.join(", ")
+                        )),
+                    },
+                );
+            };
+            LNode::Slot {
+                slot: slot as u16,
+                node: Box::new(lower(cx, path, inner)?),
+            }
+        }
+        NodeKind::Start => LNode::Start,
+        NodeKind::End => LNode::End,
+    })
+}
+
+fn lower_pred(cx: &mut Ctx<'_>, path: &str, p: &PredAst) -> Result<Pred> {
+    Ok(match p {
+        PredAst::Any => Pred::Any,
+        PredAst::Word(w) => Pred::Word(cx.intern(w)),
+        PredAst::Class(name, pos) => match cx.class_index.get(name) {
+            Some(&c) => Pred::Class(c),
+            None => return Err(unknown_class(cx, path, name, *pos)),
+        },
+        PredAst::Entity { sel, attrs } => Pred::Entity {
+            sel: *sel,
+            attrs: attrs
+                .iter()
+                .map(|a| AttrTest {
+                    key: a.key.clone(),
+                    values: a.values.clone(),
+                    negate: a.negate,
+                })
+                .collect(),
+        },
+        PredAst::Shape(b) => Pred::Shape(*b),
+        PredAst::Kind(b) => Pred::Kind(*b),
+        PredAst::Regex(r) => Pred::Regex(r.clone()),
+        PredAst::Not(p) => Pred::Not(Box::new(lower_pred(cx, path, p)?)),
+        PredAst::Or(v) => Pred::Or(
+            v.iter()
+                .map(|p| lower_pred(cx, path, p))
+                .collect::<Result<_>>()?,
+        ),
+        PredAst::And(v) => Pred::And(
+            v.iter()
+                .map(|p| lower_pred(cx, path, p))
+                .collect::<Result<_>>()?,
+        ),
+    })
+}
+
+/// A set of words one of which every match contains.
+struct Anchor {
+    words: Vec<u32>,
+    /// Lower is better: how often these words are expected in ordinary text.
+    cost: u64,
+    /// Found inside a `trigger:` slot (preferred: that is what the rule is about).
+    trigger: bool,
+}
+
+impl Anchor {
+    fn rank(&self) -> (bool, u64) {
+        (!self.trigger, self.cost)
+    }
+}
+
+fn pred_words(cx: &Ctx<'_>, p: &Pred) -> Option<Vec<u32>> {
+    match p {
+        Pred::Word(w) => Some(vec![*w]),
+        Pred::Class(c) => Some(cx.class_words[*c as usize].clone()),
+        Pred::Or(v) => {
+            let mut all = Vec::new();
+            for p in v {
+                all.extend(pred_words(cx, p)?);
+            }
+            Some(all)
+        }
+        Pred::And(v) => v
+            .iter()
+            .filter_map(|p| pred_words(cx, p))
+            .min_by_key(Vec::len),
+        _ => None,
+    }
+}
+
+fn anchor(cx: &Ctx<'_>, node: &LNode, in_trigger: bool) -> Option<Anchor> {
+    match node {
+        LNode::Unit(p) => {
+            let mut words = pred_words(cx, &cx.preds[*p as usize])?;
+            if words.is_empty() {
+                return None;
+            }
+            words.sort_unstable();
+            words.dedup();
+            let cost = words
+                .iter()
+                .map(|&w| {
+                    if COMMON.contains(&cx.words[w as usize].as_str()) {
+                        1000
+                    } else {
+                        1
+                    }
+                })
+                .sum();
+            Some(Anchor {
+                words,
+                cost,
+                trigger: in_trigger,
+            })
+        }
+        LNode::Seq(v) => v
+            .iter()
+            .filter_map(|n| anchor(cx, n, in_trigger))
+            .min_by_key(Anchor::rank),
+        LNode::Alt(v) => {
+            let mut out = Anchor {
+                words: Vec::new(),
+                cost: 0,
+                trigger: true,
+            };
+            for n in v {
+                let a = anchor(cx, n, in_trigger)?;
+                out.words.extend(a.words);
+                out.cost += a.cost;
+                out.trigger &= a.trigger;
+            }
+            out.words.sort_unstable();
+            out.words.dedup();
+            Some(out)
+        }
+        LNode::Repeat { node, min, .. } if *min > 0 => anchor(cx, node, in_trigger),
+        LNode::Repeat { .. } => None,
+        LNode::Slot { slot, node } => {
+            anchor(
+                cx,
+                node,
+                in_trigger || *slot as usize == 1, /* trigger */
+            )
+        }
+        LNode::Start | LNode::End => None,
+    }
+}
+
+/// Compiles `node` (reversed: sequences backwards, no captures).
+fn program(node: &LNode, reverse: bool) -> std::result::Result<Program, ()> {
+    let mut p = Program::default();
+    p.insts.push(Inst::Match);
+    p.start = emit(&mut p.insts, node, 0, reverse)?;
+    Ok(p)
+}
+
+fn push(insts: &mut Vec<Inst>, i: Inst) -> std::result::Result<u32, ()> {
+    if insts.len() >= MAX_INSTS {
+        return Err(());
+    }
+    insts.push(i);
+    Ok(insts.len() as u32 - 1)
+}
+
+/// Emits `node` so that it continues at `next`; returns its entry point.
+fn emit(
+    insts: &mut Vec<Inst>,
+    node: &LNode,
+    next: u32,
+    reverse: bool,
+) -> std::result::Result<u32, ()> {
+    match node {
+        LNode::Unit(pred) => push(insts, Inst::Unit { pred: *pred, next }),
+        LNode::Seq(v) => {
+            let mut next = next;
+            if reverse {
+                for n in v {
+                    next = emit(insts, n, next, reverse)?;
+                }
+            } else {
+                for n in v.iter().rev() {
+                    next = emit(insts, n, next, reverse)?;
+                }
+            }
+            Ok(next)
+        }
+        LNode::Alt(v) => {
+            let starts: Vec<u32> = v
+                .iter()
+                .map(|n| emit(insts, n, next, reverse))
+                .collect::<std::result::Result<_, _>>()?;
+            let mut entry = *starts.last().ok_or(())?;
+            for &s in starts.iter().rev().skip(1) {
+                entry = push(insts, Inst::Split(s, entry))?;
+            }
+            Ok(entry)
+        }
+        LNode::Repeat { node, min, max } => {
+            let mut cur = next;
+            match max {
+                Some(max) => {
+                    // (e (e (e)?)?)? : every skip goes straight to `next`
+                    for _ in *min..*max {
+                        let body = emit(insts, node, cur, reverse)?;
+                        cur = push(insts, Inst::Split(body, next))?;
+                    }
+                    for _ in 0..*min {
+                        cur = emit(insts, node, cur, reverse)?;
+                    }
+                }
+                None => {
+                    // loop: L: Split(body, next); body continues at L
+                    let l = push(insts, Inst::Jmp(0))?;
+                    let body = emit(insts, node, l, reverse)?;
+                    insts[l as usize] = Inst::Split(body, next);
+                    if *min == 0 {
+                        cur = l;
+                    } else {
+                        // e+ is body-then-L; further mandatory copies before it
+                        cur = body;
+                        for _ in 1..*min {
+                            cur = emit(insts, node, cur, reverse)?;
+                        }
+                    }
+                }
+            }
+            Ok(cur)
+        }
+        LNode::Slot { slot, node } => {
+            if reverse {
+                return emit(insts, node, next, reverse);
+            }
+            let close = push(insts, Inst::Close { slot: *slot, next })?;
+            let body = emit(insts, node, close, reverse)?;
+            push(
+                insts,
+                Inst::Open {
+                    slot: *slot,
+                    next: body,
+                },
+            )
+        }
+        LNode::Start => push(insts, Inst::AssertStart(next)),
+        LNode::End => push(insts, Inst::AssertEnd(next)),
+    }
+}

@@ -1,0 +1,1133 @@
+//! Tests of the pattern language: table-style cases per feature, error positions, a naive
+//! oracle for leftmost-longest spans, and work bounds on long sentences.
+
+use super::*;
+use crate::error::{Error, ErrorKind};
+
+fn set(src: &str) -> RuleSet {
+    match RuleSet::from_sources(&[("test.rules", src)]) {
+        Ok(s) => s,
+        Err(e) => panic!("rules do not compile: {e}"),
+    }
+}
+
+fn set_err(files: &[(&str, &str)]) -> Error {
+    match RuleSet::from_sources(files) {
+        Ok(_) => panic!("rules compiled, expected an error"),
+        Err(e) => e,
+    }
+}
+
+/// One rule `t` of type T with this pattern, plus the shared classes.
+fn rule(pattern: &str) -> RuleSet {
+    set(&format!(
+        "class MEET_VERB = meet meets met meeting\n\
+         class TALK = talks talked\n\
+         rule t\n  type T\n  pattern {pattern}\n"
+    ))
+}
+
+/// Matches as `start..end slot=text slot=text`, in order.
+fn find(rs: &RuleSet, sentence: &str) -> Vec<String> {
+    let a = match Annotated::parse(sentence) {
+        Ok(a) => a,
+        Err(e) => panic!("bad annotated sentence: {e}"),
+    };
+    let units = a.units();
+    let mut cache = rs.cache();
+    let mut out = Vec::new();
+    rs.find_all(&units, &mut cache, &mut out);
+    out.iter()
+        .map(|m| {
+            let mut s = String::new();
+            if rs.rules().len() > 1 {
+                s.push_str(&rs.rules()[m.rule].id);
+                s.push(' ');
+            }
+            s.push_str(&format!("{}..{}", m.start, m.end));
+            for c in &m.captures {
+                let text: Vec<&str> = units[c.start..c.end].iter().map(|u| u.norm).collect();
+                s.push_str(&format!(" {}={}", rs.slot_name(c.slot), text.join(" ")));
+            }
+            s
+        })
+        .collect()
+}
+
+/// `t!(pattern, sentence, [expected matches])`
+macro_rules! t {
+    ($pattern:expr, $sentence:expr, [$($m:expr),* $(,)?]) => {{
+        let rs = rule($pattern);
+        let got = find(&rs, $sentence);
+        let want: Vec<String> = vec![$($m.to_string()),*];
+        assert_eq!(got, want, "\npattern:  {}\nsentence: {}", $pattern, $sentence);
+    }};
+}
+
+// ---------------------------------------------------------------- atoms
+
+#[test]
+fn literal_words_are_folded() {
+    t!("met", "Putin met Xi", ["1..2"]);
+    t!("met", "Putin MET Xi", ["1..2"]);
+    t!("MET", "Putin met Xi", ["1..2"]);
+    t!("met", "Putin meets Xi", []);
+    t!("met", "Putin metXi", []);
+    // diacritics and typographic apostrophes fold like the text
+    t!("café", "the Cafe opened", ["1..2"]);
+    t!("lukashenko's", "Lukashenko’s visit", ["0..2"]);
+}
+
+#[test]
+fn quoted_literal_is_a_sequence() {
+    t!("\"phone call\"", "a phone call with Xi", ["1..3"]);
+    t!("\"phone call\"", "a phone with Xi", []);
+    t!("phone call", "a phone call", ["1..3"]);
+    // a bare word is split like text: `met.` is `met .`
+    t!("met.", "they met.", ["1..3"]);
+    t!("\"three-day\" visit", "a three-day visit", ["1..5"]);
+}
+
+#[test]
+fn classes() {
+    t!(
+        "$MEET_VERB",
+        "Xi met Putin and meets Lula",
+        ["1..2", "4..5"]
+    );
+    t!("$MEET_VERB with", "Xi met with Putin", ["1..3"]);
+    t!("$TALK", "they talked", ["1..2"]);
+    // classes may include classes, defined later in the file
+    let rs = set(
+        "rule t\n  type T\n  pattern $ALL\nclass ALL = $A $B\nclass A = met\nclass B = talked\n",
+    );
+    assert_eq!(find(&rs, "they met and talked"), ["1..2", "3..4"]);
+    // a quoted member matches a multi-word unit such as an entity
+    let rs = set("class LEADER = \"Xi Jinping\" putin\nrule t\n  type T\n  pattern $LEADER met\n");
+    assert_eq!(
+        find(&rs, "[Xi Jinping]/PERSON met [Putin]/PERSON"),
+        ["0..2"]
+    );
+}
+
+#[test]
+fn classes_resolve_across_files() {
+    let rs = RuleSet::from_sources(&[
+        (
+            "meet.rules",
+            "rule meet.x\n  type MEET\n  pattern @PERSON $MEET_VERB @PERSON\n",
+        ),
+        ("classes.rules", "class MEET_VERB = meet met\n"),
+    ])
+    .unwrap();
+    assert_eq!(find(&rs, "[Xi]/PERSON met [Putin]/PERSON"), ["0..3"]);
+}
+
+#[test]
+fn alternatives() {
+    t!(
+        "(met | talked with | $TALK) @PERSON",
+        "Xi talked with [Putin]/PERSON",
+        ["1..4"]
+    );
+    t!(
+        "(met | talked with | $TALK) @PERSON",
+        "Xi met [Putin]/PERSON",
+        ["1..3"]
+    );
+    t!(
+        "(met | talked with | $TALK) @PERSON",
+        "Xi talks [Putin]/PERSON",
+        ["1..3"]
+    );
+    t!(
+        "(met | talked with | $TALK) @PERSON",
+        "Xi saw [Putin]/PERSON",
+        []
+    );
+    // top-level alternation
+    t!("met | talked", "met and talked", ["0..1", "2..3"]);
+}
+
+#[test]
+fn wildcard_and_gaps() {
+    t!("met _ @PERSON", "met with [Putin]/PERSON", ["0..3"]);
+    t!("met _{0,2} @PERSON", "met [Putin]/PERSON", ["0..2"]);
+    t!(
+        "met _{0,2} @PERSON",
+        "met on Monday with [Putin]/PERSON",
+        []
+    );
+    t!(
+        "met _{0,3} @PERSON",
+        "met on Monday with [Putin]/PERSON",
+        ["0..5"]
+    );
+}
+
+#[test]
+fn entity_atoms() {
+    let s = "[Xi]/PERSON met [Putin]/PERSON in [Moscow]/LOCATION{kind=city} on [Monday]/TIME at the [SCO]/ORG summit";
+    t!("in @LOCATION", s, ["3..5"]);
+    t!("on @TIME", s, ["5..7"]);
+    t!("the @ORG", s, ["8..10"]);
+    t!("the @ORGANIZATION", s, ["8..10"]);
+    t!("(in | on) @ENTITY", s, ["3..5"]);
+    t!("@PERSON met @PERSON", s, ["0..3"]);
+    t!("met @LOCATION", s, []);
+    t!(
+        "@NATIONALITY leader",
+        "the [Belarusian]/NATIONALITY leader",
+        ["1..3"]
+    );
+    t!("the @EVENT", "at the [SCO summit]/EVENT", ["1..3"]);
+}
+
+#[test]
+fn attribute_tests() {
+    let s = "visited [Belarus]/LOCATION{kind=country} and [Minsk]/LOCATION{kind=city}";
+    t!("(visited | and) @LOCATION[kind=country]", s, ["0..2"]);
+    t!("(visited | and) @LOCATION[kind=city]", s, ["2..4"]);
+    t!(
+        "(visited | and) @LOCATION[kind=city|country]",
+        s,
+        ["0..2", "2..4"]
+    );
+    t!("(visited | and) @LOCATION[kind!=country]", s, ["2..4"]);
+    t!("(visited | and) @LOCATION[kind]", s, ["0..2", "2..4"]);
+    t!("(visited | and) @LOCATION[!kind]", s, []);
+    let p = "met @PERSON[title=president] | met @PERSON[title, country=\"Belarus\"]";
+    t!(p, "met [Xi]/PERSON{title=President}", ["0..2"]);
+    t!(
+        p,
+        "met [Lukashenko]/PERSON{title=Leader,country=belarus}",
+        ["0..2"]
+    );
+    t!(p, "met [Lukashenko]/PERSON{country=Belarus}", []);
+    t!(p, "met [Lukashenko]/PERSON", []);
+    // a value with spaces
+    t!(
+        "met @PERSON[title=\"foreign minister\"]",
+        "met [Wang]/PERSON{title=Foreign  Minister}",
+        ["0..2"]
+    );
+}
+
+#[test]
+fn unit_tests() {
+    t!(
+        "met [shape=Capitalized]",
+        "met Putin and met putin",
+        ["0..2"]
+    );
+    t!(
+        "met [shape=Lower|Upper]",
+        "met Putin and met putin and met SCO",
+        ["3..5", "6..8"]
+    );
+    t!("met [kind=Punct]", "they met , then met again", ["1..3"]);
+    t!("met [kind=Entity]", "met [Xi]/PERSON", ["0..2"]);
+    t!("met [kind=Time]", "met [today]/TIME", ["0..2"]);
+    t!(
+        "[word=/^tele/] with",
+        "a telephone with and a telegram with",
+        ["1..3", "5..7"]
+    );
+    t!(
+        "[word=\"xi jinping\"] met",
+        "[Xi Jinping]/PERSON met",
+        ["0..2"]
+    );
+    t!("met [word=putin|xi]", "met Xi", ["0..2"]);
+    t!(
+        "met [shape=Capitalized, word!=monday]",
+        "met Monday and met Xi",
+        ["3..5"]
+    );
+    t!("met [kind!=Punct]", "met , met Xi", ["2..4"]);
+}
+
+#[test]
+fn negation() {
+    t!("!not met", "did not met and he met", ["4..6"]);
+    t!("!$MEET_VERB talked", "met talked and he talked", ["3..5"]);
+    t!("!(not | never) met", "never met or had met", ["3..5"]);
+    t!("![shape=Capitalized] met", "Xi met and he met", ["3..5"]);
+    t!("!@PERSON met", "[Xi]/PERSON met and he met", ["3..5"]);
+    t!("met !,", "met , and met Xi", ["3..5"]);
+}
+
+#[test]
+fn quantifiers() {
+    t!("very? good", "good and very good", ["0..1", "2..4"]);
+    t!("very* good", "very very very good", ["0..4"]);
+    t!("very+ good", "good and very very good", ["2..5"]);
+    t!(
+        "very{2} good",
+        "very good very very good very very very good",
+        ["2..5", "6..9"]
+    );
+    t!("very{2,} good", "very good very very very good", ["2..6"]);
+    t!("very{,2} good", "very very very good", ["1..4"]);
+    t!("very{1,2} good", "good very good", ["1..3"]);
+    t!("(very good)+ man", "very good very good man", ["0..5"]);
+    t!(
+        "(very good){2} man",
+        "very good man very good very good man",
+        ["3..8"]
+    );
+}
+
+#[test]
+fn anchors() {
+    t!("^ met", "met and met", ["0..1"]);
+    t!("met $", "met and met", ["2..3"]);
+    t!("^ met $", "met", ["0..1"]);
+    t!("^ met $", "met .", []);
+}
+
+// ---------------------------------------------------------------- slots
+
+#[test]
+fn slot_captures() {
+    t!(
+        "participant:@PERSON trigger:$MEET_VERB participant:@PERSON",
+        "[Xi]/PERSON met [Putin]/PERSON",
+        ["0..3 participant=xi trigger=met participant=putin"]
+    );
+    t!(
+        "trigger:(held talks | met) with participant:(@PERSON | @ORG)",
+        "Xi held talks with the [SCO]/ORG and held talks with [Modi]/PERSON",
+        ["7..11 trigger=held talks participant=modi"]
+    );
+    t!(
+        "trigger:(held talks | met) with the? participant:(@PERSON | @ORG)",
+        "Xi held talks with the [SCO]/ORG",
+        ["1..6 trigger=held talks participant=sco"]
+    );
+    t!(
+        "met place:(in @LOCATION)? time:@TIME?",
+        "met in [Minsk]/LOCATION",
+        ["0..3 place=in minsk"]
+    );
+}
+
+#[test]
+fn slots_in_lists_capture_every_repetition() {
+    let p = "participant:@PERSON ( , participant:@PERSON )* ,? and participant:@PERSON trigger:$MEET_VERB";
+    t!(
+        p,
+        "[Xi]/PERSON and [Putin]/PERSON met",
+        ["0..4 participant=xi participant=putin trigger=met"]
+    );
+    t!(
+        p,
+        "[Xi]/PERSON , [Putin]/PERSON , [Modi]/PERSON , and [Lula]/PERSON met .",
+        ["0..9 participant=xi participant=putin participant=modi participant=lula trigger=met"]
+    );
+    t!(
+        p,
+        "Then [Xi]/PERSON, [Putin]/PERSON, [Modi]/PERSON and [Lula]/PERSON met.",
+        ["1..9 participant=xi participant=putin participant=modi participant=lula trigger=met"]
+    );
+    // bounded repetition too
+    t!(
+        "met participant:@PERSON{1,3}",
+        "met [A]/PERSON [B]/PERSON",
+        ["0..3 participant=a b"]
+    );
+    t!(
+        "met (participant:@PERSON){1,3}",
+        "met [A]/PERSON [B]/PERSON",
+        ["0..3 participant=a participant=b"]
+    );
+}
+
+#[test]
+fn slot_on_quantified_atom_is_one_span() {
+    t!(
+        "met participant:@PERSON+",
+        "met [A]/PERSON [B]/PERSON",
+        ["0..3 participant=a b"]
+    );
+    t!(
+        "met (participant:@PERSON)+",
+        "met [A]/PERSON [B]/PERSON",
+        ["0..3 participant=a participant=b"]
+    );
+}
+
+#[test]
+fn nested_slots_open_outer_first() {
+    t!(
+        "guest:(participant:@PERSON and participant:@PERSON) visited destination:@LOCATION",
+        "[A]/PERSON and [B]/PERSON visited [Minsk]/LOCATION",
+        ["0..5 guest=a and b participant=a participant=b destination=minsk"]
+    );
+}
+
+#[test]
+fn captures_follow_priority_within_the_longest_span() {
+    // both `host:` and `guest:` paths match the same span: the first alternative wins
+    t!(
+        "(host:@PERSON | guest:@PERSON) met",
+        "[Xi]/PERSON met",
+        ["0..2 host=xi"]
+    );
+    // greedy: the optional takes the unit when both ways match the span
+    t!("met place:_? time:_?", "met x", ["0..2 place=x"]);
+}
+
+#[test]
+fn declared_slots() {
+    let rs = set(
+        "slot caller callee\nrule call.x\n  type CALL\n  pattern caller:@PERSON called callee:@PERSON\n",
+    );
+    assert_eq!(
+        find(&rs, "[Xi]/PERSON called [Putin]/PERSON"),
+        ["0..3 caller=xi callee=putin"]
+    );
+    assert_eq!(rs.slot("callee").map(|s| rs.slot_name(s)), Some("callee"));
+    assert_eq!(rs.slot("participant"), Some(SlotId::PARTICIPANT));
+    assert_eq!(rs.slot("nope"), None);
+    for (i, name) in BUILTIN_SLOTS.iter().enumerate() {
+        assert_eq!(rs.slot_name(SlotId(i as u16)), *name);
+    }
+}
+
+// ---------------------------------------------------------------- semantics
+
+#[test]
+fn leftmost_longest() {
+    // longest from the leftmost start, not the first alternative
+    t!("met | met with", "met with Xi", ["0..2"]);
+    t!("met (with @PERSON)?", "met with [Xi]/PERSON", ["0..3"]);
+    // leftmost start wins even if a later start would be longer
+    t!("a? met | met with Xi too", "a met with Xi too", ["0..2"]);
+    // after a match, the search resumes at its end: no overlaps within a rule
+    t!("met _ met", "met x met x met", ["0..3"]);
+    t!("x | x _* y", "x x x x", ["0..1", "1..2", "2..3", "3..4"]);
+    t!("x | x _* y", "x x y x", ["0..3", "3..4"]);
+}
+
+#[test]
+fn overlapping_rules_are_all_reported_in_order() {
+    let rs = set(
+        "rule b.long\n  type T\n  pattern @PERSON met @PERSON in @LOCATION\n\
+         rule a.short\n  type T\n  pattern met @PERSON\n\
+         rule c.visit\n  type T\n  pattern in @LOCATION\n",
+    );
+    assert_eq!(
+        find(&rs, "[Xi]/PERSON met [Putin]/PERSON in [Moscow]/LOCATION"),
+        ["b.long 0..5", "a.short 1..3", "c.visit 3..5"]
+    );
+    // same start: rule order
+    let rs = set("rule z\n  type T\n  pattern met _\n\
+         rule y\n  type T\n  pattern met\n");
+    assert_eq!(find(&rs, "met x"), ["z 0..2", "y 0..1"]);
+}
+
+#[test]
+fn find_rule_runs_one_rule() {
+    let rs = set("rule one\n  type T\n  pattern met\n\
+         rule two\n  type T\n  pattern talked\n");
+    let a = Annotated::parse("met and talked").unwrap();
+    let units = a.units();
+    let mut cache = Cache::new();
+    let mut out = Vec::new();
+    rs.find_rule(1, &units, &mut cache, &mut out);
+    assert_eq!(out.len(), 1);
+    assert_eq!((out[0].rule, out[0].start, out[0].end), (1, 2, 3));
+    assert_eq!(rs.rule_index("two"), Some(1));
+    assert_eq!(rs.rule_index("three"), None);
+}
+
+#[test]
+fn no_trigger_means_no_work() {
+    let rs = rule("participant:@PERSON+ $MEET_VERB _{0,5} @LOCATION?");
+    let a = Annotated::parse("[Xi]/PERSON said on [Monday]/TIME that trade grew by 5 percent .")
+        .unwrap();
+    let mut cache = rs.cache();
+    let mut out = Vec::new();
+    rs.find_all(&a.units(), &mut cache, &mut out);
+    assert!(out.is_empty());
+    assert_eq!(cache.steps(), 0);
+}
+
+#[test]
+fn empty_sentence() {
+    t!("met", "", []);
+}
+
+#[test]
+fn cache_is_reusable_across_sets_and_sentences() {
+    let small = rule("met");
+    let big = rule("(a? b? c? d? e? f? g? h?){3} met (i? j? k?){5}");
+    let mut cache = Cache::new();
+    let mut out = Vec::new();
+    for (rs, s, n) in [
+        (&small, "met", 1),
+        (&big, "a b met i j", 1),
+        (&small, "x met y met", 2),
+    ] {
+        let a = Annotated::parse(s).unwrap();
+        rs.find_all(&a.units(), &mut cache, &mut out);
+        assert_eq!(out.len(), n, "{s}");
+    }
+}
+
+// ---------------------------------------------------------------- rule metadata
+
+#[test]
+fn rule_metadata() {
+    let src = "\
+# meetings
+class MEET_VERB = meet met   # verbs
+  meets meeting
+
+rule meet.coordinated-subject
+  type MEET VISIT
+  status planned
+  priority -3
+  pattern participant:@PERSON and participant:@PERSON
+          trigger:$MEET_VERB   # continues
+  + Xi and Putin met on Monday. # not a comment
+  - Xi said Putin met Lula.
+
+rule meet/simple
+  type MEET
+  pattern $MEET_VERB
+";
+    let rs = RuleSet::from_sources(&[("meet.rules", src)]).unwrap();
+    let r = &rs.rules()[0];
+    assert_eq!(r.id, "meet.coordinated-subject");
+    assert_eq!(r.types, ["MEET", "VISIT"]);
+    assert_eq!(r.status, Some(Status::Planned));
+    assert_eq!(r.priority, -3);
+    assert_eq!(
+        r.pattern,
+        "participant:@PERSON and participant:@PERSON trigger:$MEET_VERB"
+    );
+    assert_eq!(
+        r.examples,
+        [
+            Example {
+                text: "Xi and Putin met on Monday. # not a comment".into(),
+                positive: true,
+                line: 11
+            },
+            Example {
+                text: "Xi said Putin met Lula.".into(),
+                positive: false,
+                line: 12
+            },
+        ]
+    );
+    assert_eq!(r.location.to_string(), "meet.rules:5:1");
+    let r = &rs.rules()[1];
+    assert_eq!(
+        (r.id.as_str(), r.status, r.priority),
+        ("meet/simple", None, 0)
+    );
+    // the class continuation line counts
+    assert_eq!(find(&rs, "meeting").len(), 1);
+}
+
+#[test]
+fn readme_example_compiles_and_matches() {
+    let readme = include_str!("../../rules/README.md");
+    let block = readme
+        .split("```text\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .unwrap();
+    let rs = RuleSet::from_sources(&[("README.md", block)]).unwrap();
+    assert_eq!(rs.rules()[0].examples.len(), 3);
+    assert_eq!(
+        find(
+            &rs,
+            "[Xi Jinping]/PERSON and [Alexander Lukashenko]/PERSON met in [Beijing]/LOCATION on [Tuesday]/TIME."
+        ),
+        [
+            "0..8 participant=xi jinping participant=alexander lukashenko trigger=met place=beijing time=tuesday"
+        ]
+    );
+    assert_eq!(
+        find(
+            &rs,
+            "[Modi]/PERSON, [Putin]/PERSON and [Xi]/PERSON met on the sidelines of the summit."
+        ),
+        ["0..6 participant=modi participant=putin participant=xi trigger=met"]
+    );
+    assert!(
+        find(
+            &rs,
+            "[Xi]/PERSON said [Putin]/PERSON had met [Lukashenko]/PERSON."
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn rule_set_is_send_sync() {
+    fn check<T: Send + Sync + Clone>() {}
+    check::<RuleSet>();
+    check::<Cache>();
+}
+
+// ---------------------------------------------------------------- errors
+
+/// `(kind, "path:line:col: message (hint: ...)")`
+fn error_of(src: &str) -> (ErrorKind, String) {
+    let e = set_err(&[("t.rules", src)]);
+    (e.kind(), e.to_string())
+}
+
+macro_rules! e {
+    ($src:expr, $kind:ident, $starts:expr) => {{
+        let (kind, msg) = error_of($src);
+        assert_eq!(kind, ErrorKind::$kind, "{msg}");
+        assert!(
+            msg.starts_with($starts),
+            "\n got: {msg}\nwant: {}...",
+            $starts
+        );
+        msg
+    }};
+}
+
+const HEAD: &str = "class MEET_VERB = meet met\nrule r\n  type MEET\n";
+
+#[test]
+fn error_unknown_class_with_suggestion() {
+    let msg = e!(
+        &format!("{HEAD}  pattern @PERSON $MEET_VRB @PERSON\n"),
+        UnknownName,
+        "t.rules:4:19: unknown class $MEET_VRB"
+    );
+    assert!(msg.ends_with("(hint: did you mean $MEET_VERB?)"), "{msg}");
+    // the column is counted in characters, on continuation lines too
+    e!(
+        &format!("{HEAD}  pattern @PERSON\n     é $NOPE\n"),
+        UnknownName,
+        "t.rules:5:8: unknown class $NOPE (hint: define it"
+    );
+    // inside a class
+    e!(
+        "class A = x $B\n",
+        UnknownName,
+        "t.rules:1:13: unknown class $B"
+    );
+}
+
+#[test]
+fn error_unbalanced_parentheses() {
+    e!(
+        &format!("{HEAD}  pattern met (with @PERSON\n"),
+        RuleSyntax,
+        "t.rules:4:15: unclosed group: `(` has no matching `)` (hint: add `)`)"
+    );
+    e!(
+        &format!("{HEAD}  pattern met with) @PERSON\n"),
+        RuleSyntax,
+        "t.rules:4:19: unmatched `)`"
+    );
+    e!(
+        &format!("{HEAD}  pattern met (a | (b) @PERSON\n"),
+        RuleSyntax,
+        "t.rules:4:15: unclosed group"
+    );
+    e!(
+        &format!("{HEAD}  pattern met () @PERSON\n"),
+        RuleSyntax,
+        "t.rules:4:15: empty group"
+    );
+    e!(
+        &format!("{HEAD}  pattern met (a | ) @PERSON\n"),
+        RuleSyntax,
+        "t.rules:4:18: empty alternative after `|`"
+    );
+}
+
+#[test]
+fn error_bad_quantifiers() {
+    e!(
+        &format!("{HEAD}  pattern met @PERSON{{3,1}}\n"),
+        RuleSyntax,
+        "t.rules:4:22: bad quantifier `{3,1}`"
+    );
+    e!(
+        &format!("{HEAD}  pattern met _{{0,x}}\n"),
+        RuleSyntax,
+        "t.rules:4:16: bad quantifier `{0,x}`"
+    );
+    e!(
+        &format!("{HEAD}  pattern met _{{0,500}}\n"),
+        RuleSyntax,
+        "t.rules:4:16: bad quantifier `{0,500}`: bound above 100"
+    );
+    e!(
+        &format!("{HEAD}  pattern met _{{0,4\n"),
+        RuleSyntax,
+        "t.rules:4:16: bad quantifier: `{` is not closed"
+    );
+    e!(
+        &format!("{HEAD}  pattern met * @PERSON\n"),
+        RuleSyntax,
+        "t.rules:4:15: bad quantifier: `*` has nothing to repeat"
+    );
+    e!(
+        &format!("{HEAD}  pattern met @PERSON+?\n"),
+        RuleSyntax,
+        "t.rules:4:23: bad quantifier: `?` after another quantifier"
+    );
+    e!(
+        &format!("{HEAD}  pattern met ^?\n"),
+        RuleSyntax,
+        "t.rules:4:16: an anchor cannot be repeated"
+    );
+}
+
+#[test]
+fn error_unknown_entity_type() {
+    e!(
+        &format!("{HEAD}  pattern met @PERSN\n"),
+        UnknownEntityKind,
+        "t.rules:4:15: unknown entity type `@PERSN` (hint: did you mean `@PERSON`?)"
+    );
+    e!(
+        &format!("{HEAD}  pattern met @FOOBAR\n"),
+        UnknownEntityKind,
+        "t.rules:4:15: unknown entity type `@FOOBAR` (hint: use one of @PERSON"
+    );
+}
+
+#[test]
+fn error_unknown_slot() {
+    e!(
+        &format!("{HEAD}  pattern participnt:@PERSON met\n"),
+        UnknownName,
+        "t.rules:4:11: unknown slot `participnt` (hint: did you mean `participant`?)"
+    );
+    e!(
+        &format!("{HEAD}  pattern caller:@PERSON met\n"),
+        UnknownName,
+        "t.rules:4:11: unknown slot `caller` (hint: use one of participant, trigger"
+    );
+    e!(
+        &format!("{HEAD}  pattern participant: @PERSON met\n"),
+        RuleSyntax,
+        "t.rules:4:11: slot `participant:` captures nothing"
+    );
+}
+
+#[test]
+fn error_rule_structure() {
+    e!(
+        "rule r\n  type MEET\n",
+        RuleSyntax,
+        "t.rules:1:1: rule `r` has no `pattern` line"
+    );
+    e!(
+        "rule r\n  pattern met\n",
+        RuleSyntax,
+        "t.rules:1:1: rule `r` has no `type` line"
+    );
+    e!(
+        "rule\n  type MEET\n  pattern met\n",
+        RuleSyntax,
+        "t.rules:1:5: rule without an id"
+    );
+    e!(
+        "rule a..b\n  type MEET\n  pattern met\n",
+        RuleSyntax,
+        "t.rules:1:6: bad rule id `a..b`"
+    );
+    e!(
+        "rule r\n  type MEET\n  patern met\n",
+        RuleSyntax,
+        "t.rules:3:3: unknown rule field `patern` (hint: did you mean `pattern`?)"
+    );
+    e!(
+        "rule r\n  type meet\n  pattern met\n",
+        RuleSyntax,
+        "t.rules:2:8: bad event type `meet`"
+    );
+    e!(
+        "rule r\n  type MEET\n  status done\n  pattern met\n",
+        RuleSyntax,
+        "t.rules:3:10: unknown status `done`"
+    );
+    e!(
+        "rule r\n  type MEET\n  priority high\n  pattern met\n",
+        RuleSyntax,
+        "t.rules:3:12: bad priority `high`"
+    );
+    e!(
+        "rule r\n  type MEET\n  pattern met\n  pattern met\n",
+        RuleSyntax,
+        "t.rules:4:3: second `pattern` line"
+    );
+    e!(
+        "rule r\n  type MEET\n  pattern\n",
+        RuleSyntax,
+        "t.rules:3:10: empty pattern"
+    );
+    e!(
+        "  type MEET\n",
+        RuleSyntax,
+        "t.rules:1:3: indented line outside a rule or class"
+    );
+    e!(
+        "rul r\n",
+        RuleSyntax,
+        "t.rules:1:1: expected `class`, `slot` or `rule`, found `rul` (hint: did you mean `rule`?)"
+    );
+    e!(
+        "rule r\n  type MEET\n  pattern met\n  +\n",
+        RuleSyntax,
+        "t.rules:4:3: empty example"
+    );
+}
+
+#[test]
+fn error_duplicates_name_both_places() {
+    let e = set_err(&[
+        ("a.rules", "rule meet.x\n  type MEET\n  pattern met\n"),
+        ("b.rules", "\n\nrule meet.x\n  type MEET\n  pattern meets\n"),
+    ]);
+    assert_eq!(e.kind(), ErrorKind::DuplicateEntry);
+    assert_eq!(
+        e.to_string(),
+        "b.rules:3:1: duplicate rule id `meet.x` (hint: first defined at a.rules:1:1)"
+    );
+    let e = set_err(&[("a.rules", "class X = a\nclass X = b\n")]);
+    assert_eq!(e.kind(), ErrorKind::DuplicateEntry);
+    assert_eq!(
+        e.to_string(),
+        "a.rules:2:7: class $X is defined twice (hint: first defined at a.rules:1:7)"
+    );
+}
+
+#[test]
+fn error_other_pattern_problems() {
+    e!(
+        &format!("{HEAD}  pattern @PERSON _* @PERSON\n"),
+        RuleSyntax,
+        "t.rules:4:11: rule `r` has no anchor word"
+    );
+    e!(
+        &format!("{HEAD}  pattern met? @PERSON\n"),
+        RuleSyntax,
+        "t.rules:4:11: rule `r` has no anchor word"
+    );
+    e!(
+        &format!("{HEAD}  pattern !met @PERSON\n"),
+        RuleSyntax,
+        "t.rules:4:11: rule `r` has no anchor word"
+    );
+    e!(
+        "class A = $B x\nclass B = $A\n",
+        RuleSyntax,
+        "t.rules:2:11: class $B includes itself through $A"
+    );
+    e!(
+        &format!("{HEAD}  pattern met [word=/(/]\n"),
+        RuleSyntax,
+        "t.rules:4:22: bad regex `(`"
+    );
+    e!(
+        &format!("{HEAD}  pattern met [colour=red]\n"),
+        RuleSyntax,
+        "t.rules:4:16: unknown unit test `colour`"
+    );
+    e!(
+        &format!("{HEAD}  pattern met [shape=Capitalised]\n"),
+        RuleSyntax,
+        "t.rules:4:22: unknown shape `Capitalised` (hint: did you mean `Capitalized`?)"
+    );
+    e!(
+        &format!("{HEAD}  pattern met @PERSON[title\n"),
+        RuleSyntax,
+        "t.rules:4:22: unclosed `[`"
+    );
+    e!(
+        &format!("{HEAD}  pattern met \"phone call\n"),
+        RuleSyntax,
+        "t.rules:4:15: unterminated string"
+    );
+    e!(
+        &format!("{HEAD}  pattern met !(a b)\n"),
+        RuleSyntax,
+        "t.rules:4:16: `!` applies to one unit only"
+    );
+    e!(
+        "class A = three-day\n",
+        RuleSyntax,
+        "t.rules:1:11: class member `three-day` is 3 units, not one"
+    );
+    e!(
+        &format!("{HEAD}  pattern met ]\n"),
+        RuleSyntax,
+        "t.rules:4:15: unexpected `]`"
+    );
+    e!(
+        &format!("{HEAD}  pattern met{}\n", "(".repeat(40)),
+        RuleSyntax,
+        "t.rules:4:"
+    );
+    e!(
+        &format!("{HEAD}  pattern met ((((_{{100}}){{100}}){{100}}){{100}})\n"),
+        RuleSyntax,
+        "t.rules:4:11: pattern of rule `r` is too large"
+    );
+}
+
+#[test]
+fn annotated_errors() {
+    let e = Annotated::parse("met [Xi/PERSON").unwrap_err();
+    assert_eq!(
+        e.to_string().split(" (").next(),
+        Some("<annotated>:1:5: unclosed `[`")
+    );
+    let e = Annotated::parse("met [Xi]/PERSN").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::UnknownEntityKind);
+    assert!(
+        e.to_string()
+            .starts_with("<annotated>:1:10: unknown type `PERSN`")
+    );
+}
+
+// ---------------------------------------------------------------- cost
+
+fn units_of(norms: &[&'static str]) -> Vec<Unit<'static>> {
+    norms
+        .iter()
+        .map(|n| Unit {
+            norm: n,
+            shape: crate::tokenize::Shape::Lower,
+            kind: UnitKind::Token(crate::tokenize::TokenKind::Word),
+            attrs: None,
+        })
+        .collect()
+}
+
+#[test]
+fn many_optional_parts_stay_linear() {
+    // a rule full of optional parts and gaps, over 50,000 units full of partial matches
+    let pattern =
+        "a? b? (c | d)? _{0,4} e? f? g? (a b)? met _{0,4} (with | and)? x? y? z? @PERSON?";
+    let rs = rule(pattern);
+    let words = ["a", "b", "c", "met", "x", "with", "d", "e"];
+    let norms: Vec<&'static str> = (0..50_000)
+        .map(|i| words[(i * 7 + i / 3) % words.len()])
+        .collect();
+    let units = units_of(&norms);
+    let mut cache = rs.cache();
+    let mut out = Vec::new();
+    rs.find_all(&units, &mut cache, &mut out);
+    assert!(!out.is_empty());
+    let m = rs.compiled.progs[0].fwd.insts.len() as u64;
+    let n = units.len() as u64;
+    // each unit costs at most a few visits per instruction, in each of the two passes
+    assert!(
+        cache.steps() <= 4 * (n + 1) * m,
+        "steps {} for n={n} m={m}",
+        cache.steps()
+    );
+}
+
+#[test]
+fn restarting_after_short_matches_stays_linear() {
+    // the classic quadratic case for search-and-restart: `x` matches at once, but `x _* y`
+    // keeps every search alive to the end of the sentence
+    let rs = rule("x | x _* y");
+    let norms: Vec<&'static str> = vec!["x"; 20_000];
+    let units = units_of(&norms);
+    let mut cache = rs.cache();
+    let mut out = Vec::new();
+    rs.find_all(&units, &mut cache, &mut out);
+    assert_eq!(out.len(), 20_000);
+    let m = rs.compiled.progs[0].fwd.insts.len() as u64;
+    assert!(cache.steps() <= 4 * 20_001 * m, "steps {}", cache.steps());
+}
+
+// ---------------------------------------------------------------- naive oracle
+
+/// A tiny xorshift generator, so the property tests need no crate.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+fn random_pattern(rng: &mut Rng, depth: u32) -> String {
+    let atom = |rng: &mut Rng| -> String {
+        match rng.below(7) {
+            0 => "_".into(),
+            1 => "!a".into(),
+            2 => "b".into(),
+            3 => "c".into(),
+            _ => "a".into(),
+        }
+    };
+    let n = 1 + rng.below(3);
+    let mut parts = Vec::new();
+    for _ in 0..n {
+        let mut p = if depth > 0 && rng.below(3) == 0 {
+            let k = 1 + rng.below(3);
+            let alts: Vec<String> = (0..k).map(|_| random_pattern(rng, depth - 1)).collect();
+            format!("({})", alts.join(" | "))
+        } else {
+            atom(rng)
+        };
+        match rng.below(8) {
+            0 => p.push('?'),
+            1 => p.push('*'),
+            2 => p.push('+'),
+            3 => p.push_str(&format!("{{{},{}}}", rng.below(2), 1 + rng.below(3))),
+            _ => {}
+        }
+        parts.push(p);
+    }
+    parts.join(" ")
+}
+
+/// Every end of a match of `node` starting at `i` (the definition, by brute force).
+fn ends(node: &parse::Node, units: &[Unit<'_>], i: usize) -> std::collections::BTreeSet<usize> {
+    use parse::{NodeKind, PredAst};
+    let mut out = std::collections::BTreeSet::new();
+    match &node.kind {
+        NodeKind::Unit(p) => {
+            let ok = |p: &PredAst, u: &Unit<'_>| -> bool {
+                fn t(p: &PredAst, u: &Unit<'_>) -> bool {
+                    match p {
+                        PredAst::Any => true,
+                        PredAst::Word(w) => u.norm == w,
+                        PredAst::Not(p) => !t(p, u),
+                        PredAst::Or(v) => v.iter().any(|p| t(p, u)),
+                        other => panic!("oracle does not know {other:?}"),
+                    }
+                }
+                t(p, u)
+            };
+            if i < units.len() && ok(p, &units[i]) {
+                out.insert(i + 1);
+            }
+        }
+        NodeKind::Seq(v) => {
+            let mut cur: std::collections::BTreeSet<usize> = [i].into();
+            for n in v {
+                cur = cur.iter().flat_map(|&j| ends(n, units, j)).collect();
+            }
+            out = cur;
+        }
+        NodeKind::Alt(v) => {
+            for n in v {
+                out.extend(ends(n, units, i));
+            }
+        }
+        NodeKind::Repeat { node, min, max } => {
+            let mut cur: std::collections::BTreeSet<usize> = [i].into();
+            let mut k = 0;
+            loop {
+                if k >= *min {
+                    out.extend(cur.iter().copied());
+                }
+                if max.is_some_and(|m| k >= m) || cur.is_empty() {
+                    break;
+                }
+                let nxt: std::collections::BTreeSet<usize> =
+                    cur.iter().flat_map(|&j| ends(node, units, j)).collect();
+                // stop when no new positions can appear (unbounded loops)
+                if max.is_none() && k >= *min && nxt.iter().all(|e| out.contains(e)) {
+                    break;
+                }
+                cur = nxt;
+                k += 1;
+            }
+        }
+        NodeKind::Slot { node, .. } => out = ends(node, units, i),
+        NodeKind::Start | NodeKind::End => unreachable!(),
+    }
+    out
+}
+
+#[test]
+fn spans_agree_with_a_naive_oracle() {
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let alphabet = ["a", "b", "c"];
+    let mut checked = 0;
+    for _ in 0..3000 {
+        let pattern = random_pattern(&mut rng, 2);
+        let Ok(rs) =
+            RuleSet::from_sources(&[("p", &format!("rule p\n  type T\n  pattern {pattern}\n"))])
+        else {
+            continue; // no anchor word
+        };
+        let mut src = parse::Src::default();
+        src.push_for_tests(&pattern);
+        let node = parse::parse_pattern("p", &src).unwrap();
+        let len = rng.below(9);
+        let norms: Vec<&'static str> = (0..len).map(|_| alphabet[rng.below(3)]).collect();
+        let units = units_of(&norms);
+        // oracle: greedy leftmost-longest non-empty matches
+        let mut want = Vec::new();
+        let mut i = 0;
+        while i < units.len() {
+            match ends(&node, &units, i).into_iter().filter(|&e| e > i).max() {
+                Some(e) => {
+                    want.push((i, e));
+                    i = e;
+                }
+                None => i += 1,
+            }
+        }
+        let mut cache = rs.cache();
+        let mut out = Vec::new();
+        rs.find_all(&units, &mut cache, &mut out);
+        let got: Vec<(usize, usize)> = out.iter().map(|m| (m.start, m.end)).collect();
+        assert_eq!(got, want, "pattern {pattern:?} on {norms:?}");
+        checked += 1;
+    }
+    assert!(checked > 1000, "only {checked} patterns had an anchor");
+}
+
+#[test]
+fn captures_are_inside_their_match_and_well_nested() {
+    let mut rng = Rng(12345);
+    let slots = ["participant", "place", "time"];
+    for _ in 0..500 {
+        let inner = random_pattern(&mut rng, 1);
+        let s = slots[rng.below(3)];
+        let pattern = format!("(participant:a | {s}:(b c?)) ({inner})? ({s}:_)* c");
+        let rs = rule(&pattern);
+        let len = rng.below(12);
+        let norms: Vec<&'static str> = (0..len).map(|_| ["a", "b", "c"][rng.below(3)]).collect();
+        let units = units_of(&norms);
+        let mut cache = rs.cache();
+        let mut out = Vec::new();
+        rs.find_all(&units, &mut cache, &mut out);
+        for m in &out {
+            assert!(!m.captures.is_empty(), "{pattern} {norms:?}");
+            let mut last_start = m.start;
+            for c in &m.captures {
+                assert!(
+                    m.start <= c.start && c.start <= c.end && c.end <= m.end,
+                    "{pattern} {norms:?} {m:?}"
+                );
+                assert!(c.start >= last_start, "captures out of order: {m:?}");
+                last_start = c.start;
+            }
+        }
+    }
+}

@@ -1,0 +1,481 @@
+//! The matcher: anchor filter, then per rule a backward longest-match pass and a forward
+//! capture pass, both Thompson-NFA simulations (Pike VM) with sparse sets.
+//!
+//! # Why two passes
+//!
+//! The obvious scheme (search forward for the leftmost-longest match, restart after it) is
+//! linear per search but can rescan: with `x | x _* y` over `x x x ... x` every search runs
+//! to the end of the sentence looking for `y`, and there are `n` searches. Instead:
+//!
+//! 1. The *reversed* automaton runs once from the end of the sentence to its start. Every
+//!    thread carries the position where it was seeded (the end of the match it would make);
+//!    when two threads reach the same state at the same position their futures are the same,
+//!    so keeping the one with the larger end loses nothing. Whenever a thread reaches the
+//!    pattern's start at position `i`, `longest[i]` gets its end. One pass, `O(n × m)`, gives
+//!    the longest match from every start.
+//! 2. Greedy selection over `longest` gives the non-overlapping leftmost-longest matches.
+//! 3. For each selected match `[s, e)` the forward automaton (with capture instructions) runs
+//!    anchored from `s` to `e`, and the highest-priority thread that accepts exactly at `e`
+//!    gives the captures. Matches do not overlap, so this is `O(n × m)` in total too.
+//!
+//! Captures are persistent linked lists of open/close events in an arena (shared tails,
+//! no copying when threads split); the arena is cleared for every selected match.
+
+use super::compile::{Compiled, Inst, NO_WORD, Pred, Program};
+use super::parse::{EntitySel, kind_bit, shape_bit};
+use super::{Capture, Match, SlotId, Unit, UnitKind};
+use crate::text::fold_str;
+
+const NONE: u32 = u32::MAX;
+
+/// Per-sentence scratch space for [`RuleSet::find_all`](super::RuleSet::find_all).
+///
+/// Create one with [`RuleSet::cache`](super::RuleSet::cache) (or `Cache::default()`) and
+/// reuse it: its buffers grow to the largest sentence and rule seen and are then reused,
+/// so matching does not allocate per unit. A cache may be used with any rule set, one call
+/// at a time; it is not shared between threads (make one per thread).
+#[derive(Clone, Debug, Default)]
+pub struct Cache {
+    /// Word id of every unit.
+    words: Vec<u32>,
+    /// Rules whose anchor occurs in the sentence, one bit per rule.
+    active: Vec<u64>,
+    /// `longest[i]`: end of the longest match starting at `i`, or `NONE`.
+    longest: Vec<u32>,
+    cur: Threads,
+    next: Threads,
+    stack: Vec<(u32, u32)>,
+    /// Capture events: (previous event, slot, position, open?).
+    arena: Vec<CapNode>,
+    /// Captures being built: open spans waiting for their close.
+    open: Vec<usize>,
+    events: Vec<u32>,
+    /// Thread steps taken in the last call.
+    steps: u64,
+}
+
+impl Cache {
+    /// An empty cache.
+    pub fn new() -> Cache {
+        Cache::default()
+    }
+
+    /// The number of automaton steps (one thread trying one unit, or one closure state)
+    /// taken by the last call that used this cache: a measure of work for tests and
+    /// benchmarks.
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+struct CapNode {
+    prev: u32,
+    slot: u16,
+    open: bool,
+    pos: u32,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Thread {
+    pc: u32,
+    /// Forward: capture list head; backward: the end the thread started from.
+    data: u32,
+}
+
+/// A sparse set of states plus the ordered list of threads waiting on a unit.
+#[derive(Clone, Debug, Default)]
+struct Threads {
+    dense: Vec<u32>,
+    sparse: Vec<u32>,
+    len: usize,
+    list: Vec<Thread>,
+}
+
+impl Threads {
+    fn resize(&mut self, n: usize) {
+        if self.sparse.len() < n {
+            self.sparse.resize(n, 0);
+            self.dense.resize(n, 0);
+        }
+    }
+
+    #[inline]
+    fn clear(&mut self) {
+        self.len = 0;
+        self.list.clear();
+    }
+
+    /// Inserts `pc`; false if it was already there.
+    #[inline]
+    fn insert(&mut self, pc: u32) -> bool {
+        let i = self.sparse[pc as usize] as usize;
+        if i < self.len && self.dense[i] == pc {
+            return false;
+        }
+        self.dense[self.len] = pc;
+        self.sparse[pc as usize] = self.len as u32;
+        self.len += 1;
+        true
+    }
+}
+
+/// Runs every active rule (or only `only`) and appends matches to `out`.
+pub(crate) fn find(
+    c: &Compiled,
+    only: Option<usize>,
+    units: &[Unit<'_>],
+    cache: &mut Cache,
+    out: &mut Vec<Match>,
+) {
+    cache.steps = 0;
+    let nrules = c.progs.len();
+    cache.active.clear();
+    cache.active.resize(nrules.div_ceil(64), 0);
+    // 1. anchor filter: which rules can match at all?
+    let mut any = false;
+    for u in units {
+        if c.anchor_filter.may_contain(u.norm)
+            && let Some(&w) = c.vocab.get(u.norm)
+        {
+            let (a, b) = c.anchor_ranges[w as usize];
+            for &r in &c.anchor_rules[a as usize..b as usize] {
+                cache.active[r as usize / 64] |= 1 << (r % 64);
+                any = true;
+            }
+        }
+    }
+    if !any {
+        return;
+    }
+    if let Some(r) = only
+        && cache.active[r / 64] & (1 << (r % 64)) == 0
+    {
+        return;
+    }
+    // 2. word ids
+    cache.words.clear();
+    cache.words.extend(units.iter().map(|u| {
+        if c.vocab_filter.may_contain(u.norm) {
+            c.vocab.get(u.norm).copied().unwrap_or(NO_WORD)
+        } else {
+            NO_WORD
+        }
+    }));
+    cache.cur.resize(c.max_insts);
+    cache.next.resize(c.max_insts);
+    if cache.longest.len() < units.len() + 1 {
+        cache.longest.resize(units.len() + 1, NONE);
+    }
+    // 3. rules
+    for word in 0..cache.active.len() {
+        let mut bits = cache.active[word];
+        while bits != 0 {
+            let r = word * 64 + bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            if only.is_none_or(|o| o == r) {
+                run_rule(c, r, units, cache, out);
+            }
+        }
+    }
+}
+
+fn run_rule(
+    c: &Compiled,
+    rule: usize,
+    units: &[Unit<'_>],
+    cache: &mut Cache,
+    out: &mut Vec<Match>,
+) {
+    let prog = &c.progs[rule];
+    longest_matches(c, &prog.rev, units, cache);
+    let n = units.len();
+    let mut i = 0;
+    while i < n {
+        let e = cache.longest[i];
+        if e == NONE || e as usize <= i {
+            i += 1;
+            continue;
+        }
+        let e = e as usize;
+        let mut captures = Vec::new();
+        captures_of(c, &prog.fwd, units, i, e, cache, &mut captures);
+        out.push(Match {
+            rule,
+            start: i,
+            end: e,
+            captures,
+        });
+        i = e;
+    }
+}
+
+/// Fills `cache.longest[0..=n]` by running the reversed program from the end.
+fn longest_matches(c: &Compiled, prog: &Program, units: &[Unit<'_>], cache: &mut Cache) {
+    let n = units.len();
+    let Cache {
+        words,
+        longest,
+        cur,
+        next,
+        stack,
+        steps,
+        ..
+    } = cache;
+    longest[..=n].fill(NONE);
+    cur.clear();
+    for pos in (0..=n).rev() {
+        // seed: a match ending at `pos` (lowest priority: smallest end so far)
+        add(prog, cur, stack, prog.start, pos as u32, pos, n, steps);
+        next.clear();
+        for k in 0..cur.list.len() {
+            let t = cur.list[k];
+            *steps += 1;
+            match prog.insts[t.pc as usize] {
+                Inst::Match if longest[pos] == NONE || longest[pos] < t.data => {
+                    longest[pos] = t.data;
+                }
+                Inst::Unit { pred, next: to }
+                    if pos > 0 && eval(c, pred, &units[pos - 1], words[pos - 1]) =>
+                {
+                    add(prog, next, stack, to, t.data, pos - 1, n, steps);
+                }
+                _ => {}
+            }
+        }
+        std::mem::swap(cur, next);
+    }
+}
+
+/// Runs the forward program anchored at `s` and collects the captures of the
+/// highest-priority path that accepts exactly at `e`.
+#[allow(clippy::too_many_arguments)]
+fn captures_of(
+    c: &Compiled,
+    prog: &Program,
+    units: &[Unit<'_>],
+    s: usize,
+    e: usize,
+    cache: &mut Cache,
+    captures: &mut Vec<Capture>,
+) {
+    let Cache {
+        words,
+        cur,
+        next,
+        stack,
+        arena,
+        open,
+        events,
+        steps,
+        ..
+    } = cache;
+    let n = units.len();
+    arena.clear();
+    cur.clear();
+    add_fwd(prog, cur, stack, arena, prog.start, NONE, s, n, steps);
+    let mut found = None;
+    'outer: for pos in s..=e {
+        next.clear();
+        for k in 0..cur.list.len() {
+            let t = cur.list[k];
+            *steps += 1;
+            match prog.insts[t.pc as usize] {
+                Inst::Match if pos == e => {
+                    found = Some(t.data);
+                    break 'outer;
+                }
+                Inst::Unit { pred, next: to }
+                    if pos < e && eval(c, pred, &units[pos], words[pos]) =>
+                {
+                    add_fwd(prog, next, stack, arena, to, t.data, pos + 1, n, steps);
+                }
+                _ => {}
+            }
+        }
+        std::mem::swap(cur, next);
+    }
+    // Always found: `e` is the end of a match from `s`. Be defensive anyway.
+    let Some(mut head) = found else {
+        return;
+    };
+    events.clear();
+    while head != NONE {
+        events.push(head);
+        head = arena[head as usize].prev;
+    }
+    open.clear();
+    for &ev in events.iter().rev() {
+        let node = arena[ev as usize];
+        if node.open {
+            open.push(captures.len());
+            captures.push(Capture {
+                slot: SlotId(node.slot),
+                start: node.pos as usize,
+                end: node.pos as usize,
+            });
+        } else if let Some(k) = open.pop() {
+            captures[k].end = node.pos as usize;
+        }
+    }
+    // an optional or repeated slot that matched nothing is not a capture
+    captures.retain(|c| c.end > c.start);
+}
+
+/// Adds the closure of `pc` at position `at` to `set` (backward: no capture instructions).
+#[allow(clippy::too_many_arguments)]
+#[inline]
+fn add(
+    prog: &Program,
+    set: &mut Threads,
+    stack: &mut Vec<(u32, u32)>,
+    pc: u32,
+    data: u32,
+    at: usize,
+    n: usize,
+    steps: &mut u64,
+) {
+    stack.push((pc, data));
+    while let Some((mut pc, data)) = stack.pop() {
+        loop {
+            if !set.insert(pc) {
+                break;
+            }
+            *steps += 1;
+            match prog.insts[pc as usize] {
+                Inst::Jmp(x) => pc = x,
+                Inst::Split(x, y) => {
+                    stack.push((y, data));
+                    pc = x;
+                }
+                Inst::Open { next, .. } | Inst::Close { next, .. } => pc = next,
+                Inst::AssertStart(next) => {
+                    if at != 0 {
+                        break;
+                    }
+                    pc = next;
+                }
+                Inst::AssertEnd(next) => {
+                    if at != n {
+                        break;
+                    }
+                    pc = next;
+                }
+                Inst::Unit { .. } | Inst::Match => {
+                    set.list.push(Thread { pc, data });
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// Adds the closure of `pc` at position `at` to `set`, recording capture events.
+#[allow(clippy::too_many_arguments)]
+#[inline]
+fn add_fwd(
+    prog: &Program,
+    set: &mut Threads,
+    stack: &mut Vec<(u32, u32)>,
+    arena: &mut Vec<CapNode>,
+    pc: u32,
+    caps: u32,
+    at: usize,
+    n: usize,
+    steps: &mut u64,
+) {
+    stack.push((pc, caps));
+    while let Some((mut pc, mut caps)) = stack.pop() {
+        loop {
+            if !set.insert(pc) {
+                break;
+            }
+            *steps += 1;
+            match prog.insts[pc as usize] {
+                Inst::Jmp(x) => pc = x,
+                Inst::Split(x, y) => {
+                    stack.push((y, caps));
+                    pc = x;
+                }
+                Inst::Open { slot, next } | Inst::Close { slot, next } => {
+                    let open = matches!(prog.insts[pc as usize], Inst::Open { .. });
+                    arena.push(CapNode {
+                        prev: caps,
+                        slot,
+                        open,
+                        pos: at as u32,
+                    });
+                    caps = arena.len() as u32 - 1;
+                    pc = next;
+                }
+                Inst::AssertStart(next) => {
+                    if at != 0 {
+                        break;
+                    }
+                    pc = next;
+                }
+                Inst::AssertEnd(next) => {
+                    if at != n {
+                        break;
+                    }
+                    pc = next;
+                }
+                Inst::Unit { .. } | Inst::Match => {
+                    set.list.push(Thread { pc, data: caps });
+                    break;
+                }
+            }
+        }
+    }
+}
+
+#[inline]
+fn eval(c: &Compiled, pred: u32, u: &Unit<'_>, word: u32) -> bool {
+    test(c, &c.preds[pred as usize], u, word)
+}
+
+fn test(c: &Compiled, p: &Pred, u: &Unit<'_>, word: u32) -> bool {
+    match p {
+        Pred::Any => true,
+        Pred::Word(w) => word == *w,
+        Pred::Class(k) => c.in_class(word, *k),
+        Pred::Entity { sel, attrs } => {
+            let kind_ok = match (sel, u.kind) {
+                (EntitySel::Kind(k), UnitKind::Entity(uk)) => *k == uk,
+                (EntitySel::AnyEntity, UnitKind::Entity(_)) => true,
+                (EntitySel::Time, UnitKind::Time) => true,
+                _ => false,
+            };
+            kind_ok
+                && attrs.iter().all(|a| {
+                    let v = u.attrs.and_then(|m| m.get(a.key.as_str()));
+                    let hit = match v {
+                        None => false,
+                        Some(_) if a.values.is_empty() => true,
+                        Some(v) => a.values.iter().any(|want| folded_eq(v, want)),
+                    };
+                    hit != a.negate
+                })
+        }
+        Pred::Shape(bits) => bits & shape_bit(u.shape) != 0,
+        Pred::Kind(bits) => bits & kind_bit(u.kind) != 0,
+        Pred::Regex(re) => re.is_match(u.norm),
+        Pred::Not(p) => !test(c, p, u, word),
+        Pred::Or(v) => v.iter().any(|p| test(c, p, u, word)),
+        Pred::And(v) => v.iter().all(|p| test(c, p, u, word)),
+    }
+}
+
+/// `fold(value) == want` (with `want` already folded), without allocating for ASCII.
+fn folded_eq(value: &str, want: &str) -> bool {
+    if value.is_ascii() {
+        value.len() == want.len()
+            && value
+                .bytes()
+                .zip(want.bytes())
+                .all(|(a, b)| a.to_ascii_lowercase() == b)
+            || (value.contains(char::is_whitespace) && super::parse::fold_phrase(value) == want)
+    } else {
+        super::parse::fold_phrase(&fold_str(value)) == want
+    }
+}

@@ -1,0 +1,310 @@
+//! The document date from a dateline at the start of a news text.
+
+use super::Date;
+use crate::span::Span;
+
+/// The date of a dateline: "Beijing, Feb 28 (EFE).-", "LONDON 1996-08-30",
+/// "WASHINGTON, March 3 (Reuters) -".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Dateline {
+    /// Bytes of the date in the text ("Feb 28").
+    pub span: Span,
+    /// The year, when the dateline gives it or the text fixes it; `None` when unknown.
+    pub year: Option<i32>,
+    /// Month 1–12.
+    pub month: u8,
+    /// Day 1–31.
+    pub day: u8,
+}
+
+impl Dateline {
+    /// The full date, when the year is known.
+    pub fn date(&self) -> Option<Date> {
+        Date::new(self.year?, self.month, self.day)
+    }
+
+    /// The TIMEX3 value: `2023-02-28`, or `XXXX-02-28` when the year is unknown.
+    pub fn value(&self) -> String {
+        match self.year {
+            Some(y) => format!("{y:04}-{:02}-{:02}", self.month, self.day),
+            None => format!("XXXX-{:02}-{:02}", self.month, self.day),
+        }
+    }
+}
+
+/// How far into the text a dateline may start.
+const HEAD: usize = 600;
+/// How many non-empty lines may precede it (section name, headline, byline).
+const LINES: usize = 8;
+
+/// Reads the date of a dateline in the first lines of `text`.
+///
+/// A dateline is a line that starts with a place (capitalised words and commas) followed
+/// by a date — `Month Day[, Year]` or `YYYY-MM-DD` — and then an agency in brackets, a dash
+/// or a colon (or the end of the line for an ISO date). When the dateline has no year, the
+/// year is inferred only when the text fixes it: the first weekday named in the lead
+/// paragraph is taken as the dateline's day, and the year is the first one, from the
+/// latest year the text mentions, on which that month and day fall on that weekday.
+/// Otherwise the year stays unknown.
+pub fn dateline_date(text: &str) -> Option<Dateline> {
+    let mut limit = text.len().min(HEAD);
+    while !text.is_char_boundary(limit) {
+        limit -= 1;
+    }
+    let head = &text[..limit];
+    let mut offset = 0;
+    let mut seen = 0;
+    for line in head.split('\n') {
+        let start = offset;
+        offset += line.len() + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        seen += 1;
+        if seen > LINES {
+            break;
+        }
+        if let Some(mut dl) = parse_line(line, start) {
+            if dl.year.is_none() {
+                dl.year = infer_year(text, dl.span.end, dl.month, dl.day);
+            }
+            return Some(dl);
+        }
+    }
+    None
+}
+
+#[derive(Clone, Copy)]
+struct Tok<'a> {
+    s: &'a str,
+    start: usize,
+    end: usize,
+}
+
+fn line_tokens<'a>(line: &'a str, base: usize, out: &mut Vec<Tok<'a>>) {
+    let mut i = 0;
+    let b = line.as_bytes();
+    while i < b.len() && out.len() < 40 {
+        let c = b[i];
+        if c.is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        if c.is_ascii_alphanumeric() || c >= 0x80 {
+            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] >= 0x80) {
+                i += 1;
+            }
+        } else {
+            i += 1;
+        }
+        // stay on char boundaries (a multi-byte punctuation char is consumed above)
+        while i < b.len() && !line.is_char_boundary(i) {
+            i += 1;
+        }
+        out.push(Tok {
+            s: &line[start..i],
+            start: base + start,
+            end: base + i,
+        });
+    }
+}
+
+fn month_name(w: &str) -> Option<u8> {
+    let l = w.to_ascii_lowercase();
+    let m = match l.as_str() {
+        "january" | "jan" => 1,
+        "february" | "feb" => 2,
+        "march" | "mar" => 3,
+        "april" | "apr" => 4,
+        "may" => 5,
+        "june" | "jun" => 6,
+        "july" | "jul" => 7,
+        "august" | "aug" => 8,
+        "september" | "sep" | "sept" => 9,
+        "october" | "oct" => 10,
+        "november" | "nov" => 11,
+        "december" | "dec" => 12,
+        _ => return None,
+    };
+    Some(m)
+}
+
+fn num(s: &str, max_len: usize) -> Option<u32> {
+    if s.is_empty() || s.len() > max_len || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+fn is_place_word(s: &str) -> bool {
+    let c = s.chars().next().unwrap_or(' ');
+    c.is_uppercase() || matches!(s, "," | "." | "'" | "-" | "/")
+}
+
+fn ends_dateline(t: Option<&Tok<'_>>) -> bool {
+    match t {
+        None => false,
+        Some(t) => matches!(t.s, "(" | "-" | "\u{2014}" | "\u{2013}" | ":" | "/" | "_"),
+    }
+}
+
+fn parse_line(line: &str, base: usize) -> Option<Dateline> {
+    let mut toks = Vec::new();
+    line_tokens(line, base, &mut toks);
+    for k in 0..toks.len().min(12) {
+        if k > 0 && !is_place_word(toks[k - 1].s) {
+            return None;
+        }
+        let t = toks[k];
+        // Month Day[, Year]
+        if let Some(month) = month_name(t.s) {
+            let mut j = k + 1;
+            if toks.get(j).is_some_and(|t| t.s == ".") {
+                j += 1;
+            }
+            let day = toks.get(j).and_then(|t| num(t.s, 2))?;
+            let mut end = toks[j].end;
+            j += 1;
+            let mut year = None;
+            if toks.get(j).is_some_and(|t| t.s == ",")
+                && let Some(y) = toks.get(j + 1).and_then(|t| num(t.s, 4))
+                && (1800..=2200).contains(&y)
+            {
+                year = Some(y as i32);
+                end = toks[j + 1].end;
+                j += 2;
+            }
+            if ends_dateline(toks.get(j))
+                || (toks.get(j).is_some_and(|t| t.s == ".") && ends_dateline(toks.get(j + 1)))
+            {
+                if day == 0
+                    || day > 31
+                    || Date::new(year.unwrap_or(2000), month, day as u8).is_none()
+                {
+                    return None;
+                }
+                return Some(Dateline {
+                    span: Span::new(t.start, end),
+                    year,
+                    month,
+                    day: day as u8,
+                });
+            }
+            return None;
+        }
+        // YYYY-MM-DD
+        if let Some(y) = num(t.s, 4)
+            && t.s.len() == 4
+        {
+            if toks.get(k + 1).is_some_and(|t| t.s == "-")
+                && toks.get(k + 3).is_some_and(|t| t.s == "-")
+                && let (Some(m), Some(d)) = (
+                    toks.get(k + 2).and_then(|t| num(t.s, 2)),
+                    toks.get(k + 4).and_then(|t| num(t.s, 2)),
+                )
+                && k > 0
+                && let Some(date) = Date::new(y as i32, m as u8, d as u8)
+            {
+                return Some(Dateline {
+                    span: Span::new(t.start, toks[k + 4].end),
+                    year: Some(date.year),
+                    month: date.month,
+                    day: date.day,
+                });
+            }
+            return None;
+        }
+        if num(t.s, 9).is_some() {
+            return None;
+        }
+    }
+    None
+}
+
+fn weekday_name(w: &str) -> Option<u8> {
+    let l = w.to_ascii_lowercase();
+    Some(match l.as_str() {
+        "monday" => 0,
+        "tuesday" => 1,
+        "wednesday" => 2,
+        "thursday" => 3,
+        "friday" => 4,
+        "saturday" => 5,
+        "sunday" => 6,
+        _ => return None,
+    })
+}
+
+fn infer_year(text: &str, after: usize, month: u8, day: u8) -> Option<i32> {
+    // the weekday named in the lead paragraph (up to the first blank line, at most 1000 bytes)
+    let mut end = text.len().min(after + 1000);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let lead = text.get(after..end)?;
+    let lead = match lead.find("\n\n") {
+        Some(p) => &lead[..p],
+        None => lead,
+    };
+    let weekday = lead
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .find_map(weekday_name)?;
+    // the latest year the text mentions
+    let b = text.as_bytes();
+    let mut latest: Option<i32> = None;
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii_digit() {
+            let s = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            let before_ok = s == 0 || !matches!(b[s - 1], b',' | b'.' | b'$');
+            let after_ok = i == b.len()
+                || !matches!(b[i], b',' | b'.')
+                || i + 1 >= b.len()
+                || !b[i + 1].is_ascii_digit();
+            if i - s == 4 && before_ok && after_ok {
+                let y: i32 = text[s..i].parse().unwrap_or(0);
+                if (1900..=2100).contains(&y) {
+                    latest = Some(latest.map_or(y, |l: i32| l.max(y)));
+                }
+            }
+        } else {
+            i += 1;
+        }
+    }
+    let from = latest?;
+    (from..=from + 11).find(|&y| Date::new(y, month, day).is_some_and(|d| d.weekday() == weekday))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn agency_datelines() {
+        let t = "Politics\n\nHeadline here\n\nBeijing, Feb 28 (EFE).- Belarussian President was on Tuesday set to arrive.\n\nIn January 2021, things happened.";
+        let d = dateline_date(t).unwrap();
+        assert_eq!(&t[d.span.start..d.span.end], "Feb 28");
+        assert_eq!(d.year, Some(2023));
+        assert_eq!(d.value(), "2023-02-28");
+
+        let t = "WASHINGTON, March 3 (Reuters) - The talks went on.";
+        let d = dateline_date(t).unwrap();
+        assert_eq!((d.year, d.month, d.day), (None, 3, 3));
+        assert_eq!(d.value(), "XXXX-03-03");
+
+        let t = "LONDON 1996-08-30\nShares rose.";
+        let d = dateline_date(t).unwrap();
+        assert_eq!(d.date(), Date::new(1996, 8, 30));
+    }
+
+    #[test]
+    fn no_dateline() {
+        assert!(dateline_date("The president met his counterpart on Feb 28 in Minsk.").is_none());
+        assert!(dateline_date("").is_none());
+        assert!(dateline_date("é—ü (").is_none());
+    }
+}

@@ -1,0 +1,446 @@
+//! The time lexicon: one `match` on a token's folded form gives its temporal word class.
+
+use crate::tokenize::{Token, TokenKind};
+
+/// A unit of time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Unit {
+    Second,
+    Minute,
+    Hour,
+    Day,
+    Week,
+    Month,
+    Quarter,
+    Year,
+    Decade,
+    Century,
+}
+
+impl Unit {
+    /// The TIMEX3 duration letter(s) and whether they follow a `T`.
+    pub(crate) fn letter(self) -> (&'static str, bool) {
+        match self {
+            Unit::Second => ("S", true),
+            Unit::Minute => ("M", true),
+            Unit::Hour => ("H", true),
+            Unit::Day => ("D", false),
+            Unit::Week => ("W", false),
+            Unit::Month => ("M", false),
+            Unit::Quarter => ("Q", false),
+            Unit::Year => ("Y", false),
+            Unit::Decade => ("DE", false),
+            Unit::Century => ("CE", false),
+        }
+    }
+}
+
+/// Function words and triggers the grammar looks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum W {
+    The,
+    A,
+    Last,
+    This,
+    Next,
+    Coming,
+    Past,
+    Previous,
+    Following,
+    Early,
+    Late,
+    Mid,
+    Earlier,
+    Later,
+    Ago,
+    Every,
+    Each,
+    Today,
+    Yesterday,
+    Tomorrow,
+    Tonight,
+    Now,
+    Right,
+    Recent,
+    Current,
+    Future,
+    Near,
+    Term,
+    Same,
+    That,
+    These,
+    End,
+    Beginning,
+    Middle,
+    Of,
+    Fiscal,
+    Noon,
+    Midnight,
+    Am,
+    Pm,
+    Zone,
+    Few,
+    Several,
+    Couple,
+    Many,
+    Half,
+    Latest,
+    Weekend,
+    Before,
+    After,
+    Ahead,
+    From,
+    Times,
+    Or,
+    And,
+    To,
+    Approx,
+    More,
+    Less,
+    Than,
+    At,
+    Least,
+    Most,
+    Up,
+    Within,
+    Per,
+    Period,
+    Hundred,
+    Dozen,
+    Christmas,
+    Eve,
+    Thanksgiving,
+    In,
+    For,
+    Once,
+    Twice,
+    First,
+}
+
+/// The temporal word class of a token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Lex {
+    /// Nothing temporal.
+    None,
+    /// A month name or abbreviation, 1–12; `true` when it is a full name.
+    Month(u8, bool),
+    /// A weekday, 0 = Monday; `true` when plural ("Mondays").
+    Weekday(u8, bool),
+    /// A season: 0 SP, 1 SU, 2 FA, 3 WI.
+    Season(u8),
+    /// A unit; `true` when plural.
+    Unit(Unit, bool),
+    /// A number word ("three", "twenty").
+    NumWord(u32),
+    /// Digits: value and number of digits.
+    Int(u32, u8),
+    /// An ordinal: "third", "3rd".
+    Ord(u32),
+    /// A decade: "1990s" → 199, "80s" → 198, "nineties" → 199.
+    Decade(i32),
+    /// A clock time written as one token: "5pm" (hour, pm?).
+    Clock(u8, bool),
+    /// A part of the day: 0 MO, 1 AF, 2 EV, 3 NI.
+    Part(u8),
+    /// A set adverb: "daily" → "P1D".
+    SetAdv(&'static str),
+    /// A vague reference adverb: "recently" → "PAST_REF".
+    Ref(&'static str),
+    /// A function word.
+    W(W),
+    /// Punctuation.
+    P(u8),
+}
+
+fn month_of(w: &str) -> Option<(u8, bool)> {
+    Some(match w {
+        "january" => (1, true),
+        "february" => (2, true),
+        "march" => (3, true),
+        "april" => (4, true),
+        "may" => (5, true),
+        "june" => (6, true),
+        "july" => (7, true),
+        "august" => (8, true),
+        "september" => (9, true),
+        "october" => (10, true),
+        "november" => (11, true),
+        "december" => (12, true),
+        "jan" => (1, false),
+        "feb" => (2, false),
+        "mar" => (3, false),
+        "apr" => (4, false),
+        "jun" => (6, false),
+        "jul" => (7, false),
+        "aug" => (8, false),
+        "sep" | "sept" => (9, false),
+        "oct" => (10, false),
+        "nov" => (11, false),
+        "dec" => (12, false),
+        _ => return None,
+    })
+}
+
+fn number_word(w: &str) -> Option<u32> {
+    Some(match w {
+        "one" => 1,
+        "two" => 2,
+        "three" => 3,
+        "four" => 4,
+        "five" => 5,
+        "six" => 6,
+        "seven" => 7,
+        "eight" => 8,
+        "nine" => 9,
+        "ten" => 10,
+        "eleven" => 11,
+        "twelve" => 12,
+        "thirteen" => 13,
+        "fourteen" => 14,
+        "fifteen" => 15,
+        "sixteen" => 16,
+        "seventeen" => 17,
+        "eighteen" => 18,
+        "nineteen" => 19,
+        "twenty" => 20,
+        "thirty" => 30,
+        "forty" => 40,
+        "fifty" => 50,
+        "sixty" => 60,
+        "seventy" => 70,
+        "eighty" => 80,
+        "ninety" => 90,
+        _ => return None,
+    })
+}
+
+fn ordinal_word(w: &str) -> Option<u32> {
+    Some(match w {
+        "second" => 2,
+        "third" => 3,
+        "fourth" => 4,
+        "fifth" => 5,
+        "sixth" => 6,
+        "seventh" => 7,
+        "eighth" => 8,
+        "ninth" => 9,
+        "tenth" => 10,
+        "eleventh" => 11,
+        "twelfth" => 12,
+        _ => return None,
+    })
+}
+
+/// Classifies one token. `norm` is its folded form.
+pub(crate) fn classify(tok: &Token, norm: &str) -> Lex {
+    match tok.kind {
+        TokenKind::Punct | TokenKind::Symbol => {
+            let b = norm.as_bytes();
+            if b.len() == 1 {
+                Lex::P(b[0])
+            } else {
+                Lex::None
+            }
+        }
+        TokenKind::Number => classify_number(norm),
+        TokenKind::Word => {
+            if norm.len() > 13 {
+                return Lex::None;
+            }
+            let w = norm.strip_suffix('.').unwrap_or(norm);
+            classify_word(w)
+        }
+    }
+}
+
+fn classify_number(n: &str) -> Lex {
+    let b = n.as_bytes();
+    let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    if digits == 0 || digits > 9 {
+        return Lex::None;
+    }
+    let value: u32 = match n[..digits].parse() {
+        Ok(v) => v,
+        Err(_) => return Lex::None,
+    };
+    let rest = &n[digits..];
+    match rest {
+        "" => Lex::Int(value, digits as u8),
+        "s" if digits == 4 && value % 10 == 0 => Lex::Decade((value / 10) as i32),
+        "s" if digits == 2 && value % 10 == 0 => Lex::Decade(190 + (value / 10) as i32),
+        "st" | "nd" | "rd" | "th" => Lex::Ord(value),
+        "am" | "pm" | "a" | "p" if (1..=12).contains(&value) => {
+            Lex::Clock(value as u8, rest.starts_with('p'))
+        }
+        _ => Lex::None,
+    }
+}
+
+fn classify_word(w: &str) -> Lex {
+    if let Some((m, full)) = month_of(w) {
+        return Lex::Month(m, full);
+    }
+    if let Some(n) = number_word(w) {
+        return Lex::NumWord(n);
+    }
+    if let Some(n) = ordinal_word(w) {
+        return Lex::Ord(n);
+    }
+    use W::*;
+    match w {
+        "monday" => Lex::Weekday(0, false),
+        "tuesday" => Lex::Weekday(1, false),
+        "wednesday" => Lex::Weekday(2, false),
+        "thursday" => Lex::Weekday(3, false),
+        "friday" => Lex::Weekday(4, false),
+        "saturday" => Lex::Weekday(5, false),
+        "sunday" => Lex::Weekday(6, false),
+        "mondays" => Lex::Weekday(0, true),
+        "tuesdays" => Lex::Weekday(1, true),
+        "wednesdays" => Lex::Weekday(2, true),
+        "thursdays" => Lex::Weekday(3, true),
+        "fridays" => Lex::Weekday(4, true),
+        "saturdays" => Lex::Weekday(5, true),
+        "sundays" => Lex::Weekday(6, true),
+        "spring" => Lex::Season(0),
+        "summer" => Lex::Season(1),
+        "fall" | "autumn" => Lex::Season(2),
+        "winter" => Lex::Season(3),
+        "second" => Lex::Unit(Unit::Second, false),
+        "seconds" => Lex::Unit(Unit::Second, true),
+        "minute" => Lex::Unit(Unit::Minute, false),
+        "minutes" => Lex::Unit(Unit::Minute, true),
+        "hour" => Lex::Unit(Unit::Hour, false),
+        "hours" => Lex::Unit(Unit::Hour, true),
+        "day" => Lex::Unit(Unit::Day, false),
+        "days" => Lex::Unit(Unit::Day, true),
+        "week" => Lex::Unit(Unit::Week, false),
+        "weeks" => Lex::Unit(Unit::Week, true),
+        "month" => Lex::Unit(Unit::Month, false),
+        "months" => Lex::Unit(Unit::Month, true),
+        "quarter" => Lex::Unit(Unit::Quarter, false),
+        "quarters" => Lex::Unit(Unit::Quarter, true),
+        "year" => Lex::Unit(Unit::Year, false),
+        "years" => Lex::Unit(Unit::Year, true),
+        "decade" => Lex::Unit(Unit::Decade, false),
+        "decades" => Lex::Unit(Unit::Decade, true),
+        "century" => Lex::Unit(Unit::Century, false),
+        "centuries" => Lex::Unit(Unit::Century, true),
+        "first" => Lex::W(First),
+        "morning" | "mornings" => Lex::Part(0),
+        "afternoon" | "afternoons" => Lex::Part(1),
+        "evening" | "evenings" => Lex::Part(2),
+        "night" | "nights" => Lex::Part(3),
+        "daily" => Lex::SetAdv("P1D"),
+        "weekly" => Lex::SetAdv("P1W"),
+        "monthly" => Lex::SetAdv("P1M"),
+        "annually" | "yearly" => Lex::SetAdv("P1Y"),
+        "quarterly" => Lex::SetAdv("P3M"),
+        "hourly" => Lex::SetAdv("PT1H"),
+        "nightly" => Lex::SetAdv("XXXX-XX-XXTNI"),
+        "recently" | "previously" | "formerly" | "lately" => Lex::Ref("PAST_REF"),
+        "currently" | "nowadays" | "presently" => Lex::Ref("PRESENT_REF"),
+        "soon" => Lex::Ref("FUTURE_REF"),
+        "sixties" => Lex::Decade(196),
+        "seventies" => Lex::Decade(197),
+        "eighties" => Lex::Decade(198),
+        "nineties" => Lex::Decade(199),
+        "the" => Lex::W(The),
+        "a" | "an" => Lex::W(A),
+        "last" => Lex::W(Last),
+        "this" => Lex::W(This),
+        "next" => Lex::W(Next),
+        "coming" | "upcoming" => Lex::W(Coming),
+        "past" => Lex::W(Past),
+        "previous" | "preceding" | "prior" => Lex::W(Previous),
+        "following" | "subsequent" => Lex::W(Following),
+        "early" => Lex::W(Early),
+        "late" => Lex::W(Late),
+        "mid" => Lex::W(Mid),
+        "earlier" => Lex::W(Earlier),
+        "later" => Lex::W(Later),
+        "ago" => Lex::W(Ago),
+        "every" => Lex::W(Every),
+        "each" => Lex::W(Each),
+        "today" => Lex::W(Today),
+        "yesterday" => Lex::W(Yesterday),
+        "tomorrow" => Lex::W(Tomorrow),
+        "tonight" => Lex::W(Tonight),
+        "now" => Lex::W(Now),
+        "right" => Lex::W(Right),
+        "recent" => Lex::W(Recent),
+        "current" => Lex::W(Current),
+        "future" => Lex::W(Future),
+        "near" | "short" | "long" => Lex::W(Near),
+        "term" => Lex::W(Term),
+        "same" => Lex::W(Same),
+        "that" => Lex::W(That),
+        "these" => Lex::W(These),
+        "end" => Lex::W(End),
+        "beginning" | "start" => Lex::W(Beginning),
+        "middle" => Lex::W(Middle),
+        "of" => Lex::W(Of),
+        "fiscal" => Lex::W(Fiscal),
+        "noon" | "midday" => Lex::W(Noon),
+        "midnight" => Lex::W(Midnight),
+        "a.m" | "am" => Lex::W(Am),
+        "p.m" | "pm" => Lex::W(Pm),
+        "est" | "edt" | "cst" | "cdt" | "mst" | "mdt" | "pst" | "pdt" | "gmt" | "utc" | "bst"
+        | "cet" | "cest" | "et" => Lex::W(Zone),
+        "few" => Lex::W(Few),
+        "several" | "some" => Lex::W(Several),
+        "couple" => Lex::W(Couple),
+        "many" => Lex::W(Many),
+        "half" => Lex::W(Half),
+        "latest" => Lex::W(Latest),
+        "weekend" | "weekends" => Lex::W(Weekend),
+        "before" => Lex::W(Before),
+        "after" => Lex::W(After),
+        "ahead" => Lex::W(Ahead),
+        "from" => Lex::W(From),
+        "times" => Lex::W(Times),
+        "or" => Lex::W(Or),
+        "and" => Lex::W(And),
+        "to" => Lex::W(To),
+        "nearly" | "almost" | "about" | "around" | "approximately" | "roughly" | "some-" => {
+            Lex::W(Approx)
+        }
+        "more" | "over" => Lex::W(More),
+        "less" | "under" | "fewer" => Lex::W(Less),
+        "than" => Lex::W(Than),
+        "at" => Lex::W(At),
+        "least" => Lex::W(Least),
+        "most" => Lex::W(Most),
+        "up" => Lex::W(Up),
+        "within" => Lex::W(Within),
+        "per" => Lex::W(Per),
+        "period" => Lex::W(Period),
+        "hundred" => Lex::W(Hundred),
+        "dozen" => Lex::W(Dozen),
+        "christmas" => Lex::W(Christmas),
+        "eve" => Lex::W(Eve),
+        "thanksgiving" => Lex::W(Thanksgiving),
+        "once" => Lex::W(Once),
+        "in" => Lex::W(In),
+        "for" => Lex::W(For),
+        "twice" => Lex::W(Twice),
+        _ => Lex::None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_and_numbers() {
+        assert_eq!(classify_word("sept"), Lex::Month(9, false));
+        assert_eq!(classify_word("tuesday"), Lex::Weekday(1, false));
+        assert_eq!(classify_number("1990s"), Lex::Decade(199));
+        assert_eq!(classify_number("80s"), Lex::Decade(198));
+        assert_eq!(classify_number("5pm"), Lex::Clock(5, true));
+        assert_eq!(classify_number("2023"), Lex::Int(2023, 4));
+        assert_eq!(classify_number("20th"), Lex::Ord(20));
+        assert_eq!(classify_number("1,000"), Lex::None);
+    }
+}
