@@ -486,9 +486,18 @@ pub fn document_page(doc: &Document, id: &str) -> String {
             let Some(slice) = text.get(e.span.start..e.span.end) else {
                 continue;
             };
+            let mut seen: Vec<(Span, Option<usize>)> = Vec::new();
             let mut local: Vec<Ann> = ev
                 .args
                 .iter()
+                // one underline per argument span, however many roles it fills
+                .filter(|a| {
+                    let k = (a.span, a.entity);
+                    !seen.contains(&k) && {
+                        seen.push(k);
+                        true
+                    }
+                })
                 .map(|a| Ann {
                     span: a.span,
                     kind: AnnKind::Line(match a.entity.and_then(|x| ents.get(x)) {
@@ -836,7 +845,7 @@ fn graph_svg(graph: &Graph, max_nodes: usize, event_ids: &dyn Fn(EventId) -> Str
         let m = list.len() as f64;
         for (j, &ei) in list.iter().enumerate() {
             let e = &graph.edges()[ei];
-            let off = (j as f64 - (m - 1.0) / 2.0) * 30.0;
+            let off = (j as f64 - (m - 1.0) / 2.0) * 44.0;
             let (mx, my) = ((ax + bx) / 2.0 + nx * off, (ay + by) / 2.0 + ny * off);
             let (qx, qy) = (2.0 * mx - (ax + bx) / 2.0, 2.0 * my - (ay + by) / 2.0);
             let (s, t) = (pos[&e.source], pos[&e.target]);
