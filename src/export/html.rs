@@ -792,8 +792,10 @@ fn graph_svg(graph: &Graph, max_nodes: usize, event_ids: &dyn Fn(EventId) -> Str
     chosen.sort_by_key(|n| (kind_rank(graph.node(*n).kind), *n));
     let n = chosen.len();
     let radius = (n as f64 * 30.0 / (2.0 * PI)).max(if n <= 2 { 90.0 } else { 130.0 });
-    let margin_x = 170.0;
-    let margin_y = 50.0;
+    // many nodes: labels run outwards along the radius, so neighbours never overlap
+    let radial = n > 16;
+    let margin_x = if radial { 200.0 } else { 170.0 };
+    let margin_y = if radial { 200.0 } else { 50.0 };
     let (w, h) = (2.0 * (radius + margin_x), 2.0 * (radius + margin_y));
     let (cx, cy) = (w / 2.0, h / 2.0);
     let mut pos: HashMap<NodeId, (f64, f64, f64, f64)> = HashMap::new(); // x, y, angle, r
@@ -921,8 +923,20 @@ fn graph_svg(graph: &Graph, max_nodes: usize, event_ids: &dyn Fn(EventId) -> Str
     for &id in &chosen {
         let node = graph.node(id);
         let (x, y, a, r) = pos[&id];
+        let mut rotate = String::new();
         let (lx, ly, anchor) = if n == 1 {
             (x, y + r + 14.0, "middle")
+        } else if radial {
+            let (c, s) = (a.cos(), a.sin());
+            let (lx, ly) = (x + c * (r + 4.0), y + s * (r + 4.0));
+            let deg = a.to_degrees();
+            let (deg, anchor) = if c >= 0.0 {
+                (deg, "start")
+            } else {
+                (deg + 180.0, "end")
+            };
+            rotate = format!(" transform=\"rotate({deg:.1} {lx:.1} {ly:.1})\" dy=\"4\"");
+            (lx, ly, anchor)
         } else {
             let (c, s) = (a.cos(), a.sin());
             let anchor = if c > 0.3 {
@@ -943,7 +957,7 @@ fn graph_svg(graph: &Graph, max_nodes: usize, event_ids: &dyn Fn(EventId) -> Str
             out,
             "<g class=\"node\" data-node=\"{}\" data-type=\"{}\"><title>{}</title>\
              <circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{r:.1}\" fill=\"{}\" stroke=\"#fff\" stroke-width=\"1.5\"/>\
-             <text x=\"{lx:.1}\" y=\"{ly:.1}\" text-anchor=\"{anchor}\">{}</text></g>",
+             <text x=\"{lx:.1}\" y=\"{ly:.1}\" text-anchor=\"{anchor}\"{rotate}>{}</text></g>",
             id,
             node.kind.as_str(),
             escape(&format!(
