@@ -46,6 +46,7 @@ options:
   --jsonl               input is JSON Lines: {\"id\": ..., \"text\": ..., \"date\": \"YYYY-MM-DD\"}
   --date YYYY-MM-DD     the document date for plain-text input
   --gazetteer FILE      add a gazetteer file (repeatable)
+  --rules FILE          add a relation rule file (repeatable)
   --no-defaults         do not load the embedded default gazetteers
   --max-bytes N         largest document accepted (default 16777216)
   -h, --help            this text";
@@ -63,6 +64,7 @@ struct Options {
     date: Option<Date>,
     files: Vec<String>,
     gazetteers: Vec<String>,
+    rules: Vec<String>,
     defaults: bool,
     max_bytes: Option<usize>,
 }
@@ -79,6 +81,7 @@ fn parse_args() -> Result<Options, String> {
         date: None,
         files: Vec::new(),
         gazetteers: Vec::new(),
+        rules: Vec::new(),
         defaults: true,
         max_bytes: None,
     };
@@ -124,6 +127,7 @@ fn parse_args() -> Result<Options, String> {
                 );
             }
             "--gazetteer" => o.gazetteers.push(value("--gazetteer")?),
+            "--rules" => o.rules.push(value("--rules")?),
             "--no-defaults" => o.defaults = false,
             "--max-bytes" => {
                 let v = value("--max-bytes")?;
@@ -170,6 +174,9 @@ fn try_main() -> io::Result<bool> {
     b.defaults(o.defaults);
     for g in &o.gazetteers {
         b.gazetteer_file(g);
+    }
+    for r in &o.rules {
+        b.rule_file(r);
     }
     if let Some(n) = o.max_bytes {
         b.max_document_bytes(n);

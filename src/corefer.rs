@@ -155,17 +155,16 @@ fn add_partial_names(
                 .get("order")
                 .is_some_and(|o| o == "family-first")
         });
-        let words: Vec<usize> = (m.first..m.last)
-            .filter(|&k| tokens[k].kind == TokenKind::Word)
-            .collect();
-        let Some(&key) = (if family_first {
-            words.first()
+        // name parts: words, with hyphen-joined pieces kept together ("Mensah-Boateng")
+        let parts_of = name_parts(tokens, folded, m.first, m.last);
+        let Some(&(ks, ke)) = (if family_first {
+            parts_of.first()
         } else {
-            words.last()
+            parts_of.last()
         }) else {
             continue;
         };
-        let part = tokens[key].norm(folded);
+        let part = &folded.as_str()[tokens[ks].fold.start..tokens[ke - 1].fold.end];
         if part.len() < 2 {
             continue;
         }
@@ -196,30 +195,38 @@ fn add_partial_names(
     }
     let mut new: Vec<Mention> = Vec::new();
     let mut relabel: Vec<(usize, usize)> = Vec::new();
-    for (k, t) in tokens.iter().enumerate() {
+    let mut k = 0;
+    while k < tokens.len() {
+        let t = &tokens[k];
         if t.kind != TokenKind::Word || !matches!(t.shape, Shape::Capitalized | Shape::Upper) {
+            k += 1;
             continue;
         }
-        let Some(Some(full)) = parts.get(t.norm(folded)) else {
+        let end = compound_end(tokens, folded, k, tokens.len());
+        let part = &folded.as_str()[t.fold.start..tokens[end - 1].fold.end];
+        let Some(Some(full)) = parts.get(part) else {
+            k = end;
             continue;
         };
         let full = *full;
         let c = covered[k];
-        if c == usize::MAX {
-            new.push(partial(&mentions[full], full, t, k));
-        } else if mentions[c].last - mentions[c].first == 1
+        if (k..end).all(|j| covered[j] == usize::MAX) {
+            new.push(partial(&mentions[full], full, tokens, k, end));
+        } else if c != usize::MAX
+            && mentions[c].first == k
+            && mentions[c].last == end
             && mentions[c].kind != EntityKind::Person
             && c != full
         {
-            // one sense per document: a lone word the gazetteer took for a place or
+            // one sense per document: a word the gazetteer took for a place or
             // organisation is the person here
             relabel.push((c, full));
         }
+        k = end;
     }
     for (c, full) in relabel {
-        let t = tokens[mentions[c].first];
-        let k = mentions[c].first;
-        mentions[c] = partial(&mentions[full], full, &t, k);
+        let (k, end) = (mentions[c].first, mentions[c].last);
+        mentions[c] = partial(&mentions[full], full, tokens, k, end);
     }
     if !new.is_empty() {
         mentions.extend(new);
@@ -241,11 +248,41 @@ fn add_partial_names(
     }
 }
 
-fn partial(full: &Mention, full_idx: usize, t: &Token, k: usize) -> Mention {
+/// The end of the hyphen-joined compound starting at word `k` ("Mensah-Boateng", "Jae-in").
+fn compound_end(tokens: &[Token], folded: &Folded, k: usize, limit: usize) -> usize {
+    let mut end = k + 1;
+    while end + 1 < limit
+        && tokens[end].joined
+        && tokens[end].norm(folded) == "-"
+        && tokens[end + 1].joined
+        && tokens[end + 1].kind == TokenKind::Word
+    {
+        end += 2;
+    }
+    end
+}
+
+/// The parts of a name: words with their hyphen-joined pieces, as token ranges.
+fn name_parts(tokens: &[Token], folded: &Folded, first: usize, last: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut k = first;
+    while k < last {
+        if tokens[k].kind == TokenKind::Word {
+            let e = compound_end(tokens, folded, k, last);
+            out.push((k, e));
+            k = e;
+        } else {
+            k += 1;
+        }
+    }
+    out
+}
+
+fn partial(full: &Mention, full_idx: usize, tokens: &[Token], k: usize, end: usize) -> Mention {
     Mention {
-        span: t.span,
+        span: crate::span::Span::new(tokens[k].span.start, tokens[end - 1].span.end),
         first: k,
-        last: k + 1,
+        last: end,
         kind: EntityKind::Person,
         entry: full.entry,
         source: Source::PartialName,

@@ -14,6 +14,7 @@ pub(crate) const GAZETTEERS: &[(&str, &str)] = embed![
     "gazetteers/demonyms.tsv",
     "gazetteers/organizations.tsv",
     "gazetteers/media.tsv",
+    "gazetteers/people.tsv",
     "gazetteers/titles.tsv",
     "gazetteers/given-names.tsv",
     "gazetteers/surnames.tsv",
@@ -26,3 +27,6 @@ pub(crate) const RULES: &[(&str, &str)] = embed![
     "rules/call.rules",
     "rules/visit.rules",
 ];
+
+/// Common English words (SCOWL), one per line.
+pub(crate) const COMMON_WORDS: &str = include_str!("../gazetteers/common-words.txt");

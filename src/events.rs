@@ -54,6 +54,8 @@ pub(crate) struct Context<'a> {
     pub entity_attrs: &'a [Attrs],
     pub times: &'a [Timex],
     pub doc_date: Option<&'a str>,
+    /// The dateline's date: the document's date, never an event's time.
+    pub dateline: Option<Span>,
 }
 
 /// What a unit stands for.
@@ -125,8 +127,8 @@ const PLANNED: &[&str] = &[
 ];
 /// Words that end the clause a trigger's status is read from, looking back.
 const CLAUSE_BREAK: &[&str] = &[
-    ";", ":", "but", "while", "after", "before", "since", "which", "who", "and", "said", "says",
-    "\"", "(", ")",
+    ";", ":", ",", "but", "while", "after", "before", "since", "which", "who", "where", "when",
+    "and", "said", "says", "\"", "(", ")",
 ];
 
 /// Finds the events of a document.
@@ -295,8 +297,8 @@ fn build(
         }
         participant_slots += 1;
         let mut found = false;
-        for u in c.start..c.end {
-            if let Some(mi) = srcs[u].mention {
+        for src in &srcs[c.start..c.end] {
+            if let Some(mi) = src.mention {
                 let kind = cx.mentions[mi].kind;
                 if matches!(
                     kind,
@@ -436,7 +438,10 @@ fn build(
             if let Some(mi) = srcs[u].mention {
                 let ent = cx.mention_entity[mi];
                 if let Some(&p) = summit_places.get(&ent) {
-                    let near_summit = units.get(u + 1).is_some_and(|x| x.norm == "summit")
+                    // "the SCO summit", "the Shanghai Cooperation Organization (SCO) summit"
+                    let near_summit = units[u + 1..(u + 5).min(units.len())]
+                        .iter()
+                        .any(|x| x.norm == "summit")
                         || (u >= 1 && units[u - 1].norm == "summit");
                     if near_summit {
                         let span = cx
@@ -512,7 +517,7 @@ fn build(
     let status = rule
         .status
         .map(convert_status)
-        .unwrap_or_else(|| status_from_context(cx, s, srcs, trig_unit, &args));
+        .unwrap_or_else(|| status_from_context(cx, s, srcs, trig_unit, m.end, &args));
     let evidence = Evidence {
         sentence: si,
         span: tok_span(m.start, m.end),
@@ -613,7 +618,7 @@ fn times_in_sentence(
     let mut best: Option<(usize, usize)> = None;
     let mut dur: Option<(usize, usize)> = None;
     for (i, t) in cx.times.iter().enumerate() {
-        if t.span.start < lo || t.span.end > hi {
+        if t.span.start < lo || t.span.end > hi || cx.dateline.is_some_and(|d| d.overlaps(t.span)) {
             continue;
         }
         let Some(k) = (s.first..s.last).find(|&k| cx.tokens[k].span.start >= t.span.start) else {
@@ -651,6 +656,7 @@ fn status_from_context(
     s: &Sentence,
     srcs: &[UnitSrc],
     trig_unit: usize,
+    match_end: usize,
     args: &[Arg],
 ) -> Status {
     let trig_tok = srcs.get(trig_unit).map_or(s.first, |u| u.first);
@@ -668,9 +674,12 @@ fn status_from_context(
             planned = true;
         }
     }
-    // "the meeting was cancelled", "talks were postponed"
-    let hi = (trig_tok + 5).min(s.last);
-    for k in trig_tok + 1..hi {
+    // "the meeting was cancelled", "talks with X were postponed": just after the match
+    let after = srcs
+        .get(match_end.saturating_sub(1))
+        .map_or(trig_tok, |u| u.last);
+    let hi = (after + 4).min(s.last);
+    for k in (trig_tok + 1..hi).filter(|&k| k < trig_tok + 3 || k >= after) {
         let w = cx.tokens[k].norm(cx.folded);
         if matches!(
             w,
@@ -726,7 +735,9 @@ fn summit_places(cx: &Context<'_>) -> HashMap<usize, usize> {
 /// A meeting in the same sentence as a visit by one of its participants happens during
 /// that visit: it takes the visit's destination and time when it has none.
 fn share_visit_context(drafts: &mut [Draft]) {
-    let visits: Vec<(usize, Vec<usize>, Option<Arg>, Option<Arg>)> = drafts
+    // (sentence, visitors, destination, time) of every visit
+    type VisitInfo = (usize, Vec<usize>, Option<Arg>, Option<Arg>);
+    let visits: Vec<VisitInfo> = drafts
         .iter()
         .filter(|d| d.event.kind == "VISIT")
         .map(|d| {

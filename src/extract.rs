@@ -92,6 +92,7 @@ impl ExtractorBuilder {
                     for (name, src) in crate::defaults::GAZETTEERS {
                         b.add_source(name, src)?;
                     }
+                    b.add_common_words(crate::defaults::COMMON_WORDS);
                 }
                 for (p, s) in &self.gazetteers {
                     b.add_source(p, s)?;
@@ -152,6 +153,7 @@ fn default_gazetteer() -> Result<Arc<Gazetteer>> {
             for (name, src) in crate::defaults::GAZETTEERS {
                 b.add_source(name, src)?;
             }
+            b.add_common_words(crate::defaults::COMMON_WORDS);
             Ok(Arc::new(b.build()?))
         })
         .clone()
@@ -255,9 +257,10 @@ impl Extractor {
                 mentions: d.mentions.iter().map(|&m| mentions[m].span).collect(),
             });
         }
+        let dateline = crate::time::dateline_date(text);
         let doc_date = match date {
             Some(d) => Some(d.to_string()),
-            None => crate::time::dateline_date(text).map(|d| d.value()),
+            None => dateline.map(|d| d.value()),
         };
         let entity_kind: Vec<EntityKind> = entities.iter().map(|e| e.kind).collect();
         let entity_attrs: Vec<crate::doc::Attrs> =
@@ -274,6 +277,7 @@ impl Extractor {
             entity_attrs: &entity_attrs,
             times: &times,
             doc_date: doc_date.as_deref(),
+            dateline: dateline.map(|d| d.span),
         };
         let mut cache = self.rules.cache();
         let events = find_events(&cx, &self.rules, &mut cache);

@@ -73,7 +73,8 @@ pub struct Mention {
 pub(crate) struct TitleHit {
     pub first: usize,
     pub last: usize,
-    pub entry: EntryId,
+    /// The gazetteer row; `None` for the relational words ("counterpart").
+    pub entry: Option<EntryId>,
 }
 
 /// Words that end an organisation name.
@@ -162,6 +163,38 @@ const ORG_HEADS: &[&str] = &[
     "cabinet",
     "government",
     "administration",
+];
+
+/// Words that end the name of a building or site ("Elysee Palace", "Tiananmen Square"):
+/// such a name is one LOCATION, and a place name inside it is not a mention of its own.
+const FACILITY_HEADS: &[&str] = &[
+    "palace",
+    "square",
+    "airport",
+    "hotel",
+    "street",
+    "stadium",
+    "bridge",
+    "avenue",
+    "park",
+    "hall",
+    "center",
+    "centre",
+    "tower",
+    "house",
+    "station",
+    "plaza",
+    "gate",
+    "cathedral",
+    "mosque",
+    "temple",
+    "castle",
+    "building",
+    "base",
+    "port",
+    "harbour",
+    "harbor",
+    "road",
 ];
 
 /// Lower-case words allowed inside an organisation name.
@@ -321,7 +354,11 @@ pub(crate) fn recognize(
                     continue;
                 }
             }
-            let r = sense_rank(g, s.entry);
+            let mut r = sense_rank(g, s.entry);
+            if s.short {
+                // a short name yields to any other reading of the word
+                r = (0, 0);
+            }
             if best.is_none_or(|(_, br)| r > br) {
                 best = Some((s.entry, r));
             }
@@ -332,7 +369,7 @@ pub(crate) fn recognize(
             EntityKind::Title => titles.push(TitleHit {
                 first: c.first,
                 last: c.last,
-                entry: eid,
+                entry: Some(eid),
             }),
             EntityKind::GivenName => {
                 given[c.first] = true;
@@ -350,6 +387,22 @@ pub(crate) fn recognize(
             }),
         }
     }
+    // relational words act as titles before a name: "his Chinese counterpart Xi Jinping"
+    for (k, t) in tokens.iter().enumerate() {
+        if t.kind == TokenKind::Word {
+            let n = t.norm(folded);
+            if RELATIONAL_TITLES.contains(&n)
+                || RELATIONAL_TITLES.contains(&n.strip_suffix('s').unwrap_or(""))
+            {
+                titles.push(TitleHit {
+                    first: k,
+                    last: k + 1,
+                    entry: None,
+                });
+            }
+        }
+    }
+    titles.sort_by_key(|t| t.first);
     // token -> gazetteer mention index, for the rules below
     let mut rules: Vec<Mention> = Vec::new();
     let title_end: Vec<Option<usize>> = {
@@ -408,10 +461,15 @@ pub(crate) fn recognize(
         k
     };
     // 2. title + name
-    for k in 0..tokens.len() {
-        if let Some(ti) = title_end[k] {
-            let e = g.entry(titles[ti].entry);
-            if e.attrs.get("kind").is_some_and(|k| k == "modifier") {
+    for (k, te) in title_end.iter().enumerate().take(tokens.len()) {
+        if let Some(ti) = *te {
+            let modifier = titles[ti].entry.is_some_and(|e| {
+                g.entry(e)
+                    .attrs
+                    .get("kind")
+                    .is_some_and(|k| k == "modifier")
+            });
+            if modifier {
                 continue;
             }
             let end = name_run(k);
@@ -530,12 +588,17 @@ fn org_rule(
         let mut j = k;
         let mut last_head: Option<usize> = None;
         let mut head_then_of = false;
+        let mut facility = false;
         while j < end {
             let tj = &tokens[j];
             let n = tj.norm(folded);
             if is_cap(tj) {
                 if ORG_HEADS.contains(&n) || ORG_HEADS.contains(&n.trim_end_matches('.')) {
                     last_head = Some(j + 1);
+                    facility = false;
+                } else if j > k && FACILITY_HEADS.contains(&n) {
+                    last_head = Some(j + 1);
+                    facility = true;
                 }
                 j += 1;
             } else if j > k && ORG_CONNECTORS.contains(&n) && j + 1 < end && is_cap(&tokens[j + 1])
@@ -557,13 +620,12 @@ fn org_rule(
                 k
             };
             if h > start && (h - start >= 2) {
-                out.push(rule_mention(
-                    tokens,
-                    start,
-                    h,
-                    EntityKind::Organization,
-                    Source::OrgRule,
-                ));
+                let kind = if facility {
+                    EntityKind::Location
+                } else {
+                    EntityKind::Organization
+                };
+                out.push(rule_mention(tokens, start, h, kind, Source::OrgRule));
             }
             k = h.max(k + 1);
         } else {

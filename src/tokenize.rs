@@ -140,10 +140,8 @@ pub fn tokenize(
         let b = bytes[i];
         // fast path for ASCII white space
         if b.is_ascii_whitespace() {
-            if b == b'\n' || b == b'\r' {
-                if breaks_before.last() != Some(&tokens.len()) {
-                    breaks_before.push(tokens.len());
-                }
+            if (b == b'\n' || b == b'\r') && breaks_before.last() != Some(&tokens.len()) {
+                breaks_before.push(tokens.len());
             }
             joined = false;
             i += 1;

@@ -3,3 +3,4 @@
 mod api;
 mod errors;
 mod golden;
+mod rules;

@@ -83,7 +83,10 @@ def bootstrap():
     py = os.path.join(VENV, "bin", "python")
     if not os.path.exists(py):
         subprocess.check_call([sys.executable, "-m", "venv", VENV])
-    subprocess.check_call([py, "-m", "pip", "install", "-q", "-r", os.path.join(HERE, "requirements.txt")])
+    try:
+        subprocess.check_call([py, "-m", "pip", "install", "-q", "-r", os.path.join(HERE, "requirements.txt")])
+    except subprocess.CalledProcessError:
+        sys.exit("pip install failed; PyICU builds from source and needs: apt-get install libicu-dev pkg-config g++")
     os.execv(py, [py, os.path.abspath(__file__)] + sys.argv[1:])
 
 
@@ -410,8 +413,6 @@ def build(outdir):
         attrs.update(extra)
         if qid:
             attrs["wikidata"] = qid
-        if fold(name) in common35:
-            attrs["common"] = "1"
         co.add(f"iso3166:{cc}", "LOCATION", name, aliases, attrs)
         country_names.add(fold(name))
         country_names.update(fold(a) for a in aliases)
@@ -449,6 +450,8 @@ def build(outdir):
         "Sources: keshvar 0.7.0 (crates.io) NATIONALITY (MIT data, 'countries' gem); curated overrides and",
         "  variants in scripts/gazetteers/curated/demonyms.tsv (Wikipedia 'List of adjectival and demonymic",
         "  forms for countries and nations'). Territories whose demonym is their sovereign's are left out.",
+        "  Plus nations of the UK, continents/regions and stateless peoples (curated/demonyms_extra.tsv);",
+        "  region= names the LOCATION row they derive from.",
     ])
     sovereign_nat = {}
     for cc in codes:
@@ -478,6 +481,8 @@ def build(outdir):
             continue
         used.add((name, cc))
         de.add(f"ng:demonym/{cc}", "NATIONALITY", name, aliases, {"country": cc})
+    for r in read_curated("demonyms_extra.tsv"):
+        de.add(r["id"], r["type"], r["name"], r["aliases"].split("|") if r["aliases"] else [], r["attrs"])
     outputs["demonyms.tsv"] = de.text()
 
     # --- organizations
@@ -523,7 +528,7 @@ def build(outdir):
     small = None
     for cc in sorted(gcountries):
         cap = (gcountries[cc].get("capital") or "").strip()
-        if not cap or cc not in keshvar:
+        if not cap or cc not in codes:
             continue
         for pool in ("15000", "1000"):
             if pool == "1000":
@@ -745,8 +750,8 @@ def validate(gazdir):
             ids[id_] = where
             if type_ not in TYPES:
                 errors.append(f"{where}: unknown type {type_!r}")
-            if not name.strip() or name != name.strip():
-                errors.append(f"{where}: empty or padded name")
+            if not name.strip() or name != name.strip() or "|" in name:
+                errors.append(f"{where}: empty or padded name, or | in name")
             if aliases:
                 for a in aliases.split("|"):
                     if not a.strip() or a != a.strip():
@@ -770,10 +775,16 @@ def validate(gazdir):
                 if "start" in d and "end" in d and d["end"] < d["start"]:
                     errors.append(f"{where}: end before start")
                 for k, v in d.items():
-                    if re.fullmatch(r"(parent|org\d*)", k):
+                    if re.fullmatch(r"(parent|region|org\d*)", k):
                         refs.append((where, k, v))
                     elif re.fullmatch(r"country\d*", k):
                         refs.append((where, k, f"iso3166:{v}"))
+    cw = os.path.join(gazdir, "common-words.txt")
+    if os.path.exists(cw):
+        with open(cw, encoding="utf-8") as f:
+            for i, line in enumerate(f, 1):
+                if not line.startswith("#") and not re.fullmatch(r"[a-z][a-z'\-]*\n", line):
+                    errors.append(f"common-words.txt:{i}: not a folded lower-case word")
     for where, k, v in refs:
         if v not in ids:
             errors.append(f"{where}: {k} refers to unknown id {v}")
@@ -823,9 +834,16 @@ def main():
         outdir = GAZ
     inp = build(outdir)
     errs, counts = validate(outdir)
+    man_obj = manifest(inp, outdir, counts)
+    readme = os.path.join(GAZ, "README.md")
+    if os.path.exists(readme):  # keep the README's table of row counts true
+        for fn, n in re.findall(r"^\| `([\w.-]+)` \| ([\d,]+) \|", open(readme, encoding="utf-8").read(), re.M):
+            have = man_obj["outputs"].get(fn, {}).get("rows")
+            if have != int(n.replace(",", "")):
+                errs.append(f"gazetteers/README.md says {fn} has {n} rows, it has {have}")
     for e in errs:
         print("INVALID:", e)
-    man = json.dumps(manifest(inp, outdir, counts), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    man = json.dumps(man_obj, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
     man_path = os.path.join(HERE, "manifest.json")
     if check:
         diffs = []

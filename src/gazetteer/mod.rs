@@ -63,6 +63,9 @@ pub struct Sense {
     pub entry: EntryId,
     /// True when the surface form is the entry's canonical name, not an alias.
     pub canonical: bool,
+    /// True when the surface form is an office holder's short name ("Putin", "Lula"): it
+    /// stands for the person only when nothing else in the gazetteer has that name.
+    pub short: bool,
     policy: CasePolicy,
 }
 
@@ -82,6 +85,7 @@ pub struct Candidate {
 pub struct GazetteerBuilder {
     rows: Vec<(String, Row)>,
     replace: bool,
+    common: Vec<String>,
 }
 
 impl GazetteerBuilder {
@@ -99,6 +103,16 @@ impl GazetteerBuilder {
             self.rows.push((path.to_string(), row));
         }
         Ok(self)
+    }
+
+    /// Adds common English words (one folded word per line, `#` comments): a short name
+    /// that is a common word ("May", "Brown") is not used alone, and the recogniser treats
+    /// a capitalised common word at a sentence start with suspicion.
+    pub fn add_common_words(&mut self, src: &str) -> &mut Self {
+        self.common.extend(
+            src.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(fold_str),
+        );
+        self
     }
 
     /// Adds the rows of a file on disk.
@@ -181,10 +195,13 @@ impl GazetteerBuilder {
                 s.push(Sense {
                     entry: eid as EntryId,
                     canonical: *canonical,
+                    short: false,
                     policy: policy_of(surface),
                 });
             }
         }
+        let common: std::collections::HashSet<String> = self.common.iter().cloned().collect();
+        add_short_names(&entries, &common, &mut forms, &mut form_index, &mut senses);
         let ac = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
             .start_kind(StartKind::Anchored)
@@ -217,7 +234,69 @@ impl GazetteerBuilder {
             ac,
             id_index,
             country_index,
+            common,
         })
+    }
+}
+
+/// Office holders (people with a `title`) are often named by one part of their name:
+/// the family name ("Putin", "Xi" for a family-name-first name) or the `short` attribute
+/// ("Lula"). That form becomes a short sense of the person, unless two office holders
+/// share it or it is a one-letter or two-letter word.
+fn add_short_names(
+    entries: &[Entry],
+    common: &std::collections::HashSet<String>,
+    forms: &mut Vec<String>,
+    form_index: &mut HashMap<String, u32>,
+    senses: &mut Vec<Vec<Sense>>,
+) {
+    let mut shorts: HashMap<String, Option<(EntryId, String)>> = HashMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        if e.kind != EntityKind::Person || !e.attrs.contains_key("title") {
+            continue;
+        }
+        let short = match e.attrs.get("short").or_else(|| e.attrs.get("family")) {
+            Some(s) => s.clone(),
+            None => {
+                let words: Vec<&str> = e.name.split_whitespace().collect();
+                if words.len() < 2 {
+                    continue;
+                }
+                let family_first = e.attrs.get("order").is_some_and(|o| o == "family-first");
+                (if family_first { words[0] } else { words[words.len() - 1] }).to_string()
+            }
+        };
+        let folded = fold_str(&short);
+        if folded.chars().count() < 2
+            || !short.chars().next().is_some_and(|c| c.is_uppercase())
+            || common.contains(&folded)
+        {
+            continue;
+        }
+        match shorts.get(&folded) {
+            None => {
+                shorts.insert(folded, Some((i as EntryId, short)));
+            }
+            Some(Some((other, _))) if *other != i as EntryId => {
+                shorts.insert(folded, None);
+            }
+            _ => {}
+        }
+    }
+    let mut list: Vec<(String, EntryId, String)> =
+        shorts.into_iter().filter_map(|(f, v)| v.map(|(e, s)| (f, e, s))).collect();
+    list.sort();
+    for (folded, eid, surface) in list {
+        let fid = *form_index.entry(folded.clone()).or_insert_with(|| {
+            forms.push(folded);
+            senses.push(Vec::new());
+            (forms.len() - 1) as u32
+        });
+        let s = &mut senses[fid as usize];
+        if s.iter().any(|x| x.entry == eid) {
+            continue;
+        }
+        s.push(Sense { entry: eid, canonical: false, short: true, policy: policy_of(&surface) });
     }
 }
 
@@ -290,6 +369,7 @@ pub struct Gazetteer {
     ac: AhoCorasick,
     id_index: HashMap<String, EntryId>,
     country_index: HashMap<String, EntryId>,
+    common: std::collections::HashSet<String>,
 }
 
 impl Gazetteer {
@@ -311,6 +391,11 @@ impl Gazetteer {
     /// The entry with the given id string.
     pub fn by_id(&self, id: &str) -> Option<EntryId> {
         self.id_index.get(id).copied()
+    }
+
+    /// True when the folded word is a common English word.
+    pub fn is_common_word(&self, folded: &str) -> bool {
+        self.common.contains(folded)
     }
 
     /// The country entry (`kind=country`) with an ISO 3166-1 alpha-2 code.

@@ -1,7 +1,7 @@
 //! The gazetteer line format.
 //!
 //! UTF-8, tab-separated. Lines starting with `#` and blank lines are ignored. The first other
-//! line is the header `id	type	name	aliases	attrs`; each further line is one entry:
+//! line is the header `id type name aliases attrs` (tab-separated); each further line is one entry:
 //!
 //! | column | meaning |
 //! | --- | --- |

@@ -54,6 +54,7 @@ pub fn dateline_date(text: &str) -> Option<Dateline> {
     let head = &text[..limit];
     let mut offset = 0;
     let mut seen = 0;
+    let mut toks = Vec::new();
     for line in head.split('\n') {
         let start = offset;
         offset += line.len() + 1;
@@ -64,7 +65,14 @@ pub fn dateline_date(text: &str) -> Option<Dateline> {
         if seen > LINES {
             break;
         }
-        if let Some(mut dl) = parse_line(line, start) {
+        // a dateline starts with a capitalised place or a date
+        if !line
+            .trim_start()
+            .starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit())
+        {
+            continue;
+        }
+        if let Some(mut dl) = parse_line(line, start, &mut toks) {
             if dl.year.is_none() {
                 dl.year = infer_year(text, dl.span.end, dl.month, dl.day);
             }
@@ -83,14 +91,22 @@ struct Tok<'a> {
 
 fn line_tokens<'a>(line: &'a str, base: usize, out: &mut Vec<Tok<'a>>) {
     let mut i = 0;
+    let mut lower = 0;
     let b = line.as_bytes();
-    while i < b.len() && out.len() < 40 {
+    while i < b.len() && out.len() < 24 {
         let c = b[i];
         if c.is_ascii_whitespace() {
             i += 1;
             continue;
         }
         let start = i;
+        // a dateline has no lower-case words before its date: stop at the second
+        if c.is_ascii_lowercase() {
+            lower += 1;
+            if lower >= 2 {
+                break;
+            }
+        }
         if c.is_ascii_alphanumeric() || c >= 0x80 {
             while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] >= 0x80) {
                 i += 1;
@@ -110,24 +126,41 @@ fn line_tokens<'a>(line: &'a str, base: usize, out: &mut Vec<Tok<'a>>) {
     }
 }
 
+const MONTHS: [(&str, u8); 24] = [
+    ("january", 1),
+    ("february", 2),
+    ("march", 3),
+    ("april", 4),
+    ("may", 5),
+    ("june", 6),
+    ("july", 7),
+    ("august", 8),
+    ("september", 9),
+    ("october", 10),
+    ("november", 11),
+    ("december", 12),
+    ("jan", 1),
+    ("feb", 2),
+    ("mar", 3),
+    ("apr", 4),
+    ("jun", 6),
+    ("jul", 7),
+    ("aug", 8),
+    ("sep", 9),
+    ("sept", 9),
+    ("oct", 10),
+    ("nov", 11),
+    ("dec", 12),
+];
+
 fn month_name(w: &str) -> Option<u8> {
-    let l = w.to_ascii_lowercase();
-    let m = match l.as_str() {
-        "january" | "jan" => 1,
-        "february" | "feb" => 2,
-        "march" | "mar" => 3,
-        "april" | "apr" => 4,
-        "may" => 5,
-        "june" | "jun" => 6,
-        "july" | "jul" => 7,
-        "august" | "aug" => 8,
-        "september" | "sep" | "sept" => 9,
-        "october" | "oct" => 10,
-        "november" | "nov" => 11,
-        "december" | "dec" => 12,
-        _ => return None,
-    };
-    Some(m)
+    if w.len() < 3 || w.len() > 9 {
+        return None;
+    }
+    MONTHS
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(w))
+        .map(|&(_, m)| m)
 }
 
 fn num(s: &str, max_len: usize) -> Option<u32> {
@@ -149,9 +182,9 @@ fn ends_dateline(t: Option<&Tok<'_>>) -> bool {
     }
 }
 
-fn parse_line(line: &str, base: usize) -> Option<Dateline> {
-    let mut toks = Vec::new();
-    line_tokens(line, base, &mut toks);
+fn parse_line<'a>(line: &'a str, base: usize, toks: &mut Vec<Tok<'a>>) -> Option<Dateline> {
+    toks.clear();
+    line_tokens(line, base, toks);
     for k in 0..toks.len().min(12) {
         if k > 0 && !is_place_word(toks[k - 1].s) {
             return None;
@@ -222,18 +255,24 @@ fn parse_line(line: &str, base: usize) -> Option<Dateline> {
     None
 }
 
+const WEEKDAYS: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
 fn weekday_name(w: &str) -> Option<u8> {
-    let l = w.to_ascii_lowercase();
-    Some(match l.as_str() {
-        "monday" => 0,
-        "tuesday" => 1,
-        "wednesday" => 2,
-        "thursday" => 3,
-        "friday" => 4,
-        "saturday" => 5,
-        "sunday" => 6,
-        _ => return None,
-    })
+    if w.len() < 6 || w.len() > 9 {
+        return None;
+    }
+    WEEKDAYS
+        .iter()
+        .position(|d| d.eq_ignore_ascii_case(w))
+        .map(|p| p as u8)
 }
 
 fn infer_year(text: &str, after: usize, month: u8, day: u8) -> Option<i32> {

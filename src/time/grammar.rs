@@ -5,7 +5,7 @@
 //! ([`Sem`]). Normalisation: [`Resolver::resolve`] turns the meaning into a TIMEX3 value
 //! against the document date, the clause's tense and the last date resolved in the text.
 
-use super::lex::{Lex, Unit, W, classify};
+use super::lex::{Lex, REFS, SET_ADVERBS, Unit, W, classify};
 use super::tense::{Tense, tense_at};
 use super::{Date, Timex, TimexType, add_month};
 use crate::span::Span;
@@ -34,7 +34,8 @@ enum Sem {
     /// A literal value of a type (`PRESENT_REF`, `P1D` for "daily").
     Lit(&'static str, TimexType),
     Year(i32),
-    Decade(i32),
+    /// A decade: "199"; `true` when written with "the" (value `199`, else `199X`).
+    Decade(i32, bool),
     Century(i32),
     MonthY(i32, u8),
     /// A month without year: the tense picks the year.
@@ -74,6 +75,8 @@ enum Sem {
     Weekend(i8),
     /// A duration: amount (`None` unknown) and unit.
     Dur(Option<u32>, Unit),
+    /// A duration of n and a half units ("2 1/2 years").
+    DurHalf(u32, Unit),
     SetWeekday(u8, Option<u8>),
     SetMonth(u8),
     SetUnit(Option<u32>, Unit),
@@ -177,7 +180,33 @@ pub(crate) fn run(
     let mut si = 0;
     let mut i = 0;
     while i < tokens.len() {
-        if lex[i] == Lex::None || matches!(lex[i], Lex::P(_)) {
+        // context words never start an expression
+        if matches!(
+            lex[i],
+            Lex::None
+                | Lex::P(_)
+                | Lex::W(
+                    W::In
+                        | W::For
+                        | W::Of
+                        | W::To
+                        | W::And
+                        | W::Or
+                        | W::From
+                        | W::Than
+                        | W::Least
+                        | W::Most
+                        | W::Times
+                        | W::Per
+                        | W::Period
+                        | W::Eve
+                        | W::Ahead
+                        | W::Before
+                        | W::After
+                        | W::Term
+                        | W::Ago
+                )
+        ) {
             i += 1;
             continue;
         }
@@ -192,13 +221,25 @@ pub(crate) fn run(
             end += 2;
         }
         // "the third-quarter loss", "the year-ago results": the article belongs to the noun
-        if lex[start] == Lex::W(W::The) && end - start >= 2 && p.prenominal(end) {
+        if lex[start] == Lex::W(W::The)
+            && end - start >= 2
+            && lex[start + 1..end].contains(&Lex::P(b'-'))
+            && p.prenominal(end)
+        {
             start += 1;
         }
         while si < sentences.len() && sentences[si].last <= start {
             si += 1;
         }
         let tense = match sentences.get(si) {
+            // a deadline or target ("extended to Nov. 20", "respond by Oct. 31") lies ahead
+            Some(_)
+                if matches!(sem, Sem::DayT(..) | Sem::MonthT(_))
+                    && start > 0
+                    && matches!(p.norm(start - 1), "by" | "until" | "till" | "to") =>
+            {
+                Tense::Unknown
+            }
             Some(s) if needs_tense(sem) => tense_at(folded, tokens, s, start, end),
             _ => Tense::Unknown,
         };
@@ -341,7 +382,6 @@ impl Parser<'_> {
                     | "since"
                     | "until"
                     | "through"
-                    | "were"
                     | "could"
                     | "should"
                     | "may"
@@ -514,10 +554,17 @@ impl Parser<'_> {
             Lex::W(W::Right) if self.w(i + 1, W::Now) => {
                 Some((i + 2, Sem::Lit("PRESENT_REF", TimexType::Date)))
             }
-            Lex::Ref(s) => Some((i + 1, Sem::Lit(s, TimexType::Date))),
+            Lex::Ref(r) => Some((
+                i + 1,
+                Sem::Lit(REFS[usize::from(r) % REFS.len()], TimexType::Date),
+            )),
             Lex::SetAdv(s) => {
                 // "China Daily", "Weekly Standard": part of a name
                 if self.cap(i) && ((i > 0 && self.cap(i - 1)) || self.cap(i + 1)) {
+                    return None;
+                }
+                // "the state daily Global Times": a newspaper
+                if self.norm(i) == "daily" && self.cap(i + 1) {
                     return None;
                 }
                 // "a quarterly dividend", "average daily volume": an adjective
@@ -550,7 +597,13 @@ impl Parser<'_> {
                 {
                     return None;
                 }
-                Some((i + 1, Sem::Lit(s, TimexType::Set)))
+                Some((
+                    i + 1,
+                    Sem::Lit(
+                        SET_ADVERBS[usize::from(s) % SET_ADVERBS.len()],
+                        TimexType::Set,
+                    ),
+                ))
             }
             Lex::W(W::Every | W::Each) => self.set_expr(i),
             Lex::W(W::Recent) => match self.l(i + 1) {
@@ -569,7 +622,13 @@ impl Parser<'_> {
                 _ => Some((i + 1, Sem::Lit("PRESENT_REF", TimexType::Date))),
             },
             Lex::Season(s) => self.season_expr(i, s, 0, determined),
-            Lex::Decade(d) => Some((i + 1, Sem::Decade(d))),
+            // "in his 30s" is an age
+            Lex::Decade(_)
+                if i > 0 && matches!(self.norm(i - 1), "his" | "her" | "their" | "my" | "your") =>
+            {
+                None
+            }
+            Lex::Decade(d) => Some((i + 1, Sem::Decade(d, false))),
             Lex::Clock(h, pm) => self.clock_tail(i + 1, to24(h, pm), 0),
             Lex::W(W::Noon) if i > 0 && self.norm(i - 1) == "high" => None,
             Lex::W(W::Noon) => self.clock_tail(i + 1, 12, 0),
@@ -614,7 +673,10 @@ impl Parser<'_> {
             Lex::Unit(Unit::Year, false) => self.year_ago(i),
             Lex::W(W::That) => match self.l(i + 1) {
                 Lex::Unit(u, false)
-                    if matches!(u, Unit::Day | Unit::Week | Unit::Month | Unit::Year) =>
+                    if matches!(
+                        u,
+                        Unit::Day | Unit::Week | Unit::Month | Unit::Quarter | Unit::Year
+                    ) =>
                 {
                     Some((i + 2, Sem::Anaph(u, 0)))
                 }
@@ -792,15 +854,16 @@ impl Parser<'_> {
 
     fn int_expr(&self, i: usize, v: u32, nd: u8) -> M {
         // YYYY-MM-DD
-        if nd == 4 && self.p(i + 1, b'-') && self.joined(i + 1) {
-            if let (Lex::Int(m, 2), true, Lex::Int(d, 2)) =
+        if nd == 4
+            && self.p(i + 1, b'-')
+            && self.joined(i + 1)
+            && let (Lex::Int(m, 2), true, Lex::Int(d, 2)) =
                 (self.l(i + 2), self.p(i + 3, b'-'), self.l(i + 4))
-                && self.joined(i + 2)
-                && self.joined(i + 4)
-                && Date::new(v as i32, m as u8, d as u8).is_some()
-            {
-                return Some((i + 5, Sem::DayY(v as i32, m as u8, d as u8)));
-            }
+            && self.joined(i + 2)
+            && self.joined(i + 4)
+            && Date::new(v as i32, m as u8, d as u8).is_some()
+        {
+            return Some((i + 5, Sem::DayY(v as i32, m as u8, d as u8)));
         }
         // M/D/YYYY
         if nd <= 2 && self.p(i + 1, b'/') && self.joined(i + 1) {
@@ -956,6 +1019,8 @@ impl Parser<'_> {
 
     fn number1(&self, i: usize) -> Option<(usize, Option<u32>)> {
         match self.l(i) {
+            // "2 1/2": the half is handled by `half_after`
+            Lex::Int(v, nd) if nd <= 4 && self.half_after(i + 1) => Some((i + 4, Some(v))),
             Lex::Int(v, nd) if nd <= 4 => {
                 // "2 1/2"
                 Some((i + 1, Some(v)))
@@ -985,8 +1050,21 @@ impl Parser<'_> {
                 _ => None,
             },
             Lex::W(W::Few | W::Several | W::Many) => Some((i + 1, None)),
+            Lex::W(W::Couple) => {
+                let e = if self.w(i + 1, W::Of) { i + 2 } else { i + 1 };
+                Some((e, Some(2)))
+            }
             _ => None,
         }
+    }
+
+    /// "1/2" at `i` (after a whole number).
+    fn half_after(&self, i: usize) -> bool {
+        self.l(i) == Lex::Int(1, 1)
+            && self.p(i + 1, b'/')
+            && self.joined(i + 1)
+            && self.l(i + 2) == Lex::Int(2, 1)
+            && self.joined(i + 2)
     }
 
     /// NUMBER UNIT [ago | earlier | later | from now]
@@ -1000,6 +1078,10 @@ impl Parser<'_> {
         if !plural && j == j0 && n.is_some_and(|n| n >= 1000) {
             return None;
         }
+        // "60 Minutes": a capitalised unit after a lower-case or digit token is a name
+        if self.cap(j) && !self.cap(i) {
+            return None;
+        }
         // ages: "a 44-year-old", "52 years old"
         let k = self.hyphen(j + 1);
         if self.norm(k) == "old" {
@@ -1008,6 +1090,12 @@ impl Parser<'_> {
         // "three-quarters of"
         if u == Unit::Quarter && self.w(j + 1, W::Of) {
             return None;
+        }
+        if let Some(n) = n
+            && j0 >= i + 4
+            && self.half_after(i + 1)
+        {
+            return Some((j + 1, Sem::DurHalf(n, u)));
         }
         self.unit_tail(j + 1, n, u)
     }
@@ -1065,8 +1153,9 @@ impl Parser<'_> {
     fn unit_tail(&self, k: usize, n: Option<u32>, u: Unit) -> M {
         match self.l(k) {
             Lex::W(W::Ago) => Some((k + 1, Sem::Ago(u, n))),
-            Lex::W(W::Earlier | W::Later) => {
-                let sign = if self.w(k, W::Earlier) { -1 } else { 1 };
+            // "a year earlier" is a date; "two days later" a duration before "later"
+            Lex::W(W::Earlier) if matches!(u, Unit::Year | Unit::Month | Unit::Quarter) => {
+                let sign = -1;
                 match n {
                     Some(n) => Some((k + 1, Sem::Anaph(u, sign * i64::from(n)))),
                     None => Some((
@@ -1091,11 +1180,17 @@ impl Parser<'_> {
         if let Some(r) = self.num_expr(i) {
             return Some(r);
         }
+        // "an additional year", "a full month"
+        if matches!(self.norm(i + 1), "additional" | "full" | "extra")
+            && let Lex::Unit(u, false) = self.l(i + 2)
+        {
+            return Some((i + 3, Sem::Dur(Some(1), u)));
+        }
         match self.l(i + 1) {
             Lex::Unit(u, false) => {
                 let r = self.unit_tail(i + 2, Some(1), u)?;
-                if let (e, Sem::Dur(_, u)) = r {
-                    // "twice a year", "$5 a share a year": a frequency
+                if let (_, Sem::Dur(..)) = r {
+                    // "twice a year", "$5 million a year": a rate, not a time
                     let p = if i > 0 { self.norm(i - 1) } else { "" };
                     if i > 0
                         && (matches!(
@@ -1113,7 +1208,7 @@ impl Parser<'_> {
                                 | "units"
                         ))
                     {
-                        return Some((e, Sem::SetUnit(Some(1), u)));
+                        return None;
                     }
                 }
                 Some(r)
@@ -1216,6 +1311,10 @@ impl Parser<'_> {
                 }
                 _ => Some((j + 1, Sem::UnitRel(Unit::Year, i64::from(dir)))),
             },
+            // "the past decade", "this century": a duration
+            Lex::Unit(u @ (Unit::Decade | Unit::Century), false) if dir <= 0 => {
+                Some((j + 1, Sem::Dur(Some(1), u)))
+            }
             Lex::Unit(u, false) => Some((j + 1, Sem::UnitRel(u, i64::from(dir)))),
             Lex::Unit(u, true) if dir == 1 && self.w(i, W::Coming) => {
                 Some((j + 1, Sem::Dur(None, u)))
@@ -1237,7 +1336,8 @@ impl Parser<'_> {
                 Some((j + 1, Sem::MonthRel(m, dir)))
             }
             Lex::Season(s) => Some((j + 1, Sem::Season(None, s, dir))),
-            Lex::W(W::Weekend) => Some((j + 1, Sem::Weekend(dir))),
+            // "this weekend" is the current week's
+            Lex::W(W::Weekend) => Some((j + 1, Sem::Weekend(if dir == 0 { 2 } else { dir }))),
             Lex::Part(p) => match (dir, p) {
                 (-1, 3) | (-1, 2) => Some((j + 1, Sem::Deictic(-1, Some(p)))),
                 (0, _) => Some((j + 1, Sem::Deictic(0, Some(p)))),
@@ -1247,7 +1347,9 @@ impl Parser<'_> {
                 let (e, n) = self.number(j)?;
                 let e = self.hyphen(e);
                 match self.l(e) {
-                    Lex::Unit(u, _) => Some((e + 1, Sem::Dur(n, u))),
+                    Lex::Unit(u, _) if self.norm(self.hyphen(e + 1)) != "old" => {
+                        Some((e + 1, Sem::Dur(n, u)))
+                    }
                     _ => None,
                 }
             }
@@ -1264,7 +1366,8 @@ impl Parser<'_> {
             Lex::W(W::Early | W::Late | W::Mid) => {
                 let k = self.hyphen(j + 1);
                 match self.core(k, true)? {
-                    (e, s @ (Sem::Decade(_) | Sem::Year(_) | Sem::Century(_))) => Some((e, s)),
+                    (e, Sem::Decade(d, _)) => Some((e, Sem::Decade(d, true))),
+                    (e, s @ (Sem::Year(_) | Sem::Century(_))) => Some((e, s)),
                     (e, s @ Sem::Season(..)) => Some((e, s)),
                     _ => None,
                 }
@@ -1273,13 +1376,36 @@ impl Parser<'_> {
                 Lex::Unit(u, false) => Some((j + 2, Sem::Anaph(u, 0))),
                 _ => None,
             },
-            // "for the year", "of the full year"
+            // "the year two thousand"
+            Lex::Unit(Unit::Year, false) if self.year_words(j + 1).is_some() => {
+                let (e, y) = self.year_words(j + 1)?;
+                Some((e, Sem::Year(y)))
+            }
+            // "for the year", "of the full year"; "the year ended June 30" is a period
             Lex::Unit(Unit::Year, false)
                 if i > 0
-                    && matches!(self.l(i - 1), Lex::W(W::For | W::Of))
+                    && matches!(self.l(i - 1), Lex::W(W::For | W::Of | W::In))
                     && self.year_ago(j).is_none() =>
             {
-                Some((j + 1, Sem::UnitRel(Unit::Year, 0)))
+                if matches!(self.norm(j + 1), "ended" | "ending") {
+                    Some((j + 1, Sem::Dur(Some(1), Unit::Year)))
+                } else if self.w(i - 1, W::In) {
+                    None
+                } else {
+                    Some((j + 1, Sem::UnitRel(Unit::Year, 0)))
+                }
+            }
+            // "over the years"
+            Lex::Unit(u @ (Unit::Year | Unit::Decade), true)
+                if i > 0 && matches!(self.norm(i - 1), "over" | "through") =>
+            {
+                Some((j + 1, Sem::Dur(None, u)))
+            }
+            // "the weeks ahead"
+            Lex::Unit(u, true) if self.w(j + 1, W::Ahead) => Some((j + 2, Sem::Dur(None, u))),
+            // "for the week"
+            Lex::Unit(Unit::Week, false) if i > 0 && self.w(i - 1, W::For) => {
+                Some((j + 1, Sem::UnitRel(Unit::Week, 0)))
             }
             Lex::None
                 if self.norm(j) == "full" && self.l(j + 1) == Lex::Unit(Unit::Year, false) =>
@@ -1292,12 +1418,20 @@ impl Parser<'_> {
                     _ => 1,
                 };
                 match self.l(j + 1) {
+                    // "the past decade": a duration
+                    Lex::Unit(u @ (Unit::Decade | Unit::Century), false) if dir < 0 => {
+                        Some((j + 2, Sem::Dur(Some(1), u)))
+                    }
                     Lex::Unit(u, false) => {
                         if matches!(self.l(j), Lex::W(W::Next | W::Following | W::Previous)) {
                             Some((j + 2, Sem::Anaph(u, dir)))
                         } else {
                             Some((j + 2, Sem::UnitRel(u, dir)))
                         }
+                    }
+                    // "the next morning": the day after the last date
+                    Lex::Part(_) if matches!(self.l(j), Lex::W(W::Next | W::Following)) => {
+                        Some((j + 2, Sem::Anaph(Unit::Day, 1)))
                     }
                     Lex::Unit(u, true) if matches!(self.l(j), Lex::W(W::Coming)) => {
                         Some((j + 2, Sem::Dur(None, u)))
@@ -1337,7 +1471,7 @@ impl Parser<'_> {
             }
             Lex::W(W::Fiscal) => match self.l(j + 1) {
                 Lex::Ord(_) | Lex::W(W::First) => self.ord_expr(j + 1),
-                Lex::Unit(Unit::Year, false) => Some((j + 2, Sem::UnitRel(Unit::Year, 0))),
+                Lex::Unit(Unit::Year, false) => Some((j + 2, Sem::Dur(Some(1), Unit::Year))),
                 _ => None,
             },
             Lex::NumWord(_) | Lex::Int(..) => {
@@ -1363,9 +1497,9 @@ impl Parser<'_> {
                     _ => None,
                 }
             }
-            Lex::Decade(d) => Some((j + 1, Sem::Decade(d))),
+            Lex::Decade(d) => Some((j + 1, Sem::Decade(d, true))),
             Lex::P(b'\'') => match self.l(j + 1) {
-                Lex::Decade(d) => Some((j + 2, Sem::Decade(d))),
+                Lex::Decade(d) => Some((j + 2, Sem::Decade(d, true))),
                 _ => None,
             },
             Lex::W(W::Weekend) => Some((j + 1, Sem::Weekend(0))),
@@ -1563,7 +1697,7 @@ impl Resolver {
     fn resolve(&mut self, sem: Sem, tense: Tense) -> (TimexType, Option<String>) {
         let kind = match sem {
             Sem::Lit(_, t) => t,
-            Sem::Dur(..) => TimexType::Duration,
+            Sem::Dur(..) | Sem::DurHalf(..) => TimexType::Duration,
             Sem::SetWeekday(..) | Sem::SetMonth(_) | Sem::SetUnit(..) => TimexType::Set,
             Sem::Clock(..) | Sem::Deictic(_, Some(_)) | Sem::Weekday(_, _, Some(_)) => {
                 TimexType::Time
@@ -1641,9 +1775,9 @@ impl Resolver {
             };
             let diff = date.to_days() - now;
             let penalty = match tense {
-                Tense::Past if diff > 0 => 150,
-                Tense::Future if diff < 0 => 150,
-                Tense::Present | Tense::Unknown if diff > 0 => 20,
+                Tense::Past if diff > 0 => 300,
+                Tense::Future if diff < 0 => 300,
+                Tense::Present | Tense::Unknown if diff > 0 => 60,
                 _ => 0,
             };
             let cost = diff.abs() + penalty;
@@ -1662,11 +1796,12 @@ impl Resolver {
                 sem,
                 Sem::Lit(..)
                     | Sem::Year(_)
-                    | Sem::Decade(_)
+                    | Sem::Decade(..)
                     | Sem::Century(_)
                     | Sem::MonthY(..)
                     | Sem::DayY(..)
                     | Sem::Dur(..)
+                    | Sem::DurHalf(..)
                     | Sem::SetWeekday(..)
                     | Sem::SetMonth(_)
                     | Sem::SetUnit(..)
@@ -1682,7 +1817,8 @@ impl Resolver {
         match sem {
             Sem::Lit(s, _) => Out::Str(s.to_string()),
             Sem::Year(y) => Out::Val(Val::Year(y), true),
-            Sem::Decade(d) => Out::Val(Val::Decade(d), true),
+            Sem::Decade(d, true) => Out::Val(Val::Decade(d), true),
+            Sem::Decade(d, false) => Out::Str(format!("{d:03}X")),
             Sem::Century(c) => Out::Val(Val::Century(c), true),
             Sem::MonthY(y, m) => Out::Val(Val::Month(y, m), true),
             Sem::MonthT(m) => {
@@ -1768,10 +1904,10 @@ impl Resolver {
                 }
             }
             Sem::Anaph(u, n) => self.anaphor(u, n),
+            // the period being reported (the last quarter or half named), a year back
             Sem::YearAgoRef => match self.last {
                 Some(Val::Quarter(y, q)) => Out::Val(Val::Quarter(y - 1, q), k),
                 Some(Val::Half(y, h)) => Out::Val(Val::Half(y - 1, h), k),
-                Some(Val::Year(y)) => Out::Val(Val::Year(y - 1), k),
                 _ => match self.last_quarter {
                     Some((y, q)) => Out::Val(Val::Quarter(y - 1, q), k),
                     None => Out::Val(Val::Year(dct.year - 1), k),
@@ -1840,7 +1976,9 @@ impl Resolver {
                     1 => false,
                     _ => tense != Tense::Future,
                 };
-                let base = if back {
+                let base = if dir == 2 {
+                    dct
+                } else if back {
                     if wd >= 5 { dct } else { dct.add_days(-7) }
                 } else if wd >= 5 {
                     dct.add_days(7)
@@ -1851,6 +1989,14 @@ impl Resolver {
                 Out::Val(Val::Weekend(y, w), true)
             }
             Sem::Dur(n, u) => Out::Str(dur_value(n, u)),
+            Sem::DurHalf(n, u) => Out::Str(match u {
+                Unit::Year => format!("P{n}Y6M"),
+                Unit::Month => format!("P{n}M15D"),
+                Unit::Day => format!("P{n}DT12H"),
+                Unit::Hour => format!("PT{n}H30M"),
+                Unit::Minute => format!("PT{n}M30S"),
+                u => dur_value(Some(n), u),
+            }),
             Sem::SetWeekday(wd, p) => Out::Str(match p {
                 Some(p) => format!("XXXX-WXX-{}T{}", wd + 1, PARTS[usize::from(p & 3)]),
                 None => format!("XXXX-WXX-{}", wd + 1),
@@ -1926,15 +2072,16 @@ impl Resolver {
             (Unit::Year, Val::Quarter(y, q)) => Val::Quarter(y + n as i32, q),
             (Unit::Year, Val::Half(y, h)) => Val::Half(y + n as i32, h),
             (Unit::Year, b) => {
-                let y = match b {
-                    Val::Month(y, _)
-                    | Val::Year(y)
-                    | Val::Season(y, _)
-                    | Val::Week(y, _)
-                    | Val::Weekend(y, _) => y,
-                    b => b.day().unwrap_or(self.dct).year,
-                };
-                Val::Year(y.saturating_add(n.clamp(-10_000, 10_000) as i32))
+                let n = n.clamp(-10_000, 10_000) as i32;
+                match b {
+                    Val::Month(y, m) => Val::Month(y + n, m),
+                    Val::Season(y, s) => Val::Season(y + n, s),
+                    Val::Year(y) | Val::Week(y, _) | Val::Weekend(y, _) => Val::Year(y + n),
+                    b => {
+                        let d = b.day().unwrap_or(self.dct);
+                        Val::Day(d.add_months(i64::from(n) * 12))
+                    }
+                }
             }
             (u, b) => {
                 let d = b.day().unwrap_or(self.dct);
@@ -2001,6 +2148,143 @@ mod tests {
         assert_eq!(r[1].2.as_deref(), Some("2023-02-24"));
         assert_eq!(r[2].0, "two hours");
         assert_eq!(r[2].2.as_deref(), Some("PT2H"));
+    }
+
+    #[test]
+    fn never_panics_on_random_word_soup() {
+        let vocab = [
+            "the",
+            "a",
+            "last",
+            "next",
+            "this",
+            "early",
+            "late",
+            "mid",
+            "-",
+            ",",
+            ".",
+            "/",
+            ":",
+            "of",
+            "in",
+            "for",
+            "year",
+            "years",
+            "week",
+            "day",
+            "days",
+            "quarter",
+            "month",
+            "ago",
+            "earlier",
+            "later",
+            "Feb.",
+            "May",
+            "September",
+            "Tuesday",
+            "Mondays",
+            "24",
+            "2023",
+            "1996",
+            "12",
+            "1",
+            "2",
+            "99",
+            "999999999",
+            "1990s",
+            "80s",
+            "'",
+            "third",
+            "first",
+            "half",
+            "century",
+            "20th",
+            "every",
+            "each",
+            "now",
+            "today",
+            "yesterday",
+            "tomorrow",
+            "night",
+            "morning",
+            "a.m.",
+            "p.m.",
+            "5pm",
+            "noon",
+            "midnight",
+            "EST",
+            "fiscal",
+            "same",
+            "that",
+            "end",
+            "beginning",
+            "two",
+            "twenty",
+            "four",
+            "nineteen",
+            "ninety",
+            "thousand",
+            "few",
+            "several",
+            "couple",
+            "more",
+            "than",
+            "at",
+            "least",
+            "up",
+            "to",
+            "about",
+            "within",
+            "over",
+            "and",
+            "or",
+            "so",
+            "'s",
+            "old",
+            "Christmas",
+            "Thanksgiving",
+            "recent",
+            "times",
+            "current",
+            "future",
+            "near",
+            "term",
+            "weekend",
+            "latest",
+            "period",
+            "summer",
+            "fall",
+            "winter",
+            "spring",
+            "from",
+            "will",
+            "had",
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let n = 1 + (seed % 12) as usize;
+            for _ in 0..n {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push_str(vocab[(seed % vocab.len() as u64) as usize]);
+                if !seed.is_multiple_of(3) {
+                    text.push(' ');
+                }
+            }
+            for dct in ["2023-02-28", "2020-02-29", "0001-01-01", "9999-12-31"] {
+                let _ = tag(&text, dct);
+            }
+            let f = Folded::new(&text);
+            let (mut t, mut s) = (Vec::new(), Vec::new());
+            tokenize(&text, &f, &mut t, &mut s);
+            let _ = run(&f, &t, &s, None, false);
+        }
     }
 
     #[test]

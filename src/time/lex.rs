@@ -1,5 +1,7 @@
 //! The time lexicon: one `match` on a token's folded form gives its temporal word class.
 
+use std::sync::OnceLock;
+
 use crate::tokenize::{Token, TokenKind};
 
 /// A unit of time.
@@ -117,6 +119,13 @@ pub(crate) enum W {
     First,
 }
 
+/// The values of the set adverbs ([`Lex::SetAdv`]).
+pub(crate) const SET_ADVERBS: [&str; 7] =
+    ["P1D", "P1W", "P1M", "P1Y", "P3M", "PT1H", "XXXX-XX-XXTNI"];
+
+/// The values of the vague reference adverbs ([`Lex::Ref`]).
+pub(crate) const REFS: [&str; 3] = ["PAST_REF", "PRESENT_REF", "FUTURE_REF"];
+
 /// The temporal word class of a token.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Lex {
@@ -143,9 +152,9 @@ pub(crate) enum Lex {
     /// A part of the day: 0 MO, 1 AF, 2 EV, 3 NI.
     Part(u8),
     /// A set adverb: "daily" → "P1D".
-    SetAdv(&'static str),
-    /// A vague reference adverb: "recently" → "PAST_REF".
-    Ref(&'static str),
+    SetAdv(u8),
+    /// A vague reference adverb: "recently" → index of "PAST_REF" in [`REFS`].
+    Ref(u8),
     /// A function word.
     W(W),
     /// Punctuation.
@@ -231,6 +240,339 @@ fn ordinal_word(w: &str) -> Option<u32> {
     })
 }
 
+/// Every word [`classify_word`] knows. The lookup table is built from this list, so a word
+/// added to `classify_word` must be added here too (a test checks the two agree).
+const WORDS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "mondays",
+    "tuesdays",
+    "wednesdays",
+    "thursdays",
+    "fridays",
+    "saturdays",
+    "sundays",
+    "spring",
+    "summer",
+    "fall",
+    "autumn",
+    "winter",
+    "seconds",
+    "minute",
+    "minutes",
+    "hour",
+    "hours",
+    "day",
+    "days",
+    "week",
+    "weeks",
+    "month",
+    "months",
+    "quarter",
+    "quarters",
+    "year",
+    "years",
+    "decade",
+    "decades",
+    "century",
+    "centuries",
+    "first",
+    "morning",
+    "mornings",
+    "afternoon",
+    "afternoons",
+    "evening",
+    "evenings",
+    "night",
+    "nights",
+    "daily",
+    "weekly",
+    "monthly",
+    "annually",
+    "yearly",
+    "quarterly",
+    "hourly",
+    "nightly",
+    "recently",
+    "lately",
+    "currently",
+    "nowadays",
+    "presently",
+    "sixties",
+    "seventies",
+    "eighties",
+    "nineties",
+    "the",
+    "a",
+    "an",
+    "last",
+    "this",
+    "next",
+    "coming",
+    "upcoming",
+    "past",
+    "previous",
+    "preceding",
+    "prior",
+    "following",
+    "subsequent",
+    "early",
+    "late",
+    "mid",
+    "earlier",
+    "later",
+    "ago",
+    "every",
+    "each",
+    "today",
+    "yesterday",
+    "tomorrow",
+    "tonight",
+    "now",
+    "right",
+    "recent",
+    "current",
+    "future",
+    "near",
+    "short",
+    "long",
+    "term",
+    "same",
+    "that",
+    "these",
+    "end",
+    "beginning",
+    "start",
+    "middle",
+    "of",
+    "fiscal",
+    "noon",
+    "midday",
+    "midnight",
+    "a.m",
+    "am",
+    "p.m",
+    "pm",
+    "est",
+    "edt",
+    "cst",
+    "cdt",
+    "mst",
+    "mdt",
+    "pst",
+    "pdt",
+    "gmt",
+    "utc",
+    "bst",
+    "cet",
+    "cest",
+    "et",
+    "few",
+    "several",
+    "some",
+    "couple",
+    "many",
+    "half",
+    "latest",
+    "weekend",
+    "weekends",
+    "before",
+    "after",
+    "ahead",
+    "from",
+    "times",
+    "or",
+    "and",
+    "to",
+    "nearly",
+    "almost",
+    "about",
+    "around",
+    "approximately",
+    "roughly",
+    "some-",
+    "more",
+    "over",
+    "less",
+    "under",
+    "fewer",
+    "than",
+    "at",
+    "least",
+    "most",
+    "up",
+    "within",
+    "per",
+    "period",
+    "hundred",
+    "dozen",
+    "christmas",
+    "eve",
+    "thanksgiving",
+    "once",
+    "in",
+    "for",
+    "twice",
+];
+
+/// An open-addressing hash table from word to class, built once.
+struct Table {
+    slots: Vec<(&'static str, Lex)>,
+    mask: usize,
+    /// A pre-filter: bit `last letter` of `filter[len * 26 + first letter]` is set when some
+    /// word of that length starts and ends with those letters.
+    filter: Vec<u32>,
+}
+
+/// The pre-filter slot of a lower-case ASCII word, or `None` (then the table decides).
+#[inline]
+fn filter_key(b: &[u8]) -> Option<(usize, u32)> {
+    let (&first, &last) = (b.first()?, b.last()?);
+    if b.len() >= 16 || !first.is_ascii_lowercase() || !last.is_ascii_lowercase() {
+        return None;
+    }
+    Some((b.len() * 26 + usize::from(first - b'a'), 1 << (last - b'a')))
+}
+
+static TABLE: OnceLock<Table> = OnceLock::new();
+
+#[inline]
+fn hash(b: &[u8]) -> usize {
+    // the first and the last (up to) eight bytes as words, mixed with the length
+    let load = |s: &[u8]| -> u64 {
+        let mut buf = [0u8; 8];
+        let n = s.len().min(8);
+        buf[..n].copy_from_slice(&s[..n]);
+        u64::from_le_bytes(buf)
+    };
+    let head = load(b);
+    let tail = if b.len() > 8 {
+        load(&b[b.len() - 8..])
+    } else {
+        0
+    };
+    let x = (head ^ tail.rotate_left(29) ^ (b.len() as u64)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    (x >> 32) as usize
+}
+
+/// The lookup table (built on first use; [`super::TimeTagger::new`] builds it).
+pub(crate) fn table_init() {
+    let _ = table();
+}
+
+fn table() -> &'static Table {
+    TABLE.get_or_init(|| {
+        let size = (WORDS.len() * 4).next_power_of_two();
+        let mut slots = vec![("", Lex::None); size];
+        let mask = size - 1;
+        let mut filter = vec![0u32; 16 * 26];
+        for &w in WORDS {
+            if let Some((k, bit)) = filter_key(w.as_bytes()) {
+                filter[k] |= bit;
+            }
+            let lex = classify_word(w);
+            let mut i = hash(w.as_bytes()) & mask;
+            while !slots[i].0.is_empty() && slots[i].0 != w {
+                i = (i + 1) & mask;
+            }
+            slots[i] = (w, lex);
+        }
+        Table {
+            slots,
+            mask,
+            filter,
+        }
+    })
+}
+
+#[inline]
+fn lookup(w: &str) -> Lex {
+    let t = table();
+    if let Some((k, bit)) = filter_key(w.as_bytes())
+        && t.filter[k] & bit == 0
+    {
+        return Lex::None;
+    }
+    let mut i = hash(w.as_bytes()) & t.mask;
+    loop {
+        let (k, lex) = t.slots[i];
+        if k.is_empty() {
+            return Lex::None;
+        }
+        if k == w {
+            return lex;
+        }
+        i = (i + 1) & t.mask;
+    }
+}
+
 /// Classifies one token. `norm` is its folded form.
 pub(crate) fn classify(tok: &Token, norm: &str) -> Lex {
     match tok.kind {
@@ -248,7 +590,7 @@ pub(crate) fn classify(tok: &Token, norm: &str) -> Lex {
                 return Lex::None;
             }
             let w = norm.strip_suffix('.').unwrap_or(norm);
-            classify_word(w)
+            lookup(w)
         }
     }
 }
@@ -266,8 +608,8 @@ fn classify_number(n: &str) -> Lex {
     let rest = &n[digits..];
     match rest {
         "" => Lex::Int(value, digits as u8),
-        "s" if digits == 4 && value % 10 == 0 => Lex::Decade((value / 10) as i32),
-        "s" if digits == 2 && value % 10 == 0 => Lex::Decade(190 + (value / 10) as i32),
+        "s" if digits == 4 && value.is_multiple_of(10) => Lex::Decade((value / 10) as i32),
+        "s" if digits == 2 && value.is_multiple_of(10) => Lex::Decade(190 + (value / 10) as i32),
         "st" | "nd" | "rd" | "th" => Lex::Ord(value),
         "am" | "pm" | "a" | "p" if (1..=12).contains(&value) => {
             Lex::Clock(value as u8, rest.starts_with('p'))
@@ -331,16 +673,15 @@ fn classify_word(w: &str) -> Lex {
         "afternoon" | "afternoons" => Lex::Part(1),
         "evening" | "evenings" => Lex::Part(2),
         "night" | "nights" => Lex::Part(3),
-        "daily" => Lex::SetAdv("P1D"),
-        "weekly" => Lex::SetAdv("P1W"),
-        "monthly" => Lex::SetAdv("P1M"),
-        "annually" | "yearly" => Lex::SetAdv("P1Y"),
-        "quarterly" => Lex::SetAdv("P3M"),
-        "hourly" => Lex::SetAdv("PT1H"),
-        "nightly" => Lex::SetAdv("XXXX-XX-XXTNI"),
-        "recently" | "previously" | "formerly" | "lately" => Lex::Ref("PAST_REF"),
-        "currently" | "nowadays" | "presently" => Lex::Ref("PRESENT_REF"),
-        "soon" => Lex::Ref("FUTURE_REF"),
+        "daily" => Lex::SetAdv(0),
+        "weekly" => Lex::SetAdv(1),
+        "monthly" => Lex::SetAdv(2),
+        "annually" | "yearly" => Lex::SetAdv(3),
+        "quarterly" => Lex::SetAdv(4),
+        "hourly" => Lex::SetAdv(5),
+        "nightly" => Lex::SetAdv(6),
+        "recently" | "lately" => Lex::Ref(0),
+        "currently" | "nowadays" | "presently" => Lex::Ref(1),
         "sixties" => Lex::Decade(196),
         "seventies" => Lex::Decade(197),
         "eighties" => Lex::Decade(198),
@@ -431,6 +772,23 @@ fn classify_word(w: &str) -> Lex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn table_agrees_with_match() {
+        for &w in WORDS {
+            assert_eq!(lookup(w), classify_word(w), "{w}");
+            assert_ne!(lookup(w), Lex::None, "{w}");
+        }
+        for w in ["met", "president", "", "xi", "lukashenko", "summit"] {
+            assert_eq!(lookup(w), Lex::None);
+            assert_eq!(classify_word(w), Lex::None);
+        }
+    }
+
+    #[test]
+    fn classes_are_small() {
+        assert!(std::mem::size_of::<Lex>() <= 8);
+    }
 
     #[test]
     fn words_and_numbers() {

@@ -251,6 +251,7 @@ pub struct TimeTagger {}
 impl TimeTagger {
     /// Builds the tagger.
     pub fn new() -> TimeTagger {
+        lex::table_init();
         TimeTagger {}
     }
 
@@ -269,19 +270,18 @@ impl TimeTagger {
         sentences: &[Sentence],
         doc_date: Option<Date>,
     ) -> Vec<Timex> {
-        let (anchor, year_known, skip_to) = match doc_date {
-            Some(d) => (Some(d), true, 0),
+        let (anchor, year_known) = match doc_date {
+            Some(d) => (Some(d), true),
             None => match dateline_date(text) {
                 Some(dl) => {
                     let known = dl.year.is_some();
                     // an unknown year computes in a leap year so that Feb 29 exists
                     let d = Date::new(dl.year.unwrap_or(2000), dl.month, dl.day);
-                    (d, known && d.is_some(), dl.span.end)
+                    (d, known && d.is_some())
                 }
-                None => (None, false, 0),
+                None => (None, false),
             },
         };
-        let _ = skip_to;
         grammar::run(folded, tokens, sentences, anchor, year_known)
     }
 }

@@ -78,12 +78,15 @@ fn marker<'a>(
     let past = match w {
         "will" | "'ll" | "shall" | "wo" | "would" | "expected" | "scheduled" | "upcoming"
         | "tomorrow" => return Tense::Future,
-        "going" | "due" | "plans" | "plan" | "planned" | "intends" | "intend"
+        "going" | "due" | "plans" | "plan" | "planned" | "planning" | "intends" | "intend"
+        | "preparing" | "hoping" | "ready"
             if next(1) == "to" =>
         {
             return Tense::Future;
         }
         "set" if next(1) == "to" => return Tense::Present,
+        // "as early as Tuesday", "as soon as Monday"
+        "early" | "soon" if prev(1) == "as" && next(1) == "as" => return Tense::Future,
         "was" | "were" if next(1) == "set" || next(2) == "set" => return Tense::Present,
         "was" | "were" | "had" | "did" | "said" | "ago" | "yesterday" => return Tense::Past,
         "is" | "are" | "am" | "says" | "has" | "have" | "today" => return Tense::Present,
