@@ -791,7 +791,7 @@ fn graph_svg(graph: &Graph, max_nodes: usize, event_ids: &dyn Fn(EventId) -> Str
     }
     chosen.sort_by_key(|n| (kind_rank(graph.node(*n).kind), *n));
     let n = chosen.len();
-    let radius = (n as f64 * 30.0 / (2.0 * PI)).max(if n <= 2 { 90.0 } else { 130.0 });
+    let radius = (n as f64 * 30.0 / (2.0 * PI)).max(if n <= 2 { 90.0 } else { 160.0 });
     // many nodes: labels run outwards along the radius, so neighbours never overlap
     let radial = n > 16;
     let margin_x = if radial { 200.0 } else { 170.0 };
@@ -850,6 +850,12 @@ fn graph_svg(graph: &Graph, max_nodes: usize, event_ids: &dyn Fn(EventId) -> Str
             let off = (j as f64 - (m - 1.0) / 2.0) * 44.0;
             let (mx, my) = ((ax + bx) / 2.0 + nx * off, (ay + by) / 2.0 + ny * off);
             let (qx, qy) = (2.0 * mx - (ax + bx) / 2.0, 2.0 * my - (ay + by) / 2.0);
+            // labels of parallel edges also move apart along the curve
+            let lt = 0.5 + (j as f64 - (m - 1.0) / 2.0) * 0.22;
+            let bez = |p: f64, q: f64, r: f64| {
+                (1.0 - lt) * (1.0 - lt) * p + 2.0 * (1.0 - lt) * lt * q + lt * lt * r
+            };
+            let (mx, my) = (bez(ax, qx, bx), bez(ay, qy, by));
             let (s, t) = (pos[&e.source], pos[&e.target]);
             let trim = |p: (f64, f64, f64, f64), by: f64| {
                 let (vx, vy) = (qx - p.0, qy - p.1);
