@@ -850,12 +850,14 @@ fn graph_svg(graph: &Graph, max_nodes: usize, event_ids: &dyn Fn(EventId) -> Str
             let off = (j as f64 - (m - 1.0) / 2.0) * 44.0;
             let (mx, my) = ((ax + bx) / 2.0 + nx * off, (ay + by) / 2.0 + ny * off);
             let (qx, qy) = (2.0 * mx - (ax + bx) / 2.0, 2.0 * my - (ay + by) / 2.0);
-            // labels of parallel edges also move apart along the curve
-            let lt = 0.5 + (j as f64 - (m - 1.0) / 2.0) * 0.22;
-            let bez = |p: f64, q: f64, r: f64| {
-                (1.0 - lt) * (1.0 - lt) * p + 2.0 * (1.0 - lt) * lt * q + lt * lt * r
+            // labels of parallel edges stack vertically (two 12px lines each), whatever the
+            // direction of the edge
+            let (mx, my) = if list.len() > 1 {
+                let k = j as f64 - (m - 1.0) / 2.0;
+                ((ax + bx) / 2.0 + nx * off, (ay + by) / 2.0 + k * 28.0)
+            } else {
+                (mx, my)
             };
-            let (mx, my) = (bez(ax, qx, bx), bez(ay, qy, by));
             let (s, t) = (pos[&e.source], pos[&e.target]);
             let trim = |p: (f64, f64, f64, f64), by: f64| {
                 let (vx, vy) = (qx - p.0, qy - p.1);
