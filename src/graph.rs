@@ -4,7 +4,7 @@
 //! A [`Graph`] is built from [`Document`]s with [`Graph::add_document`] (or
 //! [`Graph::from`] for a single document) and merges them on **stable entity keys**:
 //!
-//! * the gazetteer id ([`Entity::kb`], e.g. `wikidata:Q8575`) when the entity has one;
+//! * the gazetteer id ([`Entity::kb`](crate::Entity::kb), e.g. `wikidata:Q8575`) when the entity has one;
 //! * otherwise the type and the folded, lower-cased name: `PERSON:sergei aleinik`.
 //!   An entity without a gazetteer id joins a node that has one when their type and folded
 //!   canonical name agree and that node was seen first.
@@ -360,13 +360,18 @@ impl Graph {
             }
         }
         let mut map: Vec<Option<NodeId>> = vec![None; doc.entities().len()];
+        let mut seen: Vec<NodeId> = Vec::new();
         for (i, e) in doc.entities().iter().enumerate() {
             if !used[i] {
                 continue;
             }
             let n = self.add_node(e.kind, &e.name, e.kb.as_deref());
             let node = &mut self.nodes[n.0];
-            node.documents += 1;
+            // two entities of one document may share a key: count the document once
+            if !seen.contains(&n) {
+                seen.push(n);
+                node.documents += 1;
+            }
             node.mentions += e.mentions.len();
             for (k, v) in &e.attrs {
                 node.attrs.entry(k.clone()).or_insert_with(|| v.clone());
@@ -1319,6 +1324,29 @@ pub(crate) mod tests {
         assert_eq!(a.edges(), c.edges());
         assert_eq!(a.events(), c.events());
         assert_eq!(a.documents(), c.documents());
+    }
+
+    #[test]
+    fn graph_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Graph>();
+    }
+
+    #[test]
+    fn a_document_counts_once_per_node() {
+        let mut d = doc_a();
+        // a second entity with the same gazetteer id (two readings of one name)
+        d.entities.push(ent(
+            3,
+            EntityKind::Person,
+            "Xi",
+            Some("wikidata:Q15031"),
+            &[(0, 2)],
+        ));
+        let mut g = Graph::new();
+        g.include_all_entities(true).add_document("a", &d);
+        let xi = g.find("Xi Jinping").unwrap();
+        assert_eq!((g.node(xi).documents, g.node(xi).mentions), (1, 2));
     }
 
     #[cfg(feature = "petgraph")]
