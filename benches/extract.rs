@@ -1,10 +1,11 @@
 //! Criterion benches: one group per stage plus end to end, on the bench corpus at several
 //! sizes. Inputs and the extractor are built outside the timed loops.
 
-use criterion::{BenchmarkId, Criterion, Throughput, black_box, criterion_group, criterion_main};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use newsgraph::Extractor;
 use newsgraph::text::Folded;
 use newsgraph::tokenize::tokenize;
+use std::hint::black_box;
 
 const WIRE: &str = include_str!("texts/wire.txt");
 

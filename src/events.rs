@@ -335,15 +335,14 @@ fn build(
                 cx.mentions,
                 cx.mention_entity,
                 k,
-            ) {
-                if !args.iter().any(|a| a.entity == Some(ent)) {
-                    args.push(Arg {
-                        role: Role::Participant,
-                        entity: Some(ent),
-                        span: tok_span(c.start, c.end),
-                        value: None,
-                    });
-                }
+            ) && !args.iter().any(|a| a.entity == Some(ent))
+            {
+                args.push(Arg {
+                    role: Role::Participant,
+                    entity: Some(ent),
+                    span: tok_span(c.start, c.end),
+                    value: None,
+                });
             }
         } else if let Some(country) = (c.start..c.end).find_map(|u| {
             srcs[u].mention.and_then(|mi| {
@@ -358,15 +357,14 @@ fn build(
             if let Some(ent) = last_people(cx, k, 64)
                 .into_iter()
                 .find(|&e| cx.entity_attrs[e].get("country") == Some(country))
+                && !args.iter().any(|a| a.entity == Some(ent))
             {
-                if !args.iter().any(|a| a.entity == Some(ent)) {
-                    args.push(Arg {
-                        role: Role::Participant,
-                        entity: Some(ent),
-                        span: tok_span(c.start, c.end),
-                        value: None,
-                    });
-                }
+                args.push(Arg {
+                    role: Role::Participant,
+                    entity: Some(ent),
+                    span: tok_span(c.start, c.end),
+                    value: None,
+                });
             }
         } else if words.iter().any(|w| matches!(*w, "two" | "both" | "sides")) {
             let k = srcs[c.start].first;
@@ -758,10 +756,10 @@ fn share_visit_context(drafts: &mut [Draft]) {
             if *si != d.event.evidence.sentence || !vparts.iter().any(|p| parts.contains(p)) {
                 continue;
             }
-            if d.event.arg(Role::Place).is_none() {
-                if let Some(p) = vplace {
-                    d.event.args.push(p.clone());
-                }
+            if d.event.arg(Role::Place).is_none()
+                && let Some(p) = vplace
+            {
+                d.event.args.push(p.clone());
             }
             if let Some(t) = vtime {
                 // the visit's interval is more precise than a day inside it

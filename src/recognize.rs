@@ -356,8 +356,9 @@ pub(crate) fn recognize(
             }
             let mut r = sense_rank(g, s.entry);
             if s.short {
-                // a short name yields to any other reading of the word
-                r = (0, 0);
+                // a short name yields to any other entity reading of the word, but not to
+                // a given name or family name of the name lists
+                r = (1, u64::MAX);
             }
             if best.is_none_or(|(_, br)| r > br) {
                 best = Some((s.entry, r));
@@ -782,10 +783,10 @@ fn acronyms(text: &str, folded: &Folded, tokens: &[Token], mentions: &mut Vec<Me
         }
     }
     for m in mentions.iter_mut() {
-        if m.source == Source::Acronym {
-            if let Some(tok) = m.defined_by {
-                m.defined_by = idx[tok];
-            }
+        if m.source == Source::Acronym
+            && let Some(tok) = m.defined_by
+        {
+            m.defined_by = idx[tok];
         }
     }
 }

@@ -393,32 +393,30 @@ fn split_sentences(
             // dotted acronym such as U.S.) is followed by a capitalised common sentence start
             let fw = t.norm(folded).trim_end_matches('.');
             let finalish = FINAL_ABBREVIATIONS.contains(&fw) || is_dotted(fw);
-            if finalish {
-                if let Some(n) = tokens.get(k + 1) {
-                    let ntext = n.text(text);
-                    end_here = n.shape == Shape::Capitalized
-                        && matches!(
-                            n.norm(folded),
-                            "the"
-                                | "he"
-                                | "she"
-                                | "it"
-                                | "they"
-                                | "we"
-                                | "i"
-                                | "but"
-                                | "this"
-                                | "that"
-                                | "in"
-                                | "a"
-                                | "an"
-                                | "his"
-                                | "her"
-                                | "their"
-                                | "its"
-                        )
-                        && !ntext.is_empty();
-                }
+            if finalish && let Some(n) = tokens.get(k + 1) {
+                let ntext = n.text(text);
+                end_here = n.shape == Shape::Capitalized
+                    && matches!(
+                        n.norm(folded),
+                        "the"
+                            | "he"
+                            | "she"
+                            | "it"
+                            | "they"
+                            | "we"
+                            | "i"
+                            | "but"
+                            | "this"
+                            | "that"
+                            | "in"
+                            | "a"
+                            | "an"
+                            | "his"
+                            | "her"
+                            | "their"
+                            | "its"
+                    )
+                    && !ntext.is_empty();
             }
         }
         if end_here {

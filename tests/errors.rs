@@ -80,8 +80,12 @@ fn bad_rule_line_names_file_line_column() {
 
 #[test]
 fn unbalanced_rule_pattern_is_a_syntax_error() {
-    let src = "rule my.bad\n  type CALL\n  pattern participant:@PERSON ( called participant:@PERSON\n";
-    let err = Extractor::builder().rule_source("inline.rules", src).build().unwrap_err();
+    let src =
+        "rule my.bad\n  type CALL\n  pattern participant:@PERSON ( called participant:@PERSON\n";
+    let err = Extractor::builder()
+        .rule_source("inline.rules", src)
+        .build()
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::RuleSyntax);
     assert_eq!(err.location().unwrap().line, 3, "{err}");
 }
@@ -89,10 +93,21 @@ fn unbalanced_rule_pattern_is_a_syntax_error() {
 #[test]
 fn user_rules_run_beside_the_built_in_ones() {
     let src = "rule my.lunch\n  type MEET\n  pattern participant:@PERSON trigger:lunched with @TITLE* participant:@PERSON\n";
-    let ex = Extractor::builder().rule_source("lunch.rules", src).build().unwrap();
-    let doc = ex.extract("President Emmanuel Macron lunched with Chancellor Olaf Scholz.").unwrap();
-    assert!(doc.events().iter().any(|e| e.evidence.rule == "my.lunch"), "{:?}", doc.events());
+    let ex = Extractor::builder()
+        .rule_source("lunch.rules", src)
+        .build()
+        .unwrap();
+    let doc = ex
+        .extract("President Emmanuel Macron lunched with Chancellor Olaf Scholz.")
+        .unwrap();
+    assert!(
+        doc.events().iter().any(|e| e.evidence.rule == "my.lunch"),
+        "{:?}",
+        doc.events()
+    );
     // the built-in rules are still there
-    let doc = ex.extract("President Emmanuel Macron met Chancellor Olaf Scholz in Berlin.").unwrap();
+    let doc = ex
+        .extract("President Emmanuel Macron met Chancellor Olaf Scholz in Berlin.")
+        .unwrap();
     assert!(doc.events().iter().any(|e| e.kind == "MEET"));
 }

@@ -110,13 +110,13 @@ fn check(name: &str) -> Vec<String> {
             used[c] = true;
         }
         let ev = &doc.events()[best];
-        if let Some(st) = g["status"].as_str() {
-            if ev.status.as_str() != st {
-                fails.push(format!(
-                    "{name}: {label} status {} (want {st})",
-                    ev.status.as_str()
-                ));
-            }
+        if let Some(st) = g["status"].as_str()
+            && ev.status.as_str() != st
+        {
+            fails.push(format!(
+                "{name}: {label} status {} (want {st})",
+                ev.status.as_str()
+            ));
         }
         if let Some(p) = g["place"].as_str() {
             let got = ev.arg(Role::Place).map(|a| doc.slice(a.span).to_string());

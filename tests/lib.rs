@@ -4,3 +4,4 @@ mod api;
 mod errors;
 mod golden;
 mod rules;
+mod timex_table;

@@ -32,10 +32,17 @@ fn every_rule_example_holds() {
                     rule.location.path,
                     e.line,
                     rule.id,
-                    if e.positive { "does not match" } else { "matches" },
+                    if e.positive {
+                        "does not match"
+                    } else {
+                        "matches"
+                    },
                     e.text,
                     got,
-                    doc.entities().iter().map(|x| format!("{}:{}", x.kind, x.name)).collect::<Vec<_>>()
+                    doc.entities()
+                        .iter()
+                        .map(|x| format!("{}:{}", x.kind, x.name))
+                        .collect::<Vec<_>>()
                 ));
             }
         }

@@ -110,7 +110,10 @@ impl GazetteerBuilder {
     /// a capitalised common word at a sentence start with suspicion.
     pub fn add_common_words(&mut self, src: &str) -> &mut Self {
         self.common.extend(
-            src.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(fold_str),
+            src.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(fold_str),
         );
         self
     }
@@ -220,11 +223,11 @@ impl GazetteerBuilder {
             .collect();
         let mut country_index = HashMap::new();
         for (i, e) in entries.iter().enumerate() {
-            if e.kind == EntityKind::Location && e.attrs.get("kind").is_some_and(|k| k == "country")
+            if e.kind == EntityKind::Location
+                && e.attrs.get("kind").is_some_and(|k| k == "country")
+                && let Some(code) = e.attrs.get("country")
             {
-                if let Some(code) = e.attrs.get("country") {
-                    country_index.entry(code.clone()).or_insert(i as EntryId);
-                }
+                country_index.entry(code.clone()).or_insert(i as EntryId);
             }
         }
         Ok(Gazetteer {
@@ -263,7 +266,12 @@ fn add_short_names(
                     continue;
                 }
                 let family_first = e.attrs.get("order").is_some_and(|o| o == "family-first");
-                (if family_first { words[0] } else { words[words.len() - 1] }).to_string()
+                (if family_first {
+                    words[0]
+                } else {
+                    words[words.len() - 1]
+                })
+                .to_string()
             }
         };
         let folded = fold_str(&short);
@@ -283,8 +291,10 @@ fn add_short_names(
             _ => {}
         }
     }
-    let mut list: Vec<(String, EntryId, String)> =
-        shorts.into_iter().filter_map(|(f, v)| v.map(|(e, s)| (f, e, s))).collect();
+    let mut list: Vec<(String, EntryId, String)> = shorts
+        .into_iter()
+        .filter_map(|(f, v)| v.map(|(e, s)| (f, e, s)))
+        .collect();
     list.sort();
     for (folded, eid, surface) in list {
         let fid = *form_index.entry(folded.clone()).or_insert_with(|| {
@@ -296,7 +306,12 @@ fn add_short_names(
         if s.iter().any(|x| x.entry == eid) {
             continue;
         }
-        s.push(Sense { entry: eid, canonical: false, short: true, policy: policy_of(&surface) });
+        s.push(Sense {
+            entry: eid,
+            canonical: false,
+            short: true,
+            policy: policy_of(&surface),
+        });
     }
 }
 
