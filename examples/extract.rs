@@ -274,10 +274,10 @@ fn try_main() -> io::Result<bool> {
         ok
     };
     if let Some(g) = &graph {
-        if let Some(Some(format)) = o.graph_format {
-            if !doc_page {
-                export::write_graph(g, format, &mut out)?;
-            }
+        if let Some(Some(format)) = o.graph_format
+            && !doc_page
+        {
+            export::write_graph(g, format, &mut out)?;
         }
         for f in &o.graph_files {
             let format = Format::from_path(f).expect("checked when parsing arguments");
@@ -341,7 +341,7 @@ fn run_jsonl(
         n += 1;
         if let Some(p) = progress {
             p.inc(read as u64);
-            if n % 256 == 0 {
+            if n.is_multiple_of(256) {
                 p.set_message(format!("{n} documents"));
             }
         }

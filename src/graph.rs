@@ -395,10 +395,10 @@ impl Graph {
         for ev in doc.events() {
             let mut participants = Vec::new();
             for p in ev.participants() {
-                if let Some(n) = node_of(Some(p)) {
-                    if !participants.contains(&n) {
-                        participants.push(n);
-                    }
+                if let Some(n) = node_of(Some(p))
+                    && !participants.contains(&n)
+                {
+                    participants.push(n);
                 }
             }
             let role = |r: Role| node_of(ev.arg(r).and_then(|a| a.entity));
