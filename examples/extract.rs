@@ -4,6 +4,8 @@
 //! cargo run --release --example extract -- article.txt                 # readable summary
 //! cargo run --release --example extract -- --format json --date 2023-02-28 article.txt
 //! cargo run --release --example extract -- --jsonl corpus.jsonl > out.jsonl
+//! cargo run --release --example extract -- --format html --date 2023-02-28 article.txt > page.html
+//! cargo run --release --example extract -- --jsonl corpus.jsonl -q --graph corpus.graphml
 //! ```
 //!
 //! Speaks the JSON contract (`CONTRACT.md`): with `--jsonl`, one output line per input line,
@@ -11,11 +13,19 @@
 //! line, a document over `--max-bytes`) gives `{"id": ..., "error": "line N: ..."}` and a
 //! message on stderr, every other line is still processed, and the exit status is 1 at the
 //! end. A closed standard output (`| head -1`) ends the program quietly.
+//!
+//! Graph outputs (`newsgraph::export`): `--format graph-json|dot|graphml|html` prints the graph
+//! of all input documents at the end instead of per-document output (`--format html` with one
+//! plain-text FILE prints that document's page); `--graph FILE` writes the corpus graph to
+//! FILE (format from its extension: `.graphml`, `.dot`/`.gv`, `.json`, `.html`) and
+//! `--csv-dir DIR` writes `DIR/nodes.csv` and `DIR/edges.csv` (neo4j-admin import), both while
+//! the per-document output still goes to standard output unless `-q`.
 
 use std::io::{self, BufRead, BufWriter, Read, Write};
 use std::process::ExitCode;
 
-use newsgraph::{Date, Document, Extractor, Role};
+use newsgraph::export::{self, Format};
+use newsgraph::{Date, Document, Extractor, Graph, Role};
 
 const USAGE: &str = "usage: extract [OPTIONS] [FILE...]
        extract [OPTIONS] --jsonl [FILE]
@@ -24,7 +34,15 @@ Reads news text (each FILE is one document; standard input when none) and prints
 entities, times and events.
 
 options:
-  --format human|json   output format for plain-text input (default human; --jsonl is always json)
+  --format FORMAT       human (default for plain text) or json (default for --jsonl: one line
+                        per document); graph-json, dot, graphml or html print the graph of all
+                        input documents at the end instead (html of one plain-text FILE: that
+                        document's page); csv writes the graph to --csv-dir
+  --graph FILE          also write the graph of all documents to FILE; its format from the
+                        extension: .graphml, .dot/.gv, .json (graph JSON), .html (repeatable)
+  --csv-dir DIR         also write the graph as DIR/nodes.csv and DIR/edges.csv (neo4j-admin)
+  --all-entities        graph nodes for every entity, not only those taking part in events
+  -q, --quiet           no per-document output on standard output (errors still on stderr)
   --jsonl               input is JSON Lines: {\"id\": ..., \"text\": ..., \"date\": \"YYYY-MM-DD\"}
   --date YYYY-MM-DD     the document date for plain-text input
   --gazetteer FILE      add a gazetteer file (repeatable)
@@ -35,6 +53,13 @@ options:
 
 struct Options {
     format_json: bool,
+    /// `--format graph-json|dot|graphml|html|csv`: the graph instead of per-document output
+    /// (`None` inside for csv).
+    graph_format: Option<Option<Format>>,
+    graph_files: Vec<String>,
+    csv_dir: Option<String>,
+    all_entities: bool,
+    quiet: bool,
     jsonl: bool,
     date: Option<Date>,
     files: Vec<String>,
@@ -47,6 +72,11 @@ struct Options {
 fn parse_args() -> Result<Options, String> {
     let mut o = Options {
         format_json: false,
+        graph_format: None,
+        graph_files: Vec::new(),
+        csv_dir: None,
+        all_entities: false,
+        quiet: false,
         jsonl: false,
         date: None,
         files: Vec::new(),
@@ -66,8 +96,28 @@ fn parse_args() -> Result<Options, String> {
             "--format" => match value("--format")?.as_str() {
                 "json" => o.format_json = true,
                 "human" | "text" => o.format_json = false,
-                f => return Err(format!("unknown format {f:?} (human or json)")),
+                "csv" => o.graph_format = Some(None),
+                f => match Format::from_name(f) {
+                    Some(g) => o.graph_format = Some(Some(g)),
+                    None => {
+                        return Err(format!(
+                            "unknown format {f:?} (human, json, graph-json, dot, graphml, html or csv)"
+                        ));
+                    }
+                },
             },
+            "--graph" => {
+                let f = value("--graph")?;
+                if Format::from_path(&f).is_none() {
+                    return Err(format!(
+                        "--graph {f:?}: unknown extension (.graphml, .dot, .gv, .json, .html)"
+                    ));
+                }
+                o.graph_files.push(f);
+            }
+            "--csv-dir" => o.csv_dir = Some(value("--csv-dir")?),
+            "--all-entities" => o.all_entities = true,
+            "-q" | "--quiet" => o.quiet = true,
             "--jsonl" => o.jsonl = true,
             "--date" => {
                 let d = value("--date")?;
@@ -92,6 +142,9 @@ fn parse_args() -> Result<Options, String> {
     }
     if o.jsonl && o.files.len() > 1 {
         return Err("--jsonl reads one FILE (or standard input)".into());
+    }
+    if o.graph_format == Some(None) && o.csv_dir.is_none() {
+        return Err("--format csv needs --csv-dir DIR".into());
     }
     Ok(o)
 }
@@ -137,12 +190,33 @@ fn try_main() -> io::Result<bool> {
     };
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let wants_graph = o.graph_format.is_some() || !o.graph_files.is_empty() || o.csv_dir.is_some();
+    let mut graph = wants_graph.then(|| {
+        let mut g = Graph::new();
+        g.include_all_entities(o.all_entities);
+        g
+    });
+    // per-document output goes to standard output unless -q or a graph format takes it
+    let per_doc = !o.quiet && o.graph_format.is_none();
+    // `--format html` of one plain-text document: that document's page
+    let doc_page = !o.jsonl && o.graph_format == Some(Some(Format::Html)) && o.files.len() <= 1;
     let ok = if o.jsonl {
-        let input: Box<dyn BufRead> = match o.files.first() {
-            Some(f) if f != "-" => Box::new(io::BufReader::with_capacity(1 << 16, open(f)?)),
-            _ => Box::new(io::BufReader::new(io::stdin().lock())),
+        let (input, size): (Box<dyn BufRead>, Option<u64>) = match o.files.first() {
+            Some(f) if f != "-" => {
+                let file = open(f)?;
+                let size = file.metadata().ok().map(|m| m.len());
+                (Box::new(io::BufReader::with_capacity(1 << 16, file)), size)
+            }
+            _ => (Box::new(io::BufReader::new(io::stdin().lock())), None),
         };
-        run_jsonl(&ex, input, &mut out)?
+        let progress = progress_bar(size);
+        let mut sink = io::sink();
+        let lines: &mut dyn Write = if per_doc { &mut out } else { &mut sink };
+        let ok = run_jsonl(&ex, input, lines, graph.as_mut(), progress.as_ref())?;
+        if let Some(p) = progress {
+            p.finish_and_clear();
+        }
+        ok
     } else {
         let mut ok = true;
         let inputs: Vec<String> = if o.files.is_empty() {
@@ -179,10 +253,15 @@ fn try_main() -> io::Result<bool> {
             let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
             match ex.extract_with_date(text, o.date) {
                 Ok(doc) => {
-                    if o.format_json {
+                    if let Some(g) = graph.as_mut() {
+                        g.add_document(f, &doc);
+                    }
+                    if doc_page {
+                        out.write_all(export::html::document_page(&doc, f).as_bytes())?;
+                    } else if per_doc && o.format_json {
                         doc.write_json(Some(f), &mut out)?;
                         out.write_all(b"\n")?;
-                    } else {
+                    } else if per_doc {
                         write_human(f, &doc, &mut out)?;
                     }
                 }
@@ -194,29 +273,78 @@ fn try_main() -> io::Result<bool> {
         }
         ok
     };
+    if let Some(g) = &graph {
+        if let Some(Some(format)) = o.graph_format
+            && !doc_page
+        {
+            export::write_graph(g, format, &mut out)?;
+        }
+        for f in &o.graph_files {
+            let format = Format::from_path(f).expect("checked when parsing arguments");
+            let file = std::fs::File::create(f)
+                .map_err(|e| io::Error::new(e.kind(), format!("{f}: {e}")))?;
+            export::write_graph(g, format, BufWriter::new(file))?;
+        }
+        if let Some(d) = &o.csv_dir {
+            export::csv::write_dir(g, d)
+                .map_err(|e| io::Error::new(e.kind(), format!("{d}: {e}")))?;
+        }
+    }
     out.flush()?;
     Ok(ok)
+}
+
+/// A progress bar on standard error when it is a terminal, over `size` bytes when known.
+fn progress_bar(size: Option<u64>) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if !io::stderr().is_terminal() {
+        return None;
+    }
+    let pb = match size {
+        Some(n) => {
+            let pb = indicatif::ProgressBar::new(n);
+            pb.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{bar:40} {bytes}/{total_bytes} {msg} ({eta} left)",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            pb
+        }
+        None => indicatif::ProgressBar::new_spinner(),
+    };
+    Some(pb)
 }
 
 fn open(f: &str) -> io::Result<std::fs::File> {
     std::fs::File::open(f).map_err(|e| io::Error::new(e.kind(), format!("{f}: {e}")))
 }
 
-/// One output line per input line; returns false when any line failed.
+/// One output line per input line; returns false when any line failed. Each document is also
+/// added to `graph` (its id: the JSON `id` as text, or `line N` when there is none).
 fn run_jsonl(
     ex: &Extractor,
     mut input: Box<dyn BufRead>,
-    out: &mut impl Write,
+    out: &mut dyn Write,
+    mut graph: Option<&mut Graph>,
+    progress: Option<&indicatif::ProgressBar>,
 ) -> io::Result<bool> {
     let mut ok = true;
     let mut buf = Vec::new();
     let mut n = 0usize;
     loop {
         buf.clear();
-        if input.read_until(b'\n', &mut buf)? == 0 {
+        let read = input.read_until(b'\n', &mut buf)?;
+        if read == 0 {
             break;
         }
         n += 1;
+        if let Some(p) = progress {
+            p.inc(read as u64);
+            if n.is_multiple_of(256) {
+                p.set_message(format!("{n} documents"));
+            }
+        }
         if buf.last() == Some(&b'\n') {
             buf.pop();
         }
@@ -230,6 +358,14 @@ fn run_jsonl(
         };
         match process_line(ex, line) {
             Ok((id, doc)) => {
+                if let Some(g) = graph.as_deref_mut() {
+                    let doc_id = match &id {
+                        serde_json::Value::String(s) => s.clone(),
+                        serde_json::Value::Null => format!("line {n}"),
+                        other => other.to_string(),
+                    };
+                    g.add_document(&doc_id, &doc);
+                }
                 doc.write_json_value_id(&id, out)?;
             }
             Err((id, msg)) => {
@@ -285,12 +421,12 @@ fn process_line(ex: &Extractor, line: &[u8]) -> Result<(serde_json::Value, Docum
 }
 
 trait WriteWithId {
-    fn write_json_value_id(&self, id: &serde_json::Value, out: &mut impl Write) -> io::Result<()>;
+    fn write_json_value_id(&self, id: &serde_json::Value, out: &mut dyn Write) -> io::Result<()>;
 }
 
 impl WriteWithId for Document {
     /// Writes the document with any JSON id (string, number or null) echoed.
-    fn write_json_value_id(&self, id: &serde_json::Value, out: &mut impl Write) -> io::Result<()> {
+    fn write_json_value_id(&self, id: &serde_json::Value, out: &mut dyn Write) -> io::Result<()> {
         match id {
             serde_json::Value::String(s) => self.write_json(Some(s), &mut *out)?,
             serde_json::Value::Null => self.write_json(None, &mut *out)?,
