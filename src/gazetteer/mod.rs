@@ -2,7 +2,7 @@
 //!
 //! A [`Gazetteer`] is built once from one or more files in the [line format](parse) (the
 //! embedded defaults and any files the caller adds). Every name and alias is folded (see
-//! [`crate::text`]) and compiled into one anchored Aho-Corasick automaton. Matching starts
+//! [`crate::text`]) and compiled into one byte trie (see `trie.rs`). Matching starts
 //! at every token and takes the longest name that also ends on a token boundary; the
 //! matched tokens are then skipped, so candidates never overlap.
 //!
@@ -15,10 +15,11 @@
 //!   words such as `foreign minister`).
 
 pub mod parse;
+mod trie;
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
+use trie::Trie;
 
 use crate::doc::{Attrs, EntityKind};
 use crate::error::{Error, ErrorKind, Result};
@@ -148,7 +149,7 @@ impl GazetteerBuilder {
         self
     }
 
-    /// Compiles the automaton.
+    /// Compiles the trie.
     ///
     /// # Errors
     /// [`ErrorKind::DuplicateEntry`] when an id appears twice (unless replacing is allowed).
@@ -205,17 +206,7 @@ impl GazetteerBuilder {
         }
         let common: std::collections::HashSet<String> = self.common.iter().cloned().collect();
         add_short_names(&entries, &common, &mut forms, &mut form_index, &mut senses);
-        let ac = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .start_kind(StartKind::Anchored)
-            .kind(Some(AhoCorasickKind::ContiguousNFA))
-            .build(&forms)
-            .map_err(|e| {
-                Error::new(
-                    ErrorKind::GazetteerSyntax,
-                    format!("cannot compile gazetteer: {e}"),
-                )
-            })?;
+        let trie = Trie::new(&forms);
         let id_index = entries
             .iter()
             .enumerate()
@@ -234,7 +225,7 @@ impl GazetteerBuilder {
             entries,
             forms,
             senses,
-            ac,
+            trie,
             id_index,
             country_index,
             common,
@@ -373,7 +364,7 @@ fn policy_of(surface: &str) -> CasePolicy {
     }
 }
 
-/// A compiled gazetteer: entries and the automaton over their folded surface forms.
+/// A compiled gazetteer: entries and the trie over their folded surface forms.
 ///
 /// Immutable and `Send + Sync`; share one between threads.
 #[derive(Clone, Debug)]
@@ -381,7 +372,7 @@ pub struct Gazetteer {
     entries: Vec<Entry>,
     forms: Vec<String>,
     senses: Vec<Vec<Sense>>,
-    ac: AhoCorasick,
+    trie: Trie,
     id_index: HashMap<String, EntryId>,
     country_index: HashMap<String, EntryId>,
     common: std::collections::HashSet<String>,
@@ -476,25 +467,25 @@ impl Gazetteer {
                 k += 1;
                 continue;
             }
-            let start = t.fold.start;
-            let mut limit = sent_end;
+            // walk the trie from the token start; the last form passed that ends on a
+            // token boundary is the longest token-aligned match
+            let mut node = 0;
+            let mut j = k;
             let mut found = None;
-            // longest match that ends on a token boundary; retry shorter when it does not
-            while limit > start {
-                let input = Input::new(hay).span(start..limit).anchored(Anchored::Yes);
-                let Some(m) = self.ac.find(input) else { break };
-                // find the token whose end equals m.end()
-                let mut j = k;
-                while j < range.end && tokens[j].fold.end < m.end() {
-                    j += 1;
+            for (p, &b) in hay[t.fold.start..sent_end].iter().enumerate() {
+                match self.trie.step(node, b) {
+                    Some(n) => node = n,
+                    None => break,
                 }
-                if j < range.end && tokens[j].fold.end == m.end() {
-                    found = Some((j + 1, m.pattern().as_u32()));
-                    break;
+                if let Some(form) = self.trie.form(node) {
+                    let end = t.fold.start + p + 1;
+                    while j < range.end && tokens[j].fold.end < end {
+                        j += 1;
+                    }
+                    if j < range.end && tokens[j].fold.end == end {
+                        found = Some((j + 1, form));
+                    }
                 }
-                // shrink to the last token boundary before the match end
-                let prev = if j > k { tokens[j - 1].fold.end } else { start };
-                limit = prev;
             }
             match found {
                 Some((last, form)) => {
