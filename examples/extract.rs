@@ -31,6 +31,7 @@ options:
   --rules FILE          add a relation rule file (repeatable)
   --no-defaults         do not load the embedded default gazetteers
   --max-bytes N         largest document accepted (default 16777216)
+  --threads N           with --jsonl, analyse on N threads; output stays in input order (default 1)
   -h, --help            this text";
 
 struct Options {
@@ -42,6 +43,7 @@ struct Options {
     rules: Vec<String>,
     defaults: bool,
     max_bytes: Option<usize>,
+    threads: usize,
 }
 
 fn parse_args() -> Result<Options, String> {
@@ -54,6 +56,7 @@ fn parse_args() -> Result<Options, String> {
         rules: Vec::new(),
         defaults: true,
         max_bytes: None,
+        threads: 1,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -85,6 +88,14 @@ fn parse_args() -> Result<Options, String> {
                     v.parse()
                         .map_err(|_| format!("--max-bytes {v:?} is not a number"))?,
                 );
+            }
+            "--threads" => {
+                let v = value("--threads")?;
+                o.threads = v
+                    .parse()
+                    .ok()
+                    .filter(|&n| n > 0)
+                    .ok_or_else(|| format!("--threads {v:?} is not a positive number"))?;
             }
             s if s.starts_with('-') && s != "-" => return Err(format!("unknown option {s}")),
             _ => o.files.push(a),
@@ -142,7 +153,7 @@ fn try_main() -> io::Result<bool> {
             Some(f) if f != "-" => Box::new(io::BufReader::with_capacity(1 << 16, open(f)?)),
             _ => Box::new(io::BufReader::new(io::stdin().lock())),
         };
-        run_jsonl(&ex, input, &mut out)?
+        run_jsonl(&ex, input, o.threads, &mut out)?
     } else {
         let mut ok = true;
         let inputs: Vec<String> = if o.files.is_empty() {
@@ -202,46 +213,82 @@ fn open(f: &str) -> io::Result<std::fs::File> {
     std::fs::File::open(f).map_err(|e| io::Error::new(e.kind(), format!("{f}: {e}")))
 }
 
-/// One output line per input line; returns false when any line failed.
+/// One output line per input line, in input order; returns false when any line failed.
+///
+/// Lines are read here and analysed (parsed, extracted and serialised) on `threads` threads
+/// by [`Extractor::map_batch`]; the output of each line is written here, in order.
 fn run_jsonl(
     ex: &Extractor,
-    mut input: Box<dyn BufRead>,
+    input: Box<dyn BufRead>,
+    threads: usize,
     out: &mut impl Write,
 ) -> io::Result<bool> {
+    let lines = Lines { input, n: 0 };
     let mut ok = true;
-    let mut buf = Vec::new();
-    let mut n = 0usize;
-    loop {
-        buf.clear();
-        if input.read_until(b'\n', &mut buf)? == 0 {
-            break;
+    for rendered in ex.map_batch(lines, threads, render_line) {
+        let (json, err) = rendered?;
+        if let Some(msg) = err {
+            ok = false;
+            eprintln!("extract: {msg}");
         }
-        n += 1;
+        out.write_all(&json)?;
+    }
+    Ok(ok)
+}
+
+/// The lines of the input with their numbers, without line ends (and without a BOM on
+/// line 1); stops after a read error.
+struct Lines {
+    input: Box<dyn BufRead>,
+    n: usize,
+}
+
+impl Iterator for Lines {
+    type Item = io::Result<(usize, Vec<u8>)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let mut buf = Vec::new();
+        match self.input.read_until(b'\n', &mut buf) {
+            Ok(0) => return None,
+            Ok(_) => {}
+            Err(e) => {
+                self.input = Box::new(io::empty());
+                return Some(Err(e));
+            }
+        }
+        self.n += 1;
         if buf.last() == Some(&b'\n') {
             buf.pop();
         }
         if buf.last() == Some(&b'\r') {
             buf.pop();
         }
-        let line: &[u8] = if n == 1 {
-            buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&buf)
-        } else {
-            &buf
-        };
-        match process_line(ex, line) {
-            Ok((id, doc)) => {
-                doc.write_json_value_id(&id, out)?;
-            }
-            Err((id, msg)) => {
-                ok = false;
-                eprintln!("extract: line {n}: {msg}");
-                let v = serde_json::json!({"id": id, "error": format!("line {n}: {msg}")});
-                serde_json::to_writer(&mut *out, &v).map_err(io::Error::other)?;
-                out.write_all(b"\n")?;
-            }
+        if self.n == 1 && buf.starts_with(b"\xEF\xBB\xBF") {
+            buf.drain(..3);
+        }
+        Some(Ok((self.n, buf)))
+    }
+}
+
+/// One line's output (a JSON line) and, for a bad line, its message for stderr.
+fn render_line(
+    ex: &Extractor,
+    line: io::Result<(usize, Vec<u8>)>,
+) -> io::Result<(Vec<u8>, Option<String>)> {
+    let (n, line) = line?;
+    let mut json = Vec::new();
+    match process_line(ex, &line) {
+        Ok((id, doc)) => {
+            doc.write_json_value_id(&id, &mut json)?;
+            Ok((json, None))
+        }
+        Err((id, msg)) => {
+            let v = serde_json::json!({"id": id, "error": format!("line {n}: {msg}")});
+            serde_json::to_writer(&mut json, &v).map_err(io::Error::other)?;
+            json.push(b'\n');
+            Ok((json, Some(format!("line {n}: {msg}"))))
         }
     }
-    Ok(ok)
 }
 
 type LineError = (serde_json::Value, String);
