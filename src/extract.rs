@@ -90,7 +90,7 @@ impl ExtractorBuilder {
                 let mut b = GazetteerBuilder::new();
                 if self.defaults {
                     for (name, src) in crate::defaults::GAZETTEERS {
-                        b.add_source(name, src)?;
+                        b.add_embedded(name, src)?;
                     }
                     b.add_common_words(crate::defaults::COMMON_WORDS);
                 }
@@ -151,7 +151,7 @@ fn default_gazetteer() -> Result<Arc<Gazetteer>> {
         .get_or_init(|| {
             let mut b = GazetteerBuilder::new();
             for (name, src) in crate::defaults::GAZETTEERS {
-                b.add_source(name, src)?;
+                b.add_embedded(name, src)?;
             }
             b.add_common_words(crate::defaults::COMMON_WORDS);
             Ok(Arc::new(b.build()?))
