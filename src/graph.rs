@@ -465,10 +465,17 @@ impl Graph {
     /// Adds an event, or merges its provenance into an equal event already present (same
     /// type, status, participants in any order, place, destination, and time; an event without
     /// a time only merges with one of the same document). Updates the edges. Returns its id.
+    /// A participant listed twice is kept once; `event.id` is ignored.
     ///
     /// # Panics
     /// Panics when the event names a node that is not in this graph.
     pub fn add_event(&mut self, mut event: GraphEvent) -> EventId {
+        let mut seen = Vec::with_capacity(event.participants.len());
+        event.participants.retain(|p| {
+            let new = !seen.contains(p);
+            seen.push(*p);
+            new
+        });
         for n in event
             .participants
             .iter()
@@ -1279,6 +1286,15 @@ pub(crate) mod tests {
         });
         assert_eq!(g.edges().len(), 3);
         assert!(g.edges().iter().all(|e| e.events == [ev] && !e.directed));
+        // a participant named twice is one participant: no self-loop
+        g.add_event(GraphEvent {
+            kind: "CALL".into(),
+            participants: vec![ids[0], ids[1], ids[0]],
+            ..GraphEvent::default()
+        });
+        assert_eq!(g.events()[1].participants, [ids[0], ids[1]]);
+        assert!(g.edges().iter().all(|e| e.source != e.target));
+        assert_eq!(g.edges().len(), 4);
     }
 
     #[test]
