@@ -12,9 +12,11 @@
 //! Every event of every document becomes a [`GraphEvent`] (a hyperedge: all its participants,
 //! its place, origin, destination and time) with its [`Provenance`]: document id, sentence,
 //! byte span, trigger and rule. Events of different documents that agree on type, status,
-//! participants, place, destination and a *known* time are the same event reported twice:
-//! they merge into one [`GraphEvent`] with two provenance records. Events without a time
-//! merge only within their document.
+//! participants, place, destination and a *calendar* time (a day, month, year, week,
+//! quarter, season, or an interval of these) are the same event reported twice: they merge
+//! into one [`GraphEvent`] with two provenance records. Events without a time, or with one
+//! that names no calendar period (`PRESENT_REF`, `XXXX-05-05`, `P3D`), merge only within
+//! their document.
 //!
 //! Events are also projected onto binary [`Edge`]s, aggregated per pair of nodes, type and
 //! status (with an event count, the documents, and the time range):
@@ -289,7 +291,7 @@ struct EventKey {
     place: Option<NodeId>,
     destination: Option<NodeId>,
     time: Option<String>,
-    /// The document, for events without a time (they merge only within one document).
+    /// The document, for events without a calendar time (they merge only within one document).
     scope: Option<String>,
 }
 
@@ -464,7 +466,7 @@ impl Graph {
 
     /// Adds an event, or merges its provenance into an equal event already present (same
     /// type, status, participants in any order, place, destination, and time; an event without
-    /// a time only merges with one of the same document). Updates the edges. Returns its id.
+    /// a calendar time only merges with one of the same document). Updates the edges. Returns its id.
     /// A participant listed twice is kept once; `event.id` is ignored.
     ///
     /// # Panics
@@ -495,7 +497,7 @@ impl Graph {
             place: event.place,
             destination: event.destination,
             time: event.time.clone(),
-            scope: match event.time {
+            scope: match event.time.as_deref().and_then(timex_days) {
                 Some(_) => None,
                 None => event.provenance.first().map(|p| p.document.clone()),
             },
@@ -1207,6 +1209,20 @@ pub(crate) mod tests {
         assert_eq!(g.edges().len(), 1);
         assert_eq!(g.edges()[0].count(), 2);
         assert_eq!(g.edges()[0].documents.len(), 2);
+        // "now" in two documents is not the same time; a calendar day is
+        let at = |doc: &str, t: &str| GraphEvent {
+            time: Some(t.into()),
+            ..mk(doc)
+        };
+        let p1 = g.add_event(at("d1", "PRESENT_REF"));
+        assert_ne!(g.add_event(at("d2", "PRESENT_REF")), p1);
+        assert_eq!(g.add_event(at("d1", "PRESENT_REF")), p1);
+        let d1 = g.add_event(at("d1", "2023-02-24"));
+        assert_eq!(g.add_event(at("d2", "2023-02-24")), d1);
+        assert_ne!(
+            g.add_event(at("d2", "XXXX-02-24")),
+            g.add_event(at("d3", "XXXX-02-24"))
+        );
     }
 
     #[test]
