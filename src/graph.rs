@@ -575,23 +575,7 @@ impl Graph {
     pub fn merge(&mut self, other: &Graph) {
         let mut map = Vec::with_capacity(other.nodes.len());
         for n in &other.nodes {
-            let id = self.add_node(n.kind, &n.name, n.kb.as_deref());
-            let node = &mut self.nodes[id.0];
-            node.documents += n.documents;
-            node.mentions += n.mentions;
-            for (k, v) in &n.attrs {
-                node.attrs.entry(k.clone()).or_insert_with(|| v.clone());
-            }
-            for a in &n.aliases {
-                if node.aliases.len() < MAX_ALIASES && *a != node.name {
-                    node.aliases.insert(a.clone());
-                    let v = self.names.entry(normalize_name(a)).or_default();
-                    if !v.contains(&id) {
-                        v.push(id);
-                    }
-                }
-            }
-            map.push(id);
+            map.push(self.absorb_node(n));
         }
         let m = |n: &NodeId| map[n.0];
         for ev in &other.events {
@@ -609,6 +593,33 @@ impl Graph {
             });
         }
         self.documents.extend(other.documents.iter().cloned());
+    }
+
+    /// Adds the node `n` of another graph (or of a file): its key, counts, attributes and
+    /// aliases merge into the node with the same key. Returns that node.
+    pub(crate) fn absorb_node(&mut self, n: &Node) -> NodeId {
+        let id = self.add_node(n.kind, &n.name, n.kb.as_deref());
+        let node = &mut self.nodes[id.0];
+        node.documents += n.documents;
+        node.mentions += n.mentions;
+        for (k, v) in &n.attrs {
+            node.attrs.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+        for a in &n.aliases {
+            if node.aliases.len() < MAX_ALIASES && *a != node.name {
+                node.aliases.insert(a.clone());
+                let v = self.names.entry(normalize_name(a)).or_default();
+                if !v.contains(&id) {
+                    v.push(id);
+                }
+            }
+        }
+        id
+    }
+
+    /// Records a document added by other means (a graph file).
+    pub(crate) fn push_document(&mut self, info: DocumentInfo) {
+        self.documents.push(info);
     }
 
     /// The nodes, in order of first addition (a node's id is its index).
