@@ -291,7 +291,7 @@ fn span(start: usize, end: usize) -> io::Result<Span> {
     }
 }
 
-/// Reads a graph JSON (as [`write`] writes it) into a new graph; merge it into another with
+/// Reads a graph JSON (as [`write()`] writes it) into a new graph; merge it into another with
 /// [`Graph::merge`]. Edges are rebuilt from the events, so a graph survives the round trip
 /// `write` → `read` → `write` unchanged.
 ///
