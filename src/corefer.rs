@@ -293,7 +293,7 @@ fn partial(full: &Mention, full_idx: usize, tokens: &[Token], k: usize, end: usi
 
 /// Third-person personal pronouns that can be an event's subject.
 pub(crate) fn is_person_pronoun(word: &str) -> bool {
-    matches!(word, "he" | "she" | "him" | "her")
+    matches!(word, "he" | "she" | "him" | "her" | "his")
 }
 
 /// The person a pronoun at token `k` refers to: the nearest person mentioned before it,

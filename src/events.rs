@@ -280,6 +280,7 @@ fn build(
     };
     let mut args: Vec<Arg> = Vec::new();
     let mut participant_slots = 0;
+    let mut nominal = 0usize;
     let mut hosted = false;
     // participants
     for c in &m.captures {
@@ -325,6 +326,7 @@ fn build(
         }
         // a pronoun, or "the two leaders"
         let words: Vec<&str> = (c.start..c.end).map(|u| units[u].norm).collect();
+        let before = args.len();
         if words.len() == 1 && is_person_pronoun(words[0]) {
             let k = srcs[c.start].first;
             if let Some(ent) = resolve_pronoun(
@@ -379,12 +381,47 @@ fn build(
                 }
             }
         }
+        if args.len() == before && !found {
+            // an unresolved pronoun or a description ("FBI officials", "the council"):
+            // a participant without an entity, kept as the text that names it
+            nominal += 1;
+            args.push(Arg {
+                role: Role::Participant,
+                entity: None,
+                span: tok_span(c.start, c.end),
+                value: None,
+            });
+        }
     }
     let n_part = args.len();
-    if n_part == 0 {
+    if n_part == 0 || n_part == nominal && !is_visit && n_part < 2 {
         return None;
     }
-    if !is_visit && n_part < 2 {
+    // a meeting needs two sides, unless one organisation meets ("the council convened"),
+    // or a contact noun names its other side implicitly ("Schiff said in a telephone
+    // interview", "her CNN interview")
+    let single_named = n_part == 1
+        && args[0]
+            .entity
+            .is_some_and(|e| cx.entity_kind[e] != EntityKind::Location);
+    let body_meets = single_named
+        && ty == "MEET"
+        && args[0]
+            .entity
+            .is_some_and(|e| cx.entity_kind[e] == EntityKind::Organization);
+    let trigger_word = m
+        .captures_of(SlotId::TRIGGER)
+        .last()
+        .map(|c| units[c.end - 1].norm)
+        .unwrap_or("");
+    let contact_noun = single_named && IMPLICIT_OTHER_SIDE.contains(&trigger_word);
+    if !is_visit && n_part < 2 && !body_meets && !contact_noun {
+        return None;
+    }
+    // a visit needs someone named or somewhere to go
+    let has_dest = m.captures_of(SlotId::DESTINATION).next().is_some()
+        || m.captures_of(SlotId::PLACE).next().is_some();
+    if is_visit && n_part == nominal && !has_dest {
         return None;
     }
     let _ = participant_slots;
@@ -642,6 +679,10 @@ fn times_in_sentence(
     }
     (best.map(|b| b.1), dur.map(|d| d.1))
 }
+
+/// Contact nouns whose other side goes unsaid: an interview has an interviewer, a debate an
+/// opponent.
+const IMPLICIT_OTHER_SIDE: &[&str] = &["interview", "interviews", "debate"];
 
 /// Words that separate a trigger from a time expression belonging to another clause.
 const TIME_CLAUSE_BREAK: &[&str] = &[

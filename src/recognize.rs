@@ -337,7 +337,12 @@ pub(crate) fn recognize(
         for s in g.senses_for(c, tokens) {
             let e = g.entry(s.entry);
             let single = c.last - c.first == 1;
-            if single && e.attrs.get("common").is_some_and(|v| v == "1") {
+            if e.kind == EntityKind::GivenName && single {
+                // "Paul Manafort": a given name can start a person's name even where the
+                // word has other senses (a town called Paul)
+                given[c.first] = true;
+            }
+            if single && (e.attrs.get("common").is_some_and(|v| v == "1") || s.common) {
                 // a place named like a common word ("West", "Reading") needs a clear sign:
                 // not at a sentence start, not in an all-caps line, not after an article;
                 // a region so named needs more than the recogniser has, so it is dropped
@@ -356,9 +361,9 @@ pub(crate) fn recognize(
             }
             let mut r = sense_rank(g, s.entry);
             if s.short {
-                // a short name yields to any other entity reading of the word, but not to
-                // a given name or family name of the name lists
-                r = (1, u64::MAX);
+                // an office holder's short name ("Clinton", "Putin") beats a town or region
+                // of that name, and yields to a country, a capital or an organisation
+                r = (5, 0);
             }
             if best.is_none_or(|(_, br)| r > br) {
                 best = Some((s.entry, r));
@@ -487,7 +492,9 @@ pub(crate) fn recognize(
     }
     // 3. given name + capitalised word(s)
     for k in 0..tokens.len() {
-        if given[k] && is_cap(&tokens[k]) {
+        // the next word follows a space: "Clinton-Trump debate" is no name
+        let spaced = tokens.get(k + 1).is_some_and(|t| !t.joined);
+        if given[k] && is_cap(&tokens[k]) && spaced {
             let end = name_run(k);
             if end >= k + 2 {
                 rules.push(rule_mention(

@@ -66,6 +66,9 @@ pub struct Sense {
     /// True when the surface form is an office holder's short name ("Putin", "Lula"): it
     /// stands for the person only when nothing else in the gazetteer has that name.
     pub short: bool,
+    /// True when a short name is also a common English word ("Trump", "May"): the
+    /// recogniser then wants it capitalised inside a sentence.
+    pub common: bool,
     policy: CasePolicy,
 }
 
@@ -199,6 +202,7 @@ impl GazetteerBuilder {
                     entry: eid as EntryId,
                     canonical: *canonical,
                     short: false,
+                    common: false,
                     policy: policy_of(surface),
                 });
             }
@@ -275,10 +279,7 @@ fn add_short_names(
             }
         };
         let folded = fold_str(&short);
-        if folded.chars().count() < 2
-            || !short.chars().next().is_some_and(|c| c.is_uppercase())
-            || common.contains(&folded)
-        {
+        if folded.chars().count() < 2 || !short.chars().next().is_some_and(|c| c.is_uppercase()) {
             continue;
         }
         match shorts.get(&folded) {
@@ -297,6 +298,7 @@ fn add_short_names(
         .collect();
     list.sort();
     for (folded, eid, surface) in list {
+        let is_common = common.contains(&folded);
         let fid = *form_index.entry(folded.clone()).or_insert_with(|| {
             forms.push(folded);
             senses.push(Vec::new());
@@ -310,6 +312,7 @@ fn add_short_names(
             entry: eid,
             canonical: false,
             short: true,
+            common: is_common,
             policy: policy_of(&surface),
         });
     }

@@ -11,7 +11,10 @@ use std::hash::{BuildHasherDefault, Hasher};
 use crate::error::{Error, ErrorKind, Location, Result};
 
 use super::parse::{AttrTest, EntitySel, Member, Node, NodeKind, ParsedFile, Pos, PredAst};
-use super::{BUILTIN_SLOTS, Rule};
+use super::{BUILTIN_SLOTS, Rule, SlotId};
+
+/// Most anchor sets a rule is indexed by.
+const MAX_ANCHOR_SETS: usize = 8;
 
 /// Largest number of instructions in one rule's program.
 const MAX_INSTS: usize = 20_000;
@@ -163,14 +166,23 @@ pub(crate) struct Compiled {
     pub vocab_filter: Filter,
     /// Passes every anchor word.
     pub anchor_filter: Filter,
-    /// Per word id: the range of `anchor_rules` listing the rules anchored on it.
+    /// Per word id: the range of `anchor_rules` listing the (rule, anchor set) pairs whose
+    /// anchor set contains the word.
     pub anchor_ranges: Vec<(u32, u32)>,
-    pub anchor_rules: Vec<u32>,
+    pub anchor_rules: Vec<(u32, u8)>,
+    /// Per rule: the bit mask of all its anchor sets; the rule runs when all are seen.
+    pub anchor_need: Vec<u64>,
+    /// Per rule: its anchor sets as words, for [`super::RuleSet::anchors`].
+    pub anchor_words: Vec<Vec<Vec<String>>>,
     /// Class membership bits: word `w` is in class `c` if bit `c` of row `w` is set.
     pub class_bits: Vec<u64>,
     pub class_stride: usize,
     /// Longest program (both directions), for sizing caches.
     pub max_insts: usize,
+    /// Class name → class id.
+    pub class_index: HashMap<String, u32>,
+    /// Per class: its words, sorted.
+    pub class_members: Vec<Vec<String>>,
 }
 
 impl Compiled {
@@ -272,7 +284,19 @@ pub(crate) fn compile(files: Vec<ParsedFile>) -> Result<(Vec<Rule>, Compiled)> {
     for c in 0..defs.len() {
         expand(&cx, &defs, c, &mut state, &mut expanded)?;
     }
-    for words in &expanded {
+    for (c, words) in expanded.iter().enumerate() {
+        if words.is_empty() {
+            let (fi, ci) = defs[c];
+            let def = &files[fi].classes[ci];
+            return Err(Error::at(
+                ErrorKind::RuleSyntax,
+                &files[fi].path,
+                def.pos.line,
+                def.pos.col,
+                format!("class ${} has no members", def.name),
+            )
+            .with_hint("list its words after `=`, or on indented lines below"));
+        }
         let mut ids: Vec<u32> = words.iter().map(|w| cx.intern(w)).collect();
         ids.sort_unstable();
         ids.dedup();
@@ -281,7 +305,7 @@ pub(crate) fn compile(files: Vec<ParsedFile>) -> Result<(Vec<Rule>, Compiled)> {
     // rules
     let mut rules: Vec<Rule> = Vec::new();
     let mut progs = Vec::new();
-    let mut anchors: Vec<Vec<u32>> = Vec::new();
+    let mut anchors: Vec<Vec<Anchor>> = Vec::new();
     let mut seen: HashMap<String, (usize, Pos)> = HashMap::new();
     for (fi, f) in files.iter().enumerate() {
         for r in &f.rules {
@@ -297,7 +321,8 @@ pub(crate) fn compile(files: Vec<ParsedFile>) -> Result<(Vec<Rule>, Compiled)> {
             }
             seen.insert(r.id.clone(), (fi, r.pos));
             let node = lower(&mut cx, &f.path, &r.pattern)?;
-            let Some(anchor) = anchor(&cx, &node, false) else {
+            let sets = anchor_sets(&cx, &node);
+            if sets.is_empty() {
                 return Err(Error::at(
                     ErrorKind::RuleSyntax,
                     &f.path,
@@ -309,11 +334,11 @@ pub(crate) fn compile(files: Vec<ParsedFile>) -> Result<(Vec<Rule>, Compiled)> {
                     "every match must contain a literal word or a $CLASS word (not optional, \
                      not negated), so that sentences without it are skipped fast",
                 ));
-            };
+            }
             let fwd = program(&node, false).map_err(|()| too_big(&f.path, r))?;
             let rev = program(&node, true).map_err(|()| too_big(&f.path, r))?;
             progs.push(RuleProg { fwd, rev });
-            anchors.push(anchor.words);
+            anchors.push(sets);
             rules.push(Rule {
                 id: r.id.clone(),
                 types: r.types.clone(),
@@ -331,13 +356,21 @@ pub(crate) fn compile(files: Vec<ParsedFile>) -> Result<(Vec<Rule>, Compiled)> {
     }
     // anchor index
     let nwords = cx.words.len();
-    let mut per_word: Vec<Vec<u32>> = vec![Vec::new(); nwords];
+    let mut per_word: Vec<Vec<(u32, u8)>> = vec![Vec::new(); nwords];
     let mut anchor_filter = Filter::new();
-    for (ri, words) in anchors.iter().enumerate() {
-        for &w in words {
-            per_word[w as usize].push(ri as u32);
-            anchor_filter.add(&cx.words[w as usize]);
+    let mut anchor_need = Vec::with_capacity(anchors.len());
+    for (ri, sets) in anchors.iter().enumerate() {
+        for (k, set) in sets.iter().enumerate() {
+            for &w in &set.words {
+                per_word[w as usize].push((ri as u32, k as u8));
+                anchor_filter.add(&cx.words[w as usize]);
+            }
         }
+        anchor_need.push(if sets.len() == 64 {
+            u64::MAX
+        } else {
+            (1u64 << sets.len()) - 1
+        });
     }
     let mut anchor_ranges = Vec::with_capacity(nwords);
     let mut anchor_rules = Vec::new();
@@ -363,6 +396,31 @@ pub(crate) fn compile(files: Vec<ParsedFile>) -> Result<(Vec<Rule>, Compiled)> {
         .map(|p| p.fwd.insts.len().max(p.rev.insts.len()))
         .max()
         .unwrap_or(0);
+    let anchor_words = anchors
+        .iter()
+        .map(|sets| {
+            sets.iter()
+                .map(|a| {
+                    let mut v: Vec<String> = a
+                        .words
+                        .iter()
+                        .map(|&w| cx.words[w as usize].clone())
+                        .collect();
+                    v.sort();
+                    v
+                })
+                .collect()
+        })
+        .collect();
+    let class_members = cx
+        .class_words
+        .iter()
+        .map(|ids| {
+            let mut v: Vec<String> = ids.iter().map(|&w| cx.words[w as usize].clone()).collect();
+            v.sort();
+            v
+        })
+        .collect();
     let compiled = Compiled {
         slots: cx.slots,
         preds: cx.preds,
@@ -372,9 +430,13 @@ pub(crate) fn compile(files: Vec<ParsedFile>) -> Result<(Vec<Rule>, Compiled)> {
         anchor_filter,
         anchor_ranges,
         anchor_rules,
+        anchor_need,
+        anchor_words,
         class_bits,
         class_stride,
         max_insts,
+        class_index: cx.class_index,
+        class_members,
     };
     Ok((rules, compiled))
 }
@@ -588,12 +650,22 @@ fn pred_words(cx: &Ctx<'_>, p: &Pred) -> Option<Vec<u32>> {
     }
 }
 
+/// The best single word set for `node`: every match of it contains one of the words.
 fn anchor(cx: &Ctx<'_>, node: &LNode, in_trigger: bool) -> Option<Anchor> {
+    required(cx, node, in_trigger)
+        .into_iter()
+        .min_by_key(Anchor::rank)
+}
+
+/// Word sets that every match of `node` must each hit (the conjunction of its parts).
+fn required(cx: &Ctx<'_>, node: &LNode, in_trigger: bool) -> Vec<Anchor> {
     match node {
         LNode::Unit(p) => {
-            let mut words = pred_words(cx, &cx.preds[*p as usize])?;
+            let Some(mut words) = pred_words(cx, &cx.preds[*p as usize]) else {
+                return Vec::new();
+            };
             if words.is_empty() {
-                return None;
+                return Vec::new();
             }
             words.sort_unstable();
             words.dedup();
@@ -607,43 +679,61 @@ fn anchor(cx: &Ctx<'_>, node: &LNode, in_trigger: bool) -> Option<Anchor> {
                     }
                 })
                 .sum();
-            Some(Anchor {
+            vec![Anchor {
                 words,
                 cost,
                 trigger: in_trigger,
-            })
+            }]
         }
-        LNode::Seq(v) => v
-            .iter()
-            .filter_map(|n| anchor(cx, n, in_trigger))
-            .min_by_key(Anchor::rank),
+        LNode::Seq(v) => v.iter().flat_map(|n| required(cx, n, in_trigger)).collect(),
         LNode::Alt(v) => {
+            // one of the branches matches: the union of each branch's best set
             let mut out = Anchor {
                 words: Vec::new(),
                 cost: 0,
                 trigger: true,
             };
             for n in v {
-                let a = anchor(cx, n, in_trigger)?;
+                let Some(a) = anchor(cx, n, in_trigger) else {
+                    return Vec::new();
+                };
                 out.words.extend(a.words);
                 out.cost += a.cost;
                 out.trigger &= a.trigger;
             }
             out.words.sort_unstable();
             out.words.dedup();
-            Some(out)
+            vec![out]
         }
-        LNode::Repeat { node, min, .. } if *min > 0 => anchor(cx, node, in_trigger),
-        LNode::Repeat { .. } => None,
-        LNode::Slot { slot, node } => {
-            anchor(
-                cx,
-                node,
-                in_trigger || *slot as usize == 1, /* trigger */
-            )
-        }
-        LNode::Start | LNode::End => None,
+        LNode::Repeat { node, min, .. } if *min > 0 => required(cx, node, in_trigger),
+        LNode::Repeat { .. } => Vec::new(),
+        LNode::Slot { slot, node } => required(
+            cx,
+            node,
+            in_trigger || *slot as usize == SlotId::TRIGGER.index(),
+        ),
+        LNode::Start | LNode::End => Vec::new(),
     }
+}
+
+/// The anchor sets a rule is indexed by: the best one (preferring a trigger, then rare
+/// words), plus every other set made only of uncommon words, up to [`MAX_ANCHOR_SETS`].
+/// The rule runs on a sentence only when each set has a word in it. Sets of common
+/// words are left out so that they do not cost a lookup on every "and" and ",".
+fn anchor_sets(cx: &Ctx<'_>, node: &LNode) -> Vec<Anchor> {
+    let mut all = required(cx, node, false);
+    all.sort_by_key(Anchor::rank);
+    let mut out: Vec<Anchor> = Vec::new();
+    for a in all {
+        let selective = a.cost < 1000;
+        if (out.is_empty() || selective)
+            && out.len() < MAX_ANCHOR_SETS
+            && !out.iter().any(|o| o.words == a.words)
+        {
+            out.push(a);
+        }
+    }
+    out
 }
 
 /// Compiles `node` (reversed: sequences backwards, no captures).

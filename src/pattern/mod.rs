@@ -38,21 +38,25 @@
 //! starts at the smallest unit index where the rule matches at all and ends at the *largest*
 //! end any match from that start has (leftmost-longest, as in POSIX). The next match is the
 //! leftmost-longest one that starts at or after that end, and so on, so one rule's matches
-//! never overlap; different rules' matches may. Matches never are empty.
+//! never overlap; different rules' matches may. Matches are never empty.
 //!
 //! Within the chosen span, captures follow the *preferred* way of matching it: earlier
 //! alternatives before later ones, and quantifiers greedy (take one more repetition before
-//! stopping). A slot inside a repetition captures every repetition, so captures are
+//! stopping) — the path a backtracking matcher would find first among those that end
+//! exactly there. (This is exact because `*`, `+` and `{m,}` may not repeat a part that
+//! can match nothing; automata and backtrackers disagree about such loops.) A slot inside a repetition captures every repetition, so captures are
 //! multi-valued and reported in the order their spans open (left to right, an enclosing slot
 //! before the slots nested in it).
 //!
 //! # Cost
 //!
 //! Every rule must contain an *anchor*: a literal word or a class that every match of it
-//! has to contain (checked when compiling). [`RuleSet::find_all`] first looks every unit up
-//! in the table of anchor words (a two-byte-and-length bit filter in front of a hash), and
-//! only runs the rules whose anchor occurs in the sentence; a sentence without any trigger
-//! word costs one filter probe per unit. A rule that runs costs `O(units × pattern size)`:
+//! has to contain (checked when compiling). Each rule is indexed by its best anchor (one in
+//! a `trigger:` slot if possible, rare words before common ones) plus every other required
+//! word set made of uncommon words. [`RuleSet::find_all`] first looks every unit up in the
+//! table of anchor words (a first-byte/last-byte/length bit filter in front of a hash), and
+//! only runs the rules all of whose anchor sets occur in the sentence; a sentence without
+//! any trigger word costs one filter probe per unit. A rule that runs costs `O(units × pattern size)`:
 //! one backward pass of its automaton finds the longest match at each start (a Thompson NFA
 //! simulation, no backtracking), and one forward pass over each reported match extracts the
 //! captures. All buffers live in a [`Cache`], so steady-state matching does not allocate,
@@ -86,6 +90,10 @@ pub enum UnitKind {
 }
 
 /// One element of the sequence a pattern runs over.
+///
+/// Matches and captures are ranges of unit indices; whoever builds the units keeps a
+/// parallel record of what each unit is (its token range, entity or time) to map them back
+/// to spans.
 #[derive(Clone, Copy, Debug)]
 pub struct Unit<'a> {
     /// Folded text of the unit (see [`crate::text`]): `"met"`, `"xi jinping"`, `"feb. 24"`.
@@ -210,6 +218,17 @@ pub struct Rule {
     pub location: Location,
 }
 
+impl Rule {
+    /// Where an example of this rule is: the rule's file, the example's line, column 1.
+    pub fn example_location(&self, example: &Example) -> Location {
+        Location {
+            path: self.location.path.clone(),
+            line: example.line,
+            column: 1,
+        }
+    }
+}
+
 /// One capture of a named slot: a range of unit indices, end exclusive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Capture {
@@ -239,6 +258,56 @@ impl Match {
     pub fn captures_of(&self, slot: SlotId) -> impl Iterator<Item = &Capture> + '_ {
         self.captures.iter().filter(move |c| c.slot == slot)
     }
+}
+
+/// Renders an error with the offending line and a caret under its column, for people:
+///
+/// ```text
+/// error: unknown class $MEET_VRB
+///   --> meet.rules:4:19
+///    |
+///  4 |   pattern @PERSON $MEET_VRB @PERSON
+///    |                   ^
+///    = hint: did you mean $MEET_VERB?
+/// ```
+///
+/// `source` is the text of the file the error's location names. Without a location, or
+/// when the line is not in `source`, only the message and hint are printed.
+///
+/// # Example
+///
+/// ```
+/// use newsgraph::pattern::{render_error, RuleSet};
+///
+/// let text = "rule r\n  type MEET\n  pattern met (with\n";
+/// let err = RuleSet::from_sources(&[("r.rules", text)]).unwrap_err();
+/// let shown = render_error(&err, text);
+/// assert!(shown.contains(" 3 |   pattern met (with\n   |               ^\n"));
+/// ```
+pub fn render_error(error: &crate::Error, source: &str) -> String {
+    use std::fmt::Write;
+    let mut out = format!("error: {}\n", error.message());
+    if let Some(loc) = error.location() {
+        let _ = writeln!(out, "  --> {loc}");
+        if let Some(line) = source.lines().nth(loc.line.saturating_sub(1)) {
+            let line = line.strip_prefix('\u{feff}').unwrap_or(line);
+            let num = loc.line.to_string();
+            let pad = " ".repeat(num.len());
+            // keep tabs so that the caret lines up
+            let lead: String = line
+                .chars()
+                .take(loc.column.saturating_sub(1))
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            let _ = writeln!(out, " {pad} |");
+            let _ = writeln!(out, " {num} | {line}");
+            let _ = writeln!(out, " {pad} | {lead}^");
+        }
+    }
+    if let Some(h) = error.hint() {
+        let _ = writeln!(out, "   = hint: {h}");
+    }
+    out
 }
 
 /// A compiled set of rules from one or more files. Immutable, `Send + Sync`, cheap to share.
@@ -300,6 +369,36 @@ impl RuleSet {
             .iter()
             .position(|s| s == name)
             .map(|i| SlotId(i as u16))
+    }
+
+    /// The words of a class (folded, sorted), or `None` if no file of the set defines it.
+    ///
+    /// The event stage can use classes defined in rule files (say `class PLANNED = will
+    /// plans expected`) for its own context tests.
+    pub fn class_members(&self, name: &str) -> Option<&[String]> {
+        let c = *self.compiled.class_index.get(name)?;
+        Some(&self.compiled.class_members[c as usize])
+    }
+
+    /// True if the class exists and `norm` (a folded unit text) is one of its words.
+    pub fn in_class(&self, name: &str, norm: &str) -> bool {
+        let Some(&c) = self.compiled.class_index.get(name) else {
+            return false;
+        };
+        self.compiled
+            .vocab
+            .get(norm)
+            .is_some_and(|&w| self.compiled.in_class(w, c))
+    }
+
+    /// The word sets a rule is indexed by (each sorted): it runs on a sentence only when
+    /// every set has a word in the sentence. For debugging rules that never fire.
+    ///
+    /// # Panics
+    ///
+    /// Panics if `rule >= self.rules().len()`.
+    pub fn anchors(&self, rule: usize) -> &[Vec<String>] {
+        &self.compiled.anchor_words[rule]
     }
 
     /// A fresh cache sized for this set. Reuse it for every sentence.

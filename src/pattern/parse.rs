@@ -317,6 +317,7 @@ pub(crate) fn parse_file(path: &str, text: &str) -> Result<ParsedFile> {
         rules: Vec::new(),
     };
     let mut block = Block::None;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for (ln, raw) in text.lines().enumerate() {
         let line_no = ln + 1;
         let content = raw.trim_start();
@@ -335,17 +336,20 @@ pub(crate) fn parse_file(path: &str, text: &str) -> Result<ParsedFile> {
             let rest_col = 1 + content[..content.len() - rest.len()].chars().count();
             match word {
                 "class" => {
-                    let (name, after) = split_word(rest);
+                    let end = rest
+                        .find(|c: char| c.is_whitespace() || c == '=')
+                        .unwrap_or(rest.len());
+                    let (name, after) = (&rest[..end], rest[end..].trim_start());
                     if name.is_empty() {
                         return Err(syntax(path, at(rest_col), "class without a name")
                             .with_hint("write `class NAME = word word ...`"));
                     }
                     check_class_name(path, name, at(rest_col))?;
-                    let after_col = rest_col + (rest.len() - after.len());
                     let Some(members) = after.strip_prefix('=') else {
+                        let col = 1 + content[..content.len() - after.len()].chars().count();
                         return Err(syntax(
                             path,
-                            at(after_col.min(content.chars().count() + 1)),
+                            at(col),
                             format!("expected `=` after `class {name}`"),
                         )
                         .with_hint("write `class NAME = word word ...`"));
@@ -441,7 +445,11 @@ pub(crate) fn parse_file(path: &str, text: &str) -> Result<ParsedFile> {
                 parse_members(path, content, line_no, indent + 1, &mut file.classes[*idx])?;
             }
             Block::Rule(rule) => {
-                if let Some(src) = rule.pattern.as_mut()
+                // `+`/`-` lines are examples at any indentation (a pattern line cannot
+                // start with a quantifier, and a literal hyphen there must be quoted)
+                let example = content.starts_with(['+', '-']);
+                if !example
+                    && let Some(src) = rule.pattern.as_mut()
                     && indent > rule.pattern_indent
                 {
                     let content = strip_comment(content).trim_end();
@@ -693,7 +701,8 @@ fn parse_members(
             k += 1;
             let w = fold_phrase(&text);
             if w.is_empty() {
-                return Err(syntax(path, pos(start), "empty class member"));
+                return Err(syntax(path, pos(start), "empty class member")
+                    .with_hint("remove the empty quotes"));
             }
             class.members.push(Member::Word(w));
             continue;
@@ -858,6 +867,11 @@ impl<'a> Parser<'a> {
             branches.push(b);
         }
         if matches!(&branches[0].kind, NodeKind::Seq(v) if v.is_empty()) {
+            if self.depth == 0 && self.peek() == Some(')') {
+                return Err(self
+                    .error(self.i, "unmatched `)`")
+                    .with_hint("remove it or add `(` before it"));
+            }
             let at = if branches.len() > 1 { start } else { self.i };
             return Err(if branches.len() > 1 {
                 self.error(at, "empty alternative before `|`")
@@ -971,6 +985,18 @@ impl<'a> Parser<'a> {
                 .error(qstart, "an anchor cannot be repeated")
                 .with_hint("`^` and `$` match no unit; remove the quantifier"));
         }
+        if max.is_none() && nullable(&node) {
+            let q = &self.s[qstart..self.i];
+            return Err(self
+                .error(
+                    atom_start,
+                    format!("`{q}` repeats something that can match no unit"),
+                )
+                .with_hint(
+                    "make the repeated part match at least one unit: write `(a | b)*` rather than \
+                     `(a? b?)*`, or bound it: `(a? b?){0,3}`",
+                ));
+        }
         if let Some(c @ ('?' | '*' | '+' | '{')) = self.peek() {
             return Err(self
                 .error(
@@ -1056,7 +1082,9 @@ impl<'a> Parser<'a> {
             pos,
         };
         let Some(c) = self.peek() else {
-            return Err(self.error(start, "expected an atom"));
+            return Err(self
+                .error(start, "expected an atom")
+                .with_hint("write a word, $CLASS, @TYPE, `_`, `[...]` or a group `( ... )`"));
         };
         match c {
             '(' => {
@@ -1068,10 +1096,18 @@ impl<'a> Parser<'a> {
                 }
                 self.i += 1;
                 self.ws();
-                if self.peek() == Some(')') {
-                    return Err(self
-                        .error(start, "empty group `()`")
-                        .with_hint("a group needs at least one atom"));
+                match self.peek() {
+                    Some(')') => {
+                        return Err(self
+                            .error(start, "empty group `()`")
+                            .with_hint("a group needs at least one atom"));
+                    }
+                    None => {
+                        return Err(self
+                            .error(start, "unclosed group: `(` has no matching `)`")
+                            .with_hint("add `)`"));
+                    }
+                    _ => {}
                 }
                 let inner = self.alt()?;
                 self.ws();
@@ -1126,8 +1162,8 @@ impl<'a> Parser<'a> {
                 self.i += 1;
                 let name = self.ident();
                 let sel = match name {
-                    "ENTITY" | "ANY" => EntitySel::AnyEntity,
-                    "TIME" | "TIMEX" | "DATE" => EntitySel::Time,
+                    "ENTITY" => EntitySel::AnyEntity,
+                    "TIME" => EntitySel::Time,
                     _ => match EntityKind::parse(name) {
                         Some(k) => EntitySel::Kind(k),
                         None => {
@@ -1168,7 +1204,9 @@ impl<'a> Parser<'a> {
                 }
                 self.depth += 1;
                 if self.depth > MAX_DEPTH {
-                    return Err(self.error(start, "negations nested too deeply"));
+                    return Err(self
+                        .error(start, "negations nested too deeply")
+                        .with_hint(format!("at most {MAX_DEPTH} levels")));
                 }
                 let inner_start = self.i;
                 let inner = self.atom()?;
@@ -1458,6 +1496,7 @@ impl<'a> Parser<'a> {
             }
         }
         regex::RegexBuilder::new(&re)
+            .case_insensitive(true)
             .size_limit(1 << 20)
             .dfa_size_limit(1 << 20)
             .build()
@@ -1469,6 +1508,18 @@ impl<'a> Parser<'a> {
                         "the regex crate's syntax; it runs on the unit's folded (lower-case) text",
                     )
             })
+    }
+}
+
+/// Whether `node` can match without consuming a unit.
+fn nullable(node: &Node) -> bool {
+    match &node.kind {
+        NodeKind::Unit(_) => false,
+        NodeKind::Seq(v) => v.iter().all(nullable),
+        NodeKind::Alt(v) => v.iter().any(nullable),
+        NodeKind::Repeat { node, min, .. } => *min == 0 || nullable(node),
+        NodeKind::Slot { node, .. } => nullable(node),
+        NodeKind::Start | NodeKind::End => true,
     }
 }
 

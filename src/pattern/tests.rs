@@ -111,6 +111,28 @@ fn classes() {
 }
 
 #[test]
+fn class_lookup_api() {
+    let rs = RuleSet::from_sources(&[
+        (
+            "a.rules",
+            "class PLANNED = will plans \"is due to\" expected\nclass ALL = $PLANNED met\n",
+        ),
+        ("b.rules", "rule r\n  type T\n  pattern met\n"),
+    ])
+    .unwrap();
+    assert_eq!(
+        rs.class_members("PLANNED").unwrap(),
+        ["expected", "is due to", "plans", "will"]
+    );
+    assert_eq!(rs.class_members("ALL").unwrap().len(), 5);
+    assert!(rs.class_members("NOPE").is_none());
+    assert!(rs.in_class("ALL", "met"));
+    assert!(rs.in_class("PLANNED", "is due to"));
+    assert!(!rs.in_class("PLANNED", "met"));
+    assert!(!rs.in_class("NOPE", "met"));
+}
+
+#[test]
 fn classes_resolve_across_files() {
     let rs = RuleSet::from_sources(&[
         (
@@ -233,6 +255,8 @@ fn unit_tests() {
         "a telephone with and a telegram with",
         ["1..3", "5..7"]
     );
+    // norms are lower case; regexes ignore case so that `/^Tele/` is not a trap
+    t!("[word=/^Tele/] with", "a telephone with", ["1..3"]);
     t!(
         "[word=\"xi jinping\"] met",
         "[Xi Jinping]/PERSON met",
@@ -411,6 +435,26 @@ fn leftmost_longest() {
 }
 
 #[test]
+fn readme_gap_advice_holds() {
+    let s = "[Xi]/PERSON said [Putin]/PERSON met [Modi]/PERSON";
+    t!(
+        "participant:@PERSON _{0,6} met participant:@PERSON",
+        s,
+        ["0..5 participant=xi participant=modi"]
+    );
+    t!(
+        "participant:@PERSON !@PERSON{0,4} met participant:@PERSON",
+        s,
+        ["2..5 participant=putin participant=modi"]
+    );
+    t!(
+        "participant:@PERSON ![kind=Entity]{0,4} met participant:@PERSON",
+        s,
+        ["2..5 participant=putin participant=modi"]
+    );
+}
+
+#[test]
 fn overlapping_rules_are_all_reported_in_order() {
     let rs = set(
         "rule b.long\n  type T\n  pattern @PERSON met @PERSON in @LOCATION\n\
@@ -452,6 +496,37 @@ fn no_trigger_means_no_work() {
     rs.find_all(&a.units(), &mut cache, &mut out);
     assert!(out.is_empty());
     assert_eq!(cache.steps(), 0);
+}
+
+#[test]
+fn a_rule_runs_only_when_all_its_selective_anchors_occur() {
+    let rs = rule("trigger:(held $TALK) with @PERSON");
+    let steps = |s: &str| {
+        let a = Annotated::parse(s).unwrap();
+        let mut cache = rs.cache();
+        let mut out = Vec::new();
+        rs.find_all(&a.units(), &mut cache, &mut out);
+        (out.len(), cache.steps())
+    };
+    assert_eq!(steps("he held a press conference with [Xi]/PERSON"), (0, 0));
+    assert_eq!(steps("the talks with [Xi]/PERSON"), (0, 0));
+    let (n, work) = steps("he held talks with [Xi]/PERSON");
+    assert_eq!(n, 1);
+    assert!(work > 0);
+    // rules made only of common words still run
+    t!(", and", "Xi , and Putin", ["1..3"]);
+    // which sets gate a rule
+    assert_eq!(
+        rs.anchors(0),
+        [
+            vec!["held".to_string()],
+            vec!["talked".into(), "talks".into()]
+        ]
+    );
+    assert_eq!(
+        rule("with met | with $TALK").anchors(0),
+        [vec!["met", "talked", "talks"]]
+    );
 }
 
 #[test]
@@ -524,6 +599,10 @@ rule meet/simple
         ]
     );
     assert_eq!(r.location.to_string(), "meet.rules:5:1");
+    assert_eq!(
+        r.example_location(&r.examples[1]).to_string(),
+        "meet.rules:12:1"
+    );
     let r = &rs.rules()[1];
     assert_eq!(
         (r.id.as_str(), r.status, r.priority),
@@ -569,6 +648,16 @@ fn readme_example_compiles_and_matches() {
 }
 
 #[test]
+fn examples_may_be_indented_under_a_pattern() {
+    let src = "\u{feff}rule r\n  type T\n  pattern met\n      with\n    + Xi met with Putin\n    - Xi met Putin\n";
+    let rs = RuleSet::from_sources(&[("r.rules", src)]).unwrap();
+    let r = &rs.rules()[0];
+    assert_eq!(r.pattern, "met with");
+    assert_eq!(r.examples.len(), 2);
+    assert!(r.examples[0].positive && !r.examples[1].positive);
+}
+
+#[test]
 fn rule_set_is_send_sync() {
     fn check<T: Send + Sync + Clone>() {}
     check::<RuleSet>();
@@ -597,6 +686,23 @@ macro_rules! e {
 }
 
 const HEAD: &str = "class MEET_VERB = meet met\nrule r\n  type MEET\n";
+
+#[test]
+fn class_definition_spacing() {
+    let rs = set("class A=met\nclass B =talked\nclass C= $A $B\nrule r\n  type T\n  pattern $C\n");
+    assert_eq!(find(&rs, "met talked"), ["0..1", "1..2"]);
+    e!(
+        "class A met\n",
+        RuleSyntax,
+        "t.rules:1:9: expected `=` after `class A`"
+    );
+    e!(
+        "class Ä = met\n",
+        RuleSyntax,
+        "t.rules:1:7: bad class name `Ä`"
+    );
+    e!("class\n", RuleSyntax, "t.rules:1:6: class without a name");
+}
 
 #[test]
 fn error_unknown_class_with_suggestion() {
@@ -636,6 +742,26 @@ fn error_unbalanced_parentheses() {
         &format!("{HEAD}  pattern met (a | (b) @PERSON\n"),
         RuleSyntax,
         "t.rules:4:15: unclosed group"
+    );
+    e!(
+        &format!("{HEAD}  pattern ) met\n"),
+        RuleSyntax,
+        "t.rules:4:11: unmatched `)`"
+    );
+    e!(
+        &format!("{HEAD}  pattern met (\n"),
+        RuleSyntax,
+        "t.rules:4:15: unclosed group"
+    );
+    e!(
+        &format!("{HEAD}  pattern met (a\n        | b\n"),
+        RuleSyntax,
+        "t.rules:4:15: unclosed group"
+    );
+    e!(
+        &format!("{HEAD}  pattern met (a\n        | b))\n"),
+        RuleSyntax,
+        "t.rules:5:13: unmatched `)`"
     );
     e!(
         &format!("{HEAD}  pattern met () @PERSON\n"),
@@ -680,6 +806,21 @@ fn error_bad_quantifiers() {
         &format!("{HEAD}  pattern met @PERSON+?\n"),
         RuleSyntax,
         "t.rules:4:23: bad quantifier: `?` after another quantifier"
+    );
+    e!(
+        &format!("{HEAD}  pattern met (a? b?)*\n"),
+        RuleSyntax,
+        "t.rules:4:15: `*` repeats something that can match no unit"
+    );
+    e!(
+        &format!("{HEAD}  pattern met participant:(@PERSON?){{2,}}\n"),
+        RuleSyntax,
+        "t.rules:4:27: `{2,}` repeats something that can match no unit"
+    );
+    e!(
+        &format!("{HEAD}  pattern met (^ | a)+\n"),
+        RuleSyntax,
+        "t.rules:4:15: `+` repeats something"
     );
     e!(
         &format!("{HEAD}  pattern met ^?\n"),
@@ -862,6 +1003,11 @@ fn error_other_pattern_problems() {
         "t.rules:4:16: `!` applies to one unit only"
     );
     e!(
+        "class A =\nclass B = x\n",
+        RuleSyntax,
+        "t.rules:1:7: class $A has no members"
+    );
+    e!(
         "class A = three-day\n",
         RuleSyntax,
         "t.rules:1:11: class member `three-day` is 3 units, not one"
@@ -881,6 +1027,42 @@ fn error_other_pattern_problems() {
         RuleSyntax,
         "t.rules:4:11: pattern of rule `r` is too large"
     );
+}
+
+#[test]
+fn rendered_errors_point_at_the_column() {
+    let text = format!("{HEAD}  pattern @PERSON $MEET_VRB @PERSON\n");
+    let e = set_err(&[("meet.rules", &text)]);
+    assert_eq!(
+        render_error(&e, &text),
+        "error: unknown class $MEET_VRB\n\
+         \x20 --> meet.rules:4:19\n\
+         \x20  |\n\
+         \x204 |   pattern @PERSON $MEET_VRB @PERSON\n\
+         \x20  |                   ^\n\
+         \x20  = hint: did you mean $MEET_VERB?\n"
+    );
+    // tabs and wide characters before the column
+    let text = "rule r\n\ttype MEET\n\tpattern é @PERSN\n";
+    let e = set_err(&[("t", text)]);
+    assert!(
+        render_error(&e, text).contains(" 3 | \tpattern é @PERSN\n   | \t          ^\n"),
+        "{}",
+        render_error(&e, text)
+    );
+    // no location
+    let e = Error::new(ErrorKind::Io, "gone");
+    assert_eq!(render_error(&e, ""), "error: gone\n");
+}
+
+#[test]
+fn empty_rule_set() {
+    let rs = RuleSet::from_sources(&[]).unwrap();
+    assert!(rs.rules().is_empty());
+    let a = Annotated::parse("Xi met Putin").unwrap();
+    let mut out = vec![];
+    rs.find_all(&a.units(), &mut Cache::new(), &mut out);
+    assert!(out.is_empty());
 }
 
 #[test]
@@ -972,11 +1154,13 @@ impl Rng {
 
 fn random_pattern(rng: &mut Rng, depth: u32) -> String {
     let atom = |rng: &mut Rng| -> String {
-        match rng.below(7) {
+        match rng.below(9) {
             0 => "_".into(),
             1 => "!a".into(),
             2 => "b".into(),
             3 => "c".into(),
+            4 if rng.below(3) == 0 => "^".into(),
+            5 if rng.below(3) == 0 => "$".into(),
             _ => "a".into(),
         }
     };
@@ -1057,7 +1241,16 @@ fn ends(node: &parse::Node, units: &[Unit<'_>], i: usize) -> std::collections::B
             }
         }
         NodeKind::Slot { node, .. } => out = ends(node, units, i),
-        NodeKind::Start | NodeKind::End => unreachable!(),
+        NodeKind::Start => {
+            if i == 0 {
+                out.insert(i);
+            }
+        }
+        NodeKind::End => {
+            if i == units.len() {
+                out.insert(i);
+            }
+        }
     }
     out
 }
@@ -1110,7 +1303,11 @@ fn captures_are_inside_their_match_and_well_nested() {
         let inner = random_pattern(&mut rng, 1);
         let s = slots[rng.below(3)];
         let pattern = format!("(participant:a | {s}:(b c?)) ({inner})? ({s}:_)* c");
-        let rs = rule(&pattern);
+        let Ok(rs) =
+            RuleSet::from_sources(&[("p", &format!("rule p\n  type T\n  pattern {pattern}\n"))])
+        else {
+            continue; // a loop over a part that can match nothing
+        };
         let len = rng.below(12);
         let norms: Vec<&'static str> = (0..len).map(|_| ["a", "b", "c"][rng.below(3)]).collect();
         let units = units_of(&norms);
@@ -1130,4 +1327,499 @@ fn captures_are_inside_their_match_and_well_nested() {
             }
         }
     }
+}
+
+// ---------------------------------------------------------------- throughput (manual)
+
+/// A realistic rule set for the throughput check: the kind of rules the MEET/CALL/VISIT
+/// files will hold.
+const BENCH_RULES: &str = r#"
+class MEET_VERB = meet meets met meeting
+class TALK_NOUN = talks talk meeting meetings consultations negotiations summit
+class CALL_VERB = call calls called phoned telephoned
+class VISIT_VERB = visit visits visited visiting tour toured
+class HOLD = hold holds held holding
+class SAY = said says told added
+class NEG = not never n't no
+
+rule meet.subject-verb-object
+  type MEET
+  pattern participant:(@PERSON | @ORG) (has | had | have | will | would)? trigger:$MEET_VERB with?
+          participant:(@PERSON | @ORG) (in place:@LOCATION)? (on time:@TIME)?
+rule meet.coordinated
+  type MEET
+  pattern participant:@PERSON ( , participant:@PERSON )* ,? and participant:@PERSON _{0,3} trigger:$MEET_VERB
+rule meet.talks
+  type MEET
+  pattern participant:@ENTITY trigger:($HOLD $TALK_NOUN) with participant:@ENTITY
+rule meet.negated
+  type MEET
+  status negated
+  pattern participant:@PERSON (did | does | will | has | had) $NEG trigger:$MEET_VERB participant:@PERSON
+rule call.verb
+  type CALL
+  pattern participant:@PERSON trigger:$CALL_VERB participant:@PERSON
+rule call.phone
+  type CALL
+  pattern participant:@PERSON _{0,4} trigger:("phone call" | "telephone conversation" | "phone conversation") with participant:@PERSON
+rule visit.verb
+  type VISIT
+  pattern guest:@PERSON _{0,3} trigger:$VISIT_VERB destination:@LOCATION (on time:@TIME)?
+rule visit.arrived
+  type VISIT
+  pattern guest:@PERSON trigger:(arrived | arrives) in destination:@LOCATION
+rule visit.hosted
+  type MEET VISIT
+  pattern host:@PERSON trigger:(hosted | received | welcomed) guest:@PERSON (in place:@LOCATION)?
+rule misc.said
+  type MEET
+  priority -10
+  pattern participant:@PERSON trigger:$SAY _{0,6} $MEET_VERB participant:@PERSON
+"#;
+
+#[test]
+#[ignore = "throughput report; run with --release -- --ignored --nocapture"]
+fn throughput_on_news_corpus() {
+    use crate::text::Folded;
+    use crate::tokenize::{Sentence, Token, tokenize};
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/data/news/news.jsonl"
+    );
+    let Ok(data) = std::fs::read_to_string(path) else {
+        eprintln!("no corpus at {path}");
+        return;
+    };
+    let limit = std::env::var("LIMIT")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(usize::MAX);
+    let texts: Vec<String> = data
+        .lines()
+        .take(limit)
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v["text"].as_str().map(str::to_string))
+        .collect();
+    let src = std::env::var("BENCH_RULES").unwrap_or_else(|_| BENCH_RULES.to_string());
+    let rs = RuleSet::from_sources(&[("bench.rules", &src)]).unwrap();
+    let mut cache = rs.cache();
+    let mut active_sentences = 0usize;
+    // SKIP_MATCH=1 runs everything but the matcher, to subtract its cost from counters
+    let skip = std::env::var_os("SKIP_MATCH").is_some();
+    let mut out = Vec::new();
+    let (mut tokens, mut sentences): (Vec<Token>, Vec<Sentence>) = (Vec::new(), Vec::new());
+    let (mut bytes, mut nunits, mut nmatches, mut steps) = (0usize, 0usize, 0usize, 0u64);
+    let mut spent = std::time::Duration::ZERO;
+    for text in &texts {
+        let folded = Folded::new(text);
+        tokenize(text, &folded, &mut tokens, &mut sentences);
+        bytes += text.len();
+        let mut units: Vec<Unit<'_>> = Vec::new();
+        for s in &sentences {
+            units.clear();
+            // no entity stage yet: capitalised words stand in for PERSON units
+            units.extend(tokens[s.tokens()].iter().map(|t| Unit {
+                norm: t.norm(&folded),
+                shape: t.shape,
+                kind: if t.shape == crate::tokenize::Shape::Capitalized {
+                    UnitKind::Entity(crate::EntityKind::Person)
+                } else {
+                    UnitKind::Token(t.kind)
+                },
+                attrs: None,
+            }));
+            let t0 = std::time::Instant::now();
+            if !skip {
+                rs.find_all(&units, &mut cache, &mut out);
+            }
+            spent += t0.elapsed();
+            nunits += units.len();
+            nmatches += out.len();
+            steps += cache.steps();
+            active_sentences += usize::from(cache.steps() > 0);
+        }
+    }
+    let secs = spent.as_secs_f64();
+    eprintln!("{active_sentences} sentences ran a rule");
+    eprintln!(
+        "{} bytes, {nunits} units, {nmatches} matches, {steps} steps: matcher {:.3} s = {:.0} MB/s, {:.1} ns/unit",
+        bytes,
+        secs,
+        bytes as f64 / secs / 1e6,
+        secs * 1e9 / nunits as f64
+    );
+}
+
+#[test]
+fn any_rule_text_gives_a_result_not_a_panic() {
+    let seed = std::env::var("SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(77);
+    let pieces = [
+        "rule ",
+        "class ",
+        "slot ",
+        "type ",
+        "pattern ",
+        "status ",
+        "priority ",
+        "\n",
+        "\n  ",
+        "\n    ",
+        " ",
+        "(",
+        ")",
+        "|",
+        "?",
+        "*",
+        "+",
+        "{",
+        "}",
+        "{1,2}",
+        "{,",
+        "[",
+        "]",
+        "\"",
+        "$",
+        "$A",
+        "@",
+        "@PERSON",
+        "@LOC[",
+        "kind=",
+        "!",
+        "^",
+        "_",
+        ":",
+        "participant:",
+        "=",
+        "/",
+        "=/",
+        "\\",
+        "#",
+        ",",
+        "met",
+        "MEET",
+        "a.b",
+        "é",
+        "’",
+        "word=",
+        "shape=",
+        "+ x",
+        "- y",
+        "A = met",
+        "\t",
+        "\u{feff}",
+        "𝔘",
+    ];
+    let mut rng = Rng(seed);
+    let mut ok = 0;
+    for _ in 0..20_000 {
+        let n = rng.below(24);
+        let text: String = (0..n).map(|_| pieces[rng.below(pieces.len())]).collect();
+        let result = std::panic::catch_unwind(|| RuleSet::from_sources(&[("f", &text)]));
+        match result {
+            Ok(Ok(_)) => ok += 1,
+            Ok(Err(e)) => {
+                let loc = e.location().expect("rule errors have a location");
+                assert!(loc.line >= 1 && loc.column >= 1, "{e}");
+                assert!(e.hint().is_some(), "no hint: {e}");
+            }
+            Err(_) => panic!("panic on {text:?}"),
+        }
+    }
+    assert!(ok < 20_000);
+}
+
+#[test]
+fn random_patterns_in_valid_rules_never_panic() {
+    let atoms = [
+        "met",
+        "$MEET_VERB",
+        "_",
+        "@PERSON",
+        "@TIME",
+        "@LOCATION[kind=city]",
+        "[shape=Upper]",
+        "!met",
+        "\"phone call\"",
+        "participant:@PERSON",
+        "(",
+        ")",
+        "|",
+        "?",
+        "*",
+        "+",
+        "{0,2}",
+        "^",
+        "$",
+        ",",
+        "trigger:(met | talks)",
+    ];
+    let mut rng = Rng(4242);
+    let sentence = Annotated::parse(
+        "[Xi]/PERSON met , and [Putin]/PERSON met in [Minsk]/LOCATION{kind=city} on [Monday]/TIME",
+    )
+    .unwrap();
+    let units = sentence.units();
+    let mut cache = Cache::new();
+    let mut out = Vec::new();
+    for _ in 0..5_000 {
+        let n = 1 + rng.below(10);
+        let p: Vec<&str> = (0..n).map(|_| atoms[rng.below(atoms.len())]).collect();
+        let src = format!(
+            "class MEET_VERB = met meet\nrule r\n  type T\n  pattern met {}\n",
+            p.join(" ")
+        );
+        if let Ok(rs) = RuleSet::from_sources(&[("f", &src)]) {
+            rs.find_all(&units, &mut cache, &mut out);
+            for m in &out {
+                assert!(m.start < m.end && m.end <= units.len());
+            }
+        }
+    }
+}
+
+#[test]
+fn clitics_written_alone_match_clitics_in_text() {
+    t!("did n't meet", "Xi didn't meet Putin", ["1..4"]);
+    t!("n't meet", "Xi didn’t meet Putin", ["2..4"]);
+    t!("@PERSON 's visit", "[Lukashenko]/PERSON's visit", ["0..3"]);
+    t!("\"'s\" visit", "[Lukashenko]/PERSON’s visit", ["1..3"]);
+    t!("u.s. visit", "a U.S. visit", ["1..3"]);
+}
+
+#[test]
+fn readme_error_snippet_is_what_render_error_prints() {
+    let readme = include_str!("../../rules/README.md");
+    let mut text = String::from("class MEET_VERB = met\n");
+    for _ in 0..8 {
+        text.push('\n');
+    }
+    text.push_str("rule r\n  type MEET\n  pattern @PERSON $MEET_VRB @PERSON\n");
+    let e = set_err(&[("meet.rules", &text)]);
+    let shown = render_error(&e, &text);
+    assert!(readme.contains(&format!("```text\n{shown}```")), "{shown}");
+}
+
+#[test]
+fn nested_repetition_stays_linear() {
+    for pattern in [
+        "(met+ a?)* x",
+        "((met | a)+ (a | met)*)+ x",
+        "(met? (a? (met? a?)?)?){10} x",
+        "(_* met _*)* x",
+        "((met? a?){0,3} met)+ x",
+    ] {
+        let rs = rule(pattern);
+        let norms: Vec<&'static str> = (0..20_000)
+            .map(|i| if i % 3 == 0 { "a" } else { "met" })
+            .collect();
+        let units = units_of(&norms);
+        let mut cache = rs.cache();
+        let mut out = Vec::new();
+        rs.find_all(&units, &mut cache, &mut out);
+        assert!(out.is_empty(), "{pattern}");
+        let m = rs.compiled.progs[0].fwd.insts.len() as u64;
+        assert!(
+            cache.steps() <= 4 * 20_001 * m,
+            "{pattern}: {} steps, m={m}",
+            cache.steps()
+        );
+    }
+}
+
+#[test]
+fn steady_state_does_not_grow_buffers() {
+    let rs = rule(
+        "participant:@PERSON ( , participant:@PERSON )* ,? and participant:@PERSON trigger:$MEET_VERB _{0,3} (in place:@LOCATION)?",
+    );
+    let a = Annotated::parse(
+        "[Xi]/PERSON , [Putin]/PERSON and [Modi]/PERSON met on Monday in [Kazan]/LOCATION . \
+         [Lula]/PERSON and [Ramaphosa]/PERSON met too .",
+    )
+    .unwrap();
+    let units = a.units();
+    let mut cache = rs.cache();
+    let mut out = Vec::new();
+    rs.find_all(&units, &mut cache, &mut out);
+    assert_eq!(out.len(), 2);
+    let caps = cache.capacities();
+    let out_cap = out.capacity();
+    for _ in 0..100 {
+        rs.find_all(&units, &mut cache, &mut out);
+        assert_eq!(cache.capacities(), caps);
+        assert_eq!(out.capacity(), out_cap);
+    }
+}
+
+/// A capture event of the backtracking oracle: (slot name, position, opens?).
+type Ev = (String, usize, bool);
+
+/// Backtracking in priority order; calls `k` with each end in turn until it returns true.
+fn bt(
+    node: &parse::Node,
+    units: &[Unit<'_>],
+    i: usize,
+    ev: &mut Vec<Ev>,
+    k: &mut dyn FnMut(usize, &mut Vec<Ev>) -> bool,
+) -> bool {
+    use parse::NodeKind;
+    match &node.kind {
+        NodeKind::Unit(_) => {
+            // reuse the span oracle for the unit test
+            i < units.len() && ends(node, units, i).contains(&(i + 1)) && k(i + 1, ev)
+        }
+        NodeKind::Seq(v) => bt_seq(v, units, i, ev, k),
+        NodeKind::Alt(v) => v.iter().any(|n| bt(n, units, i, ev, k)),
+        NodeKind::Repeat { node, min, max } => bt_rep(node, *min, *max, 0, units, i, ev, k),
+        NodeKind::Slot { name, node } => {
+            let mark = ev.len();
+            ev.push((name.clone(), i, true));
+            let found = bt(node, units, i, ev, &mut |j, ev| {
+                ev.push((String::new(), j, false));
+                let r = k(j, ev);
+                ev.pop();
+                r
+            });
+            ev.truncate(mark);
+            found
+        }
+        NodeKind::Start => i == 0 && k(i, ev),
+        NodeKind::End => i == units.len() && k(i, ev),
+    }
+}
+
+fn bt_seq(
+    v: &[parse::Node],
+    units: &[Unit<'_>],
+    i: usize,
+    ev: &mut Vec<Ev>,
+    k: &mut dyn FnMut(usize, &mut Vec<Ev>) -> bool,
+) -> bool {
+    match v.split_first() {
+        None => k(i, ev),
+        Some((head, tail)) => bt(head, units, i, ev, &mut |j, ev| {
+            bt_seq(tail, units, j, ev, k)
+        }),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn bt_rep(
+    node: &parse::Node,
+    min: u32,
+    max: Option<u32>,
+    count: u32,
+    units: &[Unit<'_>],
+    i: usize,
+    ev: &mut Vec<Ev>,
+    k: &mut dyn FnMut(usize, &mut Vec<Ev>) -> bool,
+) -> bool {
+    if max.is_none_or(|m| count < m)
+        && bt(node, units, i, ev, &mut |j, ev| {
+            // A bounded repetition is its expansion `e e (e (e)?)?`, whose copies may be
+            // empty; an unbounded one cannot repeat a part that matches nothing (a compile
+            // error), so no further guard is needed.
+            assert!(j > i || max.is_some(), "nullable loop body compiled");
+            bt_rep(node, min, max, count + 1, units, j, ev, k)
+        })
+    {
+        return true;
+    }
+    count >= min && k(i, ev)
+}
+
+fn random_slotted_pattern(rng: &mut Rng, depth: u32) -> String {
+    let slots = ["participant", "place", "time"];
+    let n = 1 + rng.below(3);
+    let mut parts = Vec::new();
+    for _ in 0..n {
+        let mut p = if depth > 0 && rng.below(3) == 0 {
+            let k = 1 + rng.below(3);
+            let alts: Vec<String> = (0..k)
+                .map(|_| random_slotted_pattern(rng, depth - 1))
+                .collect();
+            format!("({})", alts.join(" | "))
+        } else {
+            {
+                let choices = if rng.below(4) == 0 { 8 } else { 6 };
+                ["_", "!a", "b", "c", "a", "a", "^", "$"][rng.below(choices)].to_string()
+            }
+        };
+        match rng.below(8) {
+            0 => p.push('?'),
+            1 => p.push('*'),
+            2 => p.push('+'),
+            3 => p.push_str(&format!("{{{},{}}}", rng.below(2), 1 + rng.below(3))),
+            _ => {}
+        }
+        if rng.below(3) == 0 {
+            p = format!("{}:{p}", slots[rng.below(3)]);
+        }
+        parts.push(p);
+    }
+    parts.join(" ")
+}
+
+#[test]
+fn captures_agree_with_a_backtracking_oracle() {
+    let mut rng = Rng(0xC0FF_EE12_3456_789B);
+    let mut compared = 0;
+    for _ in 0..4000 {
+        let pattern = random_slotted_pattern(&mut rng, 2);
+        let Ok(rs) =
+            RuleSet::from_sources(&[("p", &format!("rule p\n  type T\n  pattern {pattern}\n"))])
+        else {
+            continue;
+        };
+        let mut src = parse::Src::default();
+        src.push_for_tests(&pattern);
+        let node = parse::parse_pattern("p", &src).unwrap();
+        let len = rng.below(9);
+        let norms: Vec<&'static str> = (0..len).map(|_| ["a", "b", "c"][rng.below(3)]).collect();
+        let units = units_of(&norms);
+        let mut cache = rs.cache();
+        let mut out = Vec::new();
+        rs.find_all(&units, &mut cache, &mut out);
+        for m in &out {
+            let mut first: Option<Vec<Ev>> = None;
+            let mut ev = Vec::new();
+            bt(&node, &units, m.start, &mut ev, &mut |j, ev| {
+                if j == m.end {
+                    first = Some(ev.clone());
+                    true
+                } else {
+                    false
+                }
+            });
+            let events = first.unwrap_or_else(|| {
+                panic!("oracle finds no path for {m:?} of {pattern:?} on {norms:?}")
+            });
+            // pair events as the engine does, drop empty spans
+            let mut want: Vec<(String, usize, usize)> = Vec::new();
+            let mut open = Vec::new();
+            for (name, pos, opens) in events {
+                if opens {
+                    open.push(want.len());
+                    want.push((name, pos, pos));
+                } else if let Some(k) = open.pop() {
+                    want[k].2 = pos;
+                }
+            }
+            want.retain(|c| c.2 > c.1);
+            let got: Vec<(String, usize, usize)> = m
+                .captures
+                .iter()
+                .map(|c| (rs.slot_name(c.slot).to_string(), c.start, c.end))
+                .collect();
+            assert_eq!(
+                got, want,
+                "pattern {pattern:?} on {norms:?}, match {}..{}",
+                m.start, m.end
+            );
+            compared += 1;
+        }
+    }
+    assert!(compared > 500, "only {compared} matches compared");
 }

@@ -38,8 +38,10 @@ const NONE: u32 = u32::MAX;
 pub struct Cache {
     /// Word id of every unit.
     words: Vec<u32>,
-    /// Rules whose anchor occurs in the sentence, one bit per rule.
-    active: Vec<u64>,
+    /// Per rule: which of its anchor sets occur in the sentence (zero between calls).
+    seen: Vec<u64>,
+    /// Rules with a nonzero `seen` mask.
+    touched: Vec<u32>,
     /// `longest[i]`: end of the longest match starting at `i`, or `NONE`.
     longest: Vec<u32>,
     cur: Threads,
@@ -65,6 +67,27 @@ impl Cache {
     /// benchmarks.
     pub fn steps(&self) -> u64 {
         self.steps
+    }
+}
+
+#[cfg(test)]
+impl Cache {
+    /// Capacities of every buffer, to check that steady-state calls do not grow them.
+    pub(crate) fn capacities(&self) -> Vec<usize> {
+        vec![
+            self.words.capacity(),
+            self.seen.capacity(),
+            self.touched.capacity(),
+            self.longest.capacity(),
+            self.cur.dense.capacity(),
+            self.cur.list.capacity(),
+            self.next.dense.capacity(),
+            self.next.list.capacity(),
+            self.stack.capacity(),
+            self.arena.capacity(),
+            self.open.capacity(),
+            self.events.capacity(),
+        ]
     }
 }
 
@@ -130,29 +153,42 @@ pub(crate) fn find(
 ) {
     cache.steps = 0;
     let nrules = c.progs.len();
-    cache.active.clear();
-    cache.active.resize(nrules.div_ceil(64), 0);
-    // 1. anchor filter: which rules can match at all?
-    let mut any = false;
+    if cache.seen.len() != nrules {
+        // another rule set used this cache last
+        cache.seen.clear();
+        cache.seen.resize(nrules, 0);
+    }
+    // 1. anchor filter: which rules have all their anchor sets in the sentence?
+    cache.touched.clear();
     for u in units {
         if c.anchor_filter.may_contain(u.norm)
             && let Some(&w) = c.vocab.get(u.norm)
         {
             let (a, b) = c.anchor_ranges[w as usize];
-            for &r in &c.anchor_rules[a as usize..b as usize] {
-                cache.active[r as usize / 64] |= 1 << (r % 64);
-                any = true;
+            for &(r, k) in &c.anchor_rules[a as usize..b as usize] {
+                let seen = &mut cache.seen[r as usize];
+                if *seen == 0 {
+                    cache.touched.push(r);
+                }
+                *seen |= 1 << k;
             }
         }
     }
-    if !any {
+    if cache.touched.is_empty() {
         return;
     }
-    if let Some(r) = only
-        && cache.active[r / 64] & (1 << (r % 64)) == 0
-    {
+    // keep the rules that saw every anchor set (and `only`), reset the masks
+    let Cache { seen, touched, .. } = cache;
+    touched.retain(|&r| {
+        let r = r as usize;
+        let all = seen[r] == c.anchor_need[r];
+        seen[r] = 0;
+        all && only.is_none_or(|o| o == r)
+    });
+    if touched.is_empty() {
         return;
     }
+    touched.sort_unstable();
     // 2. word ids
     cache.words.clear();
     cache.words.extend(units.iter().map(|u| {
@@ -168,15 +204,9 @@ pub(crate) fn find(
         cache.longest.resize(units.len() + 1, NONE);
     }
     // 3. rules
-    for word in 0..cache.active.len() {
-        let mut bits = cache.active[word];
-        while bits != 0 {
-            let r = word * 64 + bits.trailing_zeros() as usize;
-            bits &= bits - 1;
-            if only.is_none_or(|o| o == r) {
-                run_rule(c, r, units, cache, out);
-            }
-        }
+    for k in 0..cache.touched.len() {
+        let r = cache.touched[k] as usize;
+        run_rule(c, r, units, cache, out);
     }
 }
 
