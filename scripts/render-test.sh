@@ -2,7 +2,9 @@
 # Renders the seed article's HTML page (`extract --format html`) in headless Chromium and
 # fails when the page logs anything to the console (script errors, CSP refusals, failed loads),
 # when its script did not run to the end, or when one of the seed's four events is missing
-# from the rendered DOM. Also writes a screenshot to docs/page.png.
+# from the rendered DOM. Also writes a screenshot to docs/page.png, and renders the corpus
+# page of the first 2000 articles of ../shared/data/news/news.jsonl with the same checks
+# (but for the seed events).
 #
 #   bash scripts/render-test.sh            # needs ../shared (skips cleanly without it)
 #
@@ -46,3 +48,14 @@ timeout 120 "$browser" "${flags[@]}" --user-data-dir="$work/profile-shot" --hide
   > /dev/null 2> "$work/shot.log" || { echo "render-test: screenshot failed"; cat "$work/shot.log"; exit 1; }
 
 python3 scripts/render_check.py "$work/dom.html" "$work/dom.log" "$work/shot.log"
+
+# the corpus page (graph of many documents) must render without a console message too
+news=../shared/data/news/news.jsonl
+if [ -f "$news" ]; then
+  head -n 2000 "$news" | cargo run --quiet --release --example extract -- --jsonl --format html \
+    > "$work/corpus.html" || true   # a bad line only sets the exit status
+  timeout 120 "$browser" "${flags[@]}" --user-data-dir="$work/profile-corpus" \
+    --dump-dom "file://$work/corpus.html" > "$work/corpus-dom.html" 2> "$work/corpus.log" \
+    || { echo "render-test: chromium failed on the corpus page"; exit 1; }
+  python3 scripts/render_check.py --no-seed-events "$work/corpus-dom.html" "$work/corpus.log"
+fi

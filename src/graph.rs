@@ -12,9 +12,11 @@
 //! Every event of every document becomes a [`GraphEvent`] (a hyperedge: all its participants,
 //! its place, origin, destination and time) with its [`Provenance`]: document id, sentence,
 //! byte span, trigger and rule. Events of different documents that agree on type, status,
-//! participants, place, destination and a *known* time are the same event reported twice:
-//! they merge into one [`GraphEvent`] with two provenance records. Events without a time
-//! merge only within their document.
+//! participants, place, destination and a *calendar* time (a day, month, year, week,
+//! quarter, season, or an interval of these) are the same event reported twice: they merge
+//! into one [`GraphEvent`] with two provenance records. Events without a time, or with one
+//! that names no calendar period (`PRESENT_REF`, `XXXX-05-05`, `P3D`), merge only within
+//! their document.
 //!
 //! Events are also projected onto binary [`Edge`]s, aggregated per pair of nodes, type and
 //! status (with an event count, the documents, and the time range):
@@ -289,7 +291,7 @@ struct EventKey {
     place: Option<NodeId>,
     destination: Option<NodeId>,
     time: Option<String>,
-    /// The document, for events without a time (they merge only within one document).
+    /// The document, for events without a calendar time (they merge only within one document).
     scope: Option<String>,
 }
 
@@ -464,11 +466,18 @@ impl Graph {
 
     /// Adds an event, or merges its provenance into an equal event already present (same
     /// type, status, participants in any order, place, destination, and time; an event without
-    /// a time only merges with one of the same document). Updates the edges. Returns its id.
+    /// a calendar time only merges with one of the same document). Updates the edges. Returns its id.
+    /// A participant listed twice is kept once; `event.id` is ignored.
     ///
     /// # Panics
     /// Panics when the event names a node that is not in this graph.
     pub fn add_event(&mut self, mut event: GraphEvent) -> EventId {
+        let mut seen = Vec::with_capacity(event.participants.len());
+        event.participants.retain(|p| {
+            let new = !seen.contains(p);
+            seen.push(*p);
+            new
+        });
         for n in event
             .participants
             .iter()
@@ -488,7 +497,7 @@ impl Graph {
             place: event.place,
             destination: event.destination,
             time: event.time.clone(),
-            scope: match event.time {
+            scope: match event.time.as_deref().and_then(timex_days) {
                 Some(_) => None,
                 None => event.provenance.first().map(|p| p.document.clone()),
             },
@@ -566,23 +575,7 @@ impl Graph {
     pub fn merge(&mut self, other: &Graph) {
         let mut map = Vec::with_capacity(other.nodes.len());
         for n in &other.nodes {
-            let id = self.add_node(n.kind, &n.name, n.kb.as_deref());
-            let node = &mut self.nodes[id.0];
-            node.documents += n.documents;
-            node.mentions += n.mentions;
-            for (k, v) in &n.attrs {
-                node.attrs.entry(k.clone()).or_insert_with(|| v.clone());
-            }
-            for a in &n.aliases {
-                if node.aliases.len() < MAX_ALIASES && *a != node.name {
-                    node.aliases.insert(a.clone());
-                    let v = self.names.entry(normalize_name(a)).or_default();
-                    if !v.contains(&id) {
-                        v.push(id);
-                    }
-                }
-            }
-            map.push(id);
+            map.push(self.absorb_node(n));
         }
         let m = |n: &NodeId| map[n.0];
         for ev in &other.events {
@@ -600,6 +593,33 @@ impl Graph {
             });
         }
         self.documents.extend(other.documents.iter().cloned());
+    }
+
+    /// Adds the node `n` of another graph (or of a file): its key, counts, attributes and
+    /// aliases merge into the node with the same key. Returns that node.
+    pub(crate) fn absorb_node(&mut self, n: &Node) -> NodeId {
+        let id = self.add_node(n.kind, &n.name, n.kb.as_deref());
+        let node = &mut self.nodes[id.0];
+        node.documents += n.documents;
+        node.mentions += n.mentions;
+        for (k, v) in &n.attrs {
+            node.attrs.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+        for a in &n.aliases {
+            if node.aliases.len() < MAX_ALIASES && *a != node.name {
+                node.aliases.insert(a.clone());
+                let v = self.names.entry(normalize_name(a)).or_default();
+                if !v.contains(&id) {
+                    v.push(id);
+                }
+            }
+        }
+        id
+    }
+
+    /// Records a document added by other means (a graph file).
+    pub(crate) fn push_document(&mut self, info: DocumentInfo) {
+        self.documents.push(info);
     }
 
     /// The nodes, in order of first addition (a node's id is its index).
@@ -1200,6 +1220,20 @@ pub(crate) mod tests {
         assert_eq!(g.edges().len(), 1);
         assert_eq!(g.edges()[0].count(), 2);
         assert_eq!(g.edges()[0].documents.len(), 2);
+        // "now" in two documents is not the same time; a calendar day is
+        let at = |doc: &str, t: &str| GraphEvent {
+            time: Some(t.into()),
+            ..mk(doc)
+        };
+        let p1 = g.add_event(at("d1", "PRESENT_REF"));
+        assert_ne!(g.add_event(at("d2", "PRESENT_REF")), p1);
+        assert_eq!(g.add_event(at("d1", "PRESENT_REF")), p1);
+        let d1 = g.add_event(at("d1", "2023-02-24"));
+        assert_eq!(g.add_event(at("d2", "2023-02-24")), d1);
+        assert_ne!(
+            g.add_event(at("d2", "XXXX-02-24")),
+            g.add_event(at("d3", "XXXX-02-24"))
+        );
     }
 
     #[test]
@@ -1279,6 +1313,15 @@ pub(crate) mod tests {
         });
         assert_eq!(g.edges().len(), 3);
         assert!(g.edges().iter().all(|e| e.events == [ev] && !e.directed));
+        // a participant named twice is one participant: no self-loop
+        g.add_event(GraphEvent {
+            kind: "CALL".into(),
+            participants: vec![ids[0], ids[1], ids[0]],
+            ..GraphEvent::default()
+        });
+        assert_eq!(g.events()[1].participants, [ids[0], ids[1]]);
+        assert!(g.edges().iter().all(|e| e.source != e.target));
+        assert_eq!(g.edges().len(), 4);
     }
 
     #[test]

@@ -25,13 +25,16 @@
 //!   event has a calendar time.
 //! * `events[]`: every event, with all its participants (hyperedge) and its provenance;
 //!   `start`/`end`/`trigger` are byte offsets into the text of `document`.
+//!
+//! [`read`] takes this JSON back (to merge the graphs of separate runs with [`Graph::merge`]).
 
 use std::io::{self, Write};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::doc::Attrs;
-use crate::graph::{Graph, NodeId};
+use crate::doc::{Attrs, EntityKind, Status};
+use crate::graph::{DocumentInfo, EventId, Graph, GraphEvent, Node, NodeId, Provenance};
+use crate::span::Span;
 
 #[derive(Serialize)]
 struct GraphOut<'a> {
@@ -211,6 +214,159 @@ pub fn to_string(graph: &Graph) -> String {
     serde_json::to_string(&out(graph)).unwrap_or_default()
 }
 
+// What `read` takes: the fields it needs (edges are rebuilt from the events).
+
+#[derive(Deserialize)]
+struct GraphIn {
+    format: String,
+    version: u32,
+    documents: Vec<DocIn>,
+    nodes: Vec<NodeIn>,
+    events: Vec<EventIn>,
+}
+
+#[derive(Deserialize)]
+struct DocIn {
+    id: String,
+    date: Option<String>,
+    entities: usize,
+    events: usize,
+}
+
+#[derive(Deserialize)]
+struct NodeIn {
+    id: String,
+    #[serde(rename = "type")]
+    kind: String,
+    name: String,
+    kb: Option<String>,
+    #[serde(default)]
+    attrs: Attrs,
+    #[serde(default)]
+    aliases: Vec<String>,
+    documents: usize,
+    mentions: usize,
+}
+
+#[derive(Deserialize)]
+struct SpanIn {
+    start: usize,
+    end: usize,
+}
+
+#[derive(Deserialize)]
+struct ProvIn {
+    document: String,
+    sentence: usize,
+    start: usize,
+    end: usize,
+    trigger: SpanIn,
+    rule: String,
+    text: String,
+}
+
+#[derive(Deserialize)]
+struct EventIn {
+    #[serde(rename = "type")]
+    kind: String,
+    status: Status,
+    cameo: Option<String>,
+    participants: Vec<String>,
+    place: Option<String>,
+    origin: Option<String>,
+    destination: Option<String>,
+    time: Option<String>,
+    provenance: Vec<ProvIn>,
+}
+
+fn invalid(msg: String) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, msg)
+}
+
+fn span(start: usize, end: usize) -> io::Result<Span> {
+    if start <= end {
+        Ok(Span { start, end })
+    } else {
+        Err(invalid(format!("bad span {start}..{end}")))
+    }
+}
+
+/// Reads a graph JSON (as [`write()`] writes it) into a new graph; merge it into another with
+/// [`Graph::merge`]. Edges are rebuilt from the events, so a graph survives the round trip
+/// `write` → `read` → `write` unchanged.
+///
+/// # Errors
+/// I/O errors, invalid JSON, another `format` or `version`, an unknown entity type or status,
+/// an event naming a node the file does not define, a span with its start after its end
+/// (all as [`io::ErrorKind::InvalidData`] but the reader's own errors).
+pub fn read(r: impl io::Read) -> io::Result<Graph> {
+    let g: GraphIn = serde_json::from_reader(io::BufReader::new(r)).map_err(io::Error::from)?;
+    if g.format != "newsgraph-graph" || g.version != 1 {
+        return Err(invalid(format!(
+            "not a newsgraph graph JSON version 1 (format {:?}, version {})",
+            g.format, g.version
+        )));
+    }
+    let mut out = Graph::new();
+    let mut ids = std::collections::HashMap::new();
+    for n in g.nodes {
+        let kind = EntityKind::parse(&n.kind)
+            .ok_or_else(|| invalid(format!("node {}: unknown type {:?}", n.id, n.kind)))?;
+        let node = Node {
+            id: NodeId::new(0),
+            key: String::new(),
+            kind,
+            name: n.name,
+            kb: n.kb,
+            attrs: n.attrs,
+            aliases: n.aliases.into_iter().collect(),
+            documents: n.documents,
+            mentions: n.mentions,
+        };
+        ids.insert(n.id, out.absorb_node(&node));
+    }
+    let node = |id: &String| {
+        ids.get(id)
+            .copied()
+            .ok_or_else(|| invalid(format!("unknown node {id:?}")))
+    };
+    let opt = |id: &Option<String>| id.as_ref().map(node).transpose();
+    for e in g.events {
+        let mut provenance = Vec::with_capacity(e.provenance.len());
+        for p in e.provenance {
+            provenance.push(Provenance {
+                document: p.document,
+                sentence: p.sentence,
+                span: span(p.start, p.end)?,
+                trigger: span(p.trigger.start, p.trigger.end)?,
+                rule: p.rule,
+                text: p.text,
+            });
+        }
+        out.add_event(GraphEvent {
+            id: EventId::new(0),
+            kind: e.kind,
+            status: e.status,
+            cameo: e.cameo,
+            participants: e.participants.iter().map(node).collect::<io::Result<_>>()?,
+            place: opt(&e.place)?,
+            origin: opt(&e.origin)?,
+            destination: opt(&e.destination)?,
+            time: e.time,
+            provenance,
+        });
+    }
+    for d in g.documents {
+        out.push_document(DocumentInfo {
+            id: d.id,
+            date: d.date,
+            entities: d.entities,
+            events: d.events,
+        });
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use crate::graph::Graph;
@@ -254,5 +410,42 @@ mod tests {
         assert_eq!(ev["time"], "2023-02-28/2023-03-02");
         assert_eq!(ev["provenance"][0]["document"], "b");
         assert_eq!(v["edges"][2]["time_max"], "2023-03-02");
+    }
+
+    #[test]
+    fn round_trip_and_merge_of_files() {
+        let mut g = Graph::new();
+        g.include_all_entities(true);
+        g.add_document("a", &doc_a());
+        g.add_document("b", &doc_b());
+        let text = super::to_string(&g);
+        let back = super::read(text.as_bytes()).unwrap();
+        assert_eq!(super::to_string(&back), text);
+        // two files of one document each merge into the graph of both
+        let a = super::to_string(&Graph::from_document("a", &doc_a()));
+        let b = super::to_string(&Graph::from_document("b", &doc_b()));
+        let mut m = super::read(a.as_bytes()).unwrap();
+        m.merge(&super::read(b.as_bytes()).unwrap());
+        let mut both = Graph::new();
+        both.add_document("a", &doc_a());
+        both.add_document("b", &doc_b());
+        assert_eq!(super::to_string(&m), super::to_string(&both));
+    }
+
+    #[test]
+    fn read_rejects_what_it_cannot_take() {
+        let bad = [
+            "{}",
+            r#"{"format":"other","version":1,"documents":[],"nodes":[],"events":[]}"#,
+            r#"{"format":"newsgraph-graph","version":1,"documents":[],"nodes":[],
+                "events":[{"type":"MEET","status":"occurred","cameo":null,"participants":["n9"],
+                "place":null,"origin":null,"destination":null,"time":null,"provenance":[]}]}"#,
+            r#"{"format":"newsgraph-graph","version":1,"documents":[],"nodes":[{"id":"n0",
+                "type":"ALIEN","name":"x","kb":null,"documents":1,"mentions":1}],"events":[]}"#,
+        ];
+        for b in bad {
+            let e = super::read(b.as_bytes()).unwrap_err();
+            assert_eq!(e.kind(), std::io::ErrorKind::InvalidData, "{b}: {e}");
+        }
     }
 }

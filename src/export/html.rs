@@ -147,6 +147,7 @@ fn render_layers(slice: &str, base: usize, anns: &[Ann], lanes: usize, out: &mut
             .filter(|x| !matches!(x.kind, AnnKind::Line(_)))
             .map(|x| x.id.as_str())
             .collect();
+        evs.sort_unstable();
         evs.dedup();
         if !evs.is_empty() {
             let _ = write!(out, " data-ev=\"{}\"", escape(&evs.join(" ")));
@@ -684,12 +685,17 @@ fn event_item(out: &mut String, graph: &Graph, ev: &GraphEvent) {
     let name = |n: NodeId| graph.node(n).name.as_str();
     let parts: Vec<&str> = ev.participants.iter().map(|&n| name(n)).collect();
     let place = ev.location().map(name);
-    let nodes: Vec<String> = graph
-        .nodes()
+    let mut nodes: Vec<NodeId> = ev
+        .participants
         .iter()
-        .filter(|n| ev.involves(n.id))
-        .map(|n| n.id.to_string())
+        .chain(&ev.place)
+        .chain(&ev.origin)
+        .chain(&ev.destination)
+        .copied()
         .collect();
+    nodes.sort_unstable();
+    nodes.dedup();
+    let nodes: Vec<String> = nodes.iter().map(|n| n.to_string()).collect();
     let _ = write!(
         out,
         "<li class=\"event\" id=\"{id}\" data-event=\"{id}\" data-type=\"{}\" data-status=\"{}\" \
