@@ -409,8 +409,10 @@ pub(crate) fn recognize(
                 let kind = e.attrs.get("kind").map(String::as_str);
                 let after_article =
                     c.first > 0 && matches!(tokens[c.first - 1].norm(folded), "the" | "a" | "an");
+                // an office holder's short name that is also a rare common word ("Macron",
+                // "Trump") starts sentences as the person
                 if kind != Some("country")
-                    && (sent_start[c.first]
+                    && ((sent_start[c.first] && !s.short)
                         || t.shape == Shape::Upper
                         || after_article
                         || kind == Some("region"))

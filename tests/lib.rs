@@ -2,6 +2,7 @@
 
 mod api;
 mod errors;
+mod events_table;
 mod golden;
 mod rules;
 mod timex_table;

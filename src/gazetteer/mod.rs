@@ -482,34 +482,42 @@ fn add_short_names(
         if e.kind() != EntityKind::Person || e.attr("title").is_none() {
             continue;
         }
-        let short = match e.attr("short").or_else(|| e.attr("family")) {
-            Some(s) => s.to_string(),
-            None => {
-                let words: Vec<&str> = e.name().split_whitespace().collect();
-                if words.len() < 2 {
-                    continue;
-                }
-                let family_first = e.attr("order") == Some("family-first");
-                (if family_first {
-                    words[0]
-                } else {
-                    words[words.len() - 1]
-                })
-                .to_string()
-            }
-        };
-        let folded = fold_str(&short);
-        if folded.chars().count() < 2 || !short.chars().next().is_some_and(|c| c.is_uppercase()) {
-            continue;
+        // the short form the file gives, and the family part of the name and of every
+        // alias ("Zelenskyy", "Zelensky")
+        let family_first = e.attr("order") == Some("family-first");
+        let mut cands: Vec<String> = Vec::new();
+        if let Some(s) = e.attr("short").or_else(|| e.attr("family")) {
+            cands.push(s.to_string());
         }
-        match shorts.get(&folded) {
-            None => {
-                shorts.insert(folded, Some((i as EntryId, short)));
+        for (surface, _) in e.surfaces() {
+            let words: Vec<&str> = surface.split_whitespace().collect();
+            if words.len() < 2 {
+                continue;
             }
-            Some(Some((other, _))) if *other != i as EntryId => {
-                shorts.insert(folded, None);
+            let part = if family_first {
+                words[0]
+            } else {
+                words[words.len() - 1]
+            };
+            if !cands.iter().any(|c| c == part) {
+                cands.push(part.to_string());
             }
-            _ => {}
+        }
+        for short in cands {
+            let folded = fold_str(&short);
+            if folded.chars().count() < 2 || !short.chars().next().is_some_and(|c| c.is_uppercase())
+            {
+                continue;
+            }
+            match shorts.get(&folded) {
+                None => {
+                    shorts.insert(folded, Some((i as EntryId, short)));
+                }
+                Some(Some((other, _))) if *other != i as EntryId => {
+                    shorts.insert(folded, None);
+                }
+                _ => {}
+            }
         }
     }
     let mut list: Vec<(String, EntryId, String)> = shorts
