@@ -38,6 +38,8 @@ pub const MAX_LISTED_EVENTS: usize = 2000;
 pub const MAX_LISTED_NODES: usize = 500;
 
 const TIME_COLOR: &str = "#9c755f";
+/// Shown for an event whose participants the rules could not name.
+const NO_PARTICIPANT: &str = "(participants not named)";
 const LANE_STEP: usize = 4;
 
 /// One annotation of a text.
@@ -464,6 +466,7 @@ pub fn document_page(doc: &Document, id: &str) -> String {
         status_badges(&mut out, &ev.kind, ev.status);
         let sep = if ev.kind == "VISIT" { " → " } else { " — " };
         let who = match (ev.kind.as_str(), &place) {
+            _ if parts.is_empty() => NO_PARTICIPANT.to_string(),
             ("VISIT", Some(p)) => format!("{} → {p}", parts.join(", ")),
             _ => parts.join(sep),
         };
@@ -724,6 +727,7 @@ fn event_item(out: &mut String, graph: &Graph, ev: &GraphEvent) {
     );
     status_badges(out, &ev.kind, ev.status);
     let who = match (ev.kind.as_str(), place) {
+        _ if parts.is_empty() => NO_PARTICIPANT.to_string(),
         ("VISIT", Some(p)) => format!("{} → {p}", parts.join(", ")),
         _ => parts.join(" — "),
     };
