@@ -49,6 +49,7 @@ options:
   --rules FILE          add a relation rule file (repeatable)
   --no-defaults         do not load the embedded default gazetteers
   --max-bytes N         largest document accepted (default 16777216)
+  --threads N           with --jsonl, analyse on N threads; output stays in input order (default 1)
   -h, --help            this text";
 
 struct Options {
@@ -67,6 +68,7 @@ struct Options {
     rules: Vec<String>,
     defaults: bool,
     max_bytes: Option<usize>,
+    threads: usize,
 }
 
 fn parse_args() -> Result<Options, String> {
@@ -84,6 +86,7 @@ fn parse_args() -> Result<Options, String> {
         rules: Vec::new(),
         defaults: true,
         max_bytes: None,
+        threads: 1,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -135,6 +138,14 @@ fn parse_args() -> Result<Options, String> {
                     v.parse()
                         .map_err(|_| format!("--max-bytes {v:?} is not a number"))?,
                 );
+            }
+            "--threads" => {
+                let v = value("--threads")?;
+                o.threads = v
+                    .parse()
+                    .ok()
+                    .filter(|&n| n > 0)
+                    .ok_or_else(|| format!("--threads {v:?} is not a positive number"))?;
             }
             s if s.starts_with('-') && s != "-" => return Err(format!("unknown option {s}")),
             _ => o.files.push(a),
@@ -212,7 +223,14 @@ fn try_main() -> io::Result<bool> {
         let progress = progress_bar(size);
         let mut sink = io::sink();
         let lines: &mut dyn Write = if per_doc { &mut out } else { &mut sink };
-        let ok = run_jsonl(&ex, input, lines, graph.as_mut(), progress.as_ref())?;
+        let ok = run_jsonl(
+            &ex,
+            input,
+            o.threads,
+            lines,
+            graph.as_mut(),
+            progress.as_ref(),
+        )?;
         if let Some(p) = progress {
             p.finish_and_clear();
         }
@@ -320,29 +338,68 @@ fn open(f: &str) -> io::Result<std::fs::File> {
     std::fs::File::open(f).map_err(|e| io::Error::new(e.kind(), format!("{f}: {e}")))
 }
 
-/// One output line per input line; returns false when any line failed. Each document is also
-/// added to `graph` (its id: the JSON `id` as text, or `line N` when there is none).
+/// One output line per input line, in input order; returns false when any line failed.
+///
+/// Lines are read here and analysed (parsed, extracted and serialised) on `threads` threads
+/// by [`Extractor::map_batch`]; the output of each line is written here, in order, and each
+/// document is added to `graph` here too (its id: the JSON `id` as text, or `line N`).
 fn run_jsonl(
     ex: &Extractor,
-    mut input: Box<dyn BufRead>,
+    input: Box<dyn BufRead>,
+    threads: usize,
     out: &mut dyn Write,
     mut graph: Option<&mut Graph>,
     progress: Option<&indicatif::ProgressBar>,
 ) -> io::Result<bool> {
+    let lines = Lines {
+        input,
+        n: 0,
+        progress: progress.cloned(),
+    };
+    let keep_docs = graph.is_some();
     let mut ok = true;
-    let mut buf = Vec::new();
-    let mut n = 0usize;
-    loop {
-        buf.clear();
-        let read = input.read_until(b'\n', &mut buf)?;
-        if read == 0 {
-            break;
+    for rendered in ex.map_batch(lines, threads, move |ex, line| {
+        render_line(ex, line, keep_docs)
+    }) {
+        let (json, err, doc) = rendered?;
+        if let Some(msg) = err {
+            ok = false;
+            eprintln!("extract: {msg}");
         }
-        n += 1;
-        if let Some(p) = progress {
+        if let (Some(g), Some((id, doc))) = (graph.as_deref_mut(), doc) {
+            g.add_document(&id, &doc);
+        }
+        out.write_all(&json)?;
+    }
+    Ok(ok)
+}
+
+/// The lines of the input with their numbers, without line ends (and without a BOM on
+/// line 1); stops after a read error.
+struct Lines {
+    input: Box<dyn BufRead>,
+    n: usize,
+    progress: Option<indicatif::ProgressBar>,
+}
+
+impl Iterator for Lines {
+    type Item = io::Result<(usize, Vec<u8>)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let mut buf = Vec::new();
+        let read = match self.input.read_until(b'\n', &mut buf) {
+            Ok(0) => return None,
+            Ok(r) => r,
+            Err(e) => {
+                self.input = Box::new(io::empty());
+                return Some(Err(e));
+            }
+        };
+        self.n += 1;
+        if let Some(p) = &self.progress {
             p.inc(read as u64);
-            if n.is_multiple_of(256) {
-                p.set_message(format!("{n} documents"));
+            if self.n.is_multiple_of(256) {
+                p.set_message(format!("{} documents", self.n));
             }
         }
         if buf.last() == Some(&b'\n') {
@@ -351,33 +408,45 @@ fn run_jsonl(
         if buf.last() == Some(&b'\r') {
             buf.pop();
         }
-        let line: &[u8] = if n == 1 {
-            buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&buf)
-        } else {
-            &buf
-        };
-        match process_line(ex, line) {
-            Ok((id, doc)) => {
-                if let Some(g) = graph.as_deref_mut() {
-                    let doc_id = match &id {
-                        serde_json::Value::String(s) => s.clone(),
-                        serde_json::Value::Null => format!("line {n}"),
-                        other => other.to_string(),
-                    };
-                    g.add_document(&doc_id, &doc);
-                }
-                doc.write_json_value_id(&id, out)?;
-            }
-            Err((id, msg)) => {
-                ok = false;
-                eprintln!("extract: line {n}: {msg}");
-                let v = serde_json::json!({"id": id, "error": format!("line {n}: {msg}")});
-                serde_json::to_writer(&mut *out, &v).map_err(io::Error::other)?;
-                out.write_all(b"\n")?;
-            }
+        if self.n == 1 && buf.starts_with(b"\xEF\xBB\xBF") {
+            buf.drain(..3);
+        }
+        Some(Ok((self.n, buf)))
+    }
+}
+
+/// A rendered line: its JSON output, the message for stderr of a bad line, and (when a
+/// corpus graph is wanted) the document with its id.
+type Rendered = (Vec<u8>, Option<String>, Option<(String, Document)>);
+
+/// One line's output (a JSON line) and, for a bad line, its message for stderr.
+fn render_line(
+    ex: &Extractor,
+    line: io::Result<(usize, Vec<u8>)>,
+    keep_doc: bool,
+) -> io::Result<Rendered> {
+    let (n, line) = line?;
+    let mut json = Vec::new();
+    match process_line(ex, &line) {
+        Ok((id, doc)) => {
+            doc.write_json_value_id(&id, &mut json)?;
+            let kept = keep_doc.then(|| {
+                let doc_id = match &id {
+                    serde_json::Value::String(s) => s.clone(),
+                    serde_json::Value::Null => format!("line {n}"),
+                    other => other.to_string(),
+                };
+                (doc_id, doc)
+            });
+            Ok((json, None, kept))
+        }
+        Err((id, msg)) => {
+            let v = serde_json::json!({"id": id, "error": format!("line {n}: {msg}")});
+            serde_json::to_writer(&mut json, &v).map_err(io::Error::other)?;
+            json.push(b'\n');
+            Ok((json, Some(format!("line {n}: {msg}")), None))
         }
     }
-    Ok(ok)
 }
 
 type LineError = (serde_json::Value, String);

@@ -215,11 +215,11 @@ fn add_partial_names(
         } else if c != usize::MAX
             && mentions[c].first == k
             && mentions[c].last == end
-            && mentions[c].kind != EntityKind::Person
+            && (mentions[c].kind != EntityKind::Person || mentions[c].source == Source::UnknownName)
             && c != full
         {
             // one sense per document: a word the gazetteer took for a place or
-            // organisation is the person here
+            // organisation, or a name typed only by a guess, is the person here
             relabel.push((c, full));
         }
         k = end;

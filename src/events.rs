@@ -135,11 +135,12 @@ const CLAUSE_BREAK: &[&str] = &[
 pub(crate) fn find_events(cx: &Context<'_>, rules: &RuleSet, cache: &mut Cache) -> Vec<Event> {
     let text_f = cx.folded.as_str();
     // token -> mention starting there, token -> time starting there
-    let mut mention_at: HashMap<usize, usize> = HashMap::with_capacity(cx.mentions.len());
+    // dense token-indexed maps: hashing token indices cost 13% of extraction
+    let mut mention_at: Vec<Option<usize>> = vec![None; cx.tokens.len()];
     for (i, m) in cx.mentions.iter().enumerate() {
-        mention_at.insert(m.first, i);
+        mention_at[m.first] = Some(i);
     }
-    let mut time_at: HashMap<usize, usize> = HashMap::with_capacity(cx.times.len());
+    let mut time_at: Vec<Option<usize>> = vec![None; cx.tokens.len()];
     {
         let mut ti = 0;
         for (k, t) in cx.tokens.iter().enumerate() {
@@ -147,13 +148,13 @@ pub(crate) fn find_events(cx: &Context<'_>, rules: &RuleSet, cache: &mut Cache) 
                 ti += 1;
             }
             if ti < cx.times.len() && cx.times[ti].span.start == t.span.start {
-                time_at.insert(k, ti);
+                time_at[k] = Some(ti);
             }
         }
     }
-    let mut title_at: HashMap<usize, usize> = HashMap::with_capacity(cx.titles.len());
+    let mut title_at: Vec<Option<usize>> = vec![None; cx.tokens.len()];
     for (i, t) in cx.titles.iter().enumerate() {
-        title_at.insert(t.first, i);
+        title_at[t.first] = Some(i);
     }
     let summit_places = summit_places(cx);
     let mut drafts: Vec<Draft> = Vec::new();
@@ -165,7 +166,7 @@ pub(crate) fn find_events(cx: &Context<'_>, rules: &RuleSet, cache: &mut Cache) 
         srcs.clear();
         let mut k = s.first;
         while k < s.last {
-            if let Some(&mi) = mention_at.get(&k) {
+            if let Some(mi) = mention_at[k] {
                 let m = &cx.mentions[mi];
                 let ent = cx.mention_entity[mi];
                 units.push(Unit {
@@ -183,7 +184,7 @@ pub(crate) fn find_events(cx: &Context<'_>, rules: &RuleSet, cache: &mut Cache) 
                 k = m.last.max(k + 1);
                 continue;
             }
-            if let Some(&ti) = time_at.get(&k) {
+            if let Some(ti) = time_at[k] {
                 let end = cx.times[ti].span.end;
                 let mut j = k + 1;
                 while j < s.last && cx.tokens[j].span.start < end {
@@ -204,11 +205,11 @@ pub(crate) fn find_events(cx: &Context<'_>, rules: &RuleSet, cache: &mut Cache) 
                 k = j;
                 continue;
             }
-            if let Some(&ti) = title_at.get(&k) {
+            if let Some(ti) = title_at[k] {
                 let th = &cx.titles[ti];
                 let end = th.last.min(s.last);
                 // a title phrase is one unit unless a mention starts inside it
-                if !(k + 1..end).any(|j| mention_at.contains_key(&j) || time_at.contains_key(&j)) {
+                if !(k + 1..end).any(|j| mention_at[j].is_some() || time_at[j].is_some()) {
                     units.push(Unit {
                         norm: &text_f[cx.tokens[k].fold.start..cx.tokens[end - 1].fold.end],
                         shape: cx.tokens[k].shape,

@@ -90,7 +90,7 @@ impl ExtractorBuilder {
                 let mut b = GazetteerBuilder::new();
                 if self.defaults {
                     for (name, src) in crate::defaults::GAZETTEERS {
-                        b.add_source(name, src)?;
+                        b.add_embedded(name, src)?;
                     }
                     b.add_common_words(crate::defaults::COMMON_WORDS);
                 }
@@ -151,7 +151,7 @@ fn default_gazetteer() -> Result<Arc<Gazetteer>> {
         .get_or_init(|| {
             let mut b = GazetteerBuilder::new();
             for (name, src) in crate::defaults::GAZETTEERS {
-                b.add_source(name, src)?;
+                b.add_embedded(name, src)?;
             }
             b.add_common_words(crate::defaults::COMMON_WORDS);
             Ok(Arc::new(b.build()?))
@@ -289,5 +289,202 @@ impl Extractor {
             times,
             events,
         })
+    }
+}
+
+/// The work a [`Batch`] does on each item: `Fn(&Extractor, T) -> O`, shared by its threads.
+type Work<T, O> = Arc<dyn Fn(&Extractor, T) -> O + Send + Sync>;
+
+impl Extractor {
+    /// Analyses a stream of documents `(text, date)` on `threads` threads and yields the
+    /// results in input order.
+    ///
+    /// The input is read lazily from the calling thread, and at most a small window of
+    /// documents (a few per thread) is in flight, so memory is bounded by the largest
+    /// documents, not by the stream. With `threads <= 1` no thread is started and each
+    /// document is analysed in the call to `next`.
+    ///
+    /// # Example
+    /// ```
+    /// # use newsgraph::Extractor;
+    /// let ex = Extractor::new()?;
+    /// let docs = ["Xi Jinping met Vladimir Putin in Moscow.", "Lula visited Beijing."];
+    /// let found: Vec<usize> = ex
+    ///     .extract_batch(docs.iter().map(|t| (t.to_string(), None)), 2)
+    ///     .map(|d| d.map(|d| d.events().len()))
+    ///     .collect::<Result<_, _>>()?;
+    /// assert_eq!(found.len(), 2);
+    /// # Ok::<(), newsgraph::Error>(())
+    /// ```
+    pub fn extract_batch<I>(&self, docs: I, threads: usize) -> Batch<I::IntoIter, Result<Document>>
+    where
+        I: IntoIterator<Item = (String, Option<Date>)>,
+    {
+        self.map_batch(docs, threads, |ex, (text, date): (String, Option<Date>)| {
+            ex.extract_with_date(&text, date)
+        })
+    }
+
+    /// Runs `work(extractor, item)` over a stream of items on `threads` threads and yields
+    /// the outputs in input order: the general form of [`Extractor::extract_batch`], for
+    /// callers that also parse their input or serialise their output on the worker threads
+    /// (the `extract --jsonl --threads N` example does both).
+    ///
+    /// Items are pulled from `items` on the calling thread, at most `8 * threads` at a time
+    /// in flight. Dropping the [`Batch`] early stops the workers after their current item.
+    pub fn map_batch<I, T, O, W>(&self, items: I, threads: usize, work: W) -> Batch<I::IntoIter, O>
+    where
+        I: IntoIterator<Item = T>,
+        T: Send + 'static,
+        O: Send + 'static,
+        W: Fn(&Extractor, T) -> O + Send + Sync + 'static,
+    {
+        Batch::new(
+            self.clone(),
+            items.into_iter(),
+            threads.max(1),
+            Arc::new(work),
+        )
+    }
+}
+
+/// An iterator over the outputs of [`Extractor::map_batch`] (or
+/// [`Extractor::extract_batch`]), in input order.
+pub struct Batch<I: Iterator, O> {
+    inputs: I,
+    /// No more input.
+    done: bool,
+    /// Single-threaded: the work and the extractor, run in `next`.
+    inline: Option<(Extractor, Work<I::Item, O>)>,
+    /// To the workers: (sequence number, item). `None` once the input is exhausted.
+    to_workers: Option<std::sync::mpsc::SyncSender<(usize, I::Item)>>,
+    /// From the workers: (sequence number, output, or the payload of a panic).
+    from_workers: Option<std::sync::mpsc::Receiver<(usize, std::thread::Result<O>)>>,
+    workers: Vec<std::thread::JoinHandle<()>>,
+    /// Outputs that arrived before their turn.
+    pending: std::collections::BTreeMap<usize, std::thread::Result<O>>,
+    sent: usize,
+    yielded: usize,
+    window: usize,
+}
+
+impl<I: Iterator, O> std::fmt::Debug for Batch<I, O> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Batch")
+            .field("threads", &self.workers.len().max(1))
+            .field("sent", &self.sent)
+            .field("yielded", &self.yielded)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<I, O> Batch<I, O>
+where
+    I: Iterator,
+    I::Item: Send + 'static,
+    O: Send + 'static,
+{
+    fn new(ex: Extractor, inputs: I, threads: usize, work: Work<I::Item, O>) -> Self {
+        let mut b = Batch {
+            inputs,
+            done: false,
+            inline: None,
+            to_workers: None,
+            from_workers: None,
+            workers: Vec::new(),
+            pending: std::collections::BTreeMap::new(),
+            sent: 0,
+            yielded: 0,
+            window: 8 * threads,
+        };
+        if threads <= 1 {
+            b.inline = Some((ex, work));
+            return b;
+        }
+        let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, I::Item)>(b.window);
+        let (otx, orx) = std::sync::mpsc::channel::<(usize, std::thread::Result<O>)>();
+        let rx = Arc::new(std::sync::Mutex::new(rx));
+        for _ in 0..threads {
+            let (ex, work, rx, otx) = (ex.clone(), work.clone(), rx.clone(), otx.clone());
+            b.workers.push(std::thread::spawn(move || {
+                loop {
+                    // hold the lock only to take one item
+                    let next = rx.lock().map(|r| r.recv());
+                    let Ok(Ok((seq, item))) = next else { break };
+                    // a panic is handed to the caller's thread, which resumes it in order
+                    let out =
+                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&ex, item)));
+                    let panicked = out.is_err();
+                    if otx.send((seq, out)).is_err() || panicked {
+                        break;
+                    }
+                }
+            }));
+        }
+        b.to_workers = Some(tx);
+        b.from_workers = Some(orx);
+        b
+    }
+}
+
+impl<I, O> Iterator for Batch<I, O>
+where
+    I: Iterator,
+    I::Item: Send + 'static,
+    O: Send + 'static,
+{
+    type Item = O;
+
+    fn next(&mut self) -> Option<O> {
+        if let Some((ex, work)) = &self.inline {
+            return self.inputs.next().map(|x| work(ex, x));
+        }
+        // keep the window full
+        while !self.done && self.sent - self.yielded < self.window {
+            match self.inputs.next() {
+                Some(x) => {
+                    let tx = self.to_workers.as_ref()?;
+                    if tx.send((self.sent, x)).is_err() {
+                        // every worker is gone (one panicked): stop
+                        self.done = true;
+                        self.to_workers = None;
+                        break;
+                    }
+                    self.sent += 1;
+                }
+                None => {
+                    self.done = true;
+                    self.to_workers = None;
+                }
+            }
+        }
+        if self.yielded == self.sent {
+            return None;
+        }
+        loop {
+            if let Some(o) = self.pending.remove(&self.yielded) {
+                self.yielded += 1;
+                match o {
+                    Ok(o) => return Some(o),
+                    Err(payload) => {
+                        self.done = true;
+                        self.to_workers = None;
+                        std::panic::resume_unwind(payload)
+                    }
+                }
+            }
+            let (seq, o) = self.from_workers.as_ref()?.recv().ok()?;
+            self.pending.insert(seq, o);
+        }
+    }
+}
+
+impl<I: Iterator, O> Drop for Batch<I, O> {
+    fn drop(&mut self) {
+        self.to_workers = None;
+        self.from_workers = None;
+        for w in self.workers.drain(..) {
+            let _ = w.join();
+        }
     }
 }

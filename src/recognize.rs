@@ -4,20 +4,36 @@
 //! 1. **Gazetteer** candidates (see [`crate::gazetteer`]) whose case fits; among several
 //!    senses the recogniser prefers, in order: a person, an organisation, a country, a
 //!    capital, the larger population. A single capitalised word that is also a common
-//!    English word (`common=1` in the gazetteer) is dropped at the start of a sentence.
+//!    English word (`common=1` in the gazetteer) is dropped at the start of a sentence. A
+//!    word that is also a known given name loses its reading as a region or a city under
+//!    100,000 people (`Paul`, `Michael`). An office holder's short name (`Hussain`) is not
+//!    read next to another capitalised word that is no common word (`Nasser Hussain`).
 //! 2. **Title rule**: a title or honorific (`President`, `Foreign Minister`, `Mr.`) followed
 //!    by capitalised words is a PERSON (`Foreign Minister Sergei Aleinik`); the title is not
 //!    part of the name.
-//! 3. **Given-name rule**: a known given name followed by capitalised words is a PERSON.
+//! 3. **Given-name rule**: a known given name followed by capitalised words is a PERSON. In
+//!    a line written in capitals, a common word ends the name (`RANDALL CUNNINGHAM RETIRES`).
 //! 4. **Organisation rule**: capitalised words ending in an organisation word (`Ministry`,
 //!    `Party`, `Council`, `Bank`, `Agency`, ...), optionally joined by `of`, `for`, `and`,
 //!    `the` (`Ministry of Foreign Affairs`), are an ORGANIZATION; so is a demonym followed by
 //!    a lower-case ministry (`Chinese foreign ministry`).
 //! 5. **Acronym definitions**: `Long Name (ACRONYM)` where the acronym's letters are the
 //!    initials of the name makes the name an ORGANIZATION with the acronym as alias.
+//! 6. **Unknown names**: capitalised sequences that nothing above took, typed from their
+//!    context and from the rest of the document (see `unknown_names`): a place mention
+//!    they touch (`Dynamo Moscow`, `Manchester City`), a known given name, initial or
+//!    family name (`S. Waugh`), a word of geography (`Zanskar Valley`), a score after them
+//!    in a sports report, a place preposition before one word (`near Tavildara`), or the
+//!    type the same text has elsewhere in the document. A sentence-initial common word
+//!    (`Meanwhile`) and common words in capitals lines are no names.
+//! 7. **Sports teams**: in a sports report, a city or region followed by a score or next to
+//!    a word of play (`Leicestershire beat Somerset`) is a team, an ORGANIZATION, in all its
+//!    mentions in the document except the dateline.
 //!
 //! **Overlap policy.** Mentions never overlap. When two do, the one covering more tokens
-//! wins; on equal length a gazetteer mention beats a rule mention. Titles and honorifics are
+//! wins; on equal length a gazetteer person beats a title-rule person, which beats any
+//! other gazetteer mention (`President Clinton` is not the town), which beats the other
+//! rules. Unknown names (6) only fill tokens that no mention covers. Titles and honorifics are
 //! never part of a person's span: they become the person's `title` attribute, and a demonym
 //! or country before them the `country` attribute ("Belarussian President Alexander
 //! Lukashenko": title President, country Belarus). A list of demonyms before a plural title
@@ -45,6 +61,10 @@ pub enum Source {
     Acronym,
     /// A later mention of a person by one part of their name.
     PartialName,
+    /// A capitalised sequence no gazetteer knows, typed from its context and the document.
+    UnknownName,
+    /// A place name used as the name of a sports team ("Chicago 5 Boston 3").
+    Team,
 }
 
 /// A mention of an entity in the text.
@@ -304,6 +324,25 @@ fn sense_rank(g: &Gazetteer, eid: EntryId) -> (u8, u64) {
     (k, pop)
 }
 
+/// Population at or above which a city keeps its place reading against a given name.
+const MAJOR_PLACE: u64 = 100_000;
+
+/// A place too small to beat a given name of the same spelling: a region, or a city
+/// under [`MAJOR_PLACE`] (countries and continents always win).
+fn minor_place(e: &crate::gazetteer::Entry) -> bool {
+    match e.attrs.get("kind").map(String::as_str) {
+        Some("country" | "continent" | "territory") => false,
+        Some("region") => true,
+        _ => {
+            e.attrs
+                .get("population")
+                .and_then(|p| p.parse::<u64>().ok())
+                .unwrap_or(0)
+                < MAJOR_PLACE
+        }
+    }
+}
+
 /// Runs the recogniser over a tokenized document.
 pub(crate) fn recognize(
     g: &Gazetteer,
@@ -332,15 +371,35 @@ pub(crate) fn recognize(
     let mut mentions: Vec<Mention> = Vec::new();
     let mut titles: Vec<TitleHit> = Vec::new();
     let mut given: Vec<bool> = vec![false; tokens.len()];
+    let mut surname: Vec<bool> = vec![false; tokens.len()];
+    // a capitalised word that is no common word: part of a longer name
+    let next_to_name = |k: usize| {
+        tokens.get(k).is_some_and(|t| {
+            t.kind == TokenKind::Word
+                && matches!(t.shape, Shape::Capitalized | Shape::Mixed)
+                && !g.is_common_word(t.norm(folded))
+        })
+    };
     for c in &cands {
+        let single = c.last - c.first == 1;
+        // a word that is a given name is that before it is a small place or a region of
+        // the same name ("Paul", "Michael", "Douglas"): the name rules and the document decide
+        let mut is_given = false;
+        if single {
+            for s in g.senses_for(c, tokens) {
+                match g.entry(s.entry).kind {
+                    EntityKind::GivenName => is_given = true,
+                    EntityKind::Surname => surname[c.first] = true,
+                    _ => {}
+                }
+            }
+            given[c.first] |= is_given;
+        }
         let mut best: Option<(EntryId, (u8, u64))> = None;
         for s in g.senses_for(c, tokens) {
             let e = g.entry(s.entry);
-            let single = c.last - c.first == 1;
-            if e.kind == EntityKind::GivenName && single {
-                // "Paul Manafort": a given name can start a person's name even where the
-                // word has other senses (a town called Paul)
-                given[c.first] = true;
+            if is_given && e.kind == EntityKind::Location && minor_place(e) {
+                continue;
             }
             if single && (e.attrs.get("common").is_some_and(|v| v == "1") || s.common) {
                 // a place named like a common word ("West", "Reading") needs a clear sign:
@@ -358,6 +417,10 @@ pub(crate) fn recognize(
                 {
                     continue;
                 }
+            }
+            if s.short && (next_to_name(c.first.wrapping_sub(1)) || next_to_name(c.last)) {
+                // "Nasser Hussain" is not the office holder Mamnoon Hussain
+                continue;
             }
             let mut r = sense_rank(g, s.entry);
             if s.short {
@@ -377,10 +440,7 @@ pub(crate) fn recognize(
                 last: c.last,
                 entry: Some(eid),
             }),
-            EntityKind::GivenName => {
-                given[c.first] = true;
-            }
-            EntityKind::Surname => {}
+            EntityKind::GivenName | EntityKind::Surname => {}
             kind => mentions.push(Mention {
                 span: span_of(tokens, c.first, c.last),
                 first: c.first,
@@ -441,7 +501,15 @@ pub(crate) fn recognize(
         while k < end {
             let t = &tokens[k];
             let n = t.norm(folded);
-            if is_cap(t) && !NOT_NAME.contains(&n) && !title_at(k) {
+            if k > start
+                && t.shape == Shape::Upper
+                && g.is_common_word(n)
+                && !given[k]
+                && !surname[k]
+            {
+                // a headline in capitals: "RANDALL CUNNINGHAM RETIRES"
+                break;
+            } else if is_cap(t) && !NOT_NAME.contains(&n) && !title_at(k) {
                 k += 1;
             } else if k > start
                 && t.kind == TokenKind::Punct
@@ -520,10 +588,490 @@ pub(crate) fn recognize(
     let mut all = resolve_overlaps(mentions, rules);
     // 5. acronym definitions
     acronyms(text, folded, tokens, &mut all);
+    // 6. capitalised names no gazetteer knows, and places that are sports teams
+    let cx = DocContext {
+        g,
+        folded,
+        tokens,
+        sentences,
+        sent_start: &sent_start,
+        given: &given,
+        surname: &surname,
+        in_title: &in_title,
+    };
+    unknown_names(&cx, &mut all);
+    sports_teams(&cx, &mut all);
     attach_attributes(g, folded, tokens, &titles, &mut all);
     Recognized {
         mentions: all,
         titles,
+    }
+}
+
+/// What the later stages need to know about the document's tokens.
+struct DocContext<'a> {
+    g: &'a Gazetteer,
+    folded: &'a Folded,
+    tokens: &'a [Token],
+    sentences: &'a [Sentence],
+    /// The first word of each sentence.
+    sent_start: &'a [bool],
+    /// Known given names.
+    given: &'a [bool],
+    /// Known family names.
+    surname: &'a [bool],
+    /// Tokens of titles ("President", "foreign minister").
+    in_title: &'a [bool],
+}
+
+/// Words that join a place name into a sports club's name ("Manchester City", "Real Madrid").
+const TEAM_WORDS: &[&str] = &[
+    "city",
+    "united",
+    "town",
+    "county",
+    "rovers",
+    "rangers",
+    "wanderers",
+    "athletic",
+    "athletico",
+    "atletico",
+    "albion",
+    "real",
+    "sporting",
+    "dynamo",
+    "dinamo",
+    "olympique",
+    "olympiakos",
+    "fc",
+    "afc",
+    "cf",
+    "sc",
+    "ac",
+    "hotspur",
+    "thistle",
+    "harriers",
+    "orient",
+    "academicals",
+    "villa",
+    "forest",
+    "argyle",
+];
+
+/// Words before a place that keep it a place ("North Korea", "Greater London").
+const AREA_WORDS: &[&str] = &[
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+    "upper", "lower", "greater", "new", "old", "mount", "lake", "port", "cape", "san", "santa",
+    "st", "st.", "saint", "fort",
+];
+
+/// Words that end the name of a natural feature or an area ("Zanskar Valley", "Ob River").
+const PLACE_HEADS: &[&str] = &[
+    "valley",
+    "river",
+    "mountains",
+    "mountain",
+    "hills",
+    "heights",
+    "island",
+    "islands",
+    "lake",
+    "bay",
+    "sea",
+    "ocean",
+    "gulf",
+    "desert",
+    "peninsula",
+    "strait",
+    "straits",
+    "coast",
+    "canal",
+    "plateau",
+    "province",
+    "district",
+    "region",
+    "prefecture",
+    "oblast",
+    "territory",
+    "territories",
+];
+
+/// Prepositions after which an unknown name is a place ("fighting near Tavildara").
+const PLACE_PREPOSITIONS: &[&str] = &["in", "near", "outside", "at", "from", "to", "into"];
+
+/// Words that tell a text is a sports report: its teams are named after places.
+const SPORTS_WORDS: &[&str] = &[
+    "soccer",
+    "football",
+    "cricket",
+    "tennis",
+    "golf",
+    "rugby",
+    "baseball",
+    "basketball",
+    "hockey",
+    "cycling",
+    "athletics",
+    "boxing",
+    "league",
+    "cup",
+    "championship",
+    "championships",
+    "tournament",
+    "innings",
+    "wicket",
+    "wickets",
+    "goal",
+    "goals",
+    "striker",
+    "midfielder",
+    "goalkeeper",
+    "halftime",
+    "half-time",
+    "penalty",
+    "seeded",
+    "semifinal",
+    "semi-final",
+    "quarterfinal",
+    "quarter-final",
+    "standings",
+    "batting",
+    "bowling",
+    "pitcher",
+    "inning",
+    "homer",
+    "touchdown",
+    "playoff",
+    "playoffs",
+    "match",
+    "matches",
+    "scored",
+    "coach",
+    "captain",
+    "season",
+    "beat",
+    "drew",
+];
+
+/// Words around a place that make it a team ("Leicestershire beat Somerset", "against Kent").
+const TEAM_VERBS_AFTER: &[&str] = &[
+    "beat", "beats", "drew", "draw", "lost", "won", "win", "defeated", "captain", "coach",
+    "manager", "v", "vs", "vs.", "scored", "trail", "lead", "led", "trailed", "reached", "took",
+    "were", "have", "had", "batted", "bowled", "declared", "finished", "play", "played",
+];
+const TEAM_VERBS_BEFORE: &[&str] = &[
+    "beat", "beating", "against", "v", "vs", "vs.", "drew", "defeated",
+];
+
+/// True for a number token that is a score or a count, not a year ("Chicago 5" vs
+/// "LONDON 1996-08-30").
+fn is_score(cx: &DocContext, k: usize) -> bool {
+    let t = &cx.tokens[k];
+    if t.kind != TokenKind::Number {
+        return false;
+    }
+    let n = t.norm(cx.folded);
+    let year =
+        n.len() == 4 && n.bytes().all(|b| b.is_ascii_digit()) && matches!(&n[..2], "19" | "20");
+    !year
+}
+
+/// True when the document reads as a sports report (three sports words or more).
+fn is_sports(cx: &DocContext) -> bool {
+    cx.tokens
+        .iter()
+        .filter(|t| t.kind == TokenKind::Word && SPORTS_WORDS.contains(&t.norm(cx.folded)))
+        .nth(2)
+        .is_some()
+}
+
+/// Per-sentence flag: the sentence is written in capitals (a headline), so case tells nothing.
+fn caps_lines(cx: &DocContext) -> Vec<bool> {
+    let mut out = vec![false; cx.tokens.len()];
+    for s in cx.sentences {
+        let (mut upper, mut lower) = (0, 0);
+        for t in &cx.tokens[s.tokens()] {
+            if t.kind == TokenKind::Word {
+                match t.shape {
+                    Shape::Upper => upper += 1,
+                    Shape::Lower if t.span.len() > 1 => lower += 1,
+                    _ => {}
+                }
+            }
+        }
+        if upper > 0 && lower == 0 {
+            for f in &mut out[s.tokens()] {
+                *f = true;
+            }
+        }
+    }
+    out
+}
+
+/// Words of a name, a hyphenated compound counting once ("Kwame Mensah-Boateng": 2).
+fn name_words(tokens: &[Token], first: usize, last: usize) -> usize {
+    (first..last)
+        .filter(|&i| tokens[i].kind == TokenKind::Word && !(i > first && tokens[i].joined))
+        .count()
+}
+
+/// An initial: one capital letter and a period ("S.", "J.").
+fn is_initial(text_norm: &str, t: &Token) -> bool {
+    t.shape == Shape::Capitalized && text_norm.len() == 2 && text_norm.ends_with('.')
+}
+
+/// Capitalised sequences that no gazetteer entry or rule took.
+///
+/// A sequence is capitalised words (with name particles and hyphen joins, as for a name
+/// after a title), not covered by a mention or a title, within one sentence. A common
+/// English word does not start one at the start of a sentence, and none is part of one in
+/// a line written in capitals (unless it is a known given or family name). A sequence of
+/// common words only is left alone. The type, first cue wins:
+/// - next to a place mention, it joins it: an area word before it keeps a place ("North
+///   Ossetia"), a given name or family name makes a person ("Wang Donghai"), anything else
+///   makes an organisation ("Air France", "Dynamo Moscow", "Manchester City");
+/// - two words or more with a known given name or an initial first, or a known family
+///   name last, are a PERSON;
+/// - two words or more opening with an area word ("North Zanskar") or ending in a word of
+///   geography ("Zanskar Valley") are a LOCATION;
+/// - in a sports report, followed by a score, an ORGANIZATION (a team);
+/// - one word after a place preposition ("near Tavildara") is a LOCATION;
+/// - otherwise the type that the same text has elsewhere in the document (one sense per
+///   document), or a PERSON when the sequence has two words or more.
+fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
+    let (tokens, folded, g) = (cx.tokens, cx.folded, cx.g);
+    let n = tokens.len();
+    let caps = caps_lines(cx);
+    let sports = is_sports(cx);
+    let mut covered: Vec<Option<usize>> = vec![None; n];
+    for (i, m) in mentions.iter().enumerate() {
+        for c in &mut covered[m.first..m.last] {
+            *c = Some(i);
+        }
+    }
+    let mut sent_end = vec![n; n];
+    for s in cx.sentences {
+        for e in &mut sent_end[s.tokens()] {
+            *e = s.last;
+        }
+    }
+    let free_word = |k: usize| -> bool {
+        let t = &tokens[k];
+        let w = t.norm(folded);
+        covered[k].is_none()
+            && !cx.in_title[k]
+            && is_cap(t)
+            && !NOT_NAME.contains(&w)
+            && (!caps[k] || !g.is_common_word(w) || cx.given[k] || cx.surname[k])
+    };
+    // (first, last, kind or None when the type must come from the document, merged mention)
+    let mut found: Vec<(usize, usize, Option<EntityKind>, Option<usize>)> = Vec::new();
+    let mut k = 0;
+    while k < n {
+        if !free_word(k) {
+            k += 1;
+            continue;
+        }
+        // a common word opening a sentence is no name ("Meanwhile", "During")
+        let w = tokens[k].norm(folded);
+        if (cx.sent_start[k] || (k > 0 && !tokens[k - 1].kind.eq(&TokenKind::Word)))
+            && g.is_common_word(w)
+            && !cx.given[k]
+        {
+            k += 1;
+            continue;
+        }
+        let end = sent_end[k];
+        let mut j = k + 1;
+        while j < end {
+            let t = &tokens[j];
+            let w = t.norm(folded);
+            if free_word(j) {
+                j += 1;
+            } else if t.kind == TokenKind::Punct
+                && w == "-"
+                && t.joined
+                && j + 1 < end
+                && tokens[j + 1].joined
+                && tokens[j + 1].kind == TokenKind::Word
+                && covered[j + 1].is_none()
+            {
+                j += 2;
+            } else if NAME_PARTICLES.contains(&w)
+                && t.shape == Shape::Lower
+                && j + 1 < end
+                && free_word(j + 1)
+            {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        let words = name_words(tokens, k, j);
+        let all_common = (k..j)
+            .filter(|&i| tokens[i].kind == TokenKind::Word)
+            .all(|i| g.is_common_word(tokens[i].norm(folded)) && !cx.given[i]);
+        let first_w = tokens[k].norm(folded);
+        let personal =
+            words >= 2 && (cx.given[k] || is_initial(first_w, &tokens[k]) || cx.surname[j - 1]);
+        // a place mention right before or after
+        let place_at = |i: Option<usize>| {
+            i.and_then(|i| covered[i]).filter(|&m| {
+                let m = &mentions[m];
+                m.kind == EntityKind::Location
+                    && m.entry.is_some_and(|e| {
+                        g.entry(e)
+                            .attrs
+                            .get("kind")
+                            .is_none_or(|k| k != "continent")
+                    })
+            })
+        };
+        let before = place_at(k.checked_sub(1)).filter(|&m| mentions[m].last == k);
+        let after = place_at(Some(j).filter(|&j| j < end)).filter(|&m| mentions[m].first == j);
+        let team_word = (k..j).any(|i| TEAM_WORDS.contains(&tokens[i].norm(folded)));
+        if let Some(m) = after.or(before) {
+            let area = after.is_some() && words == 1 && AREA_WORDS.contains(&first_w);
+            let kind = if area {
+                EntityKind::Location
+            } else if personal
+                || (cx.given[k] && after.is_some())
+                || (cx.surname[k] && after.is_some())
+            {
+                EntityKind::Person
+            } else if all_common && !team_word {
+                k = j;
+                continue;
+            } else {
+                EntityKind::Organization
+            };
+            found.push((k, j, Some(kind), Some(m)));
+            k = j;
+            continue;
+        }
+        if all_common {
+            k = j;
+            continue;
+        }
+        let last_w = tokens[j - 1].norm(folded);
+        let kind = if personal {
+            Some(EntityKind::Person)
+        } else if words >= 2 && (PLACE_HEADS.contains(&last_w) || AREA_WORDS.contains(&first_w)) {
+            Some(EntityKind::Location)
+        } else if sports && j < end && is_score(cx, j) {
+            Some(EntityKind::Organization)
+        } else if words == 1
+            && k > 0
+            && PLACE_PREPOSITIONS.contains(&tokens[k - 1].norm(folded))
+            && !sports
+        {
+            Some(EntityKind::Location)
+        } else {
+            None
+        };
+        found.push((k, j, kind, None));
+        k = j;
+    }
+    if found.is_empty() {
+        return;
+    }
+    // one sense per document: the type the same text has where its context was clear
+    let mut by_text: std::collections::HashMap<&str, EntityKind> = Default::default();
+    let text_of =
+        |a: usize, b: usize| &folded.as_str()[tokens[a].fold.start..tokens[b - 1].fold.end];
+    for &(a, b, kind, _) in &found {
+        if let Some(kind) = kind {
+            by_text.entry(text_of(a, b)).or_insert(kind);
+        }
+    }
+    for m in mentions.iter() {
+        if matches!(
+            m.kind,
+            EntityKind::Person | EntityKind::Location | EntityKind::Organization
+        ) {
+            by_text.entry(text_of(m.first, m.last)).or_insert(m.kind);
+        }
+    }
+    let mut remove = vec![false; mentions.len()];
+    for (a, b, kind, merged) in found {
+        let words = name_words(tokens, a, b);
+        let kind = match kind.or_else(|| by_text.get(text_of(a, b)).copied()) {
+            Some(k) => k,
+            None if words >= 2 => EntityKind::Person,
+            None => continue,
+        };
+        let (first, last) = match merged {
+            Some(m) => {
+                remove[m] = true;
+                (a.min(mentions[m].first), b.max(mentions[m].last))
+            }
+            None => (a, b),
+        };
+        mentions.push(rule_mention(tokens, first, last, kind, Source::UnknownName));
+    }
+    let mut i = 0;
+    mentions.retain(|_| {
+        i += 1;
+        i > remove.len() || !remove[i - 1]
+    });
+    mentions.sort_by_key(|m| m.first);
+}
+
+/// Places that are sports teams (source 7 of the module doc). In a sports report, a city or region (not a country)
+/// followed by a score ("Chicago 5 Boston 3"), or next to a word of play ("Leicestershire
+/// beat Somerset", "against Kent", "Surrey captain Chris Lewis") is a team: an
+/// ORGANIZATION. One sense per document: every mention of that place in the report is the
+/// team, except a dateline ("LONDON 1996-08-30").
+fn sports_teams(cx: &DocContext, mentions: &mut [Mention]) {
+    if !is_sports(cx) {
+        return;
+    }
+    let (tokens, folded, g) = (cx.tokens, cx.folded, cx.g);
+    let n = tokens.len();
+    let is_team_place = |m: &Mention| {
+        m.kind == EntityKind::Location
+            && m.source == Source::Gazetteer
+            && m.entry.is_some_and(|e| {
+                matches!(
+                    g.entry(e).attrs.get("kind").map(String::as_str),
+                    Some("city" | "region") | None
+                )
+            })
+    };
+    let mut teams: Vec<EntryId> = Vec::new();
+    let word = |k: usize| tokens[k].norm(folded);
+    for m in mentions.iter() {
+        if !is_team_place(m) {
+            continue;
+        }
+        let after = (m.last < n).then_some(m.last);
+        let score = after.is_some_and(|k| is_score(cx, k));
+        let verb_after = after.is_some_and(|k| TEAM_VERBS_AFTER.contains(&word(k)));
+        let verb_before = m.first > 0 && TEAM_VERBS_BEFORE.contains(&word(m.first - 1));
+        if (score || verb_after || verb_before)
+            && let Some(e) = m.entry
+        {
+            teams.push(e);
+        }
+    }
+    if teams.is_empty() {
+        return;
+    }
+    teams.sort_unstable();
+    teams.dedup();
+    for m in mentions.iter_mut() {
+        if !is_team_place(m) || m.entry.is_none_or(|e| teams.binary_search(&e).is_err()) {
+            continue;
+        }
+        let dateline =
+            m.last < n && tokens[m.last].kind == TokenKind::Number && !is_score(cx, m.last);
+        if dateline {
+            continue;
+        }
+        m.kind = EntityKind::Organization;
+        m.source = Source::Team;
+        // the team is not the city: keep no place id
+        m.entry = None;
     }
 }
 
@@ -642,18 +1190,21 @@ fn org_rule(
     }
 }
 
-/// Applies the overlap policy: longer wins, gazetteer wins ties.
+/// Applies the overlap policy: longer wins; on ties a gazetteer person, then a title-rule
+/// person ("President Clinton" is not the town of Clinton), then other gazetteer mentions.
 fn resolve_overlaps(gaz: Vec<Mention>, rules: Vec<Mention>) -> Vec<Mention> {
     let mut all: Vec<Mention> = gaz.into_iter().chain(rules).collect();
     // priority order: more tokens first, gazetteer before rules, then earlier
     let mut order: Vec<usize> = (0..all.len()).collect();
     order.sort_by_key(|&i| {
         let m = &all[i];
-        (
-            std::cmp::Reverse(m.last - m.first),
-            m.source != Source::Gazetteer,
-            m.first,
-        )
+        let rank = match (m.source, m.kind) {
+            (Source::Gazetteer, EntityKind::Person) => 0,
+            (Source::TitleRule, _) => 1,
+            (Source::Gazetteer, _) => 2,
+            _ => 3,
+        };
+        (std::cmp::Reverse(m.last - m.first), rank, m.first)
     });
     let mut keep = vec![false; all.len()];
     let n_tokens = all.iter().map(|m| m.last).max().unwrap_or(0);
@@ -971,4 +1522,108 @@ pub(crate) fn country_name(g: &Gazetteer, m: &Mention) -> Option<String> {
 /// The canonical name of the country with an ISO alpha-2 code.
 pub(crate) fn country_by_code(g: &Gazetteer, code: &str) -> Option<String> {
     g.country(code).map(|id| g.entry(id).name.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{EntityKind, Extractor};
+
+    /// Every mention in the text as (text, type), in text order (PERSON, LOCATION and
+    /// ORGANIZATION only).
+    fn mentions(text: &str) -> Vec<(String, &'static str)> {
+        let doc = Extractor::new().unwrap().extract(text).unwrap();
+        let mut out: Vec<(usize, String, &'static str)> = Vec::new();
+        for e in &doc.entities {
+            let ty = match e.kind {
+                EntityKind::Person => "PER",
+                EntityKind::Location => "LOC",
+                EntityKind::Organization => "ORG",
+                _ => continue,
+            };
+            for m in &e.mentions {
+                out.push((m.start, m.slice(text).to_string(), ty));
+            }
+        }
+        out.sort();
+        out.into_iter().map(|(_, t, k)| (t, k)).collect()
+    }
+
+    macro_rules! t {
+        ($name:ident, $text:expr, [$(($m:expr, $k:expr)),* $(,)?]) => {
+            #[test]
+            fn $name() {
+                let want: Vec<(String, &str)> = vec![$(($m.to_string(), $k)),*];
+                assert_eq!(mentions($text), want, "{}", $text);
+            }
+        };
+    }
+
+    // given name + capitalised word, even where the given name is also a small place
+    t!(
+        given_name_beats_small_place,
+        "The title went to Michael Johnson and Paul Haarhuis.",
+        [("Michael Johnson", "PER"), ("Paul Haarhuis", "PER")]
+    );
+    // a title before a single word that is also a town: the person
+    t!(
+        title_beats_town,
+        "President Clinton spoke. Clinton said no.",
+        [("Clinton", "PER"), ("Clinton", "PER")]
+    );
+    // names no list knows: a family name last, an initial first
+    t!(
+        unknown_person_by_surname_or_initial,
+        "The award went to Jansher Smith and to S. Waugh yesterday.",
+        [("Jansher Smith", "PER"), ("S. Waugh", "PER")]
+    );
+    // a common word opening a sentence is not a name
+    t!(
+        sentence_initial_common_word,
+        "Meanwhile Okonkwo Adebayo arrived.",
+        [("Okonkwo Adebayo", "PER")]
+    );
+    // one sense per document: the full name labels the later family name
+    t!(
+        later_family_name,
+        "Then Nasser Hussain won. Hussain said he was happy.",
+        [("Nasser Hussain", "PER"), ("Hussain", "PER")]
+    );
+    // a place joined by a club word or an unknown word is an organisation
+    t!(
+        club_names,
+        "Manchester City drew with Dynamo Moscow on Sunday in the cup match.",
+        [("Manchester City", "ORG"), ("Dynamo Moscow", "ORG")]
+    );
+    // an area word keeps a place a place
+    t!(
+        area_word_keeps_place,
+        "Fighting broke out in North Zanskar Valley near Tavildara.",
+        [("North Zanskar Valley", "LOC"), ("Tavildara", "LOC")]
+    );
+    // a headline in capitals: common words are not names
+    t!(
+        caps_headline,
+        "RANDALL CUNNINGHAM RETIRES AFTER LOSS",
+        [("RANDALL CUNNINGHAM", "PER")]
+    );
+    // sports results: cities followed by scores are teams, the dateline stays a place
+    t!(
+        results_table,
+        "BASEBALL - RESULTS\nCHICAGO 1996-08-30\nMajor League baseball results, the league standings after the match:\nChicago 5 Boston 3\nHouston 2 Atlanta 1\nThe season goes on in Chicago.",
+        [
+            ("CHICAGO", "LOC"),
+            ("Major League", "ORG"),
+            ("Chicago", "ORG"),
+            ("Boston", "ORG"),
+            ("Houston", "ORG"),
+            ("Atlanta", "ORG"),
+            ("Chicago", "ORG")
+        ]
+    );
+    // no sports report: a city before a number is a place
+    t!(
+        no_teams_outside_sports,
+        "Prices in Chicago 5 percent higher, Boston 3 percent.",
+        [("Chicago", "LOC"), ("Boston", "LOC")]
+    );
 }

@@ -41,15 +41,16 @@ impl Folded {
         self.to_orig.clear();
         self.to_fold.clear();
         if text.is_ascii() {
-            self.text.reserve(text.len());
-            for b in text.bytes() {
-                let c = if b.is_ascii_whitespace() {
+            // one pass over bytes, no per-character push (the compiler vectorises it)
+            let mut v = std::mem::take(&mut self.text).into_bytes();
+            v.extend(text.bytes().map(|b| {
+                if b.is_ascii_whitespace() {
                     b' '
                 } else {
                     b.to_ascii_lowercase()
-                };
-                self.text.push(c as char);
-            }
+                }
+            }));
+            self.text = String::from_utf8(v).expect("ASCII folds to ASCII");
             return;
         }
         self.text.reserve(text.len() + 16);
@@ -57,6 +58,17 @@ impl Folded {
         self.to_fold.resize(text.len() + 1, 0);
         for (i, c) in text.char_indices() {
             let fstart = self.text.len();
+            if c.is_ascii() {
+                // most characters of a non-ASCII text: one byte in, one byte out
+                self.text.push(if c.is_ascii_whitespace() {
+                    ' '
+                } else {
+                    c.to_ascii_lowercase()
+                });
+                self.to_fold[i] = fstart as u32;
+                self.to_orig.push(i as u32);
+                continue;
+            }
             self.to_fold[i] = fstart as u32;
             fold_char(c, &mut self.text);
             for _ in fstart..self.text.len() {

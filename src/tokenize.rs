@@ -194,7 +194,10 @@ pub fn tokenize(
 
 #[inline]
 fn next_char(text: &str, i: usize) -> char {
-    text[i..].chars().next().unwrap_or(' ')
+    match text.as_bytes().get(i) {
+        Some(&b) if b.is_ascii() => b as char,
+        _ => text[i..].chars().next().unwrap_or(' '),
+    }
 }
 
 fn is_unicode_punct(c: char) -> bool {
@@ -255,6 +258,10 @@ fn scan_word(text: &str, start: usize, folded: &Folded) -> usize {
     let bytes = text.as_bytes();
     let mut i = start;
     while i < text.len() {
+        if bytes[i].is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
         let c = next_char(text, i);
         if is_word_char(c) {
             i += c.len_utf8();
@@ -324,6 +331,9 @@ fn is_dotted(word: &str) -> bool {
 
 /// The letter case of a token.
 pub fn shape_of(s: &str) -> Shape {
+    if s.is_ascii() {
+        return shape_of_ascii(s.as_bytes());
+    }
     let mut upper = 0usize;
     let mut lower = 0usize;
     let mut first_upper = false;
@@ -347,6 +357,35 @@ pub fn shape_of(s: &str) -> Shape {
         (_, 0) => Shape::Capitalized,
         _ if first_upper && !lower_then_upper => Shape::Capitalized,
         _ if first_upper && s.starts_with("Mc") || s.starts_with("Mac") => Shape::Capitalized,
+        _ => Shape::Mixed,
+    }
+}
+
+/// [`shape_of`] for ASCII text, on bytes.
+fn shape_of_ascii(s: &[u8]) -> Shape {
+    let mut upper = 0usize;
+    let mut lower = 0usize;
+    let mut first_upper = false;
+    let mut lower_then_upper = false;
+    for &b in s {
+        if b.is_ascii_uppercase() {
+            if upper + lower == 0 {
+                first_upper = true;
+            } else if lower > 0 {
+                lower_then_upper = true;
+            }
+            upper += 1;
+        } else if b.is_ascii_lowercase() {
+            lower += 1;
+        }
+    }
+    match (upper, lower) {
+        (0, 0) => Shape::NoLetter,
+        (0, _) => Shape::Lower,
+        (u, 0) if u >= 2 => Shape::Upper,
+        (_, 0) => Shape::Capitalized,
+        _ if first_upper && !lower_then_upper => Shape::Capitalized,
+        _ if first_upper && s.starts_with(b"Mc") || s.starts_with(b"Mac") => Shape::Capitalized,
         _ => Shape::Mixed,
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! A [`Gazetteer`] is built once from one or more files in the [line format](parse) (the
 //! embedded defaults and any files the caller adds). Every name and alias is folded (see
-//! [`crate::text`]) and compiled into one anchored Aho-Corasick automaton. Matching starts
+//! [`crate::text`]) and compiled into one byte trie (see `trie.rs`). Matching starts
 //! at every token and takes the longest name that also ends on a token boundary; the
 //! matched tokens are then skipped, so candidates never overlap.
 //!
@@ -15,10 +15,62 @@
 //!   words such as `foreign minister`).
 
 pub mod parse;
+mod trie;
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
+/// Hash maps keyed by names and ids: a fast non-cryptographic hash (see [`FxHasher`]).
+type HashMap<K, V> = std::collections::HashMap<K, V, FxBuild>;
+type HashSet<K> = std::collections::HashSet<K, FxBuild>;
+type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
+
+/// The multiply-rotate hash of rustc (`FxHasher`), eight bytes at a time. The keys are
+/// names from files the caller chose, so flooding is not a concern; SipHash was a tenth of
+/// the start-up instructions.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct FxHasher(u64);
+
+impl FxHasher {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(Self::K);
+    }
+}
+
+impl std::hash::Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut buf = [0u8; 8];
+            buf[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(buf) ^ ((rest.len() as u64) << 56));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(i as u64);
+    }
+
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+use trie::Trie;
 
 use crate::doc::{Attrs, EntityKind};
 use crate::error::{Error, ErrorKind, Result};
@@ -86,9 +138,145 @@ pub struct Candidate {
 /// Builds a [`Gazetteer`] from files.
 #[derive(Debug, Default)]
 pub struct GazetteerBuilder {
-    rows: Vec<(String, Row)>,
+    /// File names, for messages; rows refer to them by index.
+    paths: Vec<String>,
+    rows: Vec<BuildRow>,
     replace: bool,
     common: Vec<String>,
+}
+
+/// A row waiting in the builder: parsed (a caller's file), or a line of an embedded
+/// default file, split into its columns but parsed in full only when its entry is used.
+#[derive(Debug)]
+enum BuildRow {
+    Parsed(u32, Row),
+    Embedded(u32, RawRow),
+}
+
+/// An embedded line split into its columns (the test suite checks that every embedded
+/// line parses).
+#[derive(Clone, Copy, Debug)]
+struct RawRow {
+    line_no: u32,
+    line: &'static str,
+    id: &'static str,
+    kind: EntityKind,
+    name: &'static str,
+    aliases: &'static str,
+    attrs: &'static str,
+}
+
+impl RawRow {
+    /// Splits the lines of an embedded file; `None` when a line does not have the shape
+    /// of a row (then the file goes through the full parser, which names the error).
+    fn split_file(src: &'static str) -> Option<Vec<RawRow>> {
+        let src = src.strip_prefix('\u{FEFF}').unwrap_or(src);
+        let mut rows = Vec::new();
+        let mut header_seen = false;
+        for (i, raw) in src.split('\n').enumerate() {
+            let line = raw.strip_suffix('\r').unwrap_or(raw);
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            if !header_seen {
+                if line != parse::HEADER {
+                    return None;
+                }
+                header_seen = true;
+                continue;
+            }
+            let mut f = line.split('\t');
+            let (Some(id), Some(ty), Some(name), Some(aliases), Some(attrs), None) =
+                (f.next(), f.next(), f.next(), f.next(), f.next(), f.next())
+            else {
+                return None;
+            };
+            let name = name.trim();
+            if id.is_empty() || name.is_empty() {
+                return None;
+            }
+            rows.push(RawRow {
+                line_no: i as u32 + 1,
+                line,
+                id,
+                kind: EntityKind::parse(ty)?,
+                name,
+                aliases,
+                attrs,
+            });
+        }
+        Some(rows)
+    }
+}
+
+impl BuildRow {
+    fn id(&self) -> &str {
+        match self {
+            BuildRow::Parsed(_, r) => &r.id,
+            BuildRow::Embedded(_, r) => r.id,
+        }
+    }
+
+    fn path(&self) -> u32 {
+        match self {
+            BuildRow::Parsed(p, _) | BuildRow::Embedded(p, _) => *p,
+        }
+    }
+
+    fn line(&self) -> usize {
+        match self {
+            BuildRow::Parsed(_, r) => r.line,
+            BuildRow::Embedded(_, r) => r.line_no as usize,
+        }
+    }
+
+    fn kind(&self) -> EntityKind {
+        match self {
+            BuildRow::Parsed(_, r) => r.kind,
+            BuildRow::Embedded(_, r) => r.kind,
+        }
+    }
+
+    fn name(&self) -> &str {
+        match self {
+            BuildRow::Parsed(_, r) => &r.name,
+            BuildRow::Embedded(_, r) => r.name,
+        }
+    }
+
+    /// An attribute's value (as `parse_row` reads it: the first `=` splits).
+    fn attr(&self, key: &str) -> Option<&str> {
+        match self {
+            BuildRow::Parsed(_, r) => r.attrs.get(key).map(String::as_str),
+            BuildRow::Embedded(_, r) => r
+                .attrs
+                .split(';')
+                .filter_map(|kv| kv.split_once('='))
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| v),
+        }
+    }
+
+    /// The surface forms: (text, is the canonical name).
+    fn surfaces(&self) -> Vec<(Cow<'_, str>, bool)> {
+        let mut v = vec![(Cow::Borrowed(self.name()), true)];
+        match self {
+            BuildRow::Parsed(_, r) => v.extend(r.aliases.iter().map(|a| (Cow::from(a), false))),
+            BuildRow::Embedded(_, r) if !r.aliases.is_empty() => {
+                v.extend(r.aliases.split('|').map(|a| (Cow::from(a.trim()), false)))
+            }
+            BuildRow::Embedded(..) => {}
+        }
+        if self.kind() == EntityKind::Title && self.attr("kind").is_none_or(|k| k == "office") {
+            // plural offices: "foreign ministers", "spokesmen", "secretaries"
+            let plurals: Vec<(Cow<'_, str>, bool)> = v
+                .iter()
+                .map(|(s, _)| (Cow::from(plural(s)), false))
+                .collect();
+            v.extend(plurals);
+        }
+        v
+    }
 }
 
 impl GazetteerBuilder {
@@ -102,9 +290,25 @@ impl GazetteerBuilder {
     /// # Errors
     /// Any syntax error of the file (see [`parse::parse_file`]).
     pub fn add_source(&mut self, path: &str, src: &str) -> Result<&mut Self> {
-        for row in parse::parse_file(path, src)? {
-            self.rows.push((path.to_string(), row));
-        }
+        let rows = parse::parse_file(path, src)?;
+        let p = self.paths.len() as u32;
+        self.paths.push(path.to_string());
+        self.rows
+            .extend(rows.into_iter().map(|row| BuildRow::Parsed(p, row)));
+        Ok(self)
+    }
+
+    /// Adds an embedded default file: its lines are split now and parsed in full only
+    /// when their entry is first used (start-up cost), so the file must be one the test
+    /// suite parses. A file that does not split cleanly is parsed in full at once.
+    pub(crate) fn add_embedded(&mut self, path: &str, src: &'static str) -> Result<&mut Self> {
+        let Some(rows) = RawRow::split_file(src) else {
+            return self.add_source(path, src);
+        };
+        let p = self.paths.len() as u32;
+        self.paths.push(path.to_string());
+        self.rows
+            .extend(rows.into_iter().map(|row| BuildRow::Embedded(p, row)));
         Ok(self)
     }
 
@@ -151,95 +355,111 @@ impl GazetteerBuilder {
         self
     }
 
-    /// Compiles the automaton.
+    /// Compiles the trie.
     ///
     /// # Errors
     /// [`ErrorKind::DuplicateEntry`] when an id appears twice (unless replacing is allowed).
     pub fn build(&self) -> Result<Gazetteer> {
-        let mut entries: Vec<Entry> = Vec::with_capacity(self.rows.len());
-        let mut by_id: HashMap<&str, (usize, &str, usize)> =
-            HashMap::with_capacity(self.rows.len());
-        let mut surfaces: Vec<Vec<(String, bool)>> = Vec::with_capacity(self.rows.len());
-        for (path, row) in &self.rows {
-            if let Some(&(idx, p0, l0)) = by_id.get(row.id.as_str()) {
+        // the row that defines each entry (a later row replaces an earlier one's content
+        // but keeps its place)
+        let mut chosen: Vec<&BuildRow> = Vec::with_capacity(self.rows.len());
+        let mut by_id: HashMap<&str, (usize, u32, usize)> =
+            HashMap::with_capacity_and_hasher(self.rows.len(), FxBuild::default());
+        for row in &self.rows {
+            if let Some(&(idx, p0, l0)) = by_id.get(row.id()) {
                 if !self.replace {
                     return Err(Error::at(
                         ErrorKind::DuplicateEntry,
-                        path,
-                        row.line,
+                        &self.paths[row.path() as usize],
+                        row.line(),
                         1,
-                        format!("duplicate id {:?}, first defined at {p0}:{l0}", row.id),
+                        format!(
+                            "duplicate id {:?}, first defined at {}:{l0}",
+                            row.id(),
+                            self.paths[p0 as usize]
+                        ),
                     ));
                 }
-                entries[idx] = entry_of(row);
-                surfaces[idx] = surfaces_of(row);
+                chosen[idx] = row;
                 continue;
             }
-            by_id.insert(&row.id, (entries.len(), path, row.line));
-            entries.push(entry_of(row));
-            surfaces.push(surfaces_of(row));
+            by_id.insert(row.id(), (chosen.len(), row.path(), row.line()));
+            chosen.push(row);
         }
+        drop(by_id);
         let mut forms: Vec<String> = Vec::new();
-        let mut form_index: HashMap<String, u32> = HashMap::new();
+        let mut form_index: HashMap<String, u32> =
+            HashMap::with_capacity_and_hasher(2 * chosen.len(), FxBuild::default());
+        let mut folded = String::new();
         let mut senses: Vec<Vec<Sense>> = Vec::new();
-        for (eid, list) in surfaces.iter().enumerate() {
-            for (surface, canonical) in list {
-                let folded = fold_str(surface);
-                let folded = folded.split_whitespace().collect::<Vec<_>>().join(" ");
+        for (eid, row) in chosen.iter().enumerate() {
+            for (surface, canonical) in row.surfaces() {
+                fold_form(&surface, &mut folded);
                 if folded.is_empty() {
                     continue;
                 }
-                let fid = *form_index.entry(folded.clone()).or_insert_with(|| {
-                    forms.push(folded);
-                    senses.push(Vec::new());
-                    (forms.len() - 1) as u32
-                });
+                let fid = match form_index.get(folded.as_str()) {
+                    Some(&f) => f,
+                    None => {
+                        let f = forms.len() as u32;
+                        form_index.insert(folded.clone(), f);
+                        forms.push(folded.clone());
+                        senses.push(Vec::new());
+                        f
+                    }
+                };
                 let s = &mut senses[fid as usize];
                 if s.iter().any(|x| x.entry == eid as EntryId) {
                     continue;
                 }
                 s.push(Sense {
                     entry: eid as EntryId,
-                    canonical: *canonical,
+                    canonical,
                     short: false,
                     common: false,
-                    policy: policy_of(surface),
+                    policy: policy_of(&surface),
                 });
             }
         }
-        let common: std::collections::HashSet<String> = self.common.iter().cloned().collect();
-        add_short_names(&entries, &common, &mut forms, &mut form_index, &mut senses);
-        let ac = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .start_kind(StartKind::Anchored)
-            .kind(Some(AhoCorasickKind::ContiguousNFA))
-            .build(&forms)
-            .map_err(|e| {
-                Error::new(
-                    ErrorKind::GazetteerSyntax,
-                    format!("cannot compile gazetteer: {e}"),
-                )
-            })?;
-        let id_index = entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.id.to_string(), i as EntryId))
-            .collect();
-        let mut country_index = HashMap::new();
-        for (i, e) in entries.iter().enumerate() {
-            if e.kind == EntityKind::Location
-                && e.attrs.get("kind").is_some_and(|k| k == "country")
-                && let Some(code) = e.attrs.get("country")
+        let common: HashSet<String> = self.common.iter().cloned().collect();
+        add_short_names(&chosen, &common, &mut forms, &mut form_index, &mut senses);
+        drop(form_index);
+        let trie = Trie::new(&forms);
+        let mut country_index = HashMap::default();
+        for (i, row) in chosen.iter().enumerate() {
+            if row.kind() == EntityKind::Location
+                && row.attr("kind") == Some("country")
+                && let Some(code) = row.attr("country")
             {
-                country_index.entry(code.clone()).or_insert(i as EntryId);
+                country_index
+                    .entry(code.to_string())
+                    .or_insert(i as EntryId);
+            }
+        }
+        // parsed rows become entries now, embedded ones when first used
+        let mut entries: Vec<std::sync::OnceLock<Entry>> = Vec::with_capacity(chosen.len());
+        let mut lazy: Vec<Option<(u32, RawRow)>> = Vec::with_capacity(chosen.len());
+        for row in &chosen {
+            match row {
+                BuildRow::Parsed(_, r) => {
+                    entries.push(std::sync::OnceLock::from(entry_of(r)));
+                    lazy.push(None);
+                }
+                BuildRow::Embedded(p, r) => {
+                    entries.push(std::sync::OnceLock::new());
+                    lazy.push(Some((*p, *r)));
+                }
             }
         }
         Ok(Gazetteer {
+            paths: self.paths.clone(),
             entries,
+            lazy,
+            all_entries: std::sync::OnceLock::new(),
             forms,
             senses,
-            ac,
-            id_index,
+            trie,
+            id_index: std::sync::OnceLock::new(),
             country_index,
             common,
         })
@@ -251,25 +471,25 @@ impl GazetteerBuilder {
 /// ("Lula"). That form becomes a short sense of the person, unless two office holders
 /// share it or it is a one-letter or two-letter word.
 fn add_short_names(
-    entries: &[Entry],
-    common: &std::collections::HashSet<String>,
+    entries: &[&BuildRow],
+    common: &HashSet<String>,
     forms: &mut Vec<String>,
     form_index: &mut HashMap<String, u32>,
     senses: &mut Vec<Vec<Sense>>,
 ) {
-    let mut shorts: HashMap<String, Option<(EntryId, String)>> = HashMap::new();
+    let mut shorts: HashMap<String, Option<(EntryId, String)>> = HashMap::default();
     for (i, e) in entries.iter().enumerate() {
-        if e.kind != EntityKind::Person || !e.attrs.contains_key("title") {
+        if e.kind() != EntityKind::Person || e.attr("title").is_none() {
             continue;
         }
-        let short = match e.attrs.get("short").or_else(|| e.attrs.get("family")) {
-            Some(s) => s.clone(),
+        let short = match e.attr("short").or_else(|| e.attr("family")) {
+            Some(s) => s.to_string(),
             None => {
-                let words: Vec<&str> = e.name.split_whitespace().collect();
+                let words: Vec<&str> = e.name().split_whitespace().collect();
                 if words.len() < 2 {
                     continue;
                 }
-                let family_first = e.attrs.get("order").is_some_and(|o| o == "family-first");
+                let family_first = e.attr("order") == Some("family-first");
                 (if family_first {
                     words[0]
                 } else {
@@ -318,6 +538,26 @@ fn add_short_names(
     }
 }
 
+/// The matching form of a name: folded (see [`crate::text`]), white space runs made one
+/// space, no space at either end; written into `out`.
+fn fold_form(surface: &str, out: &mut String) {
+    out.clear();
+    for c in surface.chars() {
+        let before = out.len();
+        crate::text::fold_char(c, out);
+        // folding makes every white space character one space
+        if out.len() == before + 1
+            && out.as_bytes()[before] == b' '
+            && (before == 0 || out.as_bytes()[before - 1] == b' ')
+        {
+            out.pop();
+        }
+    }
+    if out.ends_with(' ') {
+        out.pop();
+    }
+}
+
 fn line_col(bytes: &[u8]) -> (usize, usize) {
     let line = bytes.iter().filter(|&&b| b == b'\n').count() + 1;
     let last = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
@@ -332,17 +572,6 @@ fn entry_of(row: &Row) -> Entry {
         name: row.name.clone().into_boxed_str(),
         attrs: row.attrs.clone(),
     }
-}
-
-fn surfaces_of(row: &Row) -> Vec<(String, bool)> {
-    let mut v = vec![(row.name.clone(), true)];
-    v.extend(row.aliases.iter().map(|a| (a.clone(), false)));
-    if row.kind == EntityKind::Title && row.attrs.get("kind").is_none_or(|k| k == "office") {
-        // plural offices: "foreign ministers", "spokesmen", "secretaries"
-        let plurals: Vec<(String, bool)> = v.iter().map(|(s, _)| (plural(s), false)).collect();
-        v.extend(plurals);
-    }
-    v
 }
 
 fn plural(s: &str) -> String {
@@ -376,18 +605,26 @@ fn policy_of(surface: &str) -> CasePolicy {
     }
 }
 
-/// A compiled gazetteer: entries and the automaton over their folded surface forms.
+/// A compiled gazetteer: entries and the trie over their folded surface forms.
 ///
 /// Immutable and `Send + Sync`; share one between threads.
 #[derive(Clone, Debug)]
 pub struct Gazetteer {
-    entries: Vec<Entry>,
+    /// File names, for the messages of lazily parsed rows.
+    paths: Vec<String>,
+    /// The entries; an embedded row's entry is parsed on first use.
+    entries: Vec<std::sync::OnceLock<Entry>>,
+    /// (file, line) of the entries not parsed yet.
+    lazy: Vec<Option<(u32, RawRow)>>,
+    /// All entries as one slice, made on the first call of [`Gazetteer::entries`].
+    all_entries: std::sync::OnceLock<Vec<Entry>>,
     forms: Vec<String>,
     senses: Vec<Vec<Sense>>,
-    ac: AhoCorasick,
-    id_index: HashMap<String, EntryId>,
+    trie: Trie,
+    /// Made on the first call of [`Gazetteer::by_id`].
+    id_index: std::sync::OnceLock<HashMap<String, EntryId>>,
     country_index: HashMap<String, EntryId>,
-    common: std::collections::HashSet<String>,
+    common: HashSet<String>,
 }
 
 impl Gazetteer {
@@ -398,17 +635,36 @@ impl Gazetteer {
 
     /// All entries.
     pub fn entries(&self) -> &[Entry] {
-        &self.entries
+        self.all_entries.get_or_init(|| {
+            (0..self.entries.len() as EntryId)
+                .map(|i| self.entry(i).clone())
+                .collect()
+        })
     }
 
     /// One entry.
+    ///
+    /// # Panics
+    /// When `id` is out of range.
     pub fn entry(&self, id: EntryId) -> &Entry {
-        &self.entries[id as usize]
+        self.entries[id as usize].get_or_init(|| {
+            let (p, r) = self.lazy[id as usize].expect("an entry not set is embedded");
+            let row = parse::parse_row(&self.paths[p as usize], r.line_no as usize, r.line)
+                .expect("embedded gazetteer rows parse (checked by the test suite)");
+            entry_of(&row)
+        })
     }
 
     /// The entry with the given id string.
     pub fn by_id(&self, id: &str) -> Option<EntryId> {
-        self.id_index.get(id).copied()
+        self.id_index
+            .get_or_init(|| {
+                (0..self.entries.len() as EntryId)
+                    .map(|i| (self.entry(i).id.to_string(), i))
+                    .collect()
+            })
+            .get(id)
+            .copied()
     }
 
     /// True when the folded word is a common English word.
@@ -479,25 +735,25 @@ impl Gazetteer {
                 k += 1;
                 continue;
             }
-            let start = t.fold.start;
-            let mut limit = sent_end;
+            // walk the trie from the token start; the last form passed that ends on a
+            // token boundary is the longest token-aligned match
+            let mut node = 0;
+            let mut j = k;
             let mut found = None;
-            // longest match that ends on a token boundary; retry shorter when it does not
-            while limit > start {
-                let input = Input::new(hay).span(start..limit).anchored(Anchored::Yes);
-                let Some(m) = self.ac.find(input) else { break };
-                // find the token whose end equals m.end()
-                let mut j = k;
-                while j < range.end && tokens[j].fold.end < m.end() {
-                    j += 1;
+            for (p, &b) in hay[t.fold.start..sent_end].iter().enumerate() {
+                match self.trie.step(node, b) {
+                    Some(n) => node = n,
+                    None => break,
                 }
-                if j < range.end && tokens[j].fold.end == m.end() {
-                    found = Some((j + 1, m.pattern().as_u32()));
-                    break;
+                if let Some(form) = self.trie.form(node) {
+                    let end = t.fold.start + p + 1;
+                    while j < range.end && tokens[j].fold.end < end {
+                        j += 1;
+                    }
+                    if j < range.end && tokens[j].fold.end == end {
+                        found = Some((j + 1, form));
+                    }
                 }
-                // shrink to the last token boundary before the match end
-                let prev = if j > k { tokens[j - 1].fold.end } else { start };
-                limit = prev;
             }
             match found {
                 Some((last, form)) => {
@@ -610,5 +866,63 @@ t:8\tLOCATION\tNew\t\tkind=city
                 .starts_with("b.tsv:2:1: duplicate id \"t:1\", first defined at a.tsv:2"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn embedded_defaults_parse() {
+        for (name, src) in crate::defaults::GAZETTEERS {
+            parse::parse_file(name, src).unwrap();
+            assert!(RawRow::split_file(src).is_some(), "{name} splits");
+        }
+    }
+
+    #[test]
+    fn embedded_rows_build_the_same_gazetteer_as_parsed_rows() {
+        let (mut a, mut b) = (Gazetteer::builder(), Gazetteer::builder());
+        for (name, src) in crate::defaults::GAZETTEERS {
+            a.add_source(name, src).unwrap();
+            b.add_embedded(name, src).unwrap();
+        }
+        a.add_common_words(crate::defaults::COMMON_WORDS);
+        b.add_common_words(crate::defaults::COMMON_WORDS);
+        let (a, b) = (a.build().unwrap(), b.build().unwrap());
+        assert_eq!(a.forms, b.forms);
+        assert_eq!(a.senses.len(), b.senses.len());
+        for (x, y) in a.senses.iter().zip(&b.senses) {
+            let key = |s: &Sense| (s.entry, s.canonical, s.short, s.policy);
+            assert_eq!(
+                x.iter().map(key).collect::<Vec<_>>(),
+                y.iter().map(key).collect::<Vec<_>>()
+            );
+        }
+        assert_eq!(a.entries(), b.entries());
+        assert_eq!(a.country_index, b.country_index);
+        assert_eq!(a.by_id("iso3166:BY"), b.by_id("iso3166:BY"));
+        assert!(b.by_id("iso3166:BY").is_some());
+    }
+
+    #[test]
+    fn fold_form_is_fold_then_one_space_between_words() {
+        let mut out = String::new();
+        let samples = [
+            "  New\u{00A0} York ",
+            "São  Paulo",
+            "",
+            " ",
+            "Ṭ x",
+            "A\tB\nC",
+        ];
+        let rows = crate::defaults::GAZETTEERS
+            .iter()
+            .flat_map(|(n, s)| parse::parse_file(n, s).unwrap());
+        let names: Vec<String> = rows
+            .flat_map(|r| std::iter::once(r.name).chain(r.aliases))
+            .chain(samples.iter().map(|s| s.to_string()))
+            .collect();
+        for s in &names {
+            fold_form(s, &mut out);
+            let want = fold_str(s).split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(out, want, "{s:?}");
+        }
     }
 }
