@@ -38,6 +38,8 @@ pub const MAX_LISTED_EVENTS: usize = 2000;
 pub const MAX_LISTED_NODES: usize = 500;
 
 const TIME_COLOR: &str = "#9c755f";
+/// Shown for an event whose participants the rules could not name.
+const NO_PARTICIPANT: &str = "(participants not named)";
 const LANE_STEP: usize = 4;
 
 /// One annotation of a text.
@@ -208,6 +210,8 @@ main{padding:18px 24px;display:grid;grid-template-columns:minmax(0,1.15fr) minma
 main.corpus{grid-template-columns:minmax(0,1fr)}
 section{background:#fff;border:1px solid var(--line);border-radius:8px;padding:12px 16px;min-width:0}
 section.wide{grid-column:1/-1}
+.side{display:flex;flex-direction:column;gap:18px;min-width:0}
+.side #graph{order:-1}
 h2{font-size:15px;margin:0 0 8px;color:#344054;text-transform:uppercase;letter-spacing:.04em}
 .text{white-space:pre-wrap;line-height:2.25;font-size:15px;overflow-wrap:anywhere}
 .seg{background-repeat:no-repeat;padding-bottom:calc(var(--lanes,1)*4px)}
@@ -462,6 +466,7 @@ pub fn document_page(doc: &Document, id: &str) -> String {
         status_badges(&mut out, &ev.kind, ev.status);
         let sep = if ev.kind == "VISIT" { " → " } else { " — " };
         let who = match (ev.kind.as_str(), &place) {
+            _ if parts.is_empty() => NO_PARTICIPANT.to_string(),
             ("VISIT", Some(p)) => format!("{} → {p}", parts.join(", ")),
             _ => parts.join(sep),
         };
@@ -483,7 +488,18 @@ pub fn document_page(doc: &Document, id: &str) -> String {
                 escape(&meta.join(" · "))
             );
         }
+        // evidence read by several rules is quoted once, with all the rules
+        let mut quotes: Vec<(&crate::doc::Evidence, Vec<&str>)> = Vec::new();
         for e in std::iter::once(&ev.evidence).chain(&ev.more_evidence) {
+            match quotes
+                .iter_mut()
+                .find(|(q, _)| q.span == e.span && q.trigger == e.trigger)
+            {
+                Some((_, rules)) => rules.push(&e.rule),
+                None => quotes.push((e, vec![&e.rule])),
+            }
+        }
+        for (e, rules) in quotes {
             let Some(slice) = text.get(e.span.start..e.span.end) else {
                 continue;
             };
@@ -522,11 +538,12 @@ pub fn document_page(doc: &Document, id: &str) -> String {
             render_layers(slice, e.span.start, &local, l, &mut out);
             let _ = write!(
                 out,
-                "</blockquote><div class=\"prov\">sentence {} · bytes {}–{} · rule <code>{}</code></div>",
+                "</blockquote><div class=\"prov\">sentence {} · bytes {}–{} · rule{} <code>{}</code></div>",
                 e.sentence,
                 e.span.start,
                 e.span.end,
-                escape(&e.rule)
+                if rules.len() > 1 { "s" } else { "" },
+                escape(&rules.join(", "))
             );
         }
         out.push_str("</li>");
@@ -710,6 +727,7 @@ fn event_item(out: &mut String, graph: &Graph, ev: &GraphEvent) {
     );
     status_badges(out, &ev.kind, ev.status);
     let who = match (ev.kind.as_str(), place) {
+        _ if parts.is_empty() => NO_PARTICIPANT.to_string(),
         ("VISIT", Some(p)) => format!("{} → {p}", parts.join(", ")),
         _ => parts.join(" — "),
     };
@@ -721,13 +739,24 @@ fn event_item(out: &mut String, graph: &Graph, ev: &GraphEvent) {
     if let Some(t) = &ev.time {
         meta.push(format!("when: {t}"));
     }
-    meta.push(format!("{} report(s)", ev.provenance.len()));
+    meta.push(format!("reported by {} document(s)", ev.documents().len()));
     let _ = write!(
         out,
         "<div class=\"ev-meta\">{}</div>",
         escape(&meta.join(" · "))
     );
-    for p in ev.provenance.iter().take(5) {
+    let mut quotes: Vec<(&crate::graph::Provenance, Vec<&str>)> = Vec::new();
+    for p in &ev.provenance {
+        match quotes
+            .iter_mut()
+            .find(|(q, _)| q.document == p.document && q.span == p.span && q.trigger == p.trigger)
+        {
+            Some((_, rules)) => rules.push(&p.rule),
+            None => quotes.push((p, vec![&p.rule])),
+        }
+    }
+    let n_quotes = quotes.len();
+    for (p, rules) in quotes.into_iter().take(5) {
         out.push_str("<blockquote class=\"evidence\">");
         match p.trigger_in_text() {
             Some(t) => {
@@ -741,19 +770,20 @@ fn event_item(out: &mut String, graph: &Graph, ev: &GraphEvent) {
         }
         let _ = write!(
             out,
-            "</blockquote><div class=\"prov\">{} · sentence {} · bytes {}–{} · rule <code>{}</code></div>",
+            "</blockquote><div class=\"prov\">{} · sentence {} · bytes {}–{} · rule{} <code>{}</code></div>",
             escape(&p.document),
             p.sentence,
             p.span.start,
             p.span.end,
-            escape(&p.rule)
+            if rules.len() > 1 { "s" } else { "" },
+            escape(&rules.join(", "))
         );
     }
-    if ev.provenance.len() > 5 {
+    if n_quotes > 5 {
         let _ = write!(
             out,
             "<div class=\"prov\">… and {} more reports</div>",
-            ev.provenance.len() - 5
+            n_quotes - 5
         );
     }
     out.push_str("</li>");
@@ -1201,7 +1231,7 @@ mod tests {
         let page = graph_page(&g, "corpus");
         assert_eq!(page.matches("<li class=\"event\"").count(), 3);
         assert!(page.contains("<td>b&lt;</td>"));
-        assert!(page.contains("2 report(s)"));
+        assert!(page.contains("reported by 2 document(s)"));
         assert!(page.contains("Xi <b>met</b> Lukashenko"));
         let empty = graph_page(&Graph::new(), "empty");
         assert!(empty.contains("No events, so no graph."));
