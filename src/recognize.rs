@@ -694,6 +694,9 @@ const PLACE_HEADS: &[&str] = &[
     "territories",
 ];
 
+/// Endings of one-word company names ("NationsBank", "Rabobank").
+const ORG_ENDINGS: &[&str] = &["bank", "corp", "tel", "com"];
+
 /// Prepositions after which an unknown name is a place ("fighting near Tavildara").
 const PLACE_PREPOSITIONS: &[&str] = &["in", "near", "outside", "at", "from", "to", "into"];
 
@@ -772,6 +775,14 @@ fn is_score(cx: &DocContext, k: usize) -> bool {
     let year =
         n.len() == 4 && n.bytes().all(|b| b.is_ascii_digit()) && matches!(&n[..2], "19" | "20");
     !year
+}
+
+/// A score after a name that opens its line or follows another score: a results line
+/// ("Chicago 5 Boston 3"), not a player's figures inside a scorecard line.
+fn team_score(cx: &DocContext, first: usize, last: usize) -> bool {
+    last < cx.tokens.len()
+        && is_score(cx, last)
+        && (cx.sent_start[first] || (first > 0 && is_score(cx, first - 1)))
 }
 
 /// True when the document reads as a sports report (three sports words or more).
@@ -872,9 +883,10 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
         }
         // a common word opening a sentence is no name ("Meanwhile", "During")
         let w = tokens[k].norm(folded);
+        // (a given name stays when a name follows: "Mark Taylor said")
         if (cx.sent_start[k] || (k > 0 && !tokens[k - 1].kind.eq(&TokenKind::Word)))
             && g.is_common_word(w)
-            && !cx.given[k]
+            && !(cx.given[k] && k + 1 < n && free_word(k + 1))
         {
             k += 1;
             continue;
@@ -935,7 +947,14 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
             } else if personal
                 || (cx.given[k] && after.is_some())
                 || (cx.surname[k] && after.is_some())
+                || (words == 1
+                    && !all_common
+                    && after.is_some_and(|m| {
+                        let m = &mentions[m];
+                        m.last == m.first + 1 && cx.surname[m.first]
+                    }))
             {
+                // "Jansher Khan": a family name that is also a town
                 EntityKind::Person
             } else if all_common && !team_word {
                 k = j;
@@ -952,16 +971,36 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
             continue;
         }
         let last_w = tokens[j - 1].norm(folded);
-        let kind = if personal {
+        // "Jansher Khan ( Pakistan )": an athlete and the country he plays for
+        let with_country = j + 2 < end
+            && tokens[j].norm(folded) == "("
+            && tokens[j + 2].norm(folded) == ")"
+            && covered[j + 1].is_some_and(|m| {
+                let m = &mentions[m];
+                m.first == j + 1
+                    && m.last == j + 2
+                    && m.entry.is_some_and(|e| {
+                        g.entry(e).attrs.get("kind").is_some_and(|k| k == "country")
+                    })
+            });
+        let acronym = words == 1
+            && tokens[k].shape == Shape::Upper
+            && !caps[k]
+            && (2..=6).contains(&first_w.len())
+            && !g.is_common_word(first_w);
+        let kind = if personal || with_country {
             Some(EntityKind::Person)
-        } else if words >= 2 && (PLACE_HEADS.contains(&last_w) || AREA_WORDS.contains(&first_w)) {
-            Some(EntityKind::Location)
-        } else if sports && j < end && is_score(cx, j) {
+        } else if sports && team_score(cx, k, j) {
             Some(EntityKind::Organization)
-        } else if words == 1
-            && k > 0
-            && PLACE_PREPOSITIONS.contains(&tokens[k - 1].norm(folded))
-            && !sports
+        } else if words == 1 && cx.given[k] && !caps[k] && !g.is_common_word(first_w) {
+            Some(EntityKind::Person)
+        } else if acronym || (words == 1 && ORG_ENDINGS.iter().any(|e| first_w.ends_with(e))) {
+            Some(EntityKind::Organization)
+        } else if (words >= 2 && (PLACE_HEADS.contains(&last_w) || AREA_WORDS.contains(&first_w)))
+            || (words == 1
+                && k > 0
+                && PLACE_PREPOSITIONS.contains(&tokens[k - 1].norm(folded))
+                && (!sports || matches!(tokens[k - 1].norm(folded), "at" | "in")))
         {
             Some(EntityKind::Location)
         } else {
@@ -982,6 +1021,30 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
             by_text.entry(text_of(a, b)).or_insert(kind);
         }
     }
+    // a word of a person's name found here names that person alone ("Jansher" after
+    // "Jansher Khan")
+    let persons = found
+        .iter()
+        .filter(|f| f.2 == Some(EntityKind::Person))
+        .map(|&(a, b, _, m)| match m {
+            Some(m) => (a.min(mentions[m].first), b.max(mentions[m].last)),
+            None => (a, b),
+        })
+        .chain(
+            mentions
+                .iter()
+                .filter(|m| m.kind == EntityKind::Person)
+                .map(|m| (m.first, m.last)),
+        );
+    for (a, b) in persons {
+        if b > a + 1 {
+            for i in (a..b).filter(|&i| tokens[i].kind == TokenKind::Word && is_cap(&tokens[i])) {
+                by_text
+                    .entry(text_of(i, i + 1))
+                    .or_insert(EntityKind::Person);
+            }
+        }
+    }
     for m in mentions.iter() {
         if matches!(
             m.kind,
@@ -996,6 +1059,8 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
         let kind = match kind.or_else(|| by_text.get(text_of(a, b)).copied()) {
             Some(k) => k,
             None if words >= 2 => EntityKind::Person,
+            // a name alone in a sports report is most often a club's
+            None if sports && !caps[a] => EntityKind::Organization,
             None => continue,
         };
         let (first, last) = match merged {
@@ -1043,9 +1108,14 @@ fn sports_teams(cx: &DocContext, mentions: &mut [Mention]) {
             continue;
         }
         let after = (m.last < n).then_some(m.last);
-        let score = after.is_some_and(|k| is_score(cx, k));
-        let verb_after = after.is_some_and(|k| TEAM_VERBS_AFTER.contains(&word(k)));
-        let verb_before = m.first > 0 && TEAM_VERBS_BEFORE.contains(&word(m.first - 1));
+        let score = team_score(cx, m.first, m.last);
+        // a region or nation plays as a team only in a results line ("England beat
+        // Pakistan" is the national side, which news names by the country)
+        let city = m
+            .entry
+            .is_some_and(|e| g.entry(e).attrs.get("kind").is_some_and(|k| k == "city"));
+        let verb_after = city && after.is_some_and(|k| TEAM_VERBS_AFTER.contains(&word(k)));
+        let verb_before = city && m.first > 0 && TEAM_VERBS_BEFORE.contains(&word(m.first - 1));
         if (score || verb_after || verb_before)
             && let Some(e) = m.entry
         {
@@ -1623,5 +1693,28 @@ mod tests {
         no_teams_outside_sports,
         "Prices in Chicago 5 percent higher, Boston 3 percent.",
         [("Chicago", "LOC"), ("Boston", "LOC")]
+    );
+    // an athlete and his country; his first name alone later is him
+    t!(
+        athlete_with_country,
+        "In the squash final Jansher Okoro ( Pakistan ) beat Rodney Eyles . Jansher won the match .",
+        [
+            ("Jansher Okoro", "PER"),
+            ("Pakistan", "LOC"),
+            ("Rodney Eyles", "PER"),
+            ("Jansher", "PER")
+        ]
+    );
+    // a word in capitals inside lower-case text is an acronym of an organisation
+    t!(
+        acronym_is_organisation,
+        "Traders at LIFFE said rates fell.",
+        [("LIFFE", "ORG")]
+    );
+    // a known given name alone, mid-sentence, is a person
+    t!(
+        lone_given_name,
+        "Later Frankie said he was tired.",
+        [("Frankie", "PER")]
     );
 }
