@@ -598,6 +598,7 @@ pub(crate) fn recognize(
         in_title: &in_title,
     };
     unknown_names(&cx, &mut all);
+    companies_named_like_places(&cx, &mut all);
     sports_teams(&cx, &mut all);
     attach_attributes(g, folded, tokens, &titles, &mut all);
     Recognized {
@@ -779,10 +780,77 @@ fn is_score(cx: &DocContext, k: usize) -> bool {
 
 /// A score after a name that opens its line or follows another score: a results line
 /// ("Chicago 5 Boston 3"), not a player's figures inside a scorecard line.
-fn team_score(cx: &DocContext, first: usize, last: usize) -> bool {
+/// With `listed`, also after a comma that follows a score ("Warwickshire 195 , Surrey
+/// 429-7"); only for names known to be places, since a list of scorers looks the same.
+fn team_score(cx: &DocContext, first: usize, last: usize, listed: bool) -> bool {
     last < cx.tokens.len()
         && is_score(cx, last)
-        && (cx.sent_start[first] || (first > 0 && is_score(cx, first - 1)))
+        && (cx.sent_start[first]
+            || (first > 0 && is_score(cx, first - 1))
+            || (listed
+                && first > 1
+                && cx.tokens[first - 1].norm(cx.folded) == ","
+                && is_score(cx, first - 2)))
+}
+
+/// Words around a name that make it a team and not a player, whatever the name
+/// ("v Gloucestershire", "against Petofi", "Surrey captain", "Derbyshire fans").
+const SIDE_BEFORE: &[&str] = &["v", "vs", "vs.", "against"];
+const SIDE_AFTER: &[&str] = &[
+    "captain",
+    "coach",
+    "manager",
+    "all-rounder",
+    "side",
+    "fans",
+    "v",
+    "vs",
+    "vs.",
+    "supporters",
+    "striker",
+    "midfielder",
+    "defender",
+    "goalkeeper",
+    "batsman",
+    "bowler",
+    "opener",
+    "skipper",
+];
+
+/// A team by the words around it (see [`SIDE_BEFORE`], [`SIDE_AFTER`]).
+fn side_context(cx: &DocContext, first: usize, last: usize) -> bool {
+    (first > 0 && SIDE_BEFORE.contains(&cx.tokens[first - 1].norm(cx.folded)))
+        || (last < cx.tokens.len() && SIDE_AFTER.contains(&cx.tokens[last].norm(cx.folded)))
+}
+
+/// Words after a name that make it a company ("Magna 's shares", "shares of Pirelli").
+const COMPANY_AFTER: &[&str] = &[
+    "shares",
+    "stock",
+    "stocks",
+    "shareholders",
+    "spokesman",
+    "spokeswoman",
+    "chairman",
+    "subsidiary",
+    "unit",
+    "executives",
+];
+const COMPANY_BEFORE: &[&str] = &["shares", "stake", "subsidiary", "acquire", "acquired"];
+
+/// A company by the words around it: "Magna 's shares", "shares of Pirelli", "a stake in X".
+fn company_context(cx: &DocContext, first: usize, last: usize) -> bool {
+    let w = |k: usize| cx.tokens.get(k).map_or("", |t| t.norm(cx.folded));
+    let after = if matches!(w(last), "'s" | "\u{2019}s") {
+        last + 1
+    } else {
+        last
+    };
+    COMPANY_AFTER.contains(&w(after))
+        || (first > 1
+            && matches!(w(first - 1), "of" | "in")
+            && COMPANY_BEFORE.contains(&w(first - 2)))
+        || (first > 0 && matches!(w(first - 1), "acquire" | "acquired"))
 }
 
 /// True when the document reads as a sports report (three sports words or more).
@@ -873,6 +941,19 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
             && !NOT_NAME.contains(&w)
             && (!caps[k] || !g.is_common_word(w) || cx.given[k] || cx.surname[k])
     };
+    // capitalised word pairs seen inside sentences: "Red Star" there makes "Red Star" at a
+    // sentence start a name too (one sense per document)
+    let pair_text = |k: usize| &folded.as_str()[tokens[k].fold.start..tokens[k + 1].fold.end];
+    let inner_pairs: std::collections::HashSet<&str> = (1..n.saturating_sub(1))
+        .filter(|&k| {
+            !cx.sent_start[k]
+                && tokens[k - 1].kind == TokenKind::Word
+                && is_cap(&tokens[k])
+                && is_cap(&tokens[k + 1])
+                && !caps[k]
+        })
+        .map(pair_text)
+        .collect();
     // (first, last, kind or None when the type must come from the document, merged mention)
     let mut found: Vec<(usize, usize, Option<EntityKind>, Option<usize>)> = Vec::new();
     let mut k = 0;
@@ -886,17 +967,24 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
         // (a given name stays when a name follows: "Mark Taylor said")
         if (cx.sent_start[k] || (k > 0 && !tokens[k - 1].kind.eq(&TokenKind::Word)))
             && g.is_common_word(w)
-            && !(cx.given[k] && k + 1 < n && free_word(k + 1))
+            && !(k + 1 < n
+                && free_word(k + 1)
+                && (cx.given[k] || inner_pairs.contains(pair_text(k))))
         {
             k += 1;
             continue;
         }
         let end = sent_end[k];
         let mut j = k + 1;
+        let mut ampersand = false;
         while j < end {
             let t = &tokens[j];
             let w = t.norm(folded);
             if free_word(j) {
+                j += 1;
+            } else if w == "&" && j + 1 < end && free_word(j + 1) {
+                // "Douglas & Lomason", "Procter & Gamble": a firm
+                ampersand = true;
                 j += 1;
             } else if t.kind == TokenKind::Punct
                 && w == "-"
@@ -988,13 +1076,18 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
             && !caps[k]
             && (2..=6).contains(&first_w.len())
             && !g.is_common_word(first_w);
-        let kind = if personal || with_country {
+        let kind = if ampersand {
+            Some(EntityKind::Organization)
+        } else if personal || with_country {
             Some(EntityKind::Person)
-        } else if sports && team_score(cx, k, j) {
+        } else if sports && (team_score(cx, k, j, false) || side_context(cx, k, j)) {
             Some(EntityKind::Organization)
         } else if words == 1 && cx.given[k] && !caps[k] && !g.is_common_word(first_w) {
             Some(EntityKind::Person)
-        } else if acronym || (words == 1 && ORG_ENDINGS.iter().any(|e| first_w.ends_with(e))) {
+        } else if acronym
+            || company_context(cx, k, j)
+            || (words == 1 && ORG_ENDINGS.iter().any(|e| first_w.ends_with(e)))
+        {
             Some(EntityKind::Organization)
         } else if (words >= 2 && (PLACE_HEADS.contains(&last_w) || AREA_WORDS.contains(&first_w)))
             || (words == 1
@@ -1058,6 +1151,14 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
         let words = name_words(tokens, a, b);
         let kind = match kind.or_else(|| by_text.get(text_of(a, b)).copied()) {
             Some(k) => k,
+            // names made of common words only are rarely people's ("Red Star", "East Fife")
+            None if words >= 2
+                && (a..b)
+                    .filter(|&i| tokens[i].kind == TokenKind::Word)
+                    .all(|i| g.is_common_word(tokens[i].norm(folded))) =>
+            {
+                EntityKind::Organization
+            }
             None if words >= 2 => EntityKind::Person,
             // a name alone in a sports report is most often a club's
             None if sports && !caps[a] => EntityKind::Organization,
@@ -1072,12 +1173,49 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
         };
         mentions.push(rule_mention(tokens, first, last, kind, Source::UnknownName));
     }
-    let mut i = 0;
-    mentions.retain(|_| {
-        i += 1;
-        i > remove.len() || !remove[i - 1]
-    });
-    mentions.sort_by_key(|m| m.first);
+    // back in text order; `defined_by` (acronyms) holds mention indices: renumber them
+    let mut order: Vec<usize> = (0..mentions.len())
+        .filter(|&i| i >= remove.len() || !remove[i])
+        .collect();
+    order.sort_by_key(|&i| mentions[i].first);
+    let mut pos = vec![None; mentions.len()];
+    for (new, &old) in order.iter().enumerate() {
+        pos[old] = Some(new);
+    }
+    let mut sorted: Vec<Mention> = order.iter().map(|&i| mentions[i].clone()).collect();
+    for m in &mut sorted {
+        m.defined_by = m.defined_by.and_then(|d| pos[d]);
+    }
+    *mentions = sorted;
+}
+
+/// Small places that are companies here: a town under [`MAJOR_PLACE`] people or a region
+/// with a company's words around one of its mentions ("Magna 's shares", "shares of
+/// Ruch") is an ORGANIZATION in all its mentions (one sense per document).
+fn companies_named_like_places(cx: &DocContext, mentions: &mut [Mention]) {
+    let g = cx.g;
+    let small = |m: &Mention| {
+        m.kind == EntityKind::Location
+            && m.source == Source::Gazetteer
+            && m.entry.is_some_and(|e| minor_place(g.entry(e)))
+    };
+    let mut firms: Vec<EntryId> = mentions
+        .iter()
+        .filter(|m| small(m) && company_context(cx, m.first, m.last))
+        .filter_map(|m| m.entry)
+        .collect();
+    if firms.is_empty() {
+        return;
+    }
+    firms.sort_unstable();
+    firms.dedup();
+    for m in mentions.iter_mut() {
+        if small(m) && m.entry.is_some_and(|e| firms.binary_search(&e).is_ok()) {
+            m.kind = EntityKind::Organization;
+            m.entry = None;
+            m.source = Source::UnknownName;
+        }
+    }
 }
 
 /// Places that are sports teams (source 7 of the module doc). In a sports report, a city or region (not a country)
@@ -1108,13 +1246,15 @@ fn sports_teams(cx: &DocContext, mentions: &mut [Mention]) {
             continue;
         }
         let after = (m.last < n).then_some(m.last);
-        let score = team_score(cx, m.first, m.last);
+        let score = team_score(cx, m.first, m.last, true);
         // a region or nation plays as a team only in a results line ("England beat
         // Pakistan" is the national side, which news names by the country)
         let city = m
             .entry
             .is_some_and(|e| g.entry(e).attrs.get("kind").is_some_and(|k| k == "city"));
-        let verb_after = city && after.is_some_and(|k| TEAM_VERBS_AFTER.contains(&word(k)));
+        let verb_after = city
+            && (after.is_some_and(|k| TEAM_VERBS_AFTER.contains(&word(k)))
+                || side_context(cx, m.first, m.last));
         let verb_before = city && m.first > 0 && TEAM_VERBS_BEFORE.contains(&word(m.first - 1));
         if (score || verb_after || verb_before)
             && let Some(e) = m.entry
@@ -1716,5 +1856,23 @@ mod tests {
         lone_given_name,
         "Later Frankie said he was tired.",
         [("Frankie", "PER")]
+    );
+    // an ampersand joins the names of a firm
+    t!(
+        ampersand_firm,
+        "Shares in Okoro & Lomason rose.",
+        [("Okoro & Lomason", "ORG")]
+    );
+    // a small town with a company's words around it is the company, in every mention
+    t!(
+        town_that_is_a_company,
+        "Magna 's shares rose. Analysts like Magna .",
+        [("Magna", "ORG"), ("Magna", "ORG")]
+    );
+    // a pair of capitalised common words seen inside a sentence is a name at its start too
+    t!(
+        common_words_name_by_document,
+        "Red Star won the cup match . The coach of Red Star said the season was long .",
+        [("Red Star", "ORG"), ("Red Star", "ORG")]
     );
 }
