@@ -171,6 +171,23 @@ const ORG_HEADS: &[&str] = &[
     "exchange",
     "industries",
     "holdings",
+    "pharmaceuticals",
+    "communications",
+    "financial",
+    "electronics",
+    "systems",
+    "technologies",
+    "petroleum",
+    "mining",
+    "chemicals",
+    "insurance",
+    "securities",
+    "investments",
+    "bancshares",
+    "enterprises",
+    "telecom",
+    "entertainment",
+    "breweries",
     "motors",
     "bancorp",
     "trust",
@@ -234,7 +251,8 @@ const MINISTRY_WORDS: &[&str] = &[
 
 /// Particles inside personal names ("Ursula von der Leyen", "Bashar al-Assad").
 const NAME_PARTICLES: &[&str] = &[
-    "von", "van", "der", "de", "la", "le", "da", "dos", "bin", "al", "el", "ibn", "abu", "du", "di",
+    "von", "van", "der", "den", "de", "del", "della", "la", "le", "da", "das", "dos", "ter", "ten",
+    "bin", "al", "el", "ibn", "abu", "du", "di",
 ];
 
 /// Capitalised words that are never part of a name run after a title.
@@ -838,7 +856,55 @@ const COMPANY_AFTER: &[&str] = &[
 ];
 const COMPANY_BEFORE: &[&str] = &["shares", "stake", "subsidiary", "acquire", "acquired"];
 
-/// A company by the words around it: "Magna 's shares", "shares of Pirelli", "a stake in X".
+/// Lower-case nouns before a name that tell what kind of body it is ("the news agency
+/// Tanjug", "Dutch bank Rabobank", "carrier El Al").
+const BODY_NOUNS: &[&str] = &[
+    "agency",
+    "company",
+    "firm",
+    "group",
+    "newspaper",
+    "daily",
+    "weekly",
+    "club",
+    "bank",
+    "party",
+    "carrier",
+    "airline",
+    "broker",
+    "insurer",
+    "maker",
+    "manufacturer",
+    "producer",
+    "retailer",
+    "operator",
+    "unit",
+    "subsidiary",
+    "conglomerate",
+    "brokerage",
+    "chain",
+    "station",
+    "broadcaster",
+    "television",
+    "radio",
+    "magazine",
+    "movement",
+    "organisation",
+    "organization",
+];
+
+/// Lower-case nouns after a name that make it an armed group ("Hizbollah guerrillas").
+const FORCE_NOUNS: &[&str] = &[
+    "guerrillas",
+    "rebels",
+    "fighters",
+    "militia",
+    "militiamen",
+    "gunmen",
+];
+
+/// A company by the words around it: "Magna 's shares", "shares of Pirelli", "a stake in X",
+/// "the news agency Tanjug", "Hizbollah guerrillas".
 fn company_context(cx: &DocContext, first: usize, last: usize) -> bool {
     let w = |k: usize| cx.tokens.get(k).map_or("", |t| t.norm(cx.folded));
     let after = if matches!(w(last), "'s" | "\u{2019}s") {
@@ -847,6 +913,10 @@ fn company_context(cx: &DocContext, first: usize, last: usize) -> bool {
         last
     };
     COMPANY_AFTER.contains(&w(after))
+        || FORCE_NOUNS.contains(&w(last))
+        || (first > 0
+            && cx.tokens[first - 1].shape == Shape::Lower
+            && BODY_NOUNS.contains(&w(first - 1)))
         || (first > 1
             && matches!(w(first - 1), "of" | "in")
             && COMPANY_BEFORE.contains(&w(first - 2)))
@@ -998,8 +1068,12 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
             } else if NAME_PARTICLES.contains(&w)
                 && t.shape == Shape::Lower
                 && j + 1 < end
-                && free_word(j + 1)
+                && (free_word(j + 1)
+                    || (j + 2 < end
+                        && NAME_PARTICLES.contains(&tokens[j + 1].norm(folded))
+                        && free_word(j + 2)))
             {
+                // "van der Westhuizen": particles may come in twos
                 j += 1;
             } else {
                 break;
@@ -1054,6 +1128,7 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
             k = j;
             continue;
         }
+        // common words alone tell nothing ("the Federal Reserve" or "the Cold War")
         if all_common {
             k = j;
             continue;
@@ -1075,14 +1150,21 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
             && tokens[k].shape == Shape::Upper
             && !caps[k]
             && (2..=6).contains(&first_w.len())
-            && !g.is_common_word(first_w);
+            && !g.is_common_word(first_w)
+            // a unit or a statistic next to a number: "1400 GMT", "3 RBI", "ERA 2.85"
+            && !(k > 0 && tokens[k - 1].kind == TokenKind::Number)
+            && !(j < n && tokens[j].kind == TokenKind::Number);
         let kind = if ampersand {
             Some(EntityKind::Organization)
         } else if personal || with_country {
             Some(EntityKind::Person)
         } else if sports && (team_score(cx, k, j, false) || side_context(cx, k, j)) {
             Some(EntityKind::Organization)
-        } else if words == 1 && cx.given[k] && !caps[k] && !g.is_common_word(first_w) {
+        } else if words == 1
+            && cx.given[k]
+            && tokens[k].shape == Shape::Capitalized
+            && !g.is_common_word(first_w)
+        {
             Some(EntityKind::Person)
         } else if acronym
             || company_context(cx, k, j)
@@ -1874,5 +1956,17 @@ mod tests {
         common_words_name_by_document,
         "Red Star won the cup match . The coach of Red Star said the season was long .",
         [("Red Star", "ORG"), ("Red Star", "ORG")]
+    );
+    // the kind of body before a name, an armed group's noun after it
+    t!(
+        body_nouns,
+        "The news agency Tanjug said Zelmora guerrillas attacked .",
+        [("Tanjug", "ORG"), ("Zelmora", "ORG")]
+    );
+    // particles in twos; a statistic next to a number is no organisation
+    t!(
+        particles_and_statistics,
+        "Joost van der Westhuizen scored at 1400 GMT .",
+        [("Joost van der Westhuizen", "PER")]
     );
 }
