@@ -894,14 +894,7 @@ const BODY_NOUNS: &[&str] = &[
 ];
 
 /// Lower-case nouns after a name that make it an armed group ("Hizbollah guerrillas").
-const FORCE_NOUNS: &[&str] = &[
-    "guerrillas",
-    "rebels",
-    "fighters",
-    "militia",
-    "militiamen",
-    "gunmen",
-];
+const FORCE_NOUNS: &[&str] = &["guerrillas", "fighters", "militia", "militiamen"];
 
 /// A company by the words around it: "Magna 's shares", "shares of Pirelli", "a stake in X",
 /// "the news agency Tanjug", "Hizbollah guerrillas".
@@ -1355,7 +1348,9 @@ fn sports_teams(cx: &DocContext, mentions: &mut [Mention]) {
         }
         let dateline =
             m.last < n && tokens[m.last].kind == TokenKind::Number && !is_score(cx, m.last);
-        if dateline {
+        // "In Montreal , Sanders allowed one hit", "CHICAGO AT TORONTO": the city itself
+        let venue = m.first > 0 && matches!(word(m.first - 1), "in" | "at" | "near" | "from");
+        if dateline || venue {
             continue;
         }
         m.kind = EntityKind::Organization;
