@@ -1891,7 +1891,8 @@ mod tests {
         "RANDALL CUNNINGHAM RETIRES AFTER LOSS",
         [("RANDALL CUNNINGHAM", "PER")]
     );
-    // sports results: cities followed by scores are teams, the dateline stays a place
+    // sports results: cities followed by scores are teams; the dateline and the city after
+    // "in" stay places
     t!(
         results_table,
         "BASEBALL - RESULTS\nCHICAGO 1996-08-30\nMajor League baseball results, the league standings after the match:\nChicago 5 Boston 3\nHouston 2 Atlanta 1\nThe season goes on in Chicago.",
@@ -1902,7 +1903,7 @@ mod tests {
             ("Boston", "ORG"),
             ("Houston", "ORG"),
             ("Atlanta", "ORG"),
-            ("Chicago", "ORG")
+            ("Chicago", "LOC")
         ]
     );
     // no sports report: a city before a number is a place
