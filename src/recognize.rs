@@ -1111,10 +1111,18 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
             {
                 // "Jansher Khan": a family name that is also a town
                 EntityKind::Person
-            } else if all_common && !team_word {
+            } else if all_common && !team_word && (cx.sent_start[k] || caps[k]) {
                 k = j;
                 continue;
+            } else if (PLACE_HEADS.contains(&tokens[j - 1].norm(folded))
+                || FACILITY_HEADS.contains(&tokens[j - 1].norm(folded)))
+                && after.is_none()
+            {
+                // "Tokyo Bay", "Beijing Airport": still a place
+                EntityKind::Location
             } else {
+                // "Baltimore Orioles", "Air France", "Chicago Purchasing Managers": a body
+                // named after the place
                 EntityKind::Organization
             };
             found.push((k, j, Some(kind), Some(m)));
@@ -1964,5 +1972,16 @@ mod tests {
         particles_and_statistics,
         "Joost van der Westhuizen scored at 1400 GMT .",
         [("Joost van der Westhuizen", "PER")]
+    );
+    // capitalised words next to a place name a body named after it, unless they name a
+    // feature of the place
+    t!(
+        bodies_named_after_places,
+        "The strike hit Air France and the Baltimore Orioles but not Tokyo Tower .",
+        [
+            ("Air France", "ORG"),
+            ("Baltimore Orioles", "ORG"),
+            ("Tokyo Tower", "LOC")
+        ]
     );
 }
