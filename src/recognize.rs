@@ -581,12 +581,22 @@ pub(crate) fn recognize(
         if given[k] && is_cap(&tokens[k]) {
             let end = name_run(k);
             if end >= k + 2 {
+                // "Ross County", "Crystal Palace United": a club, not a person
+                let club = TEAM_WORDS.contains(&tokens[end - 1].norm(folded));
                 rules.push(rule_mention(
                     tokens,
                     k,
                     end,
-                    EntityKind::Person,
-                    Source::GivenNameRule,
+                    if club {
+                        EntityKind::Organization
+                    } else {
+                        EntityKind::Person
+                    },
+                    if club {
+                        Source::OrgRule
+                    } else {
+                        Source::GivenNameRule
+                    },
                 ));
             }
         }
@@ -916,6 +926,25 @@ fn company_context(cx: &DocContext, first: usize, last: usize) -> bool {
         || (first > 0 && matches!(w(first - 1), "acquire" | "acquired"))
 }
 
+/// How many numbers joined by hyphens start at token `k` ("10-0-41-2": 4, "3-1": 2).
+fn figures(tokens: &[Token], folded: &Folded, k: usize) -> usize {
+    let mut n = 0;
+    let mut i = k;
+    while i < tokens.len() && tokens[i].kind == TokenKind::Number {
+        n += 1;
+        if i + 2 < tokens.len()
+            && tokens[i + 1].joined
+            && tokens[i + 1].norm(folded) == "-"
+            && tokens[i + 2].joined
+        {
+            i += 2;
+        } else {
+            break;
+        }
+    }
+    n
+}
+
 /// True when the document reads as a sports report (three sports words or more).
 fn is_sports(cx: &DocContext) -> bool {
     cx.tokens
@@ -1155,9 +1184,18 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
             // a unit or a statistic next to a number: "1400 GMT", "3 RBI", "ERA 2.85"
             && !(k > 0 && tokens[k - 1].kind == TokenKind::Number)
             && !(j < n && tokens[j].kind == TokenKind::Number);
-        let kind = if ampersand {
+        let team_named = words >= 2 && TEAM_WORDS.contains(&last_w);
+        // a cricket scorecard names players after how they got out: "c Healy b Warne",
+        // "st Kaluwitharana", "lbw b Mullally"
+        // ... and bowlers by their figures: "Muralitharan 10-0-41-2"
+        let scorecard = sports
+            && ((k > 0
+                && tokens[k - 1].shape == Shape::Lower
+                && matches!(tokens[k - 1].norm(folded), "b" | "c" | "st" | "lbw"))
+                || figures(tokens, folded, j) >= 3);
+        let kind = if ampersand || team_named {
             Some(EntityKind::Organization)
-        } else if personal || with_country {
+        } else if personal || with_country || scorecard {
             Some(EntityKind::Person)
         } else if sports && (team_score(cx, k, j, false) || side_context(cx, k, j)) {
             Some(EntityKind::Organization)
@@ -1553,7 +1591,11 @@ fn acronyms(text: &str, folded: &Folded, tokens: &[Token], mentions: &mut Vec<Me
                     start = Some(j - 1);
                     break;
                 }
-            } else if !ORG_CONNECTORS.contains(&t.norm(folded)) {
+            } else if !ORG_CONNECTORS.contains(&t.norm(folded))
+                && !matches!(t.norm(folded), "in" | "to" | "at")
+            {
+                // ("Organisation for Security and Cooperation in Europe (OSCE)": the
+                // initials decide, so "in" may join the name here)
                 break;
             }
             j -= 1;
@@ -1982,6 +2024,26 @@ mod tests {
             ("Air France", "ORG"),
             ("Baltimore Orioles", "ORG"),
             ("Tokyo Tower", "LOC")
+        ]
+    );
+    // cricket scorecards: players after how they got out and before their figures
+    t!(
+        cricket_scorecard,
+        "The cricket match , innings and wickets :\nS. Waugh b Muralitharan 22\nBowling : Dharmasena 9-0-49-1",
+        [
+            ("S. Waugh", "PER"),
+            ("Muralitharan", "PER"),
+            ("Dharmasena", "PER")
+        ]
+    );
+    // a name ending in a club word is a club; "in" may join a name its acronym spells
+    t!(
+        club_word_and_acronym_with_in,
+        "Ross County lost . The Organisation for Security and Cooperation in Europe ( OSCE ) met .",
+        [
+            ("Ross County", "ORG"),
+            ("Organisation for Security and Cooperation in Europe", "ORG"),
+            ("OSCE", "ORG")
         ]
     );
 }
