@@ -565,7 +565,14 @@ pub(crate) fn recognize(
                 continue;
             }
             let end = name_run(k);
-            if end > k {
+            // a relation word before a country is no person ("World Cup hosts France")
+            let relation_before_place = titles[ti].entry.is_none()
+                && mentions.iter().any(|m| {
+                    m.first == k
+                        && m.last == end
+                        && matches!(m.kind, EntityKind::Location | EntityKind::Organization)
+                });
+            if end > k && !relation_before_place {
                 rules.push(rule_mention(
                     tokens,
                     k,
@@ -1137,8 +1144,15 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
                         let m = &mentions[m];
                         m.last == m.first + 1 && cx.surname[m.first]
                     }))
+                || (words == 1
+                    && !all_common
+                    && before.is_some_and(|m| {
+                        let m = &mentions[m];
+                        m.last == m.first + 1 && m.entry.is_some_and(|e| minor_place(g.entry(e)))
+                    }))
             {
-                // "Jansher Khan": a family name that is also a town
+                // "Jansher Khan": a family name that is also a town; "Youri Djorkaeff": a
+                // given name that is also a village
                 EntityKind::Person
             } else if all_common && !team_word && (cx.sent_start[k] || caps[k]) {
                 k = j;
@@ -2044,6 +2058,18 @@ mod tests {
             ("Ross County", "ORG"),
             ("Organisation for Security and Cooperation in Europe", "ORG"),
             ("OSCE", "ORG")
+        ]
+    );
+    // a relation word before a country is no person; a village before an unknown word is
+    // a given name
+    t!(
+        hosts_and_villages,
+        "World Cup hosts France beat Mexico . Nicolas Ouedec and Youri Djorkaeff scored .",
+        [
+            ("France", "LOC"),
+            ("Mexico", "LOC"),
+            ("Nicolas Ouedec", "PER"),
+            ("Youri Djorkaeff", "PER")
         ]
     );
 }
