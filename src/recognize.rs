@@ -171,6 +171,23 @@ const ORG_HEADS: &[&str] = &[
     "exchange",
     "industries",
     "holdings",
+    "pharmaceuticals",
+    "communications",
+    "financial",
+    "electronics",
+    "systems",
+    "technologies",
+    "petroleum",
+    "mining",
+    "chemicals",
+    "insurance",
+    "securities",
+    "investments",
+    "bancshares",
+    "enterprises",
+    "telecom",
+    "entertainment",
+    "breweries",
     "motors",
     "bancorp",
     "trust",
@@ -234,7 +251,8 @@ const MINISTRY_WORDS: &[&str] = &[
 
 /// Particles inside personal names ("Ursula von der Leyen", "Bashar al-Assad").
 const NAME_PARTICLES: &[&str] = &[
-    "von", "van", "der", "de", "la", "le", "da", "dos", "bin", "al", "el", "ibn", "abu", "du", "di",
+    "von", "van", "der", "den", "de", "del", "della", "la", "le", "da", "das", "dos", "ter", "ten",
+    "bin", "al", "el", "ibn", "abu", "du", "di",
 ];
 
 /// Capitalised words that are never part of a name run after a title.
@@ -549,7 +567,14 @@ pub(crate) fn recognize(
                 continue;
             }
             let end = name_run(k);
-            if end > k {
+            // a relation word before a country is no person ("World Cup hosts France")
+            let relation_before_place = titles[ti].entry.is_none()
+                && mentions.iter().any(|m| {
+                    m.first == k
+                        && m.last == end
+                        && matches!(m.kind, EntityKind::Location | EntityKind::Organization)
+                });
+            if end > k && !relation_before_place {
                 rules.push(rule_mention(
                     tokens,
                     k,
@@ -567,12 +592,22 @@ pub(crate) fn recognize(
         if given[k] && is_cap(&tokens[k]) && spaced {
             let end = name_run(k);
             if end >= k + 2 {
+                // "Ross County", "Crystal Palace United": a club, not a person
+                let club = TEAM_WORDS.contains(&tokens[end - 1].norm(folded));
                 rules.push(rule_mention(
                     tokens,
                     k,
                     end,
-                    EntityKind::Person,
-                    Source::GivenNameRule,
+                    if club {
+                        EntityKind::Organization
+                    } else {
+                        EntityKind::Person
+                    },
+                    if club {
+                        Source::OrgRule
+                    } else {
+                        Source::GivenNameRule
+                    },
                 ));
             }
         }
@@ -602,6 +637,7 @@ pub(crate) fn recognize(
         in_title: &in_title,
     };
     unknown_names(&cx, &mut all);
+    companies_named_like_places(&cx, &mut all);
     sports_teams(&cx, &mut all);
     attach_attributes(g, folded, tokens, &titles, &mut all);
     Recognized {
@@ -698,6 +734,9 @@ const PLACE_HEADS: &[&str] = &[
     "territories",
 ];
 
+/// Endings of one-word company names ("NationsBank", "Rabobank").
+const ORG_ENDINGS: &[&str] = &["bank", "corp", "tel", "com"];
+
 /// Prepositions after which an unknown name is a place ("fighting near Tavildara").
 const PLACE_PREPOSITIONS: &[&str] = &["in", "near", "outside", "at", "from", "to", "into"];
 
@@ -776,6 +815,145 @@ fn is_score(cx: &DocContext, k: usize) -> bool {
     let year =
         n.len() == 4 && n.bytes().all(|b| b.is_ascii_digit()) && matches!(&n[..2], "19" | "20");
     !year
+}
+
+/// A score after a name that opens its line or follows another score: a results line
+/// ("Chicago 5 Boston 3"), not a player's figures inside a scorecard line.
+/// With `listed`, also after a comma that follows a score ("Warwickshire 195 , Surrey
+/// 429-7"); only for names known to be places, since a list of scorers looks the same.
+fn team_score(cx: &DocContext, first: usize, last: usize, listed: bool) -> bool {
+    last < cx.tokens.len()
+        && is_score(cx, last)
+        && (cx.sent_start[first]
+            || (first > 0 && is_score(cx, first - 1))
+            || (listed
+                && first > 1
+                && cx.tokens[first - 1].norm(cx.folded) == ","
+                && is_score(cx, first - 2)))
+}
+
+/// Words around a name that make it a team and not a player, whatever the name
+/// ("v Gloucestershire", "against Petofi", "Surrey captain", "Derbyshire fans").
+const SIDE_BEFORE: &[&str] = &["v", "vs", "vs.", "against"];
+const SIDE_AFTER: &[&str] = &[
+    "captain",
+    "coach",
+    "manager",
+    "all-rounder",
+    "side",
+    "fans",
+    "v",
+    "vs",
+    "vs.",
+    "supporters",
+    "striker",
+    "midfielder",
+    "defender",
+    "goalkeeper",
+    "batsman",
+    "bowler",
+    "opener",
+    "skipper",
+];
+
+/// A team by the words around it (see [`SIDE_BEFORE`], [`SIDE_AFTER`]).
+fn side_context(cx: &DocContext, first: usize, last: usize) -> bool {
+    (first > 0 && SIDE_BEFORE.contains(&cx.tokens[first - 1].norm(cx.folded)))
+        || (last < cx.tokens.len() && SIDE_AFTER.contains(&cx.tokens[last].norm(cx.folded)))
+}
+
+/// Words after a name that make it a company ("Magna 's shares", "shares of Pirelli").
+const COMPANY_AFTER: &[&str] = &[
+    "shares",
+    "stock",
+    "stocks",
+    "shareholders",
+    "spokesman",
+    "spokeswoman",
+    "chairman",
+    "subsidiary",
+    "unit",
+    "executives",
+];
+const COMPANY_BEFORE: &[&str] = &["shares", "stake", "subsidiary", "acquire", "acquired"];
+
+/// Lower-case nouns before a name that tell what kind of body it is ("the news agency
+/// Tanjug", "Dutch bank Rabobank", "carrier El Al").
+const BODY_NOUNS: &[&str] = &[
+    "agency",
+    "company",
+    "firm",
+    "group",
+    "newspaper",
+    "daily",
+    "weekly",
+    "club",
+    "bank",
+    "party",
+    "carrier",
+    "airline",
+    "broker",
+    "insurer",
+    "maker",
+    "manufacturer",
+    "producer",
+    "retailer",
+    "operator",
+    "unit",
+    "subsidiary",
+    "conglomerate",
+    "brokerage",
+    "chain",
+    "station",
+    "broadcaster",
+    "television",
+    "radio",
+    "magazine",
+    "movement",
+    "organisation",
+    "organization",
+];
+
+/// Lower-case nouns after a name that make it an armed group ("Hizbollah guerrillas").
+const FORCE_NOUNS: &[&str] = &["guerrillas", "fighters", "militia", "militiamen"];
+
+/// A company by the words around it: "Magna 's shares", "shares of Pirelli", "a stake in X",
+/// "the news agency Tanjug", "Hizbollah guerrillas".
+fn company_context(cx: &DocContext, first: usize, last: usize) -> bool {
+    let w = |k: usize| cx.tokens.get(k).map_or("", |t| t.norm(cx.folded));
+    let after = if matches!(w(last), "'s" | "\u{2019}s") {
+        last + 1
+    } else {
+        last
+    };
+    COMPANY_AFTER.contains(&w(after))
+        || FORCE_NOUNS.contains(&w(last))
+        || (first > 0
+            && cx.tokens[first - 1].shape == Shape::Lower
+            && BODY_NOUNS.contains(&w(first - 1)))
+        || (first > 1
+            && matches!(w(first - 1), "of" | "in")
+            && COMPANY_BEFORE.contains(&w(first - 2)))
+        || (first > 0 && matches!(w(first - 1), "acquire" | "acquired"))
+}
+
+/// How many numbers joined by hyphens start at token `k` ("10-0-41-2": 4, "3-1": 2).
+fn figures(tokens: &[Token], folded: &Folded, k: usize) -> usize {
+    let mut n = 0;
+    let mut i = k;
+    while i < tokens.len() && tokens[i].kind == TokenKind::Number {
+        n += 1;
+        if i + 2 < tokens.len()
+            && tokens[i + 1].joined
+            && tokens[i + 1].norm(folded) == "-"
+            && tokens[i + 2].joined
+        {
+            i += 2;
+        } else {
+            break;
+        }
+    }
+    n
 }
 
 /// True when the document reads as a sports report (three sports words or more).
@@ -866,6 +1044,19 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
             && !NOT_NAME.contains(&w)
             && (!caps[k] || !g.is_common_word(w) || cx.given[k] || cx.surname[k])
     };
+    // capitalised word pairs seen inside sentences: "Red Star" there makes "Red Star" at a
+    // sentence start a name too (one sense per document)
+    let pair_text = |k: usize| &folded.as_str()[tokens[k].fold.start..tokens[k + 1].fold.end];
+    let inner_pairs: std::collections::HashSet<&str> = (1..n.saturating_sub(1))
+        .filter(|&k| {
+            !cx.sent_start[k]
+                && tokens[k - 1].kind == TokenKind::Word
+                && is_cap(&tokens[k])
+                && is_cap(&tokens[k + 1])
+                && !caps[k]
+        })
+        .map(pair_text)
+        .collect();
     // (first, last, kind or None when the type must come from the document, merged mention)
     let mut found: Vec<(usize, usize, Option<EntityKind>, Option<usize>)> = Vec::new();
     let mut k = 0;
@@ -876,19 +1067,27 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
         }
         // a common word opening a sentence is no name ("Meanwhile", "During")
         let w = tokens[k].norm(folded);
+        // (a given name stays when a name follows: "Mark Taylor said")
         if (cx.sent_start[k] || (k > 0 && !tokens[k - 1].kind.eq(&TokenKind::Word)))
             && g.is_common_word(w)
-            && !cx.given[k]
+            && !(k + 1 < n
+                && free_word(k + 1)
+                && (cx.given[k] || inner_pairs.contains(pair_text(k))))
         {
             k += 1;
             continue;
         }
         let end = sent_end[k];
         let mut j = k + 1;
+        let mut ampersand = false;
         while j < end {
             let t = &tokens[j];
             let w = t.norm(folded);
             if free_word(j) {
+                j += 1;
+            } else if w == "&" && j + 1 < end && free_word(j + 1) {
+                // "Douglas & Lomason", "Procter & Gamble": a firm
+                ampersand = true;
                 j += 1;
             } else if t.kind == TokenKind::Punct
                 && w == "-"
@@ -902,8 +1101,12 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
             } else if NAME_PARTICLES.contains(&w)
                 && t.shape == Shape::Lower
                 && j + 1 < end
-                && free_word(j + 1)
+                && (free_word(j + 1)
+                    || (j + 2 < end
+                        && NAME_PARTICLES.contains(&tokens[j + 1].norm(folded))
+                        && free_word(j + 2)))
             {
+                // "van der Westhuizen": particles may come in twos
                 j += 1;
             } else {
                 break;
@@ -939,33 +1142,97 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
             } else if personal
                 || (cx.given[k] && after.is_some())
                 || (cx.surname[k] && after.is_some())
+                || (words == 1
+                    && !all_common
+                    && after.is_some_and(|m| {
+                        let m = &mentions[m];
+                        m.last == m.first + 1 && cx.surname[m.first]
+                    }))
+                || (words == 1
+                    && !all_common
+                    && before.is_some_and(|m| {
+                        let m = &mentions[m];
+                        m.last == m.first + 1 && m.entry.is_some_and(|e| minor_place(g.entry(e)))
+                    }))
             {
+                // "Jansher Khan": a family name that is also a town; "Youri Djorkaeff": a
+                // given name that is also a village
                 EntityKind::Person
-            } else if all_common && !team_word {
+            } else if all_common && !team_word && (cx.sent_start[k] || caps[k]) {
                 k = j;
                 continue;
+            } else if (PLACE_HEADS.contains(&tokens[j - 1].norm(folded))
+                || FACILITY_HEADS.contains(&tokens[j - 1].norm(folded)))
+                && after.is_none()
+            {
+                // "Tokyo Bay", "Beijing Airport": still a place
+                EntityKind::Location
             } else {
+                // "Baltimore Orioles", "Air France", "Chicago Purchasing Managers": a body
+                // named after the place
                 EntityKind::Organization
             };
             found.push((k, j, Some(kind), Some(m)));
             k = j;
             continue;
         }
+        // common words alone tell nothing ("the Federal Reserve" or "the Cold War")
         if all_common {
             k = j;
             continue;
         }
         let last_w = tokens[j - 1].norm(folded);
-        let kind = if personal {
+        // "Jansher Khan ( Pakistan )": an athlete and the country he plays for
+        let with_country = j + 2 < end
+            && tokens[j].norm(folded) == "("
+            && tokens[j + 2].norm(folded) == ")"
+            && covered[j + 1].is_some_and(|m| {
+                let m = &mentions[m];
+                m.first == j + 1
+                    && m.last == j + 2
+                    && m.entry.is_some_and(|e| {
+                        g.entry(e).attrs.get("kind").is_some_and(|k| k == "country")
+                    })
+            });
+        let acronym = words == 1
+            && tokens[k].shape == Shape::Upper
+            && !caps[k]
+            && (2..=6).contains(&first_w.len())
+            && !g.is_common_word(first_w)
+            // a unit or a statistic next to a number: "1400 GMT", "3 RBI", "ERA 2.85"
+            && !(k > 0 && tokens[k - 1].kind == TokenKind::Number)
+            && !(j < n && tokens[j].kind == TokenKind::Number);
+        let team_named = words >= 2 && TEAM_WORDS.contains(&last_w);
+        // a cricket scorecard names players after how they got out: "c Healy b Warne",
+        // "st Kaluwitharana", "lbw b Mullally"
+        // ... and bowlers by their figures: "Muralitharan 10-0-41-2"
+        let scorecard = sports
+            && ((k > 0
+                && tokens[k - 1].shape == Shape::Lower
+                && matches!(tokens[k - 1].norm(folded), "b" | "c" | "st" | "lbw"))
+                || figures(tokens, folded, j) >= 3);
+        let kind = if ampersand || team_named {
+            Some(EntityKind::Organization)
+        } else if personal || with_country || scorecard {
             Some(EntityKind::Person)
-        } else if words >= 2 && (PLACE_HEADS.contains(&last_w) || AREA_WORDS.contains(&first_w)) {
-            Some(EntityKind::Location)
-        } else if sports && j < end && is_score(cx, j) {
+        } else if sports && (team_score(cx, k, j, false) || side_context(cx, k, j)) {
             Some(EntityKind::Organization)
         } else if words == 1
-            && k > 0
-            && PLACE_PREPOSITIONS.contains(&tokens[k - 1].norm(folded))
-            && !sports
+            && cx.given[k]
+            && tokens[k].shape == Shape::Capitalized
+            && !g.is_common_word(first_w)
+        {
+            Some(EntityKind::Person)
+        } else if acronym
+            || company_context(cx, k, j)
+            || (words == 1 && ORG_ENDINGS.iter().any(|e| first_w.ends_with(e)))
+        {
+            Some(EntityKind::Organization)
+        } else if (words >= 2 && (PLACE_HEADS.contains(&last_w) || AREA_WORDS.contains(&first_w)))
+            || (words == 1
+                && k > 0
+                && PLACE_PREPOSITIONS.contains(&tokens[k - 1].norm(folded))
+                && (!sports || matches!(tokens[k - 1].norm(folded), "at" | "in")))
         {
             Some(EntityKind::Location)
         } else {
@@ -986,6 +1253,30 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
             by_text.entry(text_of(a, b)).or_insert(kind);
         }
     }
+    // a word of a person's name found here names that person alone ("Jansher" after
+    // "Jansher Khan")
+    let persons = found
+        .iter()
+        .filter(|f| f.2 == Some(EntityKind::Person))
+        .map(|&(a, b, _, m)| match m {
+            Some(m) => (a.min(mentions[m].first), b.max(mentions[m].last)),
+            None => (a, b),
+        })
+        .chain(
+            mentions
+                .iter()
+                .filter(|m| m.kind == EntityKind::Person)
+                .map(|m| (m.first, m.last)),
+        );
+    for (a, b) in persons {
+        if b > a + 1 {
+            for i in (a..b).filter(|&i| tokens[i].kind == TokenKind::Word && is_cap(&tokens[i])) {
+                by_text
+                    .entry(text_of(i, i + 1))
+                    .or_insert(EntityKind::Person);
+            }
+        }
+    }
     for m in mentions.iter() {
         if matches!(
             m.kind,
@@ -999,7 +1290,17 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
         let words = name_words(tokens, a, b);
         let kind = match kind.or_else(|| by_text.get(text_of(a, b)).copied()) {
             Some(k) => k,
+            // names made of common words only are rarely people's ("Red Star", "East Fife")
+            None if words >= 2
+                && (a..b)
+                    .filter(|&i| tokens[i].kind == TokenKind::Word)
+                    .all(|i| g.is_common_word(tokens[i].norm(folded))) =>
+            {
+                EntityKind::Organization
+            }
             None if words >= 2 => EntityKind::Person,
+            // a name alone in a sports report is most often a club's
+            None if sports && !caps[a] => EntityKind::Organization,
             None => continue,
         };
         let (first, last) = match merged {
@@ -1011,12 +1312,49 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
         };
         mentions.push(rule_mention(tokens, first, last, kind, Source::UnknownName));
     }
-    let mut i = 0;
-    mentions.retain(|_| {
-        i += 1;
-        i > remove.len() || !remove[i - 1]
-    });
-    mentions.sort_by_key(|m| m.first);
+    // back in text order; `defined_by` (acronyms) holds mention indices: renumber them
+    let mut order: Vec<usize> = (0..mentions.len())
+        .filter(|&i| i >= remove.len() || !remove[i])
+        .collect();
+    order.sort_by_key(|&i| mentions[i].first);
+    let mut pos = vec![None; mentions.len()];
+    for (new, &old) in order.iter().enumerate() {
+        pos[old] = Some(new);
+    }
+    let mut sorted: Vec<Mention> = order.iter().map(|&i| mentions[i].clone()).collect();
+    for m in &mut sorted {
+        m.defined_by = m.defined_by.and_then(|d| pos[d]);
+    }
+    *mentions = sorted;
+}
+
+/// Small places that are companies here: a town under [`MAJOR_PLACE`] people or a region
+/// with a company's words around one of its mentions ("Magna 's shares", "shares of
+/// Ruch") is an ORGANIZATION in all its mentions (one sense per document).
+fn companies_named_like_places(cx: &DocContext, mentions: &mut [Mention]) {
+    let g = cx.g;
+    let small = |m: &Mention| {
+        m.kind == EntityKind::Location
+            && m.source == Source::Gazetteer
+            && m.entry.is_some_and(|e| minor_place(g.entry(e)))
+    };
+    let mut firms: Vec<EntryId> = mentions
+        .iter()
+        .filter(|m| small(m) && company_context(cx, m.first, m.last))
+        .filter_map(|m| m.entry)
+        .collect();
+    if firms.is_empty() {
+        return;
+    }
+    firms.sort_unstable();
+    firms.dedup();
+    for m in mentions.iter_mut() {
+        if small(m) && m.entry.is_some_and(|e| firms.binary_search(&e).is_ok()) {
+            m.kind = EntityKind::Organization;
+            m.entry = None;
+            m.source = Source::UnknownName;
+        }
+    }
 }
 
 /// Places that are sports teams (source 7 of the module doc). In a sports report, a city or region (not a country)
@@ -1047,9 +1385,16 @@ fn sports_teams(cx: &DocContext, mentions: &mut [Mention]) {
             continue;
         }
         let after = (m.last < n).then_some(m.last);
-        let score = after.is_some_and(|k| is_score(cx, k));
-        let verb_after = after.is_some_and(|k| TEAM_VERBS_AFTER.contains(&word(k)));
-        let verb_before = m.first > 0 && TEAM_VERBS_BEFORE.contains(&word(m.first - 1));
+        let score = team_score(cx, m.first, m.last, true);
+        // a region or nation plays as a team only in a results line ("England beat
+        // Pakistan" is the national side, which news names by the country)
+        let city = m
+            .entry
+            .is_some_and(|e| g.entry(e).attrs.get("kind").is_some_and(|k| k == "city"));
+        let verb_after = city
+            && (after.is_some_and(|k| TEAM_VERBS_AFTER.contains(&word(k)))
+                || side_context(cx, m.first, m.last));
+        let verb_before = city && m.first > 0 && TEAM_VERBS_BEFORE.contains(&word(m.first - 1));
         if (score || verb_after || verb_before)
             && let Some(e) = m.entry
         {
@@ -1067,7 +1412,9 @@ fn sports_teams(cx: &DocContext, mentions: &mut [Mention]) {
         }
         let dateline =
             m.last < n && tokens[m.last].kind == TokenKind::Number && !is_score(cx, m.last);
-        if dateline {
+        // "In Montreal , Sanders allowed one hit", "CHICAGO AT TORONTO": the city itself
+        let venue = m.first > 0 && matches!(word(m.first - 1), "in" | "at" | "near" | "from");
+        if dateline || venue {
             continue;
         }
         m.kind = EntityKind::Organization;
@@ -1262,7 +1609,11 @@ fn acronyms(text: &str, folded: &Folded, tokens: &[Token], mentions: &mut Vec<Me
                     start = Some(j - 1);
                     break;
                 }
-            } else if !ORG_CONNECTORS.contains(&t.norm(folded)) {
+            } else if !ORG_CONNECTORS.contains(&t.norm(folded))
+                && !matches!(t.norm(folded), "in" | "to" | "at")
+            {
+                // ("Organisation for Security and Cooperation in Europe (OSCE)": the
+                // initials decide, so "in" may join the name here)
                 break;
             }
             j -= 1;
@@ -1608,7 +1959,8 @@ mod tests {
         "RANDALL CUNNINGHAM RETIRES AFTER LOSS",
         [("RANDALL CUNNINGHAM", "PER")]
     );
-    // sports results: cities followed by scores are teams, the dateline stays a place
+    // sports results: cities followed by scores are teams; the dateline and the city after
+    // "in" stay places
     t!(
         results_table,
         "BASEBALL - RESULTS\nCHICAGO 1996-08-30\nMajor League baseball results, the league standings after the match:\nChicago 5 Boston 3\nHouston 2 Atlanta 1\nThe season goes on in Chicago.",
@@ -1619,7 +1971,7 @@ mod tests {
             ("Boston", "ORG"),
             ("Houston", "ORG"),
             ("Atlanta", "ORG"),
-            ("Chicago", "ORG")
+            ("Chicago", "LOC")
         ]
     );
     // no sports report: a city before a number is a place
@@ -1627,5 +1979,101 @@ mod tests {
         no_teams_outside_sports,
         "Prices in Chicago 5 percent higher, Boston 3 percent.",
         [("Chicago", "LOC"), ("Boston", "LOC")]
+    );
+    // an athlete and his country; his first name alone later is him
+    t!(
+        athlete_with_country,
+        "In the squash final Jansher Okoro ( Pakistan ) beat Rodney Eyles . Jansher won the match .",
+        [
+            ("Jansher Okoro", "PER"),
+            ("Pakistan", "LOC"),
+            ("Rodney Eyles", "PER"),
+            ("Jansher", "PER")
+        ]
+    );
+    // a word in capitals inside lower-case text is an acronym of an organisation
+    t!(
+        acronym_is_organisation,
+        "Traders at LIFFE said rates fell.",
+        [("LIFFE", "ORG")]
+    );
+    // a known given name alone, mid-sentence, is a person
+    t!(
+        lone_given_name,
+        "Later Frankie said he was tired.",
+        [("Frankie", "PER")]
+    );
+    // an ampersand joins the names of a firm
+    t!(
+        ampersand_firm,
+        "Shares in Okoro & Lomason rose.",
+        [("Okoro & Lomason", "ORG")]
+    );
+    // a small town with a company's words around it is the company, in every mention
+    t!(
+        town_that_is_a_company,
+        "Magna 's shares rose. Analysts like Magna .",
+        [("Magna", "ORG"), ("Magna", "ORG")]
+    );
+    // a pair of capitalised common words seen inside a sentence is a name at its start too
+    t!(
+        common_words_name_by_document,
+        "Red Star won the cup match . The coach of Red Star said the season was long .",
+        [("Red Star", "ORG"), ("Red Star", "ORG")]
+    );
+    // the kind of body before a name, an armed group's noun after it
+    t!(
+        body_nouns,
+        "The news agency Tanjug said Zelmora guerrillas attacked .",
+        [("Tanjug", "ORG"), ("Zelmora", "ORG")]
+    );
+    // particles in twos; a statistic next to a number is no organisation
+    t!(
+        particles_and_statistics,
+        "Joost van der Westhuizen scored at 1400 GMT .",
+        [("Joost van der Westhuizen", "PER")]
+    );
+    // capitalised words next to a place name a body named after it, unless they name a
+    // feature of the place
+    t!(
+        bodies_named_after_places,
+        "The strike hit Air France and the Baltimore Orioles but not Tokyo Tower .",
+        [
+            ("Air France", "ORG"),
+            ("Baltimore Orioles", "ORG"),
+            ("Tokyo Tower", "LOC")
+        ]
+    );
+    // cricket scorecards: players after how they got out and before their figures
+    t!(
+        cricket_scorecard,
+        "The cricket match , innings and wickets :\nS. Waugh b Muralitharan 22\nBowling : Dharmasena 9-0-49-1",
+        [
+            ("S. Waugh", "PER"),
+            ("Muralitharan", "PER"),
+            ("Dharmasena", "PER")
+        ]
+    );
+    // a name ending in a club word is a club; "in" may join a name its acronym spells
+    t!(
+        club_word_and_acronym_with_in,
+        "Ross County lost . The Organisation for Security and Cooperation in Europe ( OSCE ) met .",
+        [
+            ("Ross County", "ORG"),
+            ("Organisation for Security and Cooperation in Europe", "ORG"),
+            ("OSCE", "ORG")
+        ]
+    );
+    // a relation word before a country is no person; a village before an unknown word is
+    // a given name
+    t!(
+        hosts_and_villages,
+        "World Cup hosts France beat Mexico . Nicolas Ouedec and Youri Djorkaeff scored .",
+        [
+            ("France", "LOC"),
+            ("Mexico", "LOC"),
+            ("Nicolas Ouedec", "PER"),
+            ("Youri Djorkaeff", "PER")
+        ]
     );
 }

@@ -104,6 +104,9 @@ enum CasePolicy {
     UpperOrCapitalized,
     /// First token capitalised, in capitals or mixed.
     Capitalized,
+    /// Every word capitalised, in capitals or mixed: the name is written with every word
+    /// capitalised (`Xinhua News Agency`), so `the Xinhua news agency` is not it.
+    CapitalizedAll,
     /// Anything.
     Any,
 }
@@ -608,6 +611,12 @@ fn policy_of(surface: &str) -> CasePolicy {
         }
     } else if surface.chars().next().is_some_and(|c| c.is_lowercase()) {
         CasePolicy::Any
+    } else if surface.contains(' ')
+        && surface
+            .split([' ', '-'])
+            .all(|w| !w.chars().next().is_some_and(|c| c.is_lowercase()))
+    {
+        CasePolicy::CapitalizedAll
     } else {
         CasePolicy::Capitalized
     }
@@ -707,6 +716,10 @@ impl Gazetteer {
         tokens: &'g [Token],
     ) -> impl Iterator<Item = &'g Sense> + 'g {
         let first = tokens[cand.first];
+        let all_cap = tokens[cand.first..cand.last].iter().all(|t| {
+            t.kind != TokenKind::Word
+                || matches!(t.shape, Shape::Capitalized | Shape::Upper | Shape::Mixed)
+        });
         let all_upper = tokens[cand.first..cand.last]
             .iter()
             .all(|t| t.shape == Shape::Upper || t.shape == Shape::NoLetter || t.span.len() == 1);
@@ -720,7 +733,14 @@ impl Gazetteer {
                     first.shape,
                     Shape::Capitalized | Shape::Upper | Shape::Mixed
                 ),
+                CasePolicy::CapitalizedAll => all_cap,
             })
+    }
+
+    /// True when some sense of the form fits the case of `tokens[first..last]`.
+    fn case_fits(&self, form: u32, tokens: &[Token], first: usize, last: usize) -> bool {
+        let cand = Candidate { first, last, form };
+        self.senses_for(&cand, tokens).next().is_some()
     }
 
     /// Finds candidates in `tokens[range]`, appending to `out`: leftmost-longest,
@@ -758,7 +778,12 @@ impl Gazetteer {
                     while j < range.end && tokens[j].fold.end < end {
                         j += 1;
                     }
-                    if j < range.end && tokens[j].fold.end == end {
+                    // a longer name counts only when its case fits the text ("New York
+                    // City" needs capitals); else a shorter one found on the way stands
+                    if j < range.end
+                        && tokens[j].fold.end == end
+                        && (j == k || self.case_fits(form, tokens, k, j + 1))
+                    {
                         found = Some((j + 1, form));
                     }
                 }
@@ -854,6 +879,36 @@ t:8\tLOCATION\tNew\t\tkind=city
             run("New York Citys"),
             vec![("New York".into(), "New York".into())]
         );
+    }
+
+    #[test]
+    fn every_word_capitalised_names_need_capitals() {
+        let g = Gazetteer::builder()
+            .add_source(
+                "g.tsv",
+                "id\ttype\tname\taliases\tattrs\nt:1\tORGANIZATION\tXinhua News Agency\tXinhua\t\n",
+            )
+            .unwrap()
+            .build()
+            .unwrap();
+        for (text, want) in [
+            ("the Xinhua News Agency said", "Xinhua News Agency"),
+            ("the Xinhua news agency said", "Xinhua"),
+            ("XINHUA NEWS AGENCY SAID", "XINHUA NEWS AGENCY"),
+        ] {
+            let f = Folded::new(text);
+            let (mut t, mut s) = (Vec::new(), Vec::new());
+            tokenize(text, &f, &mut t, &mut s);
+            let mut out = Vec::new();
+            g.find_in(&f, &t, 0..t.len(), &mut out);
+            let got: Vec<&str> = out
+                .iter()
+                .map(|c| {
+                    crate::Span::new(t[c.first].span.start, t[c.last - 1].span.end).slice(text)
+                })
+                .collect();
+            assert_eq!(got, vec![want], "{text}");
+        }
     }
 
     #[test]
