@@ -146,7 +146,15 @@ pub struct GazetteerBuilder {
 /// default file, split into its columns but parsed in full only when its entry is used.
 #[derive(Debug)]
 enum BuildRow {
-    Parsed(u32, Row),
+    /// Shared with the built gazetteer, which makes the entry on first use.
+    Parsed(u32, std::sync::Arc<Row>),
+    Embedded(u32, RawRow),
+}
+
+/// Where an entry not made yet comes from.
+#[derive(Clone, Debug)]
+enum LazyRow {
+    Parsed(std::sync::Arc<Row>),
     Embedded(u32, RawRow),
 }
 
@@ -291,7 +299,7 @@ impl GazetteerBuilder {
         let p = self.paths.len() as u32;
         self.paths.push(path.to_string());
         self.rows
-            .extend(rows.into_iter().map(|row| BuildRow::Parsed(p, row)));
+            .extend(rows.into_iter().map(|row| BuildRow::Parsed(p, row.into())));
         Ok(self)
     }
 
@@ -434,16 +442,16 @@ impl GazetteerBuilder {
         }
         // parsed rows become entries now, embedded ones when first used
         let mut entries: Vec<std::sync::OnceLock<Entry>> = Vec::with_capacity(chosen.len());
-        let mut lazy: Vec<Option<(u32, RawRow)>> = Vec::with_capacity(chosen.len());
+        let mut lazy: Vec<LazyRow> = Vec::with_capacity(chosen.len());
         for row in &chosen {
             match row {
                 BuildRow::Parsed(_, r) => {
-                    entries.push(std::sync::OnceLock::from(entry_of(r)));
-                    lazy.push(None);
+                    entries.push(std::sync::OnceLock::new());
+                    lazy.push(LazyRow::Parsed(r.clone()));
                 }
                 BuildRow::Embedded(p, r) => {
                     entries.push(std::sync::OnceLock::new());
-                    lazy.push(Some((*p, *r)));
+                    lazy.push(LazyRow::Embedded(*p, *r));
                 }
             }
         }
@@ -612,7 +620,7 @@ pub struct Gazetteer {
     /// The entries; an embedded row's entry is parsed on first use.
     entries: Vec<std::sync::OnceLock<Entry>>,
     /// (file, line) of the entries not parsed yet.
-    lazy: Vec<Option<(u32, RawRow)>>,
+    lazy: Vec<LazyRow>,
     /// All entries as one slice, made on the first call of [`Gazetteer::entries`].
     all_entries: std::sync::OnceLock<Vec<Entry>>,
     forms: Vec<String>,
@@ -644,11 +652,13 @@ impl Gazetteer {
     /// # Panics
     /// When `id` is out of range.
     pub fn entry(&self, id: EntryId) -> &Entry {
-        self.entries[id as usize].get_or_init(|| {
-            let (p, r) = self.lazy[id as usize].expect("an entry not set is embedded");
-            let row = parse::parse_row(&self.paths[p as usize], r.line_no as usize, r.line)
-                .expect("embedded gazetteer rows parse (checked by the test suite)");
-            entry_of(&row)
+        self.entries[id as usize].get_or_init(|| match &self.lazy[id as usize] {
+            LazyRow::Parsed(row) => entry_of(row),
+            LazyRow::Embedded(p, r) => {
+                let row = parse::parse_row(&self.paths[*p as usize], r.line_no as usize, r.line)
+                    .expect("embedded gazetteer rows parse (checked by the test suite)");
+                entry_of(&row)
+            }
         })
     }
 

@@ -29,18 +29,19 @@ pub(crate) struct Trie {
 impl Trie {
     /// Builds the trie over `forms` (distinct, non-empty; form `i` is reported as `i`).
     pub(crate) fn new(forms: &[String]) -> Trie {
+        // the forms side by side in one buffer: sorting and the walk below touch them
+        // many times, and scattered strings cost a cache miss each time
+        let mut arena: Vec<u8> = Vec::with_capacity(forms.iter().map(String::len).sum());
+        let mut offs: Vec<u32> = Vec::with_capacity(forms.len() + 1);
+        for f in forms {
+            offs.push(arena.len() as u32);
+            arena.extend_from_slice(f.as_bytes());
+        }
+        offs.push(arena.len() as u32);
+        let form_bytes = |i: u32| &arena[offs[i as usize] as usize..offs[i as usize + 1] as usize];
         let mut order: Vec<u32> = (0..forms.len() as u32).collect();
-        order.sort_unstable_by(|&a, &b| {
-            forms[a as usize]
-                .as_bytes()
-                .cmp(forms[b as usize].as_bytes())
-        });
-        let byte = |i: u32, d: u32| {
-            forms[order[i as usize] as usize]
-                .as_bytes()
-                .get(d as usize)
-                .copied()
-        };
+        order.sort_unstable_by(|&a, &b| form_bytes(a).cmp(form_bytes(b)));
+        let byte = |i: u32, d: u32| form_bytes(order[i as usize]).get(d as usize).copied();
         // tasks[n] = (lo, hi, depth): node n stands for the sorted forms order[lo..hi],
         // which share their first `depth` bytes
         let mut tasks: Vec<(u32, u32, u32)> = vec![(0, order.len() as u32, 0)];
