@@ -663,3 +663,64 @@ impl<I: Iterator, O> Drop for Batch<I, O> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn docs() -> Vec<String> {
+        let base = [
+            "Belarussian President Alexander Lukashenko met Chinese President Xi Jinping in Beijing on Wednesday.",
+            "No names here at all.",
+            "Vladimir Putin held a phone call with Recep Tayyip Erdogan on Monday.",
+        ];
+        (0..40).map(|i| format!("{} ({i})", base[i % 3])).collect()
+    }
+
+    #[test]
+    fn batch_keeps_input_order_and_matches_one_by_one() {
+        let ex = Extractor::new().unwrap();
+        let want: Vec<String> = docs()
+            .iter()
+            .map(|d| ex.extract(d).unwrap().to_json(None))
+            .collect();
+        for threads in [1, 2, 3] {
+            let got: Vec<String> = ex
+                .extract_batch(docs().into_iter().map(|d| (d, None)), threads)
+                .map(|d| d.unwrap().to_json(None))
+                .collect();
+            assert_eq!(got, want, "{threads} threads");
+        }
+    }
+
+    #[test]
+    fn map_batch_orders_uneven_work_and_stops_early() {
+        let ex = Extractor::new().unwrap();
+        let out: Vec<usize> = ex
+            .map_batch(0..100usize, 4, |_, i| {
+                // later items finish first
+                std::thread::sleep(std::time::Duration::from_micros(((100 - i) * 20) as u64));
+                i
+            })
+            .collect();
+        assert_eq!(out, (0..100).collect::<Vec<_>>());
+        // dropping a batch before its end joins the workers without waiting for the input
+        let mut b = ex.map_batch(0.., 2, |_, i: usize| i * 2);
+        assert_eq!(b.next(), Some(0));
+        assert_eq!(b.next(), Some(2));
+        drop(b);
+    }
+
+    #[test]
+    fn a_panic_in_a_worker_reaches_the_caller() {
+        let ex = Extractor::new().unwrap();
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            ex.map_batch(0..10usize, 2, |_, i| {
+                assert!(i != 5, "item five");
+                i
+            })
+            .count()
+        }));
+        assert!(r.is_err());
+    }
+}
