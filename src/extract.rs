@@ -323,7 +323,7 @@ impl<'t> Stages<'t> {
 
     fn corefer(&mut self, ex: &Extractor) {
         let mentions = &mut self.mentions;
-        let (drafts, mention_entity) = corefer(
+        let (mut drafts, mention_entity) = corefer(
             &ex.gazetteer,
             self.text,
             &self.folded,
@@ -340,13 +340,14 @@ impl<'t> Stages<'t> {
         self.mention_entity = mention_entity.iter().map(|&e| new_id[e]).collect();
         self.entities = Vec::with_capacity(drafts.len());
         for (n, &i) in order.iter().enumerate() {
-            let d = &drafts[i];
+            // the drafts are dropped after this: move their strings and attributes
+            let d = &mut drafts[i];
             self.entities.push(Entity {
                 id: n,
                 kind: d.kind,
-                name: d.name.clone(),
-                kb: d.kb.clone(),
-                attrs: d.attrs.clone(),
+                name: std::mem::take(&mut d.name),
+                kb: std::mem::take(&mut d.kb),
+                attrs: std::mem::take(&mut d.attrs),
                 mentions: d.mentions.iter().map(|&m| mentions[m].span).collect(),
             });
         }
@@ -362,10 +363,14 @@ impl<'t> Stages<'t> {
         self.dateline = dateline.map(|d| d.span);
     }
 
-    fn events(&self, ex: &Extractor) -> Vec<crate::doc::Event> {
+    fn events(&mut self, ex: &Extractor) -> Vec<crate::doc::Event> {
         let entity_kind: Vec<EntityKind> = self.entities.iter().map(|e| e.kind).collect();
-        let entity_attrs: Vec<crate::doc::Attrs> =
-            self.entities.iter().map(|e| e.attrs.clone()).collect();
+        // lent to the rules as one slice, and given back below (no clone per document)
+        let entity_attrs: Vec<crate::doc::Attrs> = self
+            .entities
+            .iter_mut()
+            .map(|e| std::mem::take(&mut e.attrs))
+            .collect();
         let titles: &[crate::recognize::TitleHit] = match &self.rec {
             Some(r) => &r.titles,
             None => &[],
@@ -385,7 +390,11 @@ impl<'t> Stages<'t> {
             dateline: self.dateline,
         };
         let mut cache = ex.rules.cache();
-        find_events(&cx, &ex.rules, &mut cache)
+        let events = find_events(&cx, &ex.rules, &mut cache);
+        for (e, a) in self.entities.iter_mut().zip(entity_attrs) {
+            e.attrs = a;
+        }
+        events
     }
 
     fn into_document(self, events: Vec<crate::doc::Event>) -> Document {
