@@ -281,14 +281,15 @@ impl<'t> Stages<'t> {
     }
 
     fn recognize(&mut self, ex: &Extractor) {
-        let rec = recognize(
+        let mut rec = recognize(
             &ex.gazetteer,
             self.text,
             &self.folded,
             &self.tokens,
             &self.sentences,
         );
-        self.mentions = rec.mentions.clone();
+        // only the titles are read from `rec` later
+        self.mentions = std::mem::take(&mut rec.mentions);
         self.rec = Some(rec);
     }
 
