@@ -139,7 +139,8 @@ pub struct GazetteerBuilder {
     paths: Vec<String>,
     rows: Vec<BuildRow>,
     replace: bool,
-    common: Vec<String>,
+    /// Shared with the built gazetteers (no copy at build).
+    common: std::sync::Arc<HashSet<String>>,
 }
 
 /// A row waiting in the builder: parsed (a caller's file), or a line of an embedded
@@ -321,12 +322,20 @@ impl GazetteerBuilder {
     /// that is a common word ("May", "Brown") is not used alone, and the recogniser treats
     /// a capitalised common word at a sentence start with suspicion.
     pub fn add_common_words(&mut self, src: &str) -> &mut Self {
-        self.common.extend(
-            src.lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                .map(fold_str),
-        );
+        let set = std::sync::Arc::make_mut(&mut self.common);
+        for l in src.lines().map(str::trim) {
+            if l.is_empty() || l.starts_with('#') {
+                continue;
+            }
+            // most lines are folded already: no need to fold them again
+            if l.bytes()
+                .all(|b| b.is_ascii_lowercase() || b == b'\'' || b == b'-')
+            {
+                set.insert(l.to_string());
+            } else {
+                set.insert(fold_str(l));
+            }
+        }
         self
     }
 
@@ -425,7 +434,7 @@ impl GazetteerBuilder {
                 });
             }
         }
-        let common: HashSet<String> = self.common.iter().cloned().collect();
+        let common = self.common.clone();
         add_short_names(&chosen, &common, &mut forms, &mut form_index, &mut senses);
         drop(form_index);
         let trie = Trie::new(&forms);
@@ -629,7 +638,7 @@ pub struct Gazetteer {
     /// Made on the first call of [`Gazetteer::by_id`].
     id_index: std::sync::OnceLock<HashMap<String, EntryId>>,
     country_index: HashMap<String, EntryId>,
-    common: HashSet<String>,
+    common: std::sync::Arc<HashSet<String>>,
 }
 
 impl Gazetteer {

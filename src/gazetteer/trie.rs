@@ -38,10 +38,12 @@ impl Trie {
             arena.extend_from_slice(f.as_bytes());
         }
         offs.push(arena.len() as u32);
-        let form_bytes = |i: u32| &arena[offs[i as usize] as usize..offs[i as usize + 1] as usize];
-        let mut order: Vec<u32> = (0..forms.len() as u32).collect();
-        order.sort_unstable_by(|&a, &b| form_bytes(a).cmp(form_bytes(b)));
-        let byte = |i: u32, d: u32| form_bytes(order[i as usize]).get(d as usize).copied();
+        // (bytes, form id) sorted by bytes: the walk below reads them in this order
+        let mut order: Vec<(&[u8], u32)> = (0..forms.len())
+            .map(|i| (&arena[offs[i] as usize..offs[i + 1] as usize], i as u32))
+            .collect();
+        order.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let byte = |i: u32, d: u32| order[i as usize].0.get(d as usize).copied();
         // tasks[n] = (lo, hi, depth): node n stands for the sorted forms order[lo..hi],
         // which share their first `depth` bytes
         let mut tasks: Vec<(u32, u32, u32)> = vec![(0, order.len() as u32, 0)];
@@ -54,7 +56,7 @@ impl Trie {
             start.push(labels.len() as u32);
             // the form that ends here sorts first
             if lo < hi && byte(lo, d).is_none() {
-                form.push(order[lo as usize]);
+                form.push(order[lo as usize].1);
                 lo += 1;
             } else {
                 form.push(NONE);
