@@ -7,7 +7,8 @@
 #   article text (the UTF-8 bytes of every line's "text"), the median CPU time (user + system),
 #   CPU MB/s (steadier than wall time on a shared machine) and the peak RSS of the slowest run.
 #   Start-up is timed the same way on an empty input.
-#   EXTRA="--gazetteer big.tsv" adds options to every run.
+#   EXTRA="--gazetteer big.tsv" adds options to every run; BIN=path times another build of
+#   the example (then nothing is built).
 set -euo pipefail
 corpus=${1:?usage: scripts/bench.sh CORPUS.jsonl [RUNS]}
 runs=${2:-5}
@@ -15,8 +16,12 @@ threads=${THREADS:-1 2}
 extra=${EXTRA:-}
 cd "$(dirname "$0")/.."
 [ -x /usr/bin/time ] || { echo "bench.sh needs GNU time: apt-get install time" >&2; exit 2; }
-cargo build --quiet --release --example extract
-bin=target/release/examples/extract
+if [ -n "${BIN:-}" ]; then
+  bin=$BIN
+else
+  cargo build --quiet --release --example extract
+  bin=target/release/examples/extract
+fi
 bytes=$(python3 -c '
 import json, sys
 n = 0
@@ -55,7 +60,8 @@ printf '%-8s %8.1f ms wall %8.1f ms cpu %8.1f MB peak RSS\n' "start-up" \
   "$(calc "$w * 1000")" "$(calc "$c * 1000")" "$(calc "$r / 1024")"
 printf '%-8s %8s %8s %8s %9s %12s\n' threads wall_s MB/s cpu_s cpu_MB/s peak_RSS_MB
 for n in $threads; do
-  read -r w c r < <(run "t$n" --jsonl "$corpus" --threads "$n")
+  if [ "$n" = 1 ]; then args=(--jsonl "$corpus"); else args=(--jsonl "$corpus" --threads "$n"); fi
+  read -r w c r < <(run "t$n" "${args[@]}")
   printf '%-8s %8.2f %8.1f %8.2f %9.1f %12.1f\n' "$n" "$w" "$(calc "$bytes / 1e6 / $w")" \
     "$c" "$(calc "$bytes / 1e6 / $c")" "$(calc "$r / 1024")"
 done

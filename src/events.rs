@@ -653,7 +653,13 @@ fn times_in_sentence(
     };
     let mut best: Option<(usize, usize)> = None;
     let mut dur: Option<(usize, usize)> = None;
-    for (i, t) in cx.times.iter().enumerate() {
+    // times are in text order (TimeTagger::find): visit only the sentence's (a scan of
+    // every time of the document per event was quadratic in the document's length)
+    let from = cx.times.partition_point(|t| t.span.start < lo);
+    for (i, t) in cx.times.iter().enumerate().skip(from) {
+        if t.span.start > hi {
+            break;
+        }
         if t.span.start < lo || t.span.end > hi || cx.dateline.is_some_and(|d| d.overlaps(t.span)) {
             continue;
         }

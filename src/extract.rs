@@ -227,16 +227,110 @@ impl Extractor {
             )
             .with_hint("raise it with ExtractorBuilder::max_document_bytes or --max-bytes"));
         }
-        let g = &*self.gazetteer;
+        let mut st = Stages::front(self, text, date);
+        st.recognize(self);
+        st.time(self);
+        st.corefer(self);
+        st.dates();
+        let events = st.events(self);
+        Ok(st.into_document(events))
+    }
+}
+
+/// The state of one document between the stages of [`Extractor::extract_with_date`]:
+/// fold and tokenize, recognise (gazetteer and name rules), time, corefer, events. Each
+/// stage reads the fields the earlier ones filled. [`StageBench`] reruns one stage at a
+/// time over a kept state, for the benches.
+struct Stages<'t> {
+    text: &'t str,
+    date: Option<Date>,
+    folded: Folded,
+    tokens: Vec<crate::tokenize::Token>,
+    sentences: Vec<crate::tokenize::Sentence>,
+    rec: Option<crate::recognize::Recognized>,
+    /// Mentions: the recogniser's, less those a time overlaps, then with corefer's additions.
+    mentions: Vec<crate::recognize::Mention>,
+    times: Vec<crate::time::Timex>,
+    entities: Vec<Entity>,
+    mention_entity: Vec<usize>,
+    /// The document's date (the caller's, or the dateline's) and the dateline's span.
+    doc_date: Option<String>,
+    dateline: Option<Span>,
+}
+
+impl<'t> Stages<'t> {
+    /// Folds and tokenizes.
+    fn front(_ex: &Extractor, text: &'t str, date: Option<Date>) -> Self {
         let folded = Folded::new(text);
         let (mut tokens, mut sentences) = (Vec::new(), Vec::new());
         tokenize(text, &folded, &mut tokens, &mut sentences);
-        let rec = recognize(g, text, &folded, &tokens, &sentences);
-        let mut mentions = rec.mentions.clone();
-        let times = self.time.find(text, &folded, &tokens, &sentences, date);
-        // temporal expressions win over entities they overlap ("May", "Sunday")
-        mentions.retain(|m| !times.iter().any(|t| t.span.overlaps(m.span)));
-        let (drafts, mention_entity) = corefer(g, text, &folded, &tokens, &mut mentions);
+        Stages {
+            text,
+            date,
+            folded,
+            tokens,
+            sentences,
+            rec: None,
+            mentions: Vec::new(),
+            times: Vec::new(),
+            entities: Vec::new(),
+            mention_entity: Vec::new(),
+            doc_date: None,
+            dateline: None,
+        }
+    }
+
+    fn recognize(&mut self, ex: &Extractor) {
+        let mut rec = recognize(
+            &ex.gazetteer,
+            self.text,
+            &self.folded,
+            &self.tokens,
+            &self.sentences,
+        );
+        // only the titles are read from `rec` later
+        self.mentions = std::mem::take(&mut rec.mentions);
+        self.rec = Some(rec);
+    }
+
+    fn time(&mut self, ex: &Extractor) {
+        self.times = ex.time.find(
+            self.text,
+            &self.folded,
+            &self.tokens,
+            &self.sentences,
+            self.date,
+        );
+        // events.rs relies on text order
+        debug_assert!(self.times.is_sorted_by_key(|t| t.span.start));
+        // temporal expressions win over entities they overlap ("May", "Sunday"); a time
+        // overlaps a mention when it starts before the mention ends and ends after the
+        // mention starts: binary search on starts, running maximum of ends (a scan of
+        // every time per mention was quadratic in the document's length)
+        let mut spans: Vec<Span> = self.times.iter().map(|t| t.span).collect();
+        spans.sort_unstable_by_key(|s| s.start);
+        let max_end: Vec<usize> = spans
+            .iter()
+            .scan(0, |e, s| {
+                *e = s.end.max(*e);
+                Some(*e)
+            })
+            .collect();
+        self.mentions.retain(|m| {
+            let p = spans.partition_point(|s| s.start < m.span.end);
+            !(p > 0 && max_end[p - 1] > m.span.start)
+        });
+    }
+
+    fn corefer(&mut self, ex: &Extractor) {
+        let mentions = &mut self.mentions;
+        let (mut drafts, mention_entity) = corefer(
+            &ex.gazetteer,
+            self.text,
+            &self.folded,
+            &self.tokens,
+            mentions,
+        );
         // entity ids in order of first mention
         let mut order: Vec<usize> = (0..drafts.len()).collect();
         order.sort_by_key(|&i| drafts[i].mentions.first().map(|&m| mentions[m].first));
@@ -244,51 +338,142 @@ impl Extractor {
         for (n, &i) in order.iter().enumerate() {
             new_id[i] = n;
         }
-        let mention_entity: Vec<usize> = mention_entity.iter().map(|&e| new_id[e]).collect();
-        let mut entities: Vec<Entity> = Vec::with_capacity(drafts.len());
+        self.mention_entity = mention_entity.iter().map(|&e| new_id[e]).collect();
+        self.entities = Vec::with_capacity(drafts.len());
         for (n, &i) in order.iter().enumerate() {
-            let d = &drafts[i];
-            entities.push(Entity {
+            // the drafts are dropped after this: move their strings and attributes
+            let d = &mut drafts[i];
+            self.entities.push(Entity {
                 id: n,
                 kind: d.kind,
-                name: d.name.clone(),
-                kb: d.kb.clone(),
-                attrs: d.attrs.clone(),
+                name: std::mem::take(&mut d.name),
+                kb: std::mem::take(&mut d.kb),
+                attrs: std::mem::take(&mut d.attrs),
                 mentions: d.mentions.iter().map(|&m| mentions[m].span).collect(),
             });
         }
-        let dateline = crate::time::dateline_date(text);
-        let doc_date = match date {
+    }
+
+    /// The document's date: the caller's, or the dateline's.
+    fn dates(&mut self) {
+        let dateline = crate::time::dateline_date(self.text);
+        self.doc_date = match self.date {
             Some(d) => Some(d.to_string()),
             None => dateline.map(|d| d.value()),
         };
-        let entity_kind: Vec<EntityKind> = entities.iter().map(|e| e.kind).collect();
-        let entity_attrs: Vec<crate::doc::Attrs> =
-            entities.iter().map(|e| e.attrs.clone()).collect();
+        self.dateline = dateline.map(|d| d.span);
+    }
+
+    fn events(&mut self, ex: &Extractor) -> Vec<crate::doc::Event> {
+        let entity_kind: Vec<EntityKind> = self.entities.iter().map(|e| e.kind).collect();
+        // lent to the rules as one slice, and given back below (no clone per document)
+        let entity_attrs: Vec<crate::doc::Attrs> = self
+            .entities
+            .iter_mut()
+            .map(|e| std::mem::take(&mut e.attrs))
+            .collect();
+        let titles: &[crate::recognize::TitleHit] = match &self.rec {
+            Some(r) => &r.titles,
+            None => &[],
+        };
         let cx = Context {
-            g,
-            folded: &folded,
-            tokens: &tokens,
-            sentences: &sentences,
-            mentions: &mentions,
-            mention_entity: &mention_entity,
-            titles: &rec.titles,
+            g: &ex.gazetteer,
+            folded: &self.folded,
+            tokens: &self.tokens,
+            sentences: &self.sentences,
+            mentions: &self.mentions,
+            mention_entity: &self.mention_entity,
+            titles,
             entity_kind: &entity_kind,
             entity_attrs: &entity_attrs,
-            times: &times,
-            doc_date: doc_date.as_deref(),
-            dateline: dateline.map(|d| d.span),
+            times: &self.times,
+            doc_date: self.doc_date.as_deref(),
+            dateline: self.dateline,
         };
-        let mut cache = self.rules.cache();
-        let events = find_events(&cx, &self.rules, &mut cache);
-        Ok(Document {
-            text: text.to_string(),
-            date: doc_date,
-            sentences: sentences.iter().map(|s| s.span).collect::<Vec<Span>>(),
-            entities,
-            times,
+        let mut cache = ex.rules.cache();
+        let events = find_events(&cx, &ex.rules, &mut cache);
+        for (e, a) in self.entities.iter_mut().zip(entity_attrs) {
+            e.attrs = a;
+        }
+        events
+    }
+
+    fn into_document(self, events: Vec<crate::doc::Event>) -> Document {
+        Document {
+            text: self.text.to_string(),
+            date: self.doc_date,
+            sentences: self.sentences.iter().map(|s| s.span).collect::<Vec<Span>>(),
+            entities: self.entities,
+            times: self.times,
             events,
-        })
+        }
+    }
+}
+
+/// One document's pipeline state kept for benchmarking one stage at a time (used by
+/// `benches/extract.rs`; not a stable API). Each method reruns one stage over the state
+/// the earlier stages left and returns a count of what it found, so a bench can time
+/// recognise, time, corefer and events alone.
+#[doc(hidden)]
+pub struct StageBench<'x> {
+    ex: &'x Extractor,
+    text: String,
+}
+
+impl<'x> StageBench<'x> {
+    /// Keeps `text` (analysed without a date).
+    pub fn new(ex: &'x Extractor, text: &str) -> Self {
+        StageBench {
+            ex,
+            text: text.to_string(),
+        }
+    }
+
+    /// Runs `f` on the state after the stages before `stage` ("recognize", "time",
+    /// "corefer", "events"); `f` gets a closure that runs `stage` and returns a count.
+    /// The state is rebuilt before each call of the closure only for `corefer`, which
+    /// changes its input; build the state once and time the closure.
+    pub fn with_stage<R>(&self, stage: &str, f: impl FnOnce(&mut dyn FnMut() -> usize) -> R) -> R {
+        let ex = self.ex;
+        let mut st = Stages::front(ex, &self.text, None);
+        match stage {
+            "recognize" => f(&mut || {
+                let r = recognize(
+                    &ex.gazetteer,
+                    st.text,
+                    &st.folded,
+                    &st.tokens,
+                    &st.sentences,
+                );
+                r.mentions.len()
+            }),
+            "time" => {
+                st.recognize(ex);
+                f(&mut || {
+                    ex.time
+                        .find(st.text, &st.folded, &st.tokens, &st.sentences, None)
+                        .len()
+                })
+            }
+            "corefer" => {
+                st.recognize(ex);
+                st.time(ex);
+                let kept = st.mentions.clone();
+                f(&mut || {
+                    st.mentions.clone_from(&kept);
+                    st.corefer(ex);
+                    st.entities.len()
+                })
+            }
+            "events" => {
+                st.recognize(ex);
+                st.time(ex);
+                st.corefer(ex);
+                st.dates();
+                f(&mut || st.events(ex).len())
+            }
+            other => panic!("unknown stage {other:?}"),
+        }
     }
 }
 
@@ -486,5 +671,66 @@ impl<I: Iterator, O> Drop for Batch<I, O> {
         for w in self.workers.drain(..) {
             let _ = w.join();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn docs() -> Vec<String> {
+        let base = [
+            "Belarussian President Alexander Lukashenko met Chinese President Xi Jinping in Beijing on Wednesday.",
+            "No names here at all.",
+            "Vladimir Putin held a phone call with Recep Tayyip Erdogan on Monday.",
+        ];
+        (0..40).map(|i| format!("{} ({i})", base[i % 3])).collect()
+    }
+
+    #[test]
+    fn batch_keeps_input_order_and_matches_one_by_one() {
+        let ex = Extractor::new().unwrap();
+        let want: Vec<String> = docs()
+            .iter()
+            .map(|d| ex.extract(d).unwrap().to_json(None))
+            .collect();
+        for threads in [1, 2, 3] {
+            let got: Vec<String> = ex
+                .extract_batch(docs().into_iter().map(|d| (d, None)), threads)
+                .map(|d| d.unwrap().to_json(None))
+                .collect();
+            assert_eq!(got, want, "{threads} threads");
+        }
+    }
+
+    #[test]
+    fn map_batch_orders_uneven_work_and_stops_early() {
+        let ex = Extractor::new().unwrap();
+        let out: Vec<usize> = ex
+            .map_batch(0..100usize, 4, |_, i| {
+                // later items finish first
+                std::thread::sleep(std::time::Duration::from_micros(((100 - i) * 20) as u64));
+                i
+            })
+            .collect();
+        assert_eq!(out, (0..100).collect::<Vec<_>>());
+        // dropping a batch before its end joins the workers without waiting for the input
+        let mut b = ex.map_batch(0.., 2, |_, i: usize| i * 2);
+        assert_eq!(b.next(), Some(0));
+        assert_eq!(b.next(), Some(2));
+        drop(b);
+    }
+
+    #[test]
+    fn a_panic_in_a_worker_reaches_the_caller() {
+        let ex = Extractor::new().unwrap();
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            ex.map_batch(0..10usize, 2, |_, i| {
+                assert!(i != 5, "item five");
+                i
+            })
+            .count()
+        }));
+        assert!(r.is_err());
     }
 }

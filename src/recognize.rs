@@ -1452,10 +1452,15 @@ fn org_rule(
     gaz: &[Mention],
     out: &mut Vec<Mention>,
 ) {
-    let nationality_at = |k: usize| {
-        gaz.iter()
-            .find(|m| m.first == k && m.kind == EntityKind::Nationality)
-    };
+    // token -> first nationality mention starting there (a search of all mentions per
+    // token was quadratic in the document's length)
+    let mut nationality: Vec<Option<usize>> = vec![None; tokens.len() + 1];
+    for (i, m) in gaz.iter().enumerate().rev() {
+        if m.kind == EntityKind::Nationality && m.first < nationality.len() {
+            nationality[m.first] = Some(i);
+        }
+    }
+    let nationality_at = |k: usize| nationality.get(k).copied().flatten().map(|i| &gaz[i]);
     let mut k = 0;
     while k < tokens.len() {
         let t = &tokens[k];

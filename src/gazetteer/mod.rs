@@ -145,14 +145,23 @@ pub struct GazetteerBuilder {
     paths: Vec<String>,
     rows: Vec<BuildRow>,
     replace: bool,
-    common: Vec<String>,
+    /// Shared with the built gazetteers (no copy at build).
+    common: std::sync::Arc<HashSet<String>>,
 }
 
 /// A row waiting in the builder: parsed (a caller's file), or a line of an embedded
 /// default file, split into its columns but parsed in full only when its entry is used.
 #[derive(Debug)]
 enum BuildRow {
-    Parsed(u32, Row),
+    /// Shared with the built gazetteer, which makes the entry on first use.
+    Parsed(u32, std::sync::Arc<Row>),
+    Embedded(u32, RawRow),
+}
+
+/// Where an entry not made yet comes from.
+#[derive(Clone, Debug)]
+enum LazyRow {
+    Parsed(std::sync::Arc<Row>),
     Embedded(u32, RawRow),
 }
 
@@ -297,7 +306,7 @@ impl GazetteerBuilder {
         let p = self.paths.len() as u32;
         self.paths.push(path.to_string());
         self.rows
-            .extend(rows.into_iter().map(|row| BuildRow::Parsed(p, row)));
+            .extend(rows.into_iter().map(|row| BuildRow::Parsed(p, row.into())));
         Ok(self)
     }
 
@@ -319,12 +328,20 @@ impl GazetteerBuilder {
     /// that is a common word ("May", "Brown") is not used alone, and the recogniser treats
     /// a capitalised common word at a sentence start with suspicion.
     pub fn add_common_words(&mut self, src: &str) -> &mut Self {
-        self.common.extend(
-            src.lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                .map(fold_str),
-        );
+        let set = std::sync::Arc::make_mut(&mut self.common);
+        for l in src.lines().map(str::trim) {
+            if l.is_empty() || l.starts_with('#') {
+                continue;
+            }
+            // most lines are folded already: no need to fold them again
+            if l.bytes()
+                .all(|b| b.is_ascii_lowercase() || b == b'\'' || b == b'-')
+            {
+                set.insert(l.to_string());
+            } else {
+                set.insert(fold_str(l));
+            }
+        }
         self
     }
 
@@ -424,7 +441,7 @@ impl GazetteerBuilder {
                 });
             }
         }
-        let common: HashSet<String> = self.common.iter().cloned().collect();
+        let common = self.common.clone();
         add_short_names(&chosen, &common, &mut forms, &mut form_index, &mut senses);
         drop(form_index);
         let trie = Trie::new(&forms);
@@ -441,16 +458,16 @@ impl GazetteerBuilder {
         }
         // parsed rows become entries now, embedded ones when first used
         let mut entries: Vec<std::sync::OnceLock<Entry>> = Vec::with_capacity(chosen.len());
-        let mut lazy: Vec<Option<(u32, RawRow)>> = Vec::with_capacity(chosen.len());
+        let mut lazy: Vec<LazyRow> = Vec::with_capacity(chosen.len());
         for row in &chosen {
             match row {
                 BuildRow::Parsed(_, r) => {
-                    entries.push(std::sync::OnceLock::from(entry_of(r)));
-                    lazy.push(None);
+                    entries.push(std::sync::OnceLock::new());
+                    lazy.push(LazyRow::Parsed(r.clone()));
                 }
                 BuildRow::Embedded(p, r) => {
                     entries.push(std::sync::OnceLock::new());
-                    lazy.push(Some((*p, *r)));
+                    lazy.push(LazyRow::Embedded(*p, *r));
                 }
             }
         }
@@ -632,7 +649,7 @@ pub struct Gazetteer {
     /// The entries; an embedded row's entry is parsed on first use.
     entries: Vec<std::sync::OnceLock<Entry>>,
     /// (file, line) of the entries not parsed yet.
-    lazy: Vec<Option<(u32, RawRow)>>,
+    lazy: Vec<LazyRow>,
     /// All entries as one slice, made on the first call of [`Gazetteer::entries`].
     all_entries: std::sync::OnceLock<Vec<Entry>>,
     forms: Vec<String>,
@@ -641,7 +658,7 @@ pub struct Gazetteer {
     /// Made on the first call of [`Gazetteer::by_id`].
     id_index: std::sync::OnceLock<HashMap<String, EntryId>>,
     country_index: HashMap<String, EntryId>,
-    common: HashSet<String>,
+    common: std::sync::Arc<HashSet<String>>,
 }
 
 impl Gazetteer {
@@ -664,11 +681,13 @@ impl Gazetteer {
     /// # Panics
     /// When `id` is out of range.
     pub fn entry(&self, id: EntryId) -> &Entry {
-        self.entries[id as usize].get_or_init(|| {
-            let (p, r) = self.lazy[id as usize].expect("an entry not set is embedded");
-            let row = parse::parse_row(&self.paths[p as usize], r.line_no as usize, r.line)
-                .expect("embedded gazetteer rows parse (checked by the test suite)");
-            entry_of(&row)
+        self.entries[id as usize].get_or_init(|| match &self.lazy[id as usize] {
+            LazyRow::Parsed(row) => entry_of(row),
+            LazyRow::Embedded(p, r) => {
+                let row = parse::parse_row(&self.paths[*p as usize], r.line_no as usize, r.line)
+                    .expect("embedded gazetteer rows parse (checked by the test suite)");
+                entry_of(&row)
+            }
         })
     }
 

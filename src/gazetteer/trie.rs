@@ -29,18 +29,21 @@ pub(crate) struct Trie {
 impl Trie {
     /// Builds the trie over `forms` (distinct, non-empty; form `i` is reported as `i`).
     pub(crate) fn new(forms: &[String]) -> Trie {
-        let mut order: Vec<u32> = (0..forms.len() as u32).collect();
-        order.sort_unstable_by(|&a, &b| {
-            forms[a as usize]
-                .as_bytes()
-                .cmp(forms[b as usize].as_bytes())
-        });
-        let byte = |i: u32, d: u32| {
-            forms[order[i as usize] as usize]
-                .as_bytes()
-                .get(d as usize)
-                .copied()
-        };
+        // the forms side by side in one buffer: sorting and the walk below touch them
+        // many times, and scattered strings cost a cache miss each time
+        let mut arena: Vec<u8> = Vec::with_capacity(forms.iter().map(String::len).sum());
+        let mut offs: Vec<u32> = Vec::with_capacity(forms.len() + 1);
+        for f in forms {
+            offs.push(arena.len() as u32);
+            arena.extend_from_slice(f.as_bytes());
+        }
+        offs.push(arena.len() as u32);
+        // (bytes, form id) sorted by bytes: the walk below reads them in this order
+        let mut order: Vec<(&[u8], u32)> = (0..forms.len())
+            .map(|i| (&arena[offs[i] as usize..offs[i + 1] as usize], i as u32))
+            .collect();
+        order.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let byte = |i: u32, d: u32| order[i as usize].0.get(d as usize).copied();
         // tasks[n] = (lo, hi, depth): node n stands for the sorted forms order[lo..hi],
         // which share their first `depth` bytes
         let mut tasks: Vec<(u32, u32, u32)> = vec![(0, order.len() as u32, 0)];
@@ -53,7 +56,7 @@ impl Trie {
             start.push(labels.len() as u32);
             // the form that ends here sorts first
             if lo < hi && byte(lo, d).is_none() {
-                form.push(order[lo as usize]);
+                form.push(order[lo as usize].1);
                 lo += 1;
             } else {
                 form.push(NONE);
