@@ -652,7 +652,12 @@ fn times_in_sentence(
     };
     let mut best: Option<(usize, usize)> = None;
     let mut dur: Option<(usize, usize)> = None;
-    for (i, t) in cx.times.iter().enumerate() {
+    // times are in text order: start at the sentence's first (a scan of all was quadratic)
+    let from = cx.times.partition_point(|t| t.span.start < lo);
+    for (i, t) in cx.times.iter().enumerate().skip(from) {
+        if t.span.start > hi {
+            break;
+        }
         if t.span.start < lo || t.span.end > hi || cx.dateline.is_some_and(|d| d.overlaps(t.span)) {
             continue;
         }

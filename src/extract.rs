@@ -235,7 +235,21 @@ impl Extractor {
         let mut mentions = rec.mentions.clone();
         let times = self.time.find(text, &folded, &tokens, &sentences, date);
         // temporal expressions win over entities they overlap ("May", "Sunday")
-        mentions.retain(|m| !times.iter().any(|t| t.span.overlaps(m.span)));
+        // (time spans by start, with the running maximum end: a binary search per mention
+        // instead of a scan of all times, which was quadratic in long documents)
+        let mut time_spans: Vec<Span> = times.iter().map(|t| t.span).collect();
+        time_spans.sort_unstable();
+        let max_end: Vec<usize> = time_spans
+            .iter()
+            .scan(0, |e, t| {
+                *e = t.end.max(*e);
+                Some(*e)
+            })
+            .collect();
+        mentions.retain(|m| {
+            let before_end = time_spans.partition_point(|t| t.start < m.span.end);
+            before_end == 0 || max_end[before_end - 1] <= m.span.start
+        });
         let (drafts, mention_entity) = corefer(g, text, &folded, &tokens, &mut mentions);
         // entity ids in order of first mention
         let mut order: Vec<usize> = (0..drafts.len()).collect();
