@@ -140,6 +140,7 @@ impl GazetteerBuilder {
                 col,
                 "invalid UTF-8",
             )
+            .with_hint("gazetteer files are UTF-8 text; re-encode the file")
         })?;
         self.add_source(&name, &src)
     }
@@ -169,6 +170,9 @@ impl GazetteerBuilder {
                         row.line,
                         1,
                         format!("duplicate id {:?}, first defined at {p0}:{l0}", row.id),
+                    )
+                    .with_hint(
+                        "ids are unique across all loaded files; rename or remove one row",
                     ));
                 }
                 entries[idx] = entry_of(row);
