@@ -200,3 +200,210 @@ fn empty_and_whitespace_documents() {
         assert!(doc.events().is_empty(), "{text:?}");
     }
 }
+
+const HEADER: &str = "id\ttype\tname\taliases\tattrs\n";
+
+/// Every malformed gazetteer line: an error with file:line:column and a hint.
+#[test]
+fn every_malformed_gazetteer_line_names_its_place_with_a_hint() {
+    let bad = [
+        ("x:1\tPERSON\tBob\n", 2, ErrorKind::GazetteerSyntax),
+        ("x:1\tPERSON\tBob\t\t\t\n", 2, ErrorKind::GazetteerSyntax),
+        ("\tPERSON\tBob\t\t\n", 2, ErrorKind::GazetteerSyntax),
+        ("x 1\tPERSON\tBob\t\t\n", 2, ErrorKind::GazetteerSyntax),
+        ("x:1\tPERSN\tBob\t\t\n", 2, ErrorKind::UnknownEntityKind),
+        ("x:1\tperson\tBob\t\t\n", 2, ErrorKind::UnknownEntityKind),
+        ("x:1\tPERSON\t \t\t\n", 2, ErrorKind::GazetteerSyntax),
+        ("x:1\tPERSON\tBob\tB||C\t\n", 2, ErrorKind::GazetteerSyntax),
+        ("x:1\tPERSON\tBob\t|B\t\n", 2, ErrorKind::GazetteerSyntax),
+        (
+            "x:1\tPERSON\tBob\t\tcountry\n",
+            2,
+            ErrorKind::GazetteerSyntax,
+        ),
+        (
+            "x:1\tPERSON\tBob\t\tc ountry=BY\n",
+            2,
+            ErrorKind::GazetteerSyntax,
+        ),
+        (
+            "x:1\tPERSON\tBob\t\tc=1;c=2\n",
+            2,
+            ErrorKind::GazetteerSyntax,
+        ),
+        ("x:1\tPERSON\tBo\u{7}b\t\t\n", 2, ErrorKind::GazetteerSyntax),
+        (
+            "# ok\n\nx:1\tPERSON\tBob\t\t\nx:2\tLOCATION\t\t\t\n",
+            5,
+            ErrorKind::GazetteerSyntax,
+        ),
+    ];
+    for (rows, line, kind) in bad {
+        let src = format!("{HEADER}{rows}");
+        let err = Extractor::builder()
+            .gazetteer_source("mine.tsv", &src)
+            .build()
+            .unwrap_err();
+        assert_eq!(err.kind(), kind, "{rows:?}: {err}");
+        let loc = err
+            .location()
+            .unwrap_or_else(|| panic!("{rows:?}: no location: {err}"));
+        assert_eq!(
+            (loc.path.as_str(), loc.line),
+            ("mine.tsv", line),
+            "{rows:?}: {err}"
+        );
+        assert!(loc.column >= 1, "{rows:?}: {err}");
+        assert!(err.hint().is_some(), "{rows:?}: no hint: {err}");
+        assert!(
+            err.to_string()
+                .starts_with(&format!("mine.tsv:{line}:{}: ", loc.column)),
+            "{err}"
+        );
+    }
+    // a missing or wrong header
+    for src in ["x:1\tPERSON\tBob\t\t\n", "id,type,name,aliases,attrs\n"] {
+        let err = Extractor::builder()
+            .gazetteer_source("h.tsv", src)
+            .build()
+            .unwrap_err();
+        assert_eq!(err.location().unwrap().line, 1, "{err}");
+        assert!(err.hint().is_some(), "{err}");
+    }
+}
+
+#[test]
+fn duplicate_gazetteer_ids_are_rejected() {
+    // within one of the caller's files
+    let src = format!("{HEADER}me:1\tPERSON\tAda Lovelace\t\t\nme:1\tPERSON\tAlan Turing\t\t\n");
+    let err = Extractor::builder()
+        .gazetteer_source("mine.tsv", &src)
+        .build()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::DuplicateEntry, "{err}");
+    assert_eq!(err.location().unwrap().line, 3, "{err}");
+    assert!(
+        err.to_string().contains("first defined at mine.tsv:2"),
+        "{err}"
+    );
+    assert!(err.hint().is_some());
+    // across two of the caller's files, one of them on disk
+    let dir = std::env::temp_dir().join(format!("ng-dup-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("b.tsv");
+    std::fs::write(&path, format!("{HEADER}me:1\tPERSON\tAlan Turing\t\t\n")).unwrap();
+    let one = format!("{HEADER}me:1\tPERSON\tAda Lovelace\t\t\n");
+    let err = Extractor::builder()
+        .gazetteer_source("a.tsv", &one)
+        .gazetteer_file(&path)
+        .build()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::DuplicateEntry, "{err}");
+    assert!(err.location().unwrap().path.ends_with("b.tsv"), "{err}");
+    // without the defaults, the same holds
+    let err = Extractor::builder()
+        .defaults(false)
+        .gazetteer_source("mine.tsv", &src)
+        .build()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::DuplicateEntry, "{err}");
+    // a caller's row may replace a built-in one (documented)
+    let id = "iso3166:BY";
+    let replace = format!("{HEADER}{id}\tLOCATION\tBelarus\tBelarusia\tkind=country;country=BY\n");
+    let ex = Extractor::builder()
+        .gazetteer_source("mine.tsv", &replace)
+        .build()
+        .unwrap();
+    let doc = ex.extract("Lukashenko flew back to Belarusia.").unwrap();
+    assert!(
+        doc.entity_named("Belarusia").is_some(),
+        "{:?}",
+        doc.entities()
+    );
+}
+
+/// Malformed rule files: an error with file:line:column, and the kinds the docs promise.
+#[test]
+fn every_malformed_rule_names_its_place() {
+    let bad = [
+        ("rule\n", ErrorKind::RuleSyntax),
+        ("rule a.b\n", ErrorKind::RuleSyntax),
+        ("rule a.b\n  type MEET\n", ErrorKind::RuleSyntax),
+        (
+            "rule a.b\n  pattern participant:@PERSON met participant:@PERSON\n",
+            ErrorKind::RuleSyntax,
+        ),
+        (
+            "rule a.b\n  type MEET\n  pattern participant:@PERSON ( met participant:@PERSON\n",
+            ErrorKind::RuleSyntax,
+        ),
+        (
+            "rule a.b\n  type MEET\n  pattern participant:@PERSON met ) participant:@PERSON\n",
+            ErrorKind::RuleSyntax,
+        ),
+        (
+            "rule a.b\n  type MEET\n  pattern participant:@PERSN met participant:@PERSON\n",
+            ErrorKind::UnknownEntityKind,
+        ),
+        (
+            "rule a.b\n  type MEET\n  pattern participant:@PERSON $NO_SUCH participant:@PERSON\n",
+            ErrorKind::UnknownName,
+        ),
+        (
+            "rule a.b\n  type MEET\n  pattern nobody:@PERSON met participant:@PERSON\n",
+            ErrorKind::UnknownName,
+        ),
+        (
+            "rule a.b\n  type MEET\n  pattern participant:@PERSON met{2,1} participant:@PERSON\n",
+            ErrorKind::RuleSyntax,
+        ),
+        (
+            "rule a.b\n  type MEET\n  pattern participant:@PERSON met{99999999999999999999} participant:@PERSON\n",
+            ErrorKind::RuleSyntax,
+        ),
+        (
+            "rule a.b\n  type MEET\n  pattern participant:@PERSON met* participant:@PERSON\n  priority x\n",
+            ErrorKind::RuleSyntax,
+        ),
+        (
+            "rule a.b\n  type MEET\n  status maybe\n  pattern participant:@PERSON met participant:@PERSON\n",
+            ErrorKind::RuleSyntax,
+        ),
+        (
+            "rule a.b\n  type MEET\n  pattern participant:@PERSON \"met participant:@PERSON\n",
+            ErrorKind::RuleSyntax,
+        ),
+        (
+            "rule a.b\n  type MEET\n  pattern participant:@PERSON /me(t/ participant:@PERSON\n",
+            ErrorKind::RuleSyntax,
+        ),
+        (
+            "rule a.b\n  type MEET\n  pattern participant:@PERSON met participant:@PERSON\nrule a.b\n  type MEET\n  pattern participant:@PERSON met participant:@PERSON\n",
+            ErrorKind::DuplicateEntry,
+        ),
+        ("class A = x\nclass A = y\n", ErrorKind::DuplicateEntry),
+        ("class = x\n", ErrorKind::RuleSyntax),
+        ("bogus line\n", ErrorKind::RuleSyntax),
+        ("  indented first\n", ErrorKind::RuleSyntax),
+    ];
+    let mut without_hint = Vec::new();
+    for (src, kind) in bad {
+        let err = RuleSet::from_sources(&[("mine.rules", src)]).unwrap_err();
+        assert_eq!(err.kind(), kind, "{src:?}: {err}");
+        let loc = err
+            .location()
+            .unwrap_or_else(|| panic!("{src:?}: no location: {err}"));
+        assert_eq!(loc.path, "mine.rules", "{err}");
+        assert!(loc.line >= 1 && loc.column >= 1, "{err}");
+        assert!(loc.line <= src.lines().count().max(1) + 1, "{src:?}: {err}");
+        if err.hint().is_none() {
+            without_hint.push(err.to_string());
+        }
+        // the caret rendering never panics
+        let _ = newsgraph::pattern::render_error(&err, src);
+    }
+    assert!(
+        without_hint.is_empty(),
+        "errors without a hint: {without_hint:#?}"
+    );
+}
