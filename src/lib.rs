@@ -1,5 +1,6 @@
 //! newsgraph: who met whom, who called whom, who visited where — and where and when.
 #![deny(missing_docs)]
+#![forbid(unsafe_code)]
 
 pub mod corefer;
 mod defaults;
