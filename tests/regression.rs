@@ -23,3 +23,26 @@ fn regression_files_extract() {
         extract_ok(&String::from_utf8_lossy(&bytes));
     }
 }
+
+/// Edge inputs met while fuzzing and testing: lone combining marks, NUL, U+FFFD from lossy
+/// decoding, a BOM, separators, an unterminated quote before a name.
+#[test]
+fn edge_inputs() {
+    for text in [
+        "\u{0301}",
+        "\u{0301}Xi met Putin.",
+        "\0Xi\0met\0Putin\0",
+        "\u{FFFD}\u{FFFD} met \u{FFFD}.",
+        "\u{FEFF}Xi Jinping met Vladimir Putin.",
+        "Xi\u{2028}met\u{2029}Putin.",
+        "\"Xi met Putin",
+        "Xi met Putin in",
+        "on",
+        "Feb.",
+        "U.S.",
+        "(((",
+        "Xi and Xi and Xi and Xi and Xi met.",
+    ] {
+        extract_ok(text);
+    }
+}
