@@ -503,7 +503,7 @@ impl WriteWithId for Document {
                 let mut v: serde_json::Value =
                     serde_json::from_str(&self.to_json(None)).map_err(io::Error::other)?;
                 v["id"] = other.clone();
-                serde_json::to_writer(&mut *out, &v).map_err(io::Error::other)?;
+                serde_json::to_writer(&mut *out, &v).map_err(io::Error::from)?;
             }
         }
         out.write_all(b"\n")

@@ -171,7 +171,7 @@ impl Document {
     /// # Errors
     /// Only the writer's I/O errors.
     pub fn write_json<W: std::io::Write>(&self, id: Option<&str>, w: W) -> std::io::Result<()> {
-        serde_json::to_writer(w, &doc_out(self, id)).map_err(std::io::Error::other)
+        serde_json::to_writer(w, &doc_out(self, id)).map_err(std::io::Error::from)
     }
 
     /// The contract JSON of this document as a string.

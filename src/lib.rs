@@ -53,6 +53,7 @@
 //!
 //! - `petgraph`: converts a [`Graph`] to a `petgraph` graph.
 #![deny(missing_docs)]
+#![forbid(unsafe_code)]
 
 #[doc = include_str!("../README.md")]
 #[cfg(doctest)]

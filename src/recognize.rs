@@ -1452,15 +1452,17 @@ fn org_rule(
     gaz: &[Mention],
     out: &mut Vec<Mention>,
 ) {
-    // token -> first nationality mention starting there (a search of all mentions per
-    // token was quadratic in the document's length)
-    let mut nationality: Vec<Option<usize>> = vec![None; tokens.len() + 1];
-    for (i, m) in gaz.iter().enumerate().rev() {
-        if m.kind == EntityKind::Nationality && m.first < nationality.len() {
-            nationality[m.first] = Some(i);
+    // the first nationality mention starting at each token (a scan per token was quadratic)
+    let mut nationality_by_first: Vec<Option<&Mention>> = vec![None; tokens.len()];
+    for m in gaz.iter().filter(|m| m.kind == EntityKind::Nationality) {
+        if let Some(slot @ None) = nationality_by_first.get_mut(m.first) {
+            *slot = Some(m);
         }
     }
-    let nationality_at = |k: usize| nationality.get(k).copied().flatten().map(|i| &gaz[i]);
+    let nationality_at = |k: usize| nationality_by_first[k];
+    // a run of capitalised words without an org head: any later start inside it ends at the
+    // same place without a head either, so it is not scanned again (else quadratic)
+    let mut no_head_until = 0;
     let mut k = 0;
     while k < tokens.len() {
         let t = &tokens[k];
@@ -1491,6 +1493,10 @@ fn org_rule(
                 }
                 j += 1;
             }
+        }
+        if k < no_head_until {
+            k += 1;
+            continue;
         }
         // capitalised run with connectors, ending in an org head ("Belarusian Foreign
         // Ministry"), or a head followed by "of ..." ("Ministry of Foreign Affairs")
@@ -1539,6 +1545,7 @@ fn org_rule(
             }
             k = h.max(k + 1);
         } else {
+            no_head_until = j;
             k += 1;
         }
     }

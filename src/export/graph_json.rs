@@ -205,7 +205,7 @@ fn out(g: &Graph) -> GraphOut<'_> {
 /// # Errors
 /// Only the writer's I/O errors.
 pub fn write(graph: &Graph, mut w: impl Write) -> io::Result<()> {
-    serde_json::to_writer(&mut w, &out(graph)).map_err(io::Error::other)?;
+    serde_json::to_writer(&mut w, &out(graph)).map_err(io::Error::from)?;
     w.write_all(b"\n")
 }
 

@@ -364,6 +364,7 @@ impl GazetteerBuilder {
                 col,
                 "invalid UTF-8",
             )
+            .with_hint("gazetteer files are UTF-8 text; re-encode the file")
         })?;
         self.add_source(&name, &src)
     }
@@ -398,6 +399,9 @@ impl GazetteerBuilder {
                             row.id(),
                             self.paths[p0 as usize]
                         ),
+                    )
+                    .with_hint(
+                        "ids are unique across all loaded files; rename or remove one row",
                     ));
                 }
                 chosen[idx] = row;

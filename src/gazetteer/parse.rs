@@ -99,7 +99,8 @@ pub fn parse_row(path: &str, line_no: usize, line: &str) -> Result<Row> {
         return Err(err(
             column(line, pos),
             format!("control character U+{:04X} in a gazetteer line", c as u32),
-        ));
+        )
+        .with_hint("separate columns with tabs only; remove other control characters"));
     }
     let fields: Vec<&str> = line.split('\t').collect();
     if fields.len() != 5 {
@@ -118,10 +119,12 @@ pub fn parse_row(path: &str, line_no: usize, line: &str) -> Result<Row> {
     }
     let (id, ty, name, aliases, attrs) = (fields[0], fields[1], fields[2], fields[3], fields[4]);
     if id.trim().is_empty() {
-        return Err(err(1, "empty id".into()));
+        return Err(err(1, "empty id".into())
+            .with_hint("every row starts with a unique id such as wikidata:Q8575 or ng:org/efe"));
     }
     if id.trim() != id || id.contains(' ') {
-        return Err(err(1, format!("id {id:?} contains white space")));
+        return Err(err(1, format!("id {id:?} contains white space"))
+            .with_hint("ids have no spaces: wikidata:Q8575, geonames:625144, ng:org/efe"));
     }
     let kind = EntityKind::parse(ty).ok_or_else(|| {
         Error::at(
@@ -137,7 +140,8 @@ pub fn parse_row(path: &str, line_no: usize, line: &str) -> Result<Row> {
     })?;
     let name_col = column(line, field_start(line, 2));
     if name.trim().is_empty() {
-        return Err(err(name_col, "empty name".into()));
+        return Err(err(name_col, "empty name".into())
+            .with_hint("the third column is the canonical name of the entry"));
     }
     let mut alias_list = Vec::new();
     if !aliases.is_empty() {
@@ -171,10 +175,12 @@ pub fn parse_row(path: &str, line_no: usize, line: &str) -> Result<Row> {
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
             {
-                return Err(err(col, format!("bad attribute key {k:?}")));
+                return Err(err(col, format!("bad attribute key {k:?}"))
+                    .with_hint("attribute keys are ASCII letters, digits, _ and -: country=BY"));
             }
             if attr_map.insert(k.to_string(), v.to_string()).is_some() {
-                return Err(err(col, format!("attribute {k:?} given twice")));
+                return Err(err(col, format!("attribute {k:?} given twice"))
+                    .with_hint("give each attribute key once per row"));
             }
         }
     }
