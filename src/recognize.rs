@@ -635,6 +635,7 @@ pub(crate) fn recognize(
         given: &given,
         surname: &surname,
         in_title: &in_title,
+        sports: is_sports(tokens, folded),
     };
     unknown_names(&cx, &mut all);
     companies_named_like_places(&cx, &mut all);
@@ -660,6 +661,8 @@ struct DocContext<'a> {
     surname: &'a [bool],
     /// Tokens of titles ("President", "foreign minister").
     in_title: &'a [bool],
+    /// The document reads as a sports report (see [`is_sports`]), computed once.
+    sports: bool,
 }
 
 /// Words that join a place name into a sports club's name ("Manchester City", "Real Madrid").
@@ -957,10 +960,24 @@ fn figures(tokens: &[Token], folded: &Folded, k: usize) -> usize {
 }
 
 /// True when the document reads as a sports report (three sports words or more).
-fn is_sports(cx: &DocContext) -> bool {
-    cx.tokens
+fn is_sports(tokens: &[Token], folded: &Folded) -> bool {
+    // a hashed set, consulted only for words of a sports word's length: this runs on every
+    // word of every document
+    static SET: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+        std::sync::LazyLock::new(|| SPORTS_WORDS.iter().copied().collect());
+    static LENGTHS: std::sync::LazyLock<u64> = std::sync::LazyLock::new(|| {
+        SPORTS_WORDS
+            .iter()
+            .fold(0u64, |m, w| m | 1 << w.len().min(63))
+    });
+    let lengths = *LENGTHS;
+    tokens
         .iter()
-        .filter(|t| t.kind == TokenKind::Word && SPORTS_WORDS.contains(&t.norm(cx.folded)))
+        .filter(|t| {
+            t.kind == TokenKind::Word
+                && lengths & (1 << t.fold.len().min(63)) != 0
+                && SET.contains(t.norm(folded))
+        })
         .nth(2)
         .is_some()
 }
@@ -1022,7 +1039,7 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
     let (tokens, folded, g) = (cx.tokens, cx.folded, cx.g);
     let n = tokens.len();
     let caps = caps_lines(cx);
-    let sports = is_sports(cx);
+    let sports = cx.sports;
     let mut covered: Vec<Option<usize>> = vec![None; n];
     for (i, m) in mentions.iter().enumerate() {
         for c in &mut covered[m.first..m.last] {
@@ -1363,7 +1380,7 @@ fn companies_named_like_places(cx: &DocContext, mentions: &mut [Mention]) {
 /// ORGANIZATION. One sense per document: every mention of that place in the report is the
 /// team, except a dateline ("LONDON 1996-08-30").
 fn sports_teams(cx: &DocContext, mentions: &mut [Mention]) {
-    if !is_sports(cx) {
+    if !cx.sports {
         return;
     }
     let (tokens, folded, g) = (cx.tokens, cx.folded, cx.g);
