@@ -39,10 +39,18 @@ impl Trie {
         }
         offs.push(arena.len() as u32);
         // (bytes, form id) sorted by bytes: the walk below reads them in this order
-        let mut order: Vec<(&[u8], u32)> = (0..forms.len())
-            .map(|i| (&arena[offs[i] as usize..offs[i + 1] as usize], i as u32))
+        // a key of the first eight bytes (zero-padded, which keeps byte order) settles
+        // most comparisons without reading the strings
+        let mut order: Vec<(&[u8], u32, u64)> = (0..forms.len())
+            .map(|i| {
+                let b = &arena[offs[i] as usize..offs[i + 1] as usize];
+                let mut k = [0u8; 8];
+                let n = b.len().min(8);
+                k[..n].copy_from_slice(&b[..n]);
+                (b, i as u32, u64::from_be_bytes(k))
+            })
             .collect();
-        order.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        order.sort_unstable_by(|a, b| a.2.cmp(&b.2).then_with(|| a.0.cmp(b.0)));
         let byte = |i: u32, d: u32| order[i as usize].0.get(d as usize).copied();
         // tasks[n] = (lo, hi, depth): node n stands for the sorted forms order[lo..hi],
         // which share their first `depth` bytes
