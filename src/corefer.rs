@@ -313,13 +313,21 @@ pub(crate) fn resolve_pronoun(
         "she" | "her" | "hers" => Some("f"),
         _ => None,
     };
-    let si = sentences.iter().position(|s| s.first <= k && k < s.last)?;
+    // sentences and mentions are in text order: binary searches, then a walk back over the
+    // mentions of at most three sentences (a scan of all was quadratic in long documents)
+    let si = sentences.partition_point(|s| s.last <= k);
+    if si >= sentences.len() || sentences[si].first > k {
+        return None;
+    }
     let lo = sentences[si.saturating_sub(2)].first;
-    mentions
+    let upto = mentions.partition_point(|m| m.first < k);
+    mentions[..upto]
         .iter()
         .enumerate()
-        .filter(|(_, m)| m.kind == EntityKind::Person && m.last <= k && m.first >= lo)
-        .filter(|(_, m)| {
+        .rev()
+        .take_while(|(_, m)| m.first >= lo)
+        .filter(|(_, m)| m.kind == EntityKind::Person && m.last <= k)
+        .find(|(_, m)| {
             let gender = m
                 .entry
                 .and_then(|e| g.entry(e).attrs.get("gender").cloned());
@@ -328,6 +336,5 @@ pub(crate) fn resolve_pronoun(
                 _ => true,
             }
         })
-        .max_by_key(|(_, m)| m.first)
         .map(|(i, _)| mention_entity[i])
 }

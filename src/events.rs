@@ -800,8 +800,11 @@ fn share_visit_context(drafts: &mut [Draft]) {
             continue;
         }
         let parts: Vec<usize> = d.event.participants().collect();
-        for (si, vparts, vplace, vtime) in &visits {
-            if *si != d.event.evidence.sentence || !vparts.iter().any(|p| parts.contains(p)) {
+        // drafts come in sentence order: only the visits of this sentence (binary search)
+        let si = d.event.evidence.sentence;
+        let from = visits.partition_point(|v| v.0 < si);
+        for (_, vparts, vplace, vtime) in visits[from..].iter().take_while(|v| v.0 == si) {
+            if !vparts.iter().any(|p| parts.contains(p)) {
                 continue;
             }
             if d.event.arg(Role::Place).is_none()
@@ -853,19 +856,17 @@ fn cameo(ev: &Event, hosted: bool, cx: &Context<'_>) -> &'static str {
 
 fn merge(drafts: Vec<Draft>) -> Vec<Event> {
     let mut out: Vec<Event> = Vec::new();
+    // (type, sorted participants) -> events already out with them: only those can merge
+    // (a scan of every event per draft was quadratic in long documents)
+    let mut by_key: HashMap<(String, Vec<usize>), Vec<usize>> = HashMap::new();
     for d in drafts {
         let ev = d.event;
         let mut parts: Vec<usize> = ev.participants().collect();
         parts.sort_unstable();
-        let same = out.iter().position(|o| {
-            if o.kind != ev.kind {
-                return false;
-            }
-            let mut op: Vec<usize> = o.participants().collect();
-            op.sort_unstable();
-            if op != parts {
-                return false;
-            }
+        let key = (ev.kind.clone(), parts);
+        let cands = by_key.entry(key).or_default();
+        let same = cands.iter().copied().find(|&i| {
+            let o = &out[i];
             let agree = |r: Role| match (o.arg(r), ev.arg(r)) {
                 (Some(a), Some(b)) => a.entity == b.entity && a.value == b.value,
                 _ => true,
@@ -885,7 +886,10 @@ fn merge(drafts: Vec<Draft>) -> Vec<Event> {
                 }
                 o.more_evidence.push(ev.evidence.clone());
             }
-            None => out.push(ev),
+            None => {
+                cands.push(out.len());
+                out.push(ev);
+            }
         }
     }
     out
