@@ -21,14 +21,21 @@
 //!    initials of the name makes the name an ORGANIZATION with the acronym as alias.
 //! 6. **Unknown names**: capitalised sequences that nothing above took, typed from their
 //!    context and from the rest of the document (see `unknown_names`): a place mention
-//!    they touch (`Dynamo Moscow`, `Manchester City`), a known given name, initial or
-//!    family name (`S. Waugh`), a word of geography (`Zanskar Valley`), a score after them
-//!    in a sports report, a place preposition before one word (`near Tavildara`), or the
-//!    type the same text has elsewhere in the document. A sentence-initial common word
-//!    (`Meanwhile`) and common words in capitals lines are no names.
-//! 7. **Sports teams**: in a sports report, a city or region followed by a score or next to
-//!    a word of play (`Leicestershire beat Somerset`) is a team, an ORGANIZATION, in all its
-//!    mentions in the document except the dateline.
+//!    they touch (`Dynamo Moscow`, `Air France`, `Baltimore Orioles`; an event word makes
+//!    an EVENT, `U.S. Open`), a known given name, initial or family name (`S. Waugh`), an
+//!    athlete's country in brackets, a club word (`Ross County`), an ampersand (`Douglas &
+//!    Lomason`), a word of geography (`Zanskar Valley`), a score after them in a results
+//!    line, the noun of a kind of body before them (`the news agency Tanjug`), a company's
+//!    words after them (`Magna 's shares`), an acronym in lower-case text (`LIFFE`), a
+//!    place preposition before one word (`near Tavildara`), or the type the same text or
+//!    name part has elsewhere in the document. A sentence-initial common word (`Meanwhile`)
+//!    and common words in capitals lines are no names, unless the document uses the same
+//!    pair of words inside a sentence (`Red Star`).
+//! 7. **Places in other senses**: a small town or region with a company's words around it
+//!    is that company in the whole document; in a sports report, a city followed by a
+//!    score in a results line or next to a word of play (`Leicestershire beat Somerset`,
+//!    `Surrey captain`) is a team, an ORGANIZATION, in all its mentions in the document
+//!    except the dateline and after `in`/`at` (the venue).
 //!
 //! **Overlap policy.** Mentions never overlap. When two do, the one covering more tokens
 //! wins; on equal length a gazetteer person beats a title-rule person, which beats any
@@ -552,6 +559,11 @@ pub(crate) fn recognize(
         // do not end on a particle
         k
     };
+    // the gazetteer mention starting at each token
+    let mut gaz_at: Vec<Option<usize>> = vec![None; tokens.len()];
+    for (i, m) in mentions.iter().enumerate() {
+        gaz_at[m.first].get_or_insert(i);
+    }
     // 2. title + name
     for (k, te) in title_end.iter().enumerate().take(tokens.len()) {
         if let Some(ti) = *te {
@@ -567,9 +579,9 @@ pub(crate) fn recognize(
             let end = name_run(k);
             // a relation word before a country is no person ("World Cup hosts France")
             let relation_before_place = titles[ti].entry.is_none()
-                && mentions.iter().any(|m| {
-                    m.first == k
-                        && m.last == end
+                && gaz_at[k].is_some_and(|i| {
+                    let m = &mentions[i];
+                    m.last == end
                         && matches!(m.kind, EntityKind::Location | EntityKind::Organization)
                 });
             if end > k && !relation_before_place {
@@ -690,6 +702,23 @@ const TEAM_WORDS: &[&str] = &[
     "villa",
     "forest",
     "argyle",
+];
+
+/// Words that end the name of a sports event or a festival ("U.S. Open", "Atlanta Games").
+const EVENT_WORDS: &[&str] = &[
+    "open",
+    "games",
+    "olympics",
+    "championship",
+    "championships",
+    "classic",
+    "marathon",
+    "masters",
+    "invitational",
+    "trophy",
+    "rally",
+    "festival",
+    "summit",
 ];
 
 /// Words before a place that keep it a place ("North Korea", "Greater London").
@@ -1165,8 +1194,12 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
                 EntityKind::Location
             } else {
                 // "Baltimore Orioles", "Air France", "Chicago Purchasing Managers": a body
-                // named after the place
-                EntityKind::Organization
+                // named after the place; "U.S. Open", "Atlanta Games": an event held there
+                if EVENT_WORDS.contains(&tokens[j - 1].norm(folded)) && after.is_none() {
+                    EntityKind::Event
+                } else {
+                    EntityKind::Organization
+                }
             };
             found.push((k, j, Some(kind), Some(m)));
             k = j;
@@ -1207,7 +1240,9 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
                 && tokens[k - 1].shape == Shape::Lower
                 && matches!(tokens[k - 1].norm(folded), "b" | "c" | "st" | "lbw"))
                 || figures(tokens, folded, j) >= 3);
-        let kind = if ampersand || team_named {
+        let kind = if words >= 2 && EVENT_WORDS.contains(&last_w) {
+            Some(EntityKind::Event)
+        } else if ampersand || team_named {
             Some(EntityKind::Organization)
         } else if personal || with_country || scorecard {
             Some(EntityKind::Person)
@@ -1448,10 +1483,14 @@ fn org_rule(
     gaz: &[Mention],
     out: &mut Vec<Mention>,
 ) {
-    let nationality_at = |k: usize| {
-        gaz.iter()
-            .find(|m| m.first == k && m.kind == EntityKind::Nationality)
-    };
+    // the demonym starting at each token (an index: no scan per token)
+    let mut nationality: Vec<Option<usize>> = vec![None; tokens.len()];
+    for (i, m) in gaz.iter().enumerate() {
+        if m.kind == EntityKind::Nationality && nationality[m.first].is_none() {
+            nationality[m.first] = Some(i);
+        }
+    }
+    let nationality_at = |k: usize| nationality[k].map(|i| &gaz[i]);
     let mut k = 0;
     while k < tokens.len() {
         let t = &tokens[k];
@@ -2071,5 +2110,11 @@ mod tests {
             ("Nicolas Ouedec", "PER"),
             ("Youri Djorkaeff", "PER")
         ]
+    );
+    // a name ending in an event word is an event, not a body or a person
+    t!(
+        events_are_not_bodies,
+        "He won the U.S. Open and the Zelmora Classic .",
+        []
     );
 }
