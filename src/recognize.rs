@@ -643,6 +643,7 @@ pub(crate) fn recognize(
         given: &given,
         surname: &surname,
         in_title: &in_title,
+        sports: is_sports(folded, tokens),
     };
     unknown_names(&cx, &mut all);
     companies_named_like_places(&cx, &mut all);
@@ -668,6 +669,8 @@ struct DocContext<'a> {
     surname: &'a [bool],
     /// Tokens of titles ("President", "foreign minister").
     in_title: &'a [bool],
+    /// The document reads as a sports report (see [`is_sports`]).
+    sports: bool,
 }
 
 /// Words that join a place name into a sports club's name ("Manchester City", "Real Madrid").
@@ -982,10 +985,15 @@ fn figures(tokens: &[Token], folded: &Folded, k: usize) -> usize {
 }
 
 /// True when the document reads as a sports report (three sports words or more).
-fn is_sports(cx: &DocContext) -> bool {
-    cx.tokens
+fn is_sports(folded: &Folded, tokens: &[Token]) -> bool {
+    tokens
         .iter()
-        .filter(|t| t.kind == TokenKind::Word && SPORTS_WORDS.contains(&t.norm(cx.folded)))
+        .filter(|t| {
+            // the longest sports word has 14 letters: most words are ruled out by length
+            t.kind == TokenKind::Word
+                && t.fold.len() <= 14
+                && SPORTS_WORDS.contains(&t.norm(folded))
+        })
         .nth(2)
         .is_some()
 }
@@ -1047,7 +1055,7 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
     let (tokens, folded, g) = (cx.tokens, cx.folded, cx.g);
     let n = tokens.len();
     let caps = caps_lines(cx);
-    let sports = is_sports(cx);
+    let sports = cx.sports;
     let mut covered: Vec<Option<usize>> = vec![None; n];
     for (i, m) in mentions.iter().enumerate() {
         for c in &mut covered[m.first..m.last] {
@@ -1352,11 +1360,11 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
     for (new, &old) in order.iter().enumerate() {
         pos[old] = Some(new);
     }
-    let mut sorted: Vec<Mention> = order.iter().map(|&i| mentions[i].clone()).collect();
-    for m in &mut sorted {
+    let mut old: Vec<Option<Mention>> = std::mem::take(mentions).into_iter().map(Some).collect();
+    mentions.extend(order.iter().filter_map(|&i| old[i].take()));
+    for m in mentions.iter_mut() {
         m.defined_by = m.defined_by.and_then(|d| pos[d]);
     }
-    *mentions = sorted;
 }
 
 /// Small places that are companies here: a town under [`MAJOR_PLACE`] people or a region
@@ -1394,7 +1402,7 @@ fn companies_named_like_places(cx: &DocContext, mentions: &mut [Mention]) {
 /// ORGANIZATION. One sense per document: every mention of that place in the report is the
 /// team, except a dateline ("LONDON 1996-08-30").
 fn sports_teams(cx: &DocContext, mentions: &mut [Mention]) {
-    if !is_sports(cx) {
+    if !cx.sports {
         return;
     }
     let (tokens, folded, g) = (cx.tokens, cx.folded, cx.g);
