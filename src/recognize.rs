@@ -534,7 +534,12 @@ pub(crate) fn recognize(
             {
                 // a headline in capitals: "RANDALL CUNNINGHAM RETIRES"
                 break;
-            } else if is_cap(t) && !NOT_NAME.contains(&n) && !title_at(k) {
+            } else if is_cap(t)
+                && !NOT_NAME.contains(&n)
+                && !title_at(k)
+                // a clitic in capitals ends the name: "MILAN 'S LENTINI"
+                && !n.starts_with(['\'', '\u{2019}'])
+            {
                 k += 1;
             } else if k > start
                 && t.kind == TokenKind::Punct
@@ -636,6 +641,7 @@ pub(crate) fn recognize(
     // 6. capitalised names no gazetteer knows, and places that are sports teams
     let cx = DocContext {
         g,
+        text,
         folded,
         tokens,
         sentences,
@@ -658,6 +664,7 @@ pub(crate) fn recognize(
 /// What the later stages need to know about the document's tokens.
 struct DocContext<'a> {
     g: &'a Gazetteer,
+    text: &'a str,
     folded: &'a Folded,
     tokens: &'a [Token],
     sentences: &'a [Sentence],
@@ -1075,8 +1082,12 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
             && !cx.in_title[k]
             && is_cap(t)
             && !NOT_NAME.contains(&w)
+            && !w.starts_with(['\'', '\u{2019}'])
             && (!caps[k] || !g.is_common_word(w) || cx.given[k] || cx.surname[k])
     };
+    // no name runs across a line break (a table row, a heading)
+    let same_line =
+        |a: usize, b: usize| !cx.text[tokens[a].span.end..tokens[b].span.start].contains('\n');
     // capitalised word pairs seen inside sentences: "Red Star" there makes "Red Star" at a
     // sentence start a name too (one sense per document)
     let pair_text = |k: usize| &folded.as_str()[tokens[k].fold.start..tokens[k + 1].fold.end];
@@ -1116,7 +1127,9 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
         while j < end {
             let t = &tokens[j];
             let w = t.norm(folded);
-            if free_word(j) {
+            if !same_line(j - 1, j) {
+                break;
+            } else if free_word(j) {
                 j += 1;
             } else if w == "&" && j + 1 < end && free_word(j + 1) {
                 // "Douglas & Lomason", "Procter & Gamble": a firm
@@ -1165,8 +1178,10 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
                     })
             })
         };
-        let before = place_at(k.checked_sub(1)).filter(|&m| mentions[m].last == k);
-        let after = place_at(Some(j).filter(|&j| j < end)).filter(|&m| mentions[m].first == j);
+        let before =
+            place_at(k.checked_sub(1)).filter(|&m| mentions[m].last == k && same_line(k - 1, k));
+        let after = place_at(Some(j).filter(|&j| j < end))
+            .filter(|&m| mentions[m].first == j && same_line(j - 1, j));
         let team_word = (k..j).any(|i| TEAM_WORDS.contains(&tokens[i].norm(folded)));
         if let Some(m) = after.or(before) {
             let area = after.is_some() && words == 1 && AREA_WORDS.contains(&first_w);
@@ -2124,5 +2139,11 @@ mod tests {
         events_are_not_bodies,
         "He won the U.S. Open and the Zelmora Classic .",
         []
+    );
+    // no name across a line break; a clitic in capitals ends a name
+    t!(
+        lines_and_clitics,
+        "Australia\nM. Waugh said\nMILAN 'S OKORO MOVES",
+        [("Australia", "LOC"), ("M. Waugh", "PER"), ("MILAN", "LOC")]
     );
 }
