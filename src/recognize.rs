@@ -909,6 +909,11 @@ const COMPANY_AFTER: &[&str] = &[
     "subsidiary",
     "unit",
     "executives",
+    "officials",
+    "executive",
+    "employees",
+    "workers",
+    "headquarters",
 ];
 const COMPANY_BEFORE: &[&str] = &["shares", "stake", "subsidiary", "acquire", "acquired"];
 
@@ -947,6 +952,10 @@ const BODY_NOUNS: &[&str] = &[
     "movement",
     "organisation",
     "organization",
+    "giant",
+    "firms",
+    "companies",
+    "group's",
 ];
 
 /// Lower-case nouns after a name that make it an armed group ("Hizbollah guerrillas").
@@ -2145,5 +2154,11 @@ mod tests {
         lines_and_clitics,
         "Australia\nM. Waugh said\nMILAN 'S OKORO MOVES",
         [("Australia", "LOC"), ("M. Waugh", "PER"), ("MILAN", "LOC")]
+    );
+    // a company's staff after its name, "giant" before it
+    t!(
+        company_staff_and_giants,
+        "Zarneft officials said the oil giant Yukoneft would pay .",
+        [("Zarneft", "ORG"), ("Yukoneft", "ORG")]
     );
 }
