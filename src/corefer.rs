@@ -9,7 +9,7 @@
 //!   uses join the long name's entity.
 //! - Other mentions join when their type and folded text are equal.
 //! - Pronoun subjects (`he is expected to meet`) are resolved on demand by
-//!   [`resolve_pronoun`]: the nearest person mentioned before, within two sentences.
+//!   `resolve_pronoun`: the nearest person mentioned before, within two sentences.
 
 use std::collections::HashMap;
 

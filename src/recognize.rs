@@ -21,14 +21,21 @@
 //!    initials of the name makes the name an ORGANIZATION with the acronym as alias.
 //! 6. **Unknown names**: capitalised sequences that nothing above took, typed from their
 //!    context and from the rest of the document (see `unknown_names`): a place mention
-//!    they touch (`Dynamo Moscow`, `Manchester City`), a known given name, initial or
-//!    family name (`S. Waugh`), a word of geography (`Zanskar Valley`), a score after them
-//!    in a sports report, a place preposition before one word (`near Tavildara`), or the
-//!    type the same text has elsewhere in the document. A sentence-initial common word
-//!    (`Meanwhile`) and common words in capitals lines are no names.
-//! 7. **Sports teams**: in a sports report, a city or region followed by a score or next to
-//!    a word of play (`Leicestershire beat Somerset`) is a team, an ORGANIZATION, in all its
-//!    mentions in the document except the dateline.
+//!    they touch (`Dynamo Moscow`, `Air France`, `Baltimore Orioles`; an event word makes
+//!    an EVENT, `U.S. Open`), a known given name, initial or family name (`S. Waugh`), an
+//!    athlete's country in brackets, a club word (`Ross County`), an ampersand (`Douglas &
+//!    Lomason`), a word of geography (`Zanskar Valley`), a score after them in a results
+//!    line, the noun of a kind of body before them (`the news agency Tanjug`), a company's
+//!    words after them (`Magna 's shares`), an acronym in lower-case text (`LIFFE`), a
+//!    place preposition before one word (`near Tavildara`), or the type the same text or
+//!    name part has elsewhere in the document. A sentence-initial common word (`Meanwhile`)
+//!    and common words in capitals lines are no names, unless the document uses the same
+//!    pair of words inside a sentence (`Red Star`).
+//! 7. **Places in other senses**: a small town or region with a company's words around it
+//!    is that company in the whole document; in a sports report, a city followed by a
+//!    score in a results line or next to a word of play (`Leicestershire beat Somerset`,
+//!    `Surrey captain`) is a team, an ORGANIZATION, in all its mentions in the document
+//!    except the dateline and after `in`/`at` (the venue).
 //!
 //! **Overlap policy.** Mentions never overlap. When two do, the one covering more tokens
 //! wins; on equal length a gazetteer person beats a title-rule person, which beats any
@@ -529,7 +536,12 @@ pub(crate) fn recognize(
             {
                 // a headline in capitals: "RANDALL CUNNINGHAM RETIRES"
                 break;
-            } else if is_cap(t) && !NOT_NAME.contains(&n) && !title_at(k) {
+            } else if is_cap(t)
+                && !NOT_NAME.contains(&n)
+                && !title_at(k)
+                // a clitic in capitals ends the name: "MILAN 'S LENTINI"
+                && !n.starts_with(['\'', '\u{2019}'])
+            {
                 k += 1;
             } else if k > start
                 && t.kind == TokenKind::Punct
@@ -554,6 +566,11 @@ pub(crate) fn recognize(
         // do not end on a particle
         k
     };
+    // the gazetteer mention starting at each token
+    let mut gaz_at: Vec<Option<usize>> = vec![None; tokens.len()];
+    for (i, m) in mentions.iter().enumerate() {
+        gaz_at[m.first].get_or_insert(i);
+    }
     // 2. title + name
     for (k, te) in title_end.iter().enumerate().take(tokens.len()) {
         if let Some(ti) = *te {
@@ -569,9 +586,9 @@ pub(crate) fn recognize(
             let end = name_run(k);
             // a relation word before a country is no person ("World Cup hosts France")
             let relation_before_place = titles[ti].entry.is_none()
-                && mentions.iter().any(|m| {
-                    m.first == k
-                        && m.last == end
+                && gaz_at[k].is_some_and(|i| {
+                    let m = &mentions[i];
+                    m.last == end
                         && matches!(m.kind, EntityKind::Location | EntityKind::Organization)
                 });
             if end > k && !relation_before_place {
@@ -628,6 +645,7 @@ pub(crate) fn recognize(
     // 6. capitalised names no gazetteer knows, and places that are sports teams
     let cx = DocContext {
         g,
+        text,
         folded,
         tokens,
         sentences,
@@ -650,6 +668,7 @@ pub(crate) fn recognize(
 /// What the later stages need to know about the document's tokens.
 struct DocContext<'a> {
     g: &'a Gazetteer,
+    text: &'a str,
     folded: &'a Folded,
     tokens: &'a [Token],
     sentences: &'a [Sentence],
@@ -697,6 +716,23 @@ const TEAM_WORDS: &[&str] = &[
     "villa",
     "forest",
     "argyle",
+];
+
+/// Words that end the name of a sports event or a festival ("U.S. Open", "Atlanta Games").
+const EVENT_WORDS: &[&str] = &[
+    "open",
+    "games",
+    "olympics",
+    "championship",
+    "championships",
+    "classic",
+    "marathon",
+    "masters",
+    "invitational",
+    "trophy",
+    "rally",
+    "festival",
+    "summit",
 ];
 
 /// Words before a place that keep it a place ("North Korea", "Greater London").
@@ -877,6 +913,11 @@ const COMPANY_AFTER: &[&str] = &[
     "subsidiary",
     "unit",
     "executives",
+    "officials",
+    "executive",
+    "employees",
+    "workers",
+    "headquarters",
 ];
 const COMPANY_BEFORE: &[&str] = &["shares", "stake", "subsidiary", "acquire", "acquired"];
 
@@ -915,6 +956,10 @@ const BODY_NOUNS: &[&str] = &[
     "movement",
     "organisation",
     "organization",
+    "giant",
+    "firms",
+    "companies",
+    "group's",
 ];
 
 /// Lower-case nouns after a name that make it an armed group ("Hizbollah guerrillas").
@@ -1059,8 +1104,12 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
             && !cx.in_title[k]
             && is_cap(t)
             && !NOT_NAME.contains(&w)
+            && !w.starts_with(['\'', '\u{2019}'])
             && (!caps[k] || !g.is_common_word(w) || cx.given[k] || cx.surname[k])
     };
+    // no name runs across a line break (a table row, a heading)
+    let same_line =
+        |a: usize, b: usize| !cx.text[tokens[a].span.end..tokens[b].span.start].contains('\n');
     // capitalised word pairs seen inside sentences: "Red Star" there makes "Red Star" at a
     // sentence start a name too (one sense per document)
     let pair_text = |k: usize| &folded.as_str()[tokens[k].fold.start..tokens[k + 1].fold.end];
@@ -1100,7 +1149,9 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
         while j < end {
             let t = &tokens[j];
             let w = t.norm(folded);
-            if free_word(j) {
+            if !same_line(j - 1, j) {
+                break;
+            } else if free_word(j) {
                 j += 1;
             } else if w == "&" && j + 1 < end && free_word(j + 1) {
                 // "Douglas & Lomason", "Procter & Gamble": a firm
@@ -1149,8 +1200,10 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
                     })
             })
         };
-        let before = place_at(k.checked_sub(1)).filter(|&m| mentions[m].last == k);
-        let after = place_at(Some(j).filter(|&j| j < end)).filter(|&m| mentions[m].first == j);
+        let before =
+            place_at(k.checked_sub(1)).filter(|&m| mentions[m].last == k && same_line(k - 1, k));
+        let after = place_at(Some(j).filter(|&j| j < end))
+            .filter(|&m| mentions[m].first == j && same_line(j - 1, j));
         let team_word = (k..j).any(|i| TEAM_WORDS.contains(&tokens[i].norm(folded)));
         if let Some(m) = after.or(before) {
             let area = after.is_some() && words == 1 && AREA_WORDS.contains(&first_w);
@@ -1186,8 +1239,12 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
                 EntityKind::Location
             } else {
                 // "Baltimore Orioles", "Air France", "Chicago Purchasing Managers": a body
-                // named after the place
-                EntityKind::Organization
+                // named after the place; "U.S. Open", "Atlanta Games": an event held there
+                if EVENT_WORDS.contains(&tokens[j - 1].norm(folded)) && after.is_none() {
+                    EntityKind::Event
+                } else {
+                    EntityKind::Organization
+                }
             };
             found.push((k, j, Some(kind), Some(m)));
             k = j;
@@ -1228,7 +1285,9 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
                 && tokens[k - 1].shape == Shape::Lower
                 && matches!(tokens[k - 1].norm(folded), "b" | "c" | "st" | "lbw"))
                 || figures(tokens, folded, j) >= 3);
-        let kind = if ampersand || team_named {
+        let kind = if words >= 2 && EVENT_WORDS.contains(&last_w) {
+            Some(EntityKind::Event)
+        } else if ampersand || team_named {
             Some(EntityKind::Organization)
         } else if personal || with_country || scorecard {
             Some(EntityKind::Person)
@@ -1338,11 +1397,11 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
     for (new, &old) in order.iter().enumerate() {
         pos[old] = Some(new);
     }
-    let mut sorted: Vec<Mention> = order.iter().map(|&i| mentions[i].clone()).collect();
-    for m in &mut sorted {
+    let mut old: Vec<Option<Mention>> = std::mem::take(mentions).into_iter().map(Some).collect();
+    mentions.extend(order.iter().filter_map(|&i| old[i].take()));
+    for m in mentions.iter_mut() {
         m.defined_by = m.defined_by.and_then(|d| pos[d]);
     }
-    *mentions = sorted;
 }
 
 /// Small places that are companies here: a town under [`MAJOR_PLACE`] people or a region
@@ -2104,5 +2163,23 @@ mod tests {
             ("Nicolas Ouedec", "PER"),
             ("Youri Djorkaeff", "PER")
         ]
+    );
+    // a name ending in an event word is an event, not a body or a person
+    t!(
+        events_are_not_bodies,
+        "He won the U.S. Open and the Zelmora Classic .",
+        []
+    );
+    // no name across a line break; a clitic in capitals ends a name
+    t!(
+        lines_and_clitics,
+        "Australia\nM. Waugh said\nMILAN 'S OKORO MOVES",
+        [("Australia", "LOC"), ("M. Waugh", "PER"), ("MILAN", "LOC")]
+    );
+    // a company's staff after its name, "giant" before it
+    t!(
+        company_staff_and_giants,
+        "Zarneft officials said the oil giant Yukoneft would pay .",
+        [("Zarneft", "ORG"), ("Yukoneft", "ORG")]
     );
 }
