@@ -7,7 +7,7 @@
 //! For each case, builds the input at `BYTES` and at twice that, times
 //! `Extractor::extract` on each (best of three runs; the extractor is built once, outside
 //! the timing), and prints the time ratio. Exits 1 when a ratio exceeds `--max-ratio`.
-//! Cases: nospace, xi-and, nested, capitalised, optional-rule, sentences.
+//! Cases: nospace, xi-and, nested, capitalised, optional-rule, sentences, run-on, summits.
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -21,6 +21,8 @@ const CASES: &[&str] = &[
     "capitalised",
     "optional-rule",
     "sentences",
+    "run-on",
+    "summits",
 ];
 
 /// The text of a case, about `n` bytes long.
@@ -75,6 +77,10 @@ fn input(case: &str, n: usize) -> String {
         }
         // many ordinary sentences
         "sentences" => "Xi Jinping met Alexander Lukashenko in Beijing on Tuesday. ".repeat(n / 59),
+        // one run-on sentence of meetings with times (was cubic in the event stage)
+        "run-on" => "Xi met Putin on Tuesday and ".repeat(n / 28) + "Lukashenko.",
+        // one run-on sentence of meetings at a summit
+        "summits" => "Xi met Putin at the SCO summit and ".repeat(n / 35) + "Lukashenko.",
         _ => unreachable!("checked in main"),
     }
 }

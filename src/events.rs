@@ -469,8 +469,11 @@ fn build(
         place = place_in_sentence(cx, units, srcs, trig_unit, &args);
     }
     if place.is_none() && !is_visit {
-        // the summit this meeting was held at
-        for u in 0..units.len() {
+        // the summit this meeting was held at (the last one near the trigger: a window, and
+        // searched from its end, as a scan of the whole sentence per event was quadratic)
+        let window =
+            trig_unit.saturating_sub(UNIT_WINDOW)..(trig_unit + UNIT_WINDOW + 1).min(units.len());
+        for u in window.rev() {
             if let Some(mi) = srcs[u].mention {
                 let ent = cx.mention_entity[mi];
                 if let Some(&p) = summit_places.get(&ent) {
@@ -488,6 +491,7 @@ fn build(
                             .map(|(_, m)| m.span);
                         if let Some(sp) = span {
                             place = Some((p, sp));
+                            break;
                         }
                     }
                 }
@@ -608,7 +612,10 @@ fn place_in_sentence(
     args: &[Arg],
 ) -> Option<(usize, Span)> {
     let mut best: Option<(usize, usize, Span)> = None;
-    for u in 1..units.len() {
+    // within UNIT_WINDOW units of the trigger (a scan of the sentence per event was quadratic)
+    let window = trig_unit.saturating_sub(UNIT_WINDOW).max(1)
+        ..(trig_unit + UNIT_WINDOW + 1).min(units.len());
+    for u in window {
         let Some(mi) = srcs[u].mention else { continue };
         if cx.mentions[mi].kind != EntityKind::Location {
             continue;
@@ -643,30 +650,41 @@ fn times_in_sentence(
         cx.tokens[s.first].span.start,
         cx.tokens[s.last - 1].span.end,
     );
+    let sent = &cx.tokens[s.first..s.last];
     // token index of the trigger
-    let tk = (s.first..s.last)
-        .find(|&k| cx.tokens[k].span.start >= trig)
-        .unwrap_or(s.first);
+    let tk = match sent.partition_point(|t| t.span.start < trig) {
+        n if n < sent.len() => s.first + n,
+        _ => s.first,
+    };
+    // Only times within TIME_WINDOW tokens of the trigger are considered, with clause
+    // breaks counted once over that window: a scan of the sentence per time and per
+    // trigger was cubic in run-on sentences ("Xi met Putin on Tuesday and ..." x 2000).
+    let wlo = tk.saturating_sub(TIME_WINDOW).max(s.first);
+    let whi = (tk + TIME_WINDOW + 1).min(s.last);
+    let mut breaks = Vec::with_capacity(whi - wlo + 1);
+    breaks.push(0usize);
+    for t in &cx.tokens[wlo..whi] {
+        let b = usize::from(TIME_CLAUSE_BREAK.contains(&t.norm(cx.folded)));
+        breaks.push(breaks[breaks.len() - 1] + b);
+    }
     let breaks_between = |a: usize, b: usize| {
         let (a, b) = if a < b { (a, b) } else { (b, a) };
-        (a..b).any(|k| TIME_CLAUSE_BREAK.contains(&cx.tokens[k].norm(cx.folded)))
+        breaks[b - wlo] > breaks[a - wlo]
     };
+    let (first_start, last_start) = (cx.tokens[wlo].span.start, cx.tokens[whi - 1].span.start);
     let mut best: Option<(usize, usize)> = None;
     let mut dur: Option<(usize, usize)> = None;
-    // times are in text order (TimeTagger::find): visit only the sentence's (a scan of
-    // every time of the document per event was quadratic in the document's length)
-    let from = cx.times.partition_point(|t| t.span.start < lo);
+    // times are in text order: start at the window's first
+    let from = cx.times.partition_point(|t| t.span.start < first_start);
     for (i, t) in cx.times.iter().enumerate().skip(from) {
-        if t.span.start > hi {
+        if t.span.start > last_start {
             break;
         }
         if t.span.start < lo || t.span.end > hi || cx.dateline.is_some_and(|d| d.overlaps(t.span)) {
             continue;
         }
-        let Some(k) = (s.first..s.last).find(|&k| cx.tokens[k].span.start >= t.span.start) else {
-            continue;
-        };
-        if breaks_between(k, tk) {
+        let k = wlo + cx.tokens[wlo..whi].partition_point(|tok| tok.span.start < t.span.start);
+        if k >= whi || breaks_between(k, tk) {
             continue;
         }
         let dist = t.span.start.abs_diff(trig);
@@ -686,6 +704,12 @@ fn times_in_sentence(
     }
     (best.map(|b| b.1), dur.map(|d| d.1))
 }
+
+/// How many tokens on either side of a trigger [`times_in_sentence`] looks for a time.
+const TIME_WINDOW: usize = 120;
+
+/// How many units on either side of a trigger the place of an event is looked for.
+const UNIT_WINDOW: usize = 120;
 
 /// Contact nouns whose other side goes unsaid: an interview has an interviewer, a debate an
 /// opponent.
