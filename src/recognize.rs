@@ -658,6 +658,8 @@ pub(crate) fn recognize(
     unknown_names(&cx, &mut all);
     companies_named_like_places(&cx, &mut all);
     sports_teams(&cx, &mut all);
+    // the later passes add mentions of their own: the overlap policy holds for all of them
+    drop_overlaps(&mut all);
     attach_attributes(g, folded, tokens, &titles, &mut all);
     Recognized {
         mentions: all,
@@ -1629,6 +1631,53 @@ fn org_rule(
 
 /// Applies the overlap policy: longer wins; on ties a gazetteer person, then a title-rule
 /// person ("President Clinton" is not the town of Clinton), then other gazetteer mentions.
+/// Enforces the overlap policy on a finished list of mentions (more tokens first, then a
+/// gazetteer mention, then the earlier one), keeping text order and remapping the
+/// `defined_by` links of acronyms (a link to a dropped mention is dropped).
+fn drop_overlaps(all: &mut Vec<Mention>) {
+    let n_tokens = all.iter().map(|m| m.last).max().unwrap_or(0);
+    let mut order: Vec<usize> = (0..all.len()).collect();
+    order.sort_by_key(|&i| {
+        let m = &all[i];
+        (
+            std::cmp::Reverse(m.last - m.first),
+            m.source != Source::Gazetteer,
+            m.first,
+        )
+    });
+    let mut taken = vec![false; n_tokens];
+    let mut keep = vec![false; all.len()];
+    for i in order {
+        let m = &all[i];
+        if taken[m.first..m.last].iter().any(|&t| t) {
+            continue;
+        }
+        taken[m.first..m.last].iter_mut().for_each(|t| *t = true);
+        keep[i] = true;
+    }
+    if keep.iter().all(|&k| k) {
+        return;
+    }
+    let mut new_index = vec![None; all.len()];
+    let mut next = 0;
+    for (i, k) in keep.iter().enumerate() {
+        if *k {
+            new_index[i] = Some(next);
+            next += 1;
+        }
+    }
+    let mut i = 0;
+    all.retain(|_| {
+        i += 1;
+        keep[i - 1]
+    });
+    for m in all.iter_mut() {
+        m.defined_by = m
+            .defined_by
+            .and_then(|d| new_index.get(d).copied().flatten());
+    }
+}
+
 fn resolve_overlaps(gaz: Vec<Mention>, rules: Vec<Mention>) -> Vec<Mention> {
     let mut all: Vec<Mention> = gaz.into_iter().chain(rules).collect();
     // priority order: more tokens first, gazetteer before rules, then earlier

@@ -350,13 +350,25 @@ pub fn shape_of(s: &str) -> Shape {
             lower += 1;
         }
     }
+    let mc = s.starts_with("Mc") || s.starts_with("Mac");
+    classify(upper, lower, first_upper, lower_then_upper, mc)
+}
+
+/// The shape from letter counts: shared by [`shape_of`] and its ASCII fast path.
+#[inline]
+fn classify(
+    upper: usize,
+    lower: usize,
+    first_upper: bool,
+    lower_then_upper: bool,
+    mc: bool,
+) -> Shape {
     match (upper, lower) {
         (0, 0) => Shape::NoLetter,
         (0, _) => Shape::Lower,
         (u, 0) if u >= 2 => Shape::Upper,
         (_, 0) => Shape::Capitalized,
-        _ if first_upper && !lower_then_upper => Shape::Capitalized,
-        _ if first_upper && s.starts_with("Mc") || s.starts_with("Mac") => Shape::Capitalized,
+        _ if first_upper && (!lower_then_upper || mc) => Shape::Capitalized,
         _ => Shape::Mixed,
     }
 }
@@ -379,15 +391,8 @@ fn shape_of_ascii(s: &[u8]) -> Shape {
             lower += 1;
         }
     }
-    match (upper, lower) {
-        (0, 0) => Shape::NoLetter,
-        (0, _) => Shape::Lower,
-        (u, 0) if u >= 2 => Shape::Upper,
-        (_, 0) => Shape::Capitalized,
-        _ if first_upper && !lower_then_upper => Shape::Capitalized,
-        _ if first_upper && s.starts_with(b"Mc") || s.starts_with(b"Mac") => Shape::Capitalized,
-        _ => Shape::Mixed,
-    }
+    let mc = s.starts_with(b"Mc") || s.starts_with(b"Mac");
+    classify(upper, lower, first_upper, lower_then_upper, mc)
 }
 
 fn is_closer(t: &str) -> bool {

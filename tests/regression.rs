@@ -46,3 +46,27 @@ fn edge_inputs() {
         extract_ok(text);
     }
 }
+
+/// Found by the proptest of disjoint mentions: an unknown-name pass made "Xi Beijing"
+/// (PERSON) and "Beijing Xi" (ORGANIZATION) overlap; the overlap policy now runs after every
+/// pass of the recogniser.
+#[test]
+fn later_recogniser_passes_keep_mentions_disjoint() {
+    let ex = newsgraph::Extractor::new().unwrap();
+    for text in [
+        "Xi Beijing Xi (.",
+        "Xi Beijing Xi Beijing",
+        "Paul Beijing Paul (Beijing)",
+    ] {
+        let doc = ex.extract(text).unwrap();
+        let mut spans: Vec<(usize, usize)> = doc
+            .entities()
+            .iter()
+            .flat_map(|e| e.mentions.iter().map(|m| (m.start, m.end)))
+            .collect();
+        spans.sort_unstable();
+        for w in spans.windows(2) {
+            assert!(w[0].1 <= w[1].0, "{text:?}: {:?} overlaps {:?}", w[0], w[1]);
+        }
+    }
+}
