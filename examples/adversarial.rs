@@ -9,7 +9,6 @@
 //! the timing), and prints the time ratio. Exits 1 when a ratio exceeds `--max-ratio`.
 //! `--once` runs each case once at `--size` (for profilers). Cases: nospace, xi-and, nested, capitalised, optional-rule, sentences, run-on, summits.
 
-
 /// mimalloc: the glibc allocator costs this program a fifth of its time (many small
 /// strings per document) and returns large blocks to the kernel after every document.
 #[global_allocator]
@@ -152,7 +151,11 @@ fn main() -> ExitCode {
             let (ex, text) = (extractor(case), input(case, size));
             let t = Instant::now();
             std::hint::black_box(ex.extract(&text).expect("extracts"));
-            println!("{case:<15} {:>9}  {:>7.3}s", text.len(), t.elapsed().as_secs_f64());
+            println!(
+                "{case:<15} {:>9}  {:>7.3}s",
+                text.len(),
+                t.elapsed().as_secs_f64()
+            );
         }
         return ExitCode::SUCCESS;
     }

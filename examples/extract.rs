@@ -21,7 +21,6 @@
 //! `--csv-dir DIR` writes `DIR/nodes.csv` and `DIR/edges.csv` (neo4j-admin import), both while
 //! the per-document output still goes to standard output unless `-q`.
 
-
 /// mimalloc: the glibc allocator costs this program a fifth of its time (many small
 /// strings per document) and returns large blocks to the kernel after every document.
 #[global_allocator]
@@ -357,9 +356,16 @@ fn run_jsonl(
     mut graph: Option<&mut Graph>,
     progress: Option<&indicatif::ProgressBar>,
 ) -> io::Result<bool> {
+    // a JSON line may escape its text to three times its size (\\u escapes of non-ASCII
+    // text), plus the id and the envelope
+    let line_limit = ex
+        .max_document_bytes()
+        .saturating_mul(3)
+        .saturating_add(1 << 16);
     let lines = Lines {
         input,
         n: 0,
+        limit: line_limit,
         progress: progress.cloned(),
     };
     let keep_docs = graph.is_some();
@@ -381,20 +387,65 @@ fn run_jsonl(
 }
 
 /// The lines of the input with their numbers, without line ends (and without a BOM on
-/// line 1); stops after a read error.
+/// line 1); stops after a read error. A line longer than `limit` bytes is not kept: the
+/// rest of it is read and dropped, and the line comes out as [`Line::TooLong`], so one
+/// gigantic line costs `limit` bytes of memory, not its length.
 struct Lines {
     input: Box<dyn BufRead>,
     n: usize,
+    limit: usize,
     progress: Option<indicatif::ProgressBar>,
 }
 
+/// One input line: its bytes, or the length of a line over the limit.
+enum Line {
+    Text(Vec<u8>),
+    TooLong { len: usize, limit: usize },
+}
+
+impl Lines {
+    /// Reads up to and including the next `\n` into `buf` while it holds at most `limit`
+    /// bytes; returns the bytes read and whether the line was cut.
+    fn read_line(&mut self, buf: &mut Vec<u8>) -> io::Result<(usize, bool)> {
+        let (mut read, mut cut) = (0, false);
+        loop {
+            let chunk = match self.input.fill_buf() {
+                Ok(c) => c,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if chunk.is_empty() {
+                return Ok((read, cut));
+            }
+            let (used, done) = match chunk.iter().position(|&b| b == b'\n') {
+                Some(i) => (i + 1, true),
+                None => (chunk.len(), false),
+            };
+            if !cut && buf.len() + used > self.limit.saturating_add(2) {
+                // over the limit (a line end "\r\n" does not count): keep nothing more
+                cut = true;
+                buf.clear();
+                buf.shrink_to(1 << 16);
+            }
+            if !cut {
+                buf.extend_from_slice(&chunk[..used]);
+            }
+            self.input.consume(used);
+            read += used;
+            if done {
+                return Ok((read, cut));
+            }
+        }
+    }
+}
+
 impl Iterator for Lines {
-    type Item = io::Result<(usize, Vec<u8>)>;
+    type Item = io::Result<(usize, Line)>;
 
     fn next(&mut self) -> Option<Self::Item> {
         let mut buf = Vec::new();
-        let read = match self.input.read_until(b'\n', &mut buf) {
-            Ok(0) => return None,
+        let (read, cut) = match self.read_line(&mut buf) {
+            Ok((0, _)) => return None,
             Ok(r) => r,
             Err(e) => {
                 self.input = Box::new(io::empty());
@@ -408,6 +459,10 @@ impl Iterator for Lines {
                 p.set_message(format!("{} documents", self.n));
             }
         }
+        if cut {
+            let limit = self.limit;
+            return Some(Ok((self.n, Line::TooLong { len: read, limit })));
+        }
         if buf.last() == Some(&b'\n') {
             buf.pop();
         }
@@ -417,7 +472,7 @@ impl Iterator for Lines {
         if self.n == 1 && buf.starts_with(b"\xEF\xBB\xBF") {
             buf.drain(..3);
         }
-        Some(Ok((self.n, buf)))
+        Some(Ok((self.n, Line::Text(buf))))
     }
 }
 
@@ -428,12 +483,22 @@ type Rendered = (Vec<u8>, Option<String>, Option<(String, Document)>);
 /// One line's output (a JSON line) and, for a bad line, its message for stderr.
 fn render_line(
     ex: &Extractor,
-    line: io::Result<(usize, Vec<u8>)>,
+    line: io::Result<(usize, Line)>,
     keep_doc: bool,
 ) -> io::Result<Rendered> {
     let (n, line) = line?;
     let mut json = Vec::new();
-    match process_line(ex, &line) {
+    let result = match line {
+        Line::Text(line) => process_line(ex, &line),
+        Line::TooLong { len, limit } => Err((
+            serde_json::Value::Null,
+            format!(
+                "line of {len} bytes is longer than the limit of {limit} bytes \
+                 (three times --max-bytes and 64 KiB); it was skipped unread"
+            ),
+        )),
+    };
+    match result {
         Ok((id, doc)) => {
             doc.write_json_value_id(&id, &mut json)?;
             let kept = keep_doc.then(|| {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The extract CLI on bad input: builds a mixed JSONL file (valid lines, invalid UTF-8,
 # invalid JSON, no or non-string "text", a bad "date", an empty line, CRLF, a BOM, a 100 MB
-# line) and checks that every bad line gives {"id": ..., "error": "line N: ..."} plus a
+# line, dropped as it is read) and checks that every bad line gives {"id": ..., "error": "line N: ..."} plus a
 # message on stderr, every other line is processed, the exit status is 1; that plain-text
 # files with invalid UTF-8 fail alone; and that a closed stdout (| head -1) ends quietly.
 # Fails loudly (exit 1, "cli-check: FAIL ...") on the first broken promise.
@@ -30,6 +30,7 @@ lines = [
     b'[1, 2, 3]',
     b'{"id": 7, "text": "Alexander Lukashenko visited Beijing."}',
     b'{"id": "huge", "text": "' + b'a' * (100 * 1024 * 1024) + b'"}',
+    b'{"id": "big", "text": "' + b'a' * (20 * 1024 * 1024) + b'"}',
     b'{"id": "date-num", "text": "Xi met Putin.", "date": 20230301}',
     b'{"id": "last", "text": "Xi Jinping met Alexander Lukashenko in Beijing."}',
 ]
@@ -38,7 +39,15 @@ with open(sys.argv[1], "wb") as f:
 PY
 
 status=0
-"$bin" --jsonl "$tmp/mixed.jsonl" > "$tmp/out.jsonl" 2> "$tmp/err.txt" || status=$?
+if [ -x /usr/bin/time ]; then
+  /usr/bin/time -o "$tmp/rss" -f %M "$bin" --jsonl "$tmp/mixed.jsonl" > "$tmp/out.jsonl" 2> "$tmp/err.txt" || status=$?
+  # the 100 MB line is dropped as it is read: memory stays near the 48 MB line limit
+  rss=$(tail -1 "$tmp/rss")
+  [ "$rss" -lt 300000 ] || fail "peak RSS $rss kB on the mixed file (a 100 MB line), expected < 300 MB"
+  echo "cli-check: peak RSS over the mixed file with its 100 MB line: $rss kB"
+else
+  "$bin" --jsonl "$tmp/mixed.jsonl" > "$tmp/out.jsonl" 2> "$tmp/err.txt" || status=$?
+fi
 [ "$status" -eq 1 ] || fail "exit status $status on the mixed file, expected 1"
 python3 - "$tmp/out.jsonl" "$tmp/err.txt" <<'PY'
 import json, sys
@@ -50,7 +59,7 @@ expect = [  # (id, error substring or None for a processed document)
     ("bom", None), (None, "invalid UTF-8"), (None, "invalid JSON"), ("no-text", 'no "text"'),
     ("num-text", '"text" is not a string'), ("bad-date", "not a valid YYYY-MM-DD date"),
     (None, "empty line"), ("crlf", None), (None, "not a JSON object"), (7, None),
-    ("huge", "exceeds the maximum"), ("date-num", '"date" is not a string'), ("last", None),
+    (None, "longer than the limit"), ("big", "exceeds the maximum"), ("date-num", '"date" is not a string'), ("last", None),
 ]
 assert len(out) == len(expect), f"{len(out)} output lines for {len(expect)} input lines"
 for n, (o, (id_, msg)) in enumerate(zip(out, expect), 1):
@@ -64,6 +73,7 @@ for n, (o, (id_, msg)) in enumerate(zip(out, expect), 1):
         assert f"line {n}: " in err, f"line {n}: no message on stderr"
 assert any(e["type"] == "MEET" for e in out[0]["events"]), "the BOM line is processed"
 assert any(e["type"] == "CALL" for e in out[7]["events"]), "the CRLF line is processed"
+assert "skipped unread" in out[10]["error"], "the 100 MB line is dropped while it is read"
 assert out[7]["events"][0]["trigger"]["text"] == "called"
 print(f"cli-check: mixed JSONL: {len(out)} lines, {sum('error' in o for o in out)} errors, all as expected")
 PY

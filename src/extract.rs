@@ -214,6 +214,11 @@ pub struct Extractor {
 }
 
 impl Extractor {
+    /// The largest document, in bytes, that [`Extractor::extract`] accepts.
+    pub fn max_document_bytes(&self) -> usize {
+        self.max_document_bytes
+    }
+
     /// The extractor with the embedded default gazetteers and rules.
     ///
     /// # Errors
