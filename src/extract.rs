@@ -92,7 +92,7 @@ impl ExtractorBuilder {
                     for (name, src) in crate::defaults::GAZETTEERS {
                         b.add_embedded(name, src)?;
                     }
-                    b.add_common_words(crate::defaults::COMMON_WORDS);
+                    b.add_embedded_common_words(crate::defaults::COMMON_WORDS);
                 }
                 for (p, s) in &self.gazetteers {
                     b.add_source(p, s)?;
@@ -187,7 +187,7 @@ fn default_gazetteer() -> Result<Arc<Gazetteer>> {
             for (name, src) in crate::defaults::GAZETTEERS {
                 b.add_embedded(name, src)?;
             }
-            b.add_common_words(crate::defaults::COMMON_WORDS);
+            b.add_embedded_common_words(crate::defaults::COMMON_WORDS);
             Ok(Arc::new(b.build()?))
         })
         .clone()

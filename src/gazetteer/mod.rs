@@ -23,6 +23,8 @@ use std::borrow::Cow;
 type HashMap<K, V> = std::collections::HashMap<K, V, FxBuild>;
 type HashSet<K> = std::collections::HashSet<K, FxBuild>;
 type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
+/// Folded common words; the embedded list's words are borrowed, not copied.
+type CommonWords = HashSet<Cow<'static, str>>;
 
 /// The multiply-rotate hash of rustc (`FxHasher`), eight bytes at a time. The keys are
 /// names from files the caller chose, so flooding is not a concern; SipHash was a tenth of
@@ -146,7 +148,7 @@ pub struct GazetteerBuilder {
     rows: Vec<BuildRow>,
     replace: bool,
     /// Shared with the built gazetteers (no copy at build).
-    common: std::sync::Arc<HashSet<String>>,
+    common: std::sync::Arc<CommonWords>,
 }
 
 /// A row waiting in the builder: parsed (a caller's file), or a line of an embedded
@@ -330,16 +332,29 @@ impl GazetteerBuilder {
     pub fn add_common_words(&mut self, src: &str) -> &mut Self {
         let set = std::sync::Arc::make_mut(&mut self.common);
         for l in src.lines().map(str::trim) {
+            if !l.is_empty() && !l.starts_with('#') {
+                set.insert(Cow::Owned(fold_str(l)));
+            }
+        }
+        self
+    }
+
+    /// [`GazetteerBuilder::add_common_words`] for the embedded list: its folded words are
+    /// kept as they are, not copied.
+    pub(crate) fn add_embedded_common_words(&mut self, src: &'static str) -> &mut Self {
+        let set = std::sync::Arc::make_mut(&mut self.common);
+        set.reserve(src.len() / 8);
+        for l in src.lines().map(str::trim) {
             if l.is_empty() || l.starts_with('#') {
                 continue;
             }
-            // most lines are folded already: no need to fold them again
+            // most lines are folded already
             if l.bytes()
                 .all(|b| b.is_ascii_lowercase() || b == b'\'' || b == b'-')
             {
-                set.insert(l.to_string());
+                set.insert(Cow::Borrowed(l));
             } else {
-                set.insert(fold_str(l));
+                set.insert(Cow::Owned(fold_str(l)));
             }
         }
         self
@@ -411,44 +426,55 @@ impl GazetteerBuilder {
             chosen.push(row);
         }
         drop(by_id);
-        let mut forms: Vec<String> = Vec::new();
-        let mut form_index: HashMap<String, u32> =
-            HashMap::with_capacity_and_hasher(2 * chosen.len(), FxBuild::default());
-        let mut folded = String::new();
-        let mut senses: Vec<Vec<Sense>> = Vec::new();
+        // every (folded surface, sense) pair, the folded text side by side in one buffer;
+        // one sort by text then numbers the forms in byte order, which is also the order
+        // the trie is built in (no hash map of strings, no string per form)
+        let mut arena = String::with_capacity(4 * chosen.len() * 8);
+        let mut recs: Vec<FormRec> = Vec::with_capacity(2 * chosen.len());
         for (eid, row) in chosen.iter().enumerate() {
             for (surface, canonical) in row.surfaces() {
-                fold_form(&surface, &mut folded);
-                if folded.is_empty() {
-                    continue;
-                }
-                let fid = match form_index.get(folded.as_str()) {
-                    Some(&f) => f,
-                    None => {
-                        let f = forms.len() as u32;
-                        form_index.insert(folded.clone(), f);
-                        forms.push(folded.clone());
-                        senses.push(Vec::new());
-                        f
-                    }
-                };
-                let s = &mut senses[fid as usize];
-                if s.iter().any(|x| x.entry == eid as EntryId) {
-                    continue;
-                }
-                s.push(Sense {
+                let sense = Sense {
                     entry: eid as EntryId,
                     canonical,
                     short: false,
                     common: false,
                     policy: policy_of(&surface),
-                });
+                };
+                FormRec::push(&mut recs, &mut arena, &surface, sense);
             }
         }
         let common = self.common.clone();
-        add_short_names(&chosen, &common, &mut forms, &mut form_index, &mut senses);
-        drop(form_index);
-        let trie = Trie::new(&forms);
+        add_short_names(&chosen, &common, &mut recs, &mut arena);
+        recs.sort_unstable_by(|a, b| {
+            a.key
+                .cmp(&b.key)
+                .then_with(|| a.text(&arena).cmp(b.text(&arena)))
+                .then(a.seq.cmp(&b.seq))
+        });
+        let mut forms = Forms::default();
+        let mut senses: Vec<Sense> = Vec::with_capacity(recs.len());
+        let mut sense_start: Vec<u32> = Vec::with_capacity(recs.len() + 1);
+        let mut prev: Option<&[u8]> = None;
+        for r in &recs {
+            let text = r.text(&arena);
+            if prev != Some(text) {
+                forms.push(text);
+                sense_start.push(senses.len() as u32);
+                prev = Some(text);
+            }
+            // one sense per entry and form: the first one listed wins
+            let here = &senses[*sense_start.last().expect("a form") as usize..];
+            if !here.iter().any(|x| x.entry == r.sense.entry) {
+                senses.push(r.sense);
+            }
+        }
+        sense_start.push(senses.len() as u32);
+        drop(recs);
+        let order: Vec<(&[u8], u32)> = (0..forms.len() as u32)
+            .map(|f| (forms.get(f).as_bytes(), f))
+            .collect();
+        let trie = Trie::from_sorted(&order);
+        drop(order);
         let mut country_index = HashMap::default();
         for (i, row) in chosen.iter().enumerate() {
             if row.kind() == EntityKind::Location
@@ -482,6 +508,7 @@ impl GazetteerBuilder {
             all_entries: std::sync::OnceLock::new(),
             forms,
             senses,
+            sense_start,
             trie,
             id_index: std::sync::OnceLock::new(),
             country_index,
@@ -496,10 +523,9 @@ impl GazetteerBuilder {
 /// share it or it is a one-letter or two-letter word.
 fn add_short_names(
     entries: &[&BuildRow],
-    common: &HashSet<String>,
-    forms: &mut Vec<String>,
-    form_index: &mut HashMap<String, u32>,
-    senses: &mut Vec<Vec<Sense>>,
+    common: &CommonWords,
+    recs: &mut Vec<FormRec>,
+    arena: &mut String,
 ) {
     let mut shorts: HashMap<String, Option<(EntryId, String)>> = HashMap::default();
     for (i, e) in entries.iter().enumerate() {
@@ -550,43 +576,113 @@ fn add_short_names(
         .collect();
     list.sort();
     for (folded, eid, surface) in list {
-        let is_common = common.contains(&folded);
-        let fid = *form_index.entry(folded.clone()).or_insert_with(|| {
-            forms.push(folded);
-            senses.push(Vec::new());
-            (forms.len() - 1) as u32
-        });
-        let s = &mut senses[fid as usize];
-        if s.iter().any(|x| x.entry == eid) {
-            continue;
-        }
-        s.push(Sense {
+        let sense = Sense {
             entry: eid,
             canonical: false,
             short: true,
-            common: is_common,
+            common: common.contains(folded.as_str()),
             policy: policy_of(&surface),
-        });
+        };
+        FormRec::push(recs, arena, &folded, sense);
     }
 }
 
 /// The matching form of a name: folded (see [`crate::text`]), white space runs made one
 /// space, no space at either end; written into `out`.
+#[cfg(test)]
 fn fold_form(surface: &str, out: &mut String) {
     out.clear();
+    fold_form_append(surface, out);
+}
+
+/// Appends the matching form of a name (see [`fold_form`]) to `out`.
+fn fold_form_append(surface: &str, out: &mut String) {
+    let start = out.len();
+    let surface = surface.trim();
+    if surface.bytes().all(|b| b.is_ascii_graphic() || b == b' ') && !surface.contains("  ") {
+        // the common case: ASCII, single spaces
+        out.extend(surface.chars().map(|c| c.to_ascii_lowercase()));
+        return;
+    }
     for c in surface.chars() {
         let before = out.len();
         crate::text::fold_char(c, out);
         // folding makes every white space character one space
         if out.len() == before + 1
             && out.as_bytes()[before] == b' '
-            && (before == 0 || out.as_bytes()[before - 1] == b' ')
+            && (before == start || out.as_bytes()[before - 1] == b' ')
         {
             out.pop();
         }
     }
-    if out.ends_with(' ') {
+    if out.len() > start && out.ends_with(' ') {
         out.pop();
+    }
+}
+
+/// One (folded surface form, sense) pair while a gazetteer is built.
+struct FormRec {
+    /// The first eight bytes of the text, big-endian and zero-padded: it orders most pairs
+    /// without reading the text.
+    key: u64,
+    /// The text: `arena[off..off + len]`.
+    off: u32,
+    len: u32,
+    /// The order pairs were listed in: the first sense listed for an entry wins.
+    seq: u32,
+    sense: Sense,
+}
+
+impl FormRec {
+    /// Folds `surface` into `arena` and lists it with `sense` (nothing for an empty form).
+    fn push(recs: &mut Vec<FormRec>, arena: &mut String, surface: &str, sense: Sense) {
+        let off = arena.len();
+        fold_form_append(surface, arena);
+        let len = arena.len() - off;
+        if len == 0 {
+            return;
+        }
+        let text = &arena.as_bytes()[off..];
+        let mut k = [0u8; 8];
+        let n = len.min(8);
+        k[..n].copy_from_slice(&text[..n]);
+        recs.push(FormRec {
+            key: u64::from_be_bytes(k),
+            off: off as u32,
+            len: len as u32,
+            seq: recs.len() as u32,
+            sense,
+        });
+    }
+
+    fn text<'a>(&self, arena: &'a str) -> &'a [u8] {
+        &arena.as_bytes()[self.off as usize..(self.off + self.len) as usize]
+    }
+}
+
+/// Distinct folded forms side by side: form `f` is `text[start[f]..start[f + 1]]`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Forms {
+    text: String,
+    start: Vec<u32>,
+}
+
+impl Forms {
+    fn push(&mut self, form: &[u8]) {
+        if self.start.is_empty() {
+            self.start.push(0);
+        }
+        self.text
+            .push_str(std::str::from_utf8(form).expect("forms are cut at char boundaries"));
+        self.start.push(self.text.len() as u32);
+    }
+
+    fn len(&self) -> usize {
+        self.start.len().saturating_sub(1)
+    }
+
+    fn get(&self, f: u32) -> &str {
+        &self.text[self.start[f as usize] as usize..self.start[f as usize + 1] as usize]
     }
 }
 
@@ -656,13 +752,15 @@ pub struct Gazetteer {
     lazy: Vec<LazyRow>,
     /// All entries as one slice, made on the first call of [`Gazetteer::entries`].
     all_entries: std::sync::OnceLock<Vec<Entry>>,
-    forms: Vec<String>,
-    senses: Vec<Vec<Sense>>,
+    forms: Forms,
+    /// The senses of form `f`: `senses[sense_start[f]..sense_start[f + 1]]`.
+    senses: Vec<Sense>,
+    sense_start: Vec<u32>,
     trie: Trie,
     /// Made on the first call of [`Gazetteer::by_id`].
     id_index: std::sync::OnceLock<HashMap<String, EntryId>>,
     country_index: HashMap<String, EntryId>,
-    common: std::sync::Arc<HashSet<String>>,
+    common: std::sync::Arc<CommonWords>,
 }
 
 impl Gazetteer {
@@ -724,12 +822,13 @@ impl Gazetteer {
 
     /// The folded text of a surface form.
     pub fn form(&self, form: u32) -> &str {
-        &self.forms[form as usize]
+        self.forms.get(form)
     }
 
     /// The entries a surface form may stand for (all of them, before the case check).
     pub fn senses(&self, form: u32) -> &[Sense] {
-        &self.senses[form as usize]
+        let f = form as usize;
+        &self.senses[self.sense_start[f] as usize..self.sense_start[f + 1] as usize]
     }
 
     /// The senses of a candidate whose case policy the text satisfies.
@@ -746,7 +845,7 @@ impl Gazetteer {
         let all_upper = tokens[cand.first..cand.last]
             .iter()
             .all(|t| t.shape == Shape::Upper || t.shape == Shape::NoLetter || t.span.len() == 1);
-        self.senses[cand.form as usize]
+        self.senses(cand.form)
             .iter()
             .filter(move |s| match s.policy {
                 CasePolicy::Any => true,
@@ -970,11 +1069,13 @@ t:8\tLOCATION\tNew\t\tkind=city
             b.add_embedded(name, src).unwrap();
         }
         a.add_common_words(crate::defaults::COMMON_WORDS);
-        b.add_common_words(crate::defaults::COMMON_WORDS);
+        b.add_embedded_common_words(crate::defaults::COMMON_WORDS);
         let (a, b) = (a.build().unwrap(), b.build().unwrap());
         assert_eq!(a.forms, b.forms);
-        assert_eq!(a.senses.len(), b.senses.len());
-        for (x, y) in a.senses.iter().zip(&b.senses) {
+        assert_eq!(a.common, b.common);
+        assert_eq!(a.form_count(), b.form_count());
+        for f in 0..a.form_count() as u32 {
+            let (x, y) = (a.senses(f), b.senses(f));
             let key = |s: &Sense| (s.entry, s.canonical, s.short, s.policy);
             assert_eq!(
                 x.iter().map(key).collect::<Vec<_>>(),

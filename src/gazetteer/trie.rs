@@ -28,29 +28,21 @@ pub(crate) struct Trie {
 
 impl Trie {
     /// Builds the trie over `forms` (distinct, non-empty; form `i` is reported as `i`).
+    #[cfg(test)]
     pub(crate) fn new(forms: &[String]) -> Trie {
-        // the forms side by side in one buffer: sorting and the walk below touch them
-        // many times, and scattered strings cost a cache miss each time
-        let mut arena: Vec<u8> = Vec::with_capacity(forms.iter().map(String::len).sum());
-        let mut offs: Vec<u32> = Vec::with_capacity(forms.len() + 1);
-        for f in forms {
-            offs.push(arena.len() as u32);
-            arena.extend_from_slice(f.as_bytes());
-        }
-        offs.push(arena.len() as u32);
-        // (bytes, form id) sorted by bytes: the walk below reads them in this order
-        // a key of the first eight bytes (zero-padded, which keeps byte order) settles
-        // most comparisons without reading the strings
-        let mut order: Vec<(&[u8], u32, u64)> = (0..forms.len())
-            .map(|i| {
-                let b = &arena[offs[i] as usize..offs[i + 1] as usize];
-                let mut k = [0u8; 8];
-                let n = b.len().min(8);
-                k[..n].copy_from_slice(&b[..n]);
-                (b, i as u32, u64::from_be_bytes(k))
-            })
+        let mut order: Vec<(&[u8], u32)> = forms
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.as_bytes(), i as u32))
             .collect();
-        order.sort_unstable_by(|a, b| a.2.cmp(&b.2).then_with(|| a.0.cmp(b.0)));
+        order.sort_unstable();
+        Trie::from_sorted(&order)
+    }
+
+    /// Builds the trie over `order`: (form bytes, form id), distinct, non-empty and sorted
+    /// by bytes (the gazetteer numbers its forms in that order, so it sorts once).
+    pub(crate) fn from_sorted(order: &[(&[u8], u32)]) -> Trie {
+        debug_assert!(order.windows(2).all(|w| w[0].0 < w[1].0));
         let byte = |i: u32, d: u32| order[i as usize].0.get(d as usize).copied();
         // tasks[n] = (lo, hi, depth): node n stands for the sorted forms order[lo..hi],
         // which share their first `depth` bytes
