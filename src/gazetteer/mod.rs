@@ -399,9 +399,21 @@ impl GazetteerBuilder {
         // the row that defines each entry (a later row replaces an earlier one's content
         // but keeps its place)
         let mut chosen: Vec<&BuildRow> = Vec::with_capacity(self.rows.len());
-        let mut by_id: HashMap<&str, (usize, u32, usize)> =
-            HashMap::with_capacity_and_hasher(self.rows.len(), FxBuild::default());
+        // the embedded files alone have distinct ids (a test builds them through the
+        // checking path below): no index of 143,000 ids at every start
+        let only_embedded = self
+            .rows
+            .iter()
+            .all(|r| matches!(r, BuildRow::Embedded(..)));
+        let mut by_id: HashMap<&str, (usize, u32, usize)> = HashMap::with_capacity_and_hasher(
+            if only_embedded { 0 } else { self.rows.len() },
+            FxBuild::default(),
+        );
         for row in &self.rows {
+            if only_embedded {
+                chosen.push(row);
+                continue;
+            }
             if let Some(&(idx, p0, l0)) = by_id.get(row.id()) {
                 if !self.replace {
                     return Err(Error::at(
@@ -454,7 +466,7 @@ impl GazetteerBuilder {
         let mut forms = Forms::default();
         let mut senses: Vec<Sense> = Vec::with_capacity(recs.len());
         let mut sense_start: Vec<u32> = Vec::with_capacity(recs.len() + 1);
-        let mut prev: Option<&[u8]> = None;
+        let mut prev: Option<&str> = None;
         for r in &recs {
             let text = r.text(&arena);
             if prev != Some(text) {
@@ -655,8 +667,8 @@ impl FormRec {
         });
     }
 
-    fn text<'a>(&self, arena: &'a str) -> &'a [u8] {
-        &arena.as_bytes()[self.off as usize..(self.off + self.len) as usize]
+    fn text<'a>(&self, arena: &'a str) -> &'a str {
+        &arena[self.off as usize..(self.off + self.len) as usize]
     }
 }
 
@@ -668,12 +680,11 @@ struct Forms {
 }
 
 impl Forms {
-    fn push(&mut self, form: &[u8]) {
+    fn push(&mut self, form: &str) {
         if self.start.is_empty() {
             self.start.push(0);
         }
-        self.text
-            .push_str(std::str::from_utf8(form).expect("forms are cut at char boundaries"));
+        self.text.push_str(form);
         self.start.push(self.text.len() as u32);
     }
 
@@ -718,8 +729,18 @@ fn plural(s: &str) -> String {
 }
 
 fn policy_of(surface: &str) -> CasePolicy {
-    let letters = surface.chars().filter(|c| c.is_alphabetic()).count();
-    let lower = surface.chars().any(|c| c.is_lowercase());
+    let (letters, lower) = if surface.is_ascii() {
+        let b = surface.as_bytes();
+        (
+            b.iter().filter(|c| c.is_ascii_alphabetic()).count(),
+            b.iter().any(u8::is_ascii_lowercase),
+        )
+    } else {
+        (
+            surface.chars().filter(|c| c.is_alphabetic()).count(),
+            surface.chars().any(|c| c.is_lowercase()),
+        )
+    };
     if letters >= 2 && !lower {
         if letters >= 4 {
             CasePolicy::UpperOrCapitalized

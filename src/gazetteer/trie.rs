@@ -44,15 +44,15 @@ impl Trie {
     pub(crate) fn from_sorted(order: &[(&[u8], u32)]) -> Trie {
         debug_assert!(order.windows(2).all(|w| w[0].0 < w[1].0));
         let byte = |i: u32, d: u32| order[i as usize].0.get(d as usize).copied();
-        // tasks[n] = (lo, hi, depth): node n stands for the sorted forms order[lo..hi],
-        // which share their first `depth` bytes
-        let mut tasks: Vec<(u32, u32, u32)> = vec![(0, order.len() as u32, 0)];
-        let mut start = Vec::new();
-        let mut labels = Vec::new();
-        let mut form = Vec::new();
-        let mut n = 0;
-        while n < tasks.len() {
-            let (mut lo, hi, d) = tasks[n];
+        // the queue of nodes to lay out, breadth-first: (lo, hi, depth) stands for the
+        // sorted forms order[lo..hi], which share their first `depth` bytes (a queue, not
+        // a list of all nodes: it holds one level of the trie at a time)
+        let mut tasks: std::collections::VecDeque<(u32, u32, u32)> =
+            std::collections::VecDeque::from([(0, order.len() as u32, 0)]);
+        let mut start = Vec::with_capacity(order.len() * 4);
+        let mut labels = Vec::with_capacity(order.len() * 4);
+        let mut form = Vec::with_capacity(order.len() * 4);
+        while let Some((mut lo, hi, d)) = tasks.pop_front() {
             start.push(labels.len() as u32);
             // the form that ends here sorts first
             if lo < hi && byte(lo, d).is_none() {
@@ -68,10 +68,9 @@ impl Trie {
                     e += 1;
                 }
                 labels.push(b.unwrap_or(0));
-                tasks.push((lo, e, d + 1));
+                tasks.push_back((lo, e, d + 1));
                 lo = e;
             }
-            n += 1;
         }
         start.push(labels.len() as u32);
         let mut root = vec![0u32; 256];
