@@ -104,6 +104,53 @@ pub(crate) struct TitleHit {
     pub entry: Option<EntryId>,
 }
 
+/// The recogniser's longer word lists as bits, so that a list test is one hash lookup, not
+/// a scan of up to a hundred strings (these tests run on every capitalised word).
+mod class {
+    pub(super) const ORG_HEADS: u32 = 1 << 0;
+    pub(super) const SPORTS_WORDS: u32 = 1 << 1;
+    pub(super) const BODY_NOUNS: u32 = 1 << 2;
+    pub(super) const NOT_NAME: u32 = 1 << 3;
+    pub(super) const TEAM_WORDS: u32 = 1 << 4;
+    pub(super) const TEAM_VERBS_AFTER: u32 = 1 << 5;
+    pub(super) const FACILITY_HEADS: u32 = 1 << 6;
+    pub(super) const PLACE_HEADS: u32 = 1 << 7;
+    pub(super) const AREA_WORDS: u32 = 1 << 8;
+    pub(super) const NAME_PARTICLES: u32 = 1 << 9;
+    pub(super) const SIDE_AFTER: u32 = 1 << 10;
+    pub(super) const COMPANY_AFTER: u32 = 1 << 11;
+    pub(super) const EVENT_WORDS: u32 = 1 << 12;
+}
+
+/// The lists (see [`class`]) a folded word is on.
+fn word_class(w: &str) -> u32 {
+    static CLASSES: std::sync::LazyLock<crate::gazetteer::FxHashMap<&'static str, u32>> =
+        std::sync::LazyLock::new(|| {
+            let mut m = crate::gazetteer::FxHashMap::default();
+            for (list, bit) in [
+                (ORG_HEADS, class::ORG_HEADS),
+                (SPORTS_WORDS, class::SPORTS_WORDS),
+                (BODY_NOUNS, class::BODY_NOUNS),
+                (NOT_NAME, class::NOT_NAME),
+                (TEAM_WORDS, class::TEAM_WORDS),
+                (TEAM_VERBS_AFTER, class::TEAM_VERBS_AFTER),
+                (FACILITY_HEADS, class::FACILITY_HEADS),
+                (PLACE_HEADS, class::PLACE_HEADS),
+                (AREA_WORDS, class::AREA_WORDS),
+                (NAME_PARTICLES, class::NAME_PARTICLES),
+                (SIDE_AFTER, class::SIDE_AFTER),
+                (COMPANY_AFTER, class::COMPANY_AFTER),
+                (EVENT_WORDS, class::EVENT_WORDS),
+            ] {
+                for w in list {
+                    *m.entry(*w).or_insert(0) |= bit;
+                }
+            }
+            m
+        });
+    CLASSES.get(w).copied().unwrap_or(0)
+}
+
 /// Words that end an organisation name.
 const ORG_HEADS: &[&str] = &[
     "ministry",
@@ -537,7 +584,7 @@ pub(crate) fn recognize(
                 // a headline in capitals: "RANDALL CUNNINGHAM RETIRES"
                 break;
             } else if is_cap(t)
-                && !NOT_NAME.contains(&n)
+                && word_class(n) & class::NOT_NAME == 0
                 && !title_at(k)
                 // a clitic in capitals ends the name: "MILAN 'S LENTINI"
                 && !n.starts_with(['\'', '\u{2019}'])
@@ -553,7 +600,7 @@ pub(crate) fn recognize(
             {
                 k += 2;
             } else if k > start
-                && NAME_PARTICLES.contains(&n)
+                && word_class(n) & class::NAME_PARTICLES != 0
                 && t.shape == Shape::Lower
                 && k + 1 < end
                 && is_cap(&tokens[k + 1])
@@ -610,7 +657,7 @@ pub(crate) fn recognize(
             let end = name_run(k);
             if end >= k + 2 {
                 // "Ross County", "Crystal Palace United": a club, not a person
-                let club = TEAM_WORDS.contains(&tokens[end - 1].norm(folded));
+                let club = word_class(tokens[end - 1].norm(folded)) & class::TEAM_WORDS != 0;
                 rules.push(rule_mention(
                     tokens,
                     k,
@@ -900,7 +947,8 @@ const SIDE_AFTER: &[&str] = &[
 /// A team by the words around it (see [`SIDE_BEFORE`], [`SIDE_AFTER`]).
 fn side_context(cx: &DocContext, first: usize, last: usize) -> bool {
     (first > 0 && SIDE_BEFORE.contains(&cx.tokens[first - 1].norm(cx.folded)))
-        || (last < cx.tokens.len() && SIDE_AFTER.contains(&cx.tokens[last].norm(cx.folded)))
+        || (last < cx.tokens.len()
+            && word_class(cx.tokens[last].norm(cx.folded)) & class::SIDE_AFTER != 0)
 }
 
 /// Words after a name that make it a company ("Magna 's shares", "shares of Pirelli").
@@ -976,11 +1024,11 @@ fn company_context(cx: &DocContext, first: usize, last: usize) -> bool {
     } else {
         last
     };
-    COMPANY_AFTER.contains(&w(after))
+    word_class(w(after)) & class::COMPANY_AFTER != 0
         || FORCE_NOUNS.contains(&w(last))
         || (first > 0
             && cx.tokens[first - 1].shape == Shape::Lower
-            && BODY_NOUNS.contains(&w(first - 1)))
+            && word_class(w(first - 1)) & class::BODY_NOUNS != 0)
         || (first > 1
             && matches!(w(first - 1), "of" | "in")
             && COMPANY_BEFORE.contains(&w(first - 2)))
@@ -1008,10 +1056,8 @@ fn figures(tokens: &[Token], folded: &Folded, k: usize) -> usize {
 
 /// True when the document reads as a sports report (three sports words or more).
 fn is_sports(tokens: &[Token], folded: &Folded) -> bool {
-    // a hashed set, consulted only for words of a sports word's length: this runs on every
-    // word of every document
-    static SET: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
-        std::sync::LazyLock::new(|| SPORTS_WORDS.iter().copied().collect());
+    // a hashed lookup, consulted only for words of a sports word's length: this runs on
+    // every word of every document
     static LENGTHS: std::sync::LazyLock<u64> = std::sync::LazyLock::new(|| {
         SPORTS_WORDS
             .iter()
@@ -1023,7 +1069,7 @@ fn is_sports(tokens: &[Token], folded: &Folded) -> bool {
         .filter(|t| {
             t.kind == TokenKind::Word
                 && lengths & (1 << t.fold.len().min(63)) != 0
-                && SET.contains(t.norm(folded))
+                && word_class(t.norm(folded)) & class::SPORTS_WORDS != 0
         })
         .nth(2)
         .is_some()
@@ -1105,7 +1151,7 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
         covered[k].is_none()
             && !cx.in_title[k]
             && is_cap(t)
-            && !NOT_NAME.contains(&w)
+            && word_class(w) & class::NOT_NAME == 0
             && !w.starts_with(['\'', '\u{2019}'])
             && (!caps[k] || !g.is_common_word(w) || cx.given[k] || cx.surname[k])
     };
@@ -1168,12 +1214,12 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
                 && covered[j + 1].is_none()
             {
                 j += 2;
-            } else if NAME_PARTICLES.contains(&w)
+            } else if word_class(w) & class::NAME_PARTICLES != 0
                 && t.shape == Shape::Lower
                 && j + 1 < end
                 && (free_word(j + 1)
                     || (j + 2 < end
-                        && NAME_PARTICLES.contains(&tokens[j + 1].norm(folded))
+                        && word_class(tokens[j + 1].norm(folded)) & class::NAME_PARTICLES != 0
                         && free_word(j + 2)))
             {
                 // "van der Westhuizen": particles may come in twos
@@ -1206,9 +1252,10 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
             place_at(k.checked_sub(1)).filter(|&m| mentions[m].last == k && same_line(k - 1, k));
         let after = place_at(Some(j).filter(|&j| j < end))
             .filter(|&m| mentions[m].first == j && same_line(j - 1, j));
-        let team_word = (k..j).any(|i| TEAM_WORDS.contains(&tokens[i].norm(folded)));
+        let team_word = (k..j).any(|i| word_class(tokens[i].norm(folded)) & class::TEAM_WORDS != 0);
         if let Some(m) = after.or(before) {
-            let area = after.is_some() && words == 1 && AREA_WORDS.contains(&first_w);
+            let area =
+                after.is_some() && words == 1 && word_class(first_w) & class::AREA_WORDS != 0;
             let kind = if area {
                 EntityKind::Location
             } else if personal
@@ -1233,8 +1280,8 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
             } else if all_common && !team_word && (cx.sent_start[k] || caps[k]) {
                 k = j;
                 continue;
-            } else if (PLACE_HEADS.contains(&tokens[j - 1].norm(folded))
-                || FACILITY_HEADS.contains(&tokens[j - 1].norm(folded)))
+            } else if (word_class(tokens[j - 1].norm(folded)) & class::PLACE_HEADS != 0
+                || word_class(tokens[j - 1].norm(folded)) & class::FACILITY_HEADS != 0)
                 && after.is_none()
             {
                 // "Tokyo Bay", "Beijing Airport": still a place
@@ -1242,7 +1289,9 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
             } else {
                 // "Baltimore Orioles", "Air France", "Chicago Purchasing Managers": a body
                 // named after the place; "U.S. Open", "Atlanta Games": an event held there
-                if EVENT_WORDS.contains(&tokens[j - 1].norm(folded)) && after.is_none() {
+                if word_class(tokens[j - 1].norm(folded)) & class::EVENT_WORDS != 0
+                    && after.is_none()
+                {
                     EntityKind::Event
                 } else {
                     EntityKind::Organization
@@ -1278,7 +1327,7 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
             // a unit or a statistic next to a number: "1400 GMT", "3 RBI", "ERA 2.85"
             && !(k > 0 && tokens[k - 1].kind == TokenKind::Number)
             && !(j < n && tokens[j].kind == TokenKind::Number);
-        let team_named = words >= 2 && TEAM_WORDS.contains(&last_w);
+        let team_named = words >= 2 && word_class(last_w) & class::TEAM_WORDS != 0;
         // a cricket scorecard names players after how they got out: "c Healy b Warne",
         // "st Kaluwitharana", "lbw b Mullally"
         // ... and bowlers by their figures: "Muralitharan 10-0-41-2"
@@ -1287,7 +1336,7 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
                 && tokens[k - 1].shape == Shape::Lower
                 && matches!(tokens[k - 1].norm(folded), "b" | "c" | "st" | "lbw"))
                 || figures(tokens, folded, j) >= 3);
-        let kind = if words >= 2 && EVENT_WORDS.contains(&last_w) {
+        let kind = if words >= 2 && word_class(last_w) & class::EVENT_WORDS != 0 {
             Some(EntityKind::Event)
         } else if ampersand || team_named {
             Some(EntityKind::Organization)
@@ -1306,7 +1355,9 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
             || (words == 1 && ORG_ENDINGS.iter().any(|e| first_w.ends_with(e)))
         {
             Some(EntityKind::Organization)
-        } else if (words >= 2 && (PLACE_HEADS.contains(&last_w) || AREA_WORDS.contains(&first_w)))
+        } else if (words >= 2
+            && (word_class(last_w) & class::PLACE_HEADS != 0
+                || word_class(first_w) & class::AREA_WORDS != 0))
             || (words == 1
                 && k > 0
                 && PLACE_PREPOSITIONS.contains(&tokens[k - 1].norm(folded))
@@ -1470,7 +1521,7 @@ fn sports_teams(cx: &DocContext, mentions: &mut [Mention]) {
             .entry
             .is_some_and(|e| g.entry(e).attrs.get("kind").is_some_and(|k| k == "city"));
         let verb_after = city
-            && (after.is_some_and(|k| TEAM_VERBS_AFTER.contains(&word(k)))
+            && (after.is_some_and(|k| word_class(word(k)) & class::TEAM_VERBS_AFTER != 0)
                 || side_context(cx, m.first, m.last));
         let verb_before = city && m.first > 0 && TEAM_VERBS_BEFORE.contains(&word(m.first - 1));
         if (score || verb_after || verb_before)
@@ -1587,10 +1638,12 @@ fn org_rule(
             let tj = &tokens[j];
             let n = tj.norm(folded);
             if is_cap(tj) {
-                if ORG_HEADS.contains(&n) || ORG_HEADS.contains(&n.trim_end_matches('.')) {
+                if word_class(n) & class::ORG_HEADS != 0
+                    || word_class(n.trim_end_matches('.')) & class::ORG_HEADS != 0
+                {
                     last_head = Some(j + 1);
                     facility = false;
-                } else if j > k && FACILITY_HEADS.contains(&n) {
+                } else if j > k && word_class(n) & class::FACILITY_HEADS != 0 {
                     last_head = Some(j + 1);
                     facility = true;
                 }
@@ -1608,11 +1661,12 @@ fn org_rule(
         if let Some(h) = last_head {
             let h = if head_then_of { j } else { h };
             // a sentence-initial function word is not part of the name
-            let start = if sent_start[k] && NOT_NAME.contains(&tokens[k].norm(folded)) {
-                k + 1
-            } else {
-                k
-            };
+            let start =
+                if sent_start[k] && word_class(tokens[k].norm(folded)) & class::NOT_NAME != 0 {
+                    k + 1
+                } else {
+                    k
+                };
             if h > start && (h - start >= 2) {
                 let kind = if facility {
                     EntityKind::Location

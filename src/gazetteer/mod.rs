@@ -21,6 +21,8 @@ use std::borrow::Cow;
 
 /// Hash maps keyed by names and ids: a fast non-cryptographic hash (see [`FxHasher`]).
 type HashMap<K, V> = std::collections::HashMap<K, V, FxBuild>;
+/// A hash map with [`FxHasher`], for the crate's word tables.
+pub(crate) type FxHashMap<K, V> = HashMap<K, V>;
 type HashSet<K> = std::collections::HashSet<K, FxBuild>;
 type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
 /// Folded common words; the embedded list's words are borrowed, not copied.
