@@ -488,6 +488,19 @@ impl GazetteerBuilder {
             .map(|f| (forms.get(f).as_bytes(), f))
             .collect();
         let trie = Trie::from_sorted(&order);
+        // at a lower-case word only a sense that takes any case can fit (see
+        // `senses_for`): those forms get a trie of their own, a small fraction of the rest
+        let any_case: Vec<(&[u8], u32)> = order
+            .iter()
+            .copied()
+            .filter(|&(_, f)| {
+                senses[sense_start[f as usize] as usize..sense_start[f as usize + 1] as usize]
+                    .iter()
+                    .any(|s| s.policy == CasePolicy::Any)
+            })
+            .collect();
+        let lower_trie = Trie::from_sorted(&any_case);
+        drop(any_case);
         drop(order);
         let mut country_index = HashMap::default();
         for (i, row) in chosen.iter().enumerate() {
@@ -524,6 +537,7 @@ impl GazetteerBuilder {
             senses,
             sense_start,
             trie,
+            lower_trie,
             id_index: std::sync::OnceLock::new(),
             country_index,
             common,
@@ -780,6 +794,9 @@ pub struct Gazetteer {
     senses: Vec<Sense>,
     sense_start: Vec<u32>,
     trie: Trie,
+    /// The trie of the forms with a sense that takes any case: the only ones that can
+    /// start at a lower-case word.
+    lower_trie: Trie,
     /// Made on the first call of [`Gazetteer::by_id`].
     id_index: std::sync::OnceLock<HashMap<String, EntryId>>,
     country_index: HashMap<String, EntryId>,
@@ -910,15 +927,20 @@ impl Gazetteer {
             }
             // walk the trie from the token start; the last form passed that ends on a
             // token boundary is the longest token-aligned match
+            let trie = if t.shape == Shape::Lower && t.span.len() > 1 {
+                &self.lower_trie
+            } else {
+                &self.trie
+            };
             let mut node = 0;
             let mut j = k;
             let mut found = None;
             for (p, &b) in hay[t.fold.start..sent_end].iter().enumerate() {
-                match self.trie.step(node, b) {
+                match trie.step(node, b) {
                     Some(n) => node = n,
                     None => break,
                 }
-                if let Some(form) = self.trie.form(node) {
+                if let Some(form) = trie.form(node) {
                     let end = t.fold.start + p + 1;
                     while j < range.end && tokens[j].fold.end < end {
                         j += 1;
@@ -985,6 +1007,38 @@ t:8\tLOCATION\tNew\t\tkind=city
                 ))
             })
             .collect()
+    }
+
+    #[test]
+    fn lower_case_words_start_only_any_case_forms() {
+        let g = Gazetteer::builder()
+            .add_source("g.tsv", G)
+            .unwrap()
+            .build()
+            .unwrap();
+        let text = "the foreign minister flew from minsk to Minsk and new york";
+        let f = Folded::new(text);
+        let (mut t, mut s) = (Vec::new(), Vec::new());
+        tokenize(text, &f, &mut t, &mut s);
+        let mut out = Vec::new();
+        g.find_in(&f, &t, 0..t.len(), &mut out);
+        let found: Vec<&str> = out
+            .iter()
+            .map(|c| &text[t[c.first].span.start..t[c.last - 1].span.end])
+            .collect();
+        // "minsk" and "new york" in lower case cannot be the city: not even a candidate
+        assert_eq!(found, ["foreign minister", "Minsk"]);
+        // and every candidate dropped that way had no sense for its case
+        assert_eq!(
+            run(text),
+            [
+                (
+                    "foreign minister".to_string(),
+                    "foreign minister".to_string()
+                ),
+                ("Minsk".to_string(), "Minsk".to_string())
+            ]
+        );
     }
 
     #[test]
