@@ -11,7 +11,7 @@
 //! - Pronoun subjects (`he is expected to meet`) are resolved on demand by
 //!   `resolve_pronoun`: the nearest person mentioned before, within two sentences.
 
-use std::collections::HashMap;
+use crate::gazetteer::FxHashMap as HashMap;
 
 use crate::doc::{Attrs, EntityKind};
 use crate::gazetteer::Gazetteer;
@@ -41,8 +41,8 @@ pub(crate) fn corefer(
     add_partial_names(g, folded, tokens, mentions);
     let mut entities: Vec<EntityDraft> = Vec::new();
     let mut of: Vec<usize> = vec![usize::MAX; mentions.len()];
-    let mut by_entry: HashMap<u32, usize> = HashMap::new();
-    let mut by_text: HashMap<(EntityKind, String), usize> = HashMap::new();
+    let mut by_entry: HashMap<u32, usize> = HashMap::default();
+    let mut by_text: HashMap<(EntityKind, String), usize> = HashMap::default();
     // full names first, so that partial names and acronyms can point at them
     let mut order: Vec<usize> = (0..mentions.len()).collect();
     order.sort_by_key(|&i| {
@@ -142,7 +142,7 @@ fn add_partial_names(
     tokens: &[Token],
     mentions: &mut Vec<Mention>,
 ) {
-    let mut parts: HashMap<&str, Option<usize>> = HashMap::new();
+    let mut parts: HashMap<&str, Option<usize>> = HashMap::default();
     let full_text =
         |m: &Mention| &folded.as_str()[tokens[m.first].fold.start..tokens[m.last - 1].fold.end];
     for (i, m) in mentions.iter().enumerate() {

@@ -29,7 +29,7 @@
 //! disagree are merged; the first keeps its arguments, fills the ones it lacks from the
 //! other, and keeps the other's evidence in [`Event::more_evidence`].
 
-use std::collections::HashMap;
+use crate::gazetteer::FxHashMap as HashMap;
 
 use crate::corefer::{is_person_pronoun, resolve_pronoun};
 use crate::doc::{Arg, Attrs, EntityKind, Event, Evidence, Role, Status};
@@ -782,7 +782,7 @@ fn status_from_context(
 
 /// Summits placed in the text: "the SCO summit in Samarkand" -> (SCO entity, Samarkand entity).
 fn summit_places(cx: &Context<'_>) -> HashMap<usize, usize> {
-    let mut out = HashMap::new();
+    let mut out = HashMap::default();
     for (i, m) in cx.mentions.iter().enumerate() {
         let k = m.last;
         if k + 2 >= cx.tokens.len() || cx.tokens[k].norm(cx.folded) != "summit" {
@@ -882,7 +882,7 @@ fn merge(drafts: Vec<Draft>) -> Vec<Event> {
     let mut out: Vec<Event> = Vec::new();
     // (type, sorted participants) -> events already out with them: only those can merge
     // (a scan of every event per draft was quadratic in long documents)
-    let mut by_key: HashMap<(String, Vec<usize>), Vec<usize>> = HashMap::new();
+    let mut by_key: HashMap<(String, Vec<usize>), Vec<usize>> = HashMap::default();
     for d in drafts {
         let ev = d.event;
         let mut parts: Vec<usize> = ev.participants().collect();

@@ -1161,7 +1161,7 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
     // capitalised word pairs seen inside sentences: "Red Star" there makes "Red Star" at a
     // sentence start a name too (one sense per document)
     let pair_text = |k: usize| &folded.as_str()[tokens[k].fold.start..tokens[k + 1].fold.end];
-    let inner_pairs: std::collections::HashSet<&str> = (1..n.saturating_sub(1))
+    let inner_pairs: crate::gazetteer::FxHashSet<&str> = (1..n.saturating_sub(1))
         .filter(|&k| {
             !cx.sent_start[k]
                 && tokens[k - 1].kind == TokenKind::Word
@@ -1374,7 +1374,7 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
         return;
     }
     // one sense per document: the type the same text has where its context was clear
-    let mut by_text: std::collections::HashMap<&str, EntityKind> = Default::default();
+    let mut by_text: crate::gazetteer::FxHashMap<&str, EntityKind> = Default::default();
     let text_of =
         |a: usize, b: usize| &folded.as_str()[tokens[a].fold.start..tokens[b - 1].fold.end];
     for &(a, b, kind, _) in &found {
@@ -1825,7 +1825,7 @@ fn acronyms(text: &str, folded: &Folded, tokens: &[Token], mentions: &mut Vec<Me
     let mut remove = vec![false; mentions.len()];
     let mut added: Vec<Mention> = Vec::new();
     // acronym text -> (kind, entry, long-name first token)
-    let mut known: std::collections::HashMap<&str, (EntityKind, Option<EntryId>, usize)> =
+    let mut known: crate::gazetteer::FxHashMap<&str, (EntityKind, Option<EntryId>, usize)> =
         Default::default();
     for &(lf, ll, at_tok) in &defs {
         let (kind, entry) = match at[lf].map(|i| &mentions[i]) {

@@ -23,6 +23,8 @@ use std::borrow::Cow;
 type HashMap<K, V> = std::collections::HashMap<K, V, FxBuild>;
 /// A hash map with [`FxHasher`], for the crate's word tables.
 pub(crate) type FxHashMap<K, V> = HashMap<K, V>;
+/// A hash set with [`FxHasher`].
+pub(crate) type FxHashSet<K> = HashSet<K>;
 type HashSet<K> = std::collections::HashSet<K, FxBuild>;
 type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
 /// Folded common words; the embedded list's words are borrowed, not copied.
