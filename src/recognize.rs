@@ -124,31 +124,53 @@ mod class {
 
 /// The lists (see [`class`]) a folded word is on.
 fn word_class(w: &str) -> u32 {
-    static CLASSES: std::sync::LazyLock<crate::gazetteer::FxHashMap<&'static str, u32>> =
-        std::sync::LazyLock::new(|| {
-            let mut m = crate::gazetteer::FxHashMap::default();
-            for (list, bit) in [
-                (ORG_HEADS, class::ORG_HEADS),
-                (SPORTS_WORDS, class::SPORTS_WORDS),
-                (BODY_NOUNS, class::BODY_NOUNS),
-                (NOT_NAME, class::NOT_NAME),
-                (TEAM_WORDS, class::TEAM_WORDS),
-                (TEAM_VERBS_AFTER, class::TEAM_VERBS_AFTER),
-                (FACILITY_HEADS, class::FACILITY_HEADS),
-                (PLACE_HEADS, class::PLACE_HEADS),
-                (AREA_WORDS, class::AREA_WORDS),
-                (NAME_PARTICLES, class::NAME_PARTICLES),
-                (SIDE_AFTER, class::SIDE_AFTER),
-                (COMPANY_AFTER, class::COMPANY_AFTER),
-                (EVENT_WORDS, class::EVENT_WORDS),
-            ] {
-                for w in list {
-                    *m.entry(*w).or_insert(0) |= bit;
-                }
+    /// The table, and a 4096-bit filter of (length, first byte, last byte) of its words
+    /// that turns most other words away without hashing them.
+    struct Classes {
+        map: crate::gazetteer::FxHashMap<&'static str, u32>,
+        filter: [u64; 64],
+    }
+    fn key(w: &[u8]) -> usize {
+        let (f, l) = (
+            w.first().copied().unwrap_or(0),
+            w.last().copied().unwrap_or(0),
+        );
+        (w.len().wrapping_mul(31) ^ (f as usize).wrapping_mul(7) ^ (l as usize) << 4) & 4095
+    }
+    static CLASSES: std::sync::LazyLock<Classes> = std::sync::LazyLock::new(|| {
+        let mut c = Classes {
+            map: crate::gazetteer::FxHashMap::default(),
+            filter: [0; 64],
+        };
+        for (list, bit) in [
+            (ORG_HEADS, class::ORG_HEADS),
+            (SPORTS_WORDS, class::SPORTS_WORDS),
+            (BODY_NOUNS, class::BODY_NOUNS),
+            (NOT_NAME, class::NOT_NAME),
+            (TEAM_WORDS, class::TEAM_WORDS),
+            (TEAM_VERBS_AFTER, class::TEAM_VERBS_AFTER),
+            (FACILITY_HEADS, class::FACILITY_HEADS),
+            (PLACE_HEADS, class::PLACE_HEADS),
+            (AREA_WORDS, class::AREA_WORDS),
+            (NAME_PARTICLES, class::NAME_PARTICLES),
+            (SIDE_AFTER, class::SIDE_AFTER),
+            (COMPANY_AFTER, class::COMPANY_AFTER),
+            (EVENT_WORDS, class::EVENT_WORDS),
+        ] {
+            for w in list {
+                *c.map.entry(*w).or_insert(0) |= bit;
+                let k = key(w.as_bytes());
+                c.filter[k / 64] |= 1 << (k % 64);
             }
-            m
-        });
-    CLASSES.get(w).copied().unwrap_or(0)
+        }
+        c
+    });
+    let c = &*CLASSES;
+    let k = key(w.as_bytes());
+    if c.filter[k / 64] & (1 << (k % 64)) == 0 {
+        return 0;
+    }
+    c.map.get(w).copied().unwrap_or(0)
 }
 
 /// Words that end an organisation name.
@@ -2071,6 +2093,25 @@ pub(crate) fn country_by_code(g: &Gazetteer, code: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use crate::{EntityKind, Extractor};
+
+    #[test]
+    fn word_classes_find_every_listed_word_and_nothing_else() {
+        use super::*;
+        for (list, bit) in [
+            (ORG_HEADS, class::ORG_HEADS),
+            (SPORTS_WORDS, class::SPORTS_WORDS),
+            (NOT_NAME, class::NOT_NAME),
+            (NAME_PARTICLES, class::NAME_PARTICLES),
+            (EVENT_WORDS, class::EVENT_WORDS),
+        ] {
+            for w in list {
+                assert_ne!(word_class(w) & bit, 0, "{w}");
+            }
+        }
+        for w in ["", "minsk", "ebola", "ministries", "ministr", "x"] {
+            assert_eq!(word_class(w), 0, "{w}");
+        }
+    }
 
     /// Every mention in the text as (text, type), in text order (PERSON, LOCATION and
     /// ORGANIZATION only).
