@@ -52,8 +52,47 @@ pub struct Cache {
     /// Captures being built: open spans waiting for their close.
     open: Vec<usize>,
     events: Vec<u32>,
+    /// Predicate results at the current position: `memo_at[p] == stamp` when `memo[p]`
+    /// holds predicate `p`'s result there (many threads test the same predicate).
+    memo: Vec<bool>,
+    memo_at: Vec<u32>,
+    stamp: u32,
     /// Thread steps taken in the last call.
     steps: u64,
+}
+
+/// Evaluates predicate `pred` on `u`, once per position (see [`Cache::memo`]).
+#[inline]
+fn eval_memo(
+    c: &Compiled,
+    pred: u32,
+    u: &Unit<'_>,
+    word: u32,
+    memo: &mut [bool],
+    memo_at: &mut [u32],
+    stamp: u32,
+) -> bool {
+    let p = pred as usize;
+    if memo_at[p] == stamp {
+        return memo[p];
+    }
+    let v = eval(c, pred, u, word);
+    memo[p] = v;
+    memo_at[p] = stamp;
+    v
+}
+
+impl Cache {
+    /// A fresh stamp for the predicate memo (a new position).
+    #[inline]
+    fn next_stamp(stamp: &mut u32, memo_at: &mut [u32]) -> u32 {
+        *stamp = stamp.wrapping_add(1);
+        if *stamp == 0 {
+            memo_at.fill(0);
+            *stamp = 1;
+        }
+        *stamp
+    }
 }
 
 impl Cache {
@@ -87,6 +126,8 @@ impl Cache {
             self.arena.capacity(),
             self.open.capacity(),
             self.events.capacity(),
+            self.memo.capacity(),
+            self.memo_at.capacity(),
         ]
     }
 }
@@ -200,6 +241,10 @@ pub(crate) fn find(
     }));
     cache.cur.resize(c.max_insts);
     cache.next.resize(c.max_insts);
+    if cache.memo.len() < c.preds.len() {
+        cache.memo.resize(c.preds.len(), false);
+        cache.memo_at.resize(c.preds.len(), 0);
+    }
     if cache.longest.len() < units.len() + 1 {
         cache.longest.resize(units.len() + 1, NONE);
     }
@@ -250,11 +295,15 @@ fn longest_matches(c: &Compiled, prog: &Program, units: &[Unit<'_>], cache: &mut
         next,
         stack,
         steps,
+        memo,
+        memo_at,
+        stamp,
         ..
     } = cache;
     longest[..=n].fill(NONE);
     cur.clear();
     for pos in (0..=n).rev() {
+        let st = Cache::next_stamp(stamp, memo_at);
         // seed: a match ending at `pos` (lowest priority: smallest end so far)
         add(prog, cur, stack, prog.start, pos as u32, pos, n, steps);
         next.clear();
@@ -266,7 +315,16 @@ fn longest_matches(c: &Compiled, prog: &Program, units: &[Unit<'_>], cache: &mut
                     longest[pos] = t.data;
                 }
                 Inst::Unit { pred, next: to }
-                    if pos > 0 && eval(c, pred, &units[pos - 1], words[pos - 1]) =>
+                    if pos > 0
+                        && eval_memo(
+                            c,
+                            pred,
+                            &units[pos - 1],
+                            words[pos - 1],
+                            memo,
+                            memo_at,
+                            st,
+                        ) =>
                 {
                     add(prog, next, stack, to, t.data, pos - 1, n, steps);
                 }
@@ -298,6 +356,9 @@ fn captures_of(
         open,
         events,
         steps,
+        memo,
+        memo_at,
+        stamp,
         ..
     } = cache;
     let n = units.len();
@@ -306,6 +367,7 @@ fn captures_of(
     add_fwd(prog, cur, stack, arena, prog.start, NONE, s, n, steps);
     let mut found = None;
     'outer: for pos in s..=e {
+        let st = Cache::next_stamp(stamp, memo_at);
         next.clear();
         for k in 0..cur.list.len() {
             let t = cur.list[k];
@@ -316,7 +378,8 @@ fn captures_of(
                     break 'outer;
                 }
                 Inst::Unit { pred, next: to }
-                    if pos < e && eval(c, pred, &units[pos], words[pos]) =>
+                    if pos < e
+                        && eval_memo(c, pred, &units[pos], words[pos], memo, memo_at, st) =>
                 {
                     add_fwd(prog, next, stack, arena, to, t.data, pos + 1, n, steps);
                 }
