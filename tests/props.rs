@@ -1,7 +1,7 @@
 //! Property tests (proptest) over generated news-like text: every span slices the input on
 //! char boundaries and its JSON text equals the slice, mentions of different entities are
-//! disjoint, extraction is deterministic, the contract JSON round-trips, and an unrelated
-//! sentence at the end never removes an event.
+//! disjoint, extraction is deterministic, the contract JSON and the graph JSON round-trip,
+//! and an unrelated sentence at the end never removes an event.
 //!
 //! Case counts stay small (`cargo test --release` runs on 2 shared cores in CI); the fuzz
 //! targets under `fuzz/` push the same invariants much further.
@@ -9,7 +9,8 @@
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
-use newsgraph::{Document, Extractor, Span};
+use newsgraph::export::graph_json;
+use newsgraph::{Document, Extractor, Graph, Span};
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -213,6 +214,20 @@ proptest! {
         prop_assert_eq!(&v, &again);
         let pretty: Value = serde_json::from_str(&ex().extract(&text).unwrap().to_json_pretty(Some("rt"))).unwrap();
         prop_assert_eq!(v, pretty);
+    }
+
+    #[test]
+    fn graph_json_round_trips(docs in prop::collection::vec(document(), 1..4)) {
+        let mut g = Graph::new();
+        for (i, text) in docs.iter().enumerate() {
+            g.add_document(&format!("doc-{i}"), &ex().extract(text).unwrap());
+        }
+        let json = graph_json::to_string(&g);
+        let back = graph_json::read(json.as_bytes()).unwrap();
+        prop_assert_eq!(back.nodes().len(), g.nodes().len());
+        prop_assert_eq!(back.edges().len(), g.edges().len());
+        prop_assert_eq!(back.events().len(), g.events().len());
+        prop_assert_eq!(graph_json::to_string(&back), json);
     }
 
     #[test]
