@@ -1078,19 +1078,29 @@ fn figures(tokens: &[Token], folded: &Folded, k: usize) -> usize {
 
 /// True when the document reads as a sports report (three sports words or more).
 fn is_sports(tokens: &[Token], folded: &Folded) -> bool {
-    // a hashed lookup, consulted only for words of a sports word's length: this runs on
-    // every word of every document
-    static LENGTHS: std::sync::LazyLock<u64> = std::sync::LazyLock::new(|| {
-        SPORTS_WORDS
-            .iter()
-            .fold(0u64, |m, w| m | 1 << w.len().min(63))
+    // this runs on every word of every document: a word is looked up only when some sports
+    // word has its length and first byte and some has its length and last byte
+    static FILTER: std::sync::LazyLock<([u32; 256], [u32; 256])> = std::sync::LazyLock::new(|| {
+        let (mut first, mut last) = ([0u32; 256], [0u32; 256]);
+        for w in SPORTS_WORDS {
+            let b = w.as_bytes();
+            let len = 1u32 << b.len().min(31);
+            first[b[0] as usize] |= len;
+            last[b[b.len() - 1] as usize] |= len;
+        }
+        (first, last)
     });
-    let lengths = *LENGTHS;
+    let (first, last) = &*FILTER;
+    let hay = folded.as_str().as_bytes();
     tokens
         .iter()
         .filter(|t| {
-            t.kind == TokenKind::Word
-                && lengths & (1 << t.fold.len().min(63)) != 0
+            if t.kind != TokenKind::Word || t.fold.is_empty() {
+                return false;
+            }
+            let len = 1u32 << t.fold.len().min(31);
+            first[hay[t.fold.start] as usize] & len != 0
+                && last[hay[t.fold.end - 1] as usize] & len != 0
                 && word_class(t.norm(folded)) & class::SPORTS_WORDS != 0
         })
         .nth(2)
