@@ -100,8 +100,7 @@ impl ExtractorBuilder {
                 for p in &self.gazetteer_paths {
                     b.add_file(p)?;
                 }
-                self.check_user_duplicates()?;
-                b.replace_duplicates(true);
+                b.replace_built_in();
                 Arc::new(b.build()?)
             };
         let rules = if self.defaults && self.rules.is_empty() && self.rule_paths.is_empty() {
@@ -141,39 +140,6 @@ impl ExtractorBuilder {
             time: Arc::new(TimeTagger::new()),
             max_document_bytes: self.max_document_bytes,
         })
-    }
-}
-
-impl ExtractorBuilder {
-    /// A caller's row may replace a default row, but an id given twice in the caller's own
-    /// files is an error (the files were read and checked by `GazetteerBuilder` already).
-    fn check_user_duplicates(&self) -> Result<()> {
-        let mut seen: std::collections::HashMap<String, (String, usize)> =
-            std::collections::HashMap::new();
-        let files = self
-            .gazetteers
-            .iter()
-            .cloned()
-            .chain(self.gazetteer_paths.iter().filter_map(|p| {
-                let src = std::fs::read_to_string(p).ok()?;
-                Some((p.display().to_string(), src))
-            }));
-        for (path, src) in files {
-            for row in crate::gazetteer::parse::parse_file(&path, &src)? {
-                if let Some((p0, l0)) = seen.get(&row.id) {
-                    return Err(Error::at(
-                        ErrorKind::DuplicateEntry,
-                        &path,
-                        row.line,
-                        1,
-                        format!("duplicate id {:?}, first defined at {p0}:{l0}", row.id),
-                    )
-                    .with_hint("ids are unique across the caller's files (a caller's row may replace a built-in one)"));
-                }
-                seen.insert(row.id, (path.clone(), row.line));
-            }
-        }
-        Ok(())
     }
 }
 

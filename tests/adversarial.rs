@@ -320,6 +320,17 @@ fn duplicate_gazetteer_ids_are_rejected() {
         "{:?}",
         doc.entities()
     );
+    // ... but only once: a second row of the caller's with that id is an error
+    let twice = format!("{replace}{id}\tLOCATION\tBelarus\tBielorussia\tkind=country;country=BY\n");
+    let err = Extractor::builder()
+        .gazetteer_source("mine.tsv", &twice)
+        .build()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::DuplicateEntry, "{err}");
+    assert!(
+        err.to_string().contains("first defined at mine.tsv:2"),
+        "{err}"
+    );
 }
 
 /// Malformed rule files: an error with file:line:column, and the kinds the docs promise.

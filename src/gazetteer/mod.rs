@@ -150,9 +150,21 @@ pub struct GazetteerBuilder {
     /// File names, for messages; rows refer to them by index.
     paths: Vec<String>,
     rows: Vec<BuildRow>,
-    replace: bool,
+    replace: Replace,
     /// Shared with the built gazetteers (no copy at build).
     common: std::sync::Arc<CommonWords>,
+}
+
+/// What a duplicate id does.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Replace {
+    /// It is an error.
+    #[default]
+    Never,
+    /// The later row replaces the earlier one.
+    Always,
+    /// A caller's row replaces an embedded one; any other duplicate is an error.
+    BuiltIn,
 }
 
 /// A row waiting in the builder: parsed (a caller's file), or a line of an embedded
@@ -391,7 +403,15 @@ impl GazetteerBuilder {
     /// Whether a row whose id is already loaded replaces the earlier one (`true`) or is an
     /// error (`false`, the default).
     pub fn replace_duplicates(&mut self, yes: bool) -> &mut Self {
-        self.replace = yes;
+        self.replace = if yes { Replace::Always } else { Replace::Never };
+        self
+    }
+
+    /// A caller's row (from [`GazetteerBuilder::add_source`] or
+    /// [`GazetteerBuilder::add_file`]) may replace an embedded default row; any other
+    /// duplicate id is an error.
+    pub(crate) fn replace_built_in(&mut self) -> &mut Self {
+        self.replace = Replace::BuiltIn;
         self
     }
 
@@ -419,7 +439,22 @@ impl GazetteerBuilder {
                 continue;
             }
             if let Some(&(idx, p0, l0)) = by_id.get(row.id()) {
-                if !self.replace {
+                let allowed = match self.replace {
+                    Replace::Never => false,
+                    Replace::Always => true,
+                    Replace::BuiltIn => {
+                        matches!(chosen[idx], BuildRow::Embedded(..))
+                            && matches!(row, BuildRow::Parsed(..))
+                    }
+                };
+                if !allowed {
+                    let hint = match self.replace {
+                        Replace::BuiltIn => {
+                            "ids are unique across the caller's files (a caller's row may \
+                             replace a built-in one)"
+                        }
+                        _ => "ids are unique across all loaded files; rename or remove one row",
+                    };
                     return Err(Error::at(
                         ErrorKind::DuplicateEntry,
                         &self.paths[row.path() as usize],
@@ -431,11 +466,11 @@ impl GazetteerBuilder {
                             self.paths[p0 as usize]
                         ),
                     )
-                    .with_hint(
-                        "ids are unique across all loaded files; rename or remove one row",
-                    ));
+                    .with_hint(hint));
                 }
                 chosen[idx] = row;
+                // a later duplicate is measured against the row that stands now
+                by_id.insert(row.id(), (idx, row.path(), row.line()));
                 continue;
             }
             by_id.insert(row.id(), (chosen.len(), row.path(), row.line()));
