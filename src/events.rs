@@ -9,7 +9,8 @@
 //!   list such as "Xi and Lukashenko" gives both); a pronoun (`he`) resolves to the nearest
 //!   person before it; "the two leaders", "both ministers" resolve to the last two people
 //!   named. A VISIT's participants are its visitors (`participant` and `guest`); a MEET from
-//!   a hosting rule has host and guest.
+//!   a hosting rule has host and guest. A name between a comma and a reporting verb is the
+//!   source of the report, not a participant ("..., the Kremlin said").
 //! - **place**: the `place` (or, for a visit, `destination`) capture; else a place after
 //!   `in`/`at` in the sentence; else, for a meeting "on the sidelines of" or "at" a summit,
 //!   the place the document gives that summit ("During the SCO summit in Samarkand"); else,
@@ -39,7 +40,7 @@ use crate::recognize::{Mention, TitleHit};
 use crate::span::Span;
 use crate::text::Folded;
 use crate::time::{Timex, TimexType, interval};
-use crate::tokenize::{Sentence, Token};
+use crate::tokenize::{Sentence, Shape, Token, TokenKind};
 
 /// Everything the event stage reads.
 pub(crate) struct Context<'a> {
@@ -130,6 +131,52 @@ const CLAUSE_BREAK: &[&str] = &[
     ";", ":", ",", "but", "while", "after", "before", "since", "which", "who", "where", "when",
     "and", "said", "says", "\"", "(", ")",
 ];
+
+/// Verbs that report a statement: a name between a comma and one of them is the source of
+/// the sentence ("..., the Kremlin said"), not one more participant of a list.
+const REPORTING: &[&str] = &[
+    "said",
+    "says",
+    "reported",
+    "reports",
+    "told",
+    "added",
+    "announced",
+    "announces",
+    "stated",
+    "confirmed",
+    "confirms",
+    "noted",
+    "wrote",
+];
+
+/// True when the units `start..end` are the source of a report after a comma:
+/// ", (the)? NAME ('s)? (up to three lower-case words)? said" ("..., the Kremlin said",
+/// "..., Xinhua reported", "..., the Pentagon's press office said").
+fn reported_by(units: &[Unit<'_>], start: usize, end: usize) -> bool {
+    let mut b = start;
+    if b > 0 && units[b - 1].norm == "the" {
+        b -= 1;
+    }
+    if b == 0 || units[b - 1].norm != "," {
+        return false;
+    }
+    let mut a = end;
+    if a < units.len() && units[a].norm == "'s" {
+        a += 1;
+    }
+    let mut words = 0;
+    while a < units.len()
+        && words < 3
+        && matches!(units[a].kind, UnitKind::Token(TokenKind::Word))
+        && units[a].shape == Shape::Lower
+        && !REPORTING.contains(&units[a].norm)
+    {
+        a += 1;
+        words += 1;
+    }
+    a < units.len() && REPORTING.contains(&units[a].norm)
+}
 
 /// Finds the events of a document.
 pub(crate) fn find_events(cx: &Context<'_>, rules: &RuleSet, cache: &mut Cache) -> Vec<Event> {
@@ -294,7 +341,7 @@ fn build(
             }
             _ => false,
         };
-        if !role_ok {
+        if !role_ok || reported_by(units, c.start, c.end) {
             continue;
         }
         participant_slots += 1;

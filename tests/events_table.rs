@@ -67,6 +67,22 @@ const ROWS: &[(&str, &str, &str)] = &[
         "2024-10-23",
         "MEET(Xi Jinping, Vladimir Putin, Narendra Modi) occurred @Kazan",
     ),
+    // MEET: the source of a report after a comma is no participant
+    (
+        "Putin also held talks with Turkish President Recep Tayyip Erdogan, the Kremlin said.",
+        "2022-09-16",
+        "MEET(Vladimir Putin, Recep Tayyip Erdogan) occurred",
+    ),
+    (
+        "Blinken met Chinese Foreign Minister Wang Yi in Munich, the State Department said on Saturday.",
+        "2023-02-18",
+        "MEET(Antony Blinken, Wang Yi) occurred @Munich",
+    ),
+    (
+        "Xi Jinping held talks with Vladimir Putin, Xinhua reported.",
+        "2023-03-21",
+        "MEET(Xi Jinping, Vladimir Putin) occurred",
+    ),
     // MEET: pronoun subject and planned
     (
         "Kishida arrived in Washington on Tuesday, and he will meet US President Joe Biden on Wednesday.",
