@@ -487,7 +487,11 @@ fn render_line(
     keep_doc: bool,
 ) -> io::Result<Rendered> {
     let (n, line) = line?;
-    let mut json = Vec::new();
+    // the output of a document is about one and a half times its line
+    let mut json = Vec::with_capacity(match &line {
+        Line::Text(l) => l.len() * 2,
+        Line::TooLong { .. } => 256,
+    });
     let result = match line {
         Line::Text(line) => process_line(ex, &line),
         Line::TooLong { len, limit } => Err((
