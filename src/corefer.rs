@@ -42,7 +42,7 @@ pub(crate) fn corefer(
     let mut entities: Vec<EntityDraft> = Vec::new();
     let mut of: Vec<usize> = vec![usize::MAX; mentions.len()];
     let mut by_entry: HashMap<u32, usize> = HashMap::default();
-    let mut by_text: HashMap<(EntityKind, String), usize> = HashMap::default();
+    let mut by_text: HashMap<(EntityKind, &str), usize> = HashMap::default();
     // full names first, so that partial names and acronyms can point at them
     let mut order: Vec<usize> = (0..mentions.len()).collect();
     order.sort_by_key(|&i| {
@@ -56,7 +56,7 @@ pub(crate) fn corefer(
     for i in order {
         let m = &mentions[i];
         let folded_text =
-            folded.as_str()[tokens[m.first].fold.start..tokens[m.last - 1].fold.end].to_string();
+            &folded.as_str()[tokens[m.first].fold.start..tokens[m.last - 1].fold.end];
         let target = if let Some(e) = m.entry.and_then(|e| by_entry.get(&e)) {
             Some(*e)
         } else if let Some(d) = m
@@ -65,7 +65,7 @@ pub(crate) fn corefer(
         {
             Some(of[d])
         } else {
-            by_text.get(&(m.kind, folded_text.clone())).copied()
+            by_text.get(&(m.kind, folded_text)).copied()
         };
         let ent = match target {
             Some(e) => e,
