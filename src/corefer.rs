@@ -55,8 +55,7 @@ pub(crate) fn corefer(
     });
     for i in order {
         let m = &mentions[i];
-        let folded_text =
-            &folded.as_str()[tokens[m.first].fold.start..tokens[m.last - 1].fold.end];
+        let folded_text = &folded.as_str()[tokens[m.first].fold.start..tokens[m.last - 1].fold.end];
         let target = if let Some(e) = m.entry.and_then(|e| by_entry.get(&e)) {
             Some(*e)
         } else if let Some(d) = m

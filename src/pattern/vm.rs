@@ -42,6 +42,9 @@ pub struct Cache {
     seen: Vec<u64>,
     /// Rules with a nonzero `seen` mask.
     touched: Vec<u32>,
+    /// Per touched rule: the position where its last anchor set was first seen. A match
+    /// holds a word of every set, so it ends after this position.
+    lo: Vec<u32>,
     /// `longest[i]`: end of the longest match starting at `i`, or `NONE`.
     longest: Vec<u32>,
     cur: Threads,
@@ -117,6 +120,7 @@ impl Cache {
             self.words.capacity(),
             self.seen.capacity(),
             self.touched.capacity(),
+            self.lo.capacity(),
             self.longest.capacity(),
             self.cur.dense.capacity(),
             self.cur.list.capacity(),
@@ -198,10 +202,12 @@ pub(crate) fn find(
         // another rule set used this cache last
         cache.seen.clear();
         cache.seen.resize(nrules, 0);
+        cache.lo.clear();
+        cache.lo.resize(nrules, 0);
     }
     // 1. anchor filter: which rules have all their anchor sets in the sentence?
     cache.touched.clear();
-    for u in units {
+    for (i, u) in units.iter().enumerate() {
         if c.anchor_filter.may_contain(u.norm)
             && let Some(&w) = c.vocab.get(u.norm)
         {
@@ -210,6 +216,10 @@ pub(crate) fn find(
                 let seen = &mut cache.seen[r as usize];
                 if *seen == 0 {
                     cache.touched.push(r);
+                }
+                if *seen & (1 << k) == 0 {
+                    // positions only grow: the latest first sighting is the bound
+                    cache.lo[r as usize] = i as u32;
                 }
                 *seen |= 1 << k;
             }
@@ -263,7 +273,8 @@ fn run_rule(
     out: &mut Vec<Match>,
 ) {
     let prog = &c.progs[rule];
-    longest_matches(c, &prog.rev, units, cache);
+    let lo = cache.lo[rule] as usize;
+    longest_matches(c, &prog.rev, units, lo, cache);
     let n = units.len();
     let mut i = 0;
     while i < n {
@@ -285,8 +296,10 @@ fn run_rule(
     }
 }
 
-/// Fills `cache.longest[0..=n]` by running the reversed program from the end.
-fn longest_matches(c: &Compiled, prog: &Program, units: &[Unit<'_>], cache: &mut Cache) {
+/// Fills `cache.longest[0..=n]` by running the reversed program from the end. Every match
+/// ends after unit `lo` (it holds an anchor word there or later): no thread is seeded at an
+/// end up to `lo`, and the pass stops once no thread is left below it.
+fn longest_matches(c: &Compiled, prog: &Program, units: &[Unit<'_>], lo: usize, cache: &mut Cache) {
     let n = units.len();
     let Cache {
         words,
@@ -303,9 +316,14 @@ fn longest_matches(c: &Compiled, prog: &Program, units: &[Unit<'_>], cache: &mut
     longest[..=n].fill(NONE);
     cur.clear();
     for pos in (0..=n).rev() {
+        if pos <= lo && cur.list.is_empty() {
+            break;
+        }
         let st = Cache::next_stamp(stamp, memo_at);
         // seed: a match ending at `pos` (lowest priority: smallest end so far)
-        add(prog, cur, stack, prog.start, pos as u32, pos, n, steps);
+        if pos > lo {
+            add(prog, cur, stack, prog.start, pos as u32, pos, n, steps);
+        }
         next.clear();
         for k in 0..cur.list.len() {
             let t = cur.list[k];
