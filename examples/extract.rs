@@ -397,10 +397,43 @@ struct Lines {
     progress: Option<indicatif::ProgressBar>,
 }
 
-/// One input line: its bytes, or the length of a line over the limit.
+/// One input line: its bytes, or the length and the first [`HEAD`] bytes of a line over
+/// the limit.
 enum Line {
     Text(Vec<u8>),
-    TooLong { len: usize, limit: usize },
+    TooLong {
+        len: usize,
+        limit: usize,
+        head: Vec<u8>,
+    },
+}
+
+/// The bytes kept of a line over the limit, to name its id in the error.
+const HEAD: usize = 4096;
+
+/// The `"id"` of a JSON object from the first bytes of its line: the value after the first
+/// `"id"` key that follows `{` or `,`, when it is a string or a number (`null` otherwise).
+/// Inside a string value a quote is escaped, so a key found this way is a key.
+fn id_of_head(head: &[u8]) -> serde_json::Value {
+    let text = String::from_utf8_lossy(head);
+    let mut from = 0;
+    while let Some(p) = text[from..].find("\"id\"") {
+        let at = from + p;
+        from = at + 4;
+        let before = text[..at].trim_end();
+        if !(before.ends_with('{') || before.ends_with(',')) {
+            continue;
+        }
+        let Some(rest) = text[at + 4..].trim_start().strip_prefix(':') else {
+            continue;
+        };
+        let mut values = serde_json::Deserializer::from_str(rest).into_iter::<serde_json::Value>();
+        return match values.next() {
+            Some(Ok(v @ (serde_json::Value::String(_) | serde_json::Value::Number(_)))) => v,
+            _ => serde_json::Value::Null,
+        };
+    }
+    serde_json::Value::Null
 }
 
 impl Lines {
@@ -422,10 +455,13 @@ impl Lines {
                 None => (chunk.len(), false),
             };
             if !cut && buf.len() + used > self.limit.saturating_add(2) {
-                // over the limit (a line end "\r\n" does not count): keep nothing more
+                // over the limit (a line end "\r\n" does not count): keep only its head,
+                // where the id usually is
                 cut = true;
-                buf.clear();
-                buf.shrink_to(1 << 16);
+                let keep = HEAD.saturating_sub(buf.len()).min(used);
+                buf.extend_from_slice(&chunk[..keep]);
+                buf.truncate(HEAD);
+                buf.shrink_to(HEAD);
             }
             if !cut {
                 buf.extend_from_slice(&chunk[..used]);
@@ -461,7 +497,14 @@ impl Iterator for Lines {
         }
         if cut {
             let limit = self.limit;
-            return Some(Ok((self.n, Line::TooLong { len: read, limit })));
+            return Some(Ok((
+                self.n,
+                Line::TooLong {
+                    len: read,
+                    limit,
+                    head: buf,
+                },
+            )));
         }
         if buf.last() == Some(&b'\n') {
             buf.pop();
@@ -494,8 +537,8 @@ fn render_line(
     });
     let result = match line {
         Line::Text(line) => process_line(ex, &line),
-        Line::TooLong { len, limit } => Err((
-            serde_json::Value::Null,
+        Line::TooLong { len, limit, head } => Err((
+            id_of_head(&head),
             format!(
                 "line of {len} bytes is longer than the limit of {limit} bytes \
                  (three times --max-bytes and 64 KiB); it was skipped unread"

@@ -59,7 +59,7 @@ expect = [  # (id, error substring or None for a processed document)
     ("bom", None), (None, "invalid UTF-8"), (None, "invalid JSON"), ("no-text", 'no "text"'),
     ("num-text", '"text" is not a string'), ("bad-date", "not a valid YYYY-MM-DD date"),
     (None, "empty line"), ("crlf", None), (None, "not a JSON object"), (7, None),
-    (None, "longer than the limit"), ("big", "exceeds the maximum"), ("date-num", '"date" is not a string'), ("last", None),
+    ("huge", "longer than the limit"), ("big", "exceeds the maximum"), ("date-num", '"date" is not a string'), ("last", None),
 ]
 assert len(out) == len(expect), f"{len(out)} output lines for {len(expect)} input lines"
 for n, (o, (id_, msg)) in enumerate(zip(out, expect), 1):
