@@ -322,7 +322,22 @@ fn longest_matches(c: &Compiled, prog: &Program, units: &[Unit<'_>], lo: usize, 
         let st = Cache::next_stamp(stamp, memo_at);
         // seed: a match ending at `pos` (lowest priority: smallest end so far)
         if pos > lo {
-            add(prog, cur, stack, prog.start, pos as u32, pos, n, steps);
+            match &prog.start_leaves {
+                // the start's closure, computed once (the same states, in the same order,
+                // as `add` would reach; the seed is the last to enter `cur` here)
+                Some(leaves) => {
+                    for &pc in leaves {
+                        *steps += 1;
+                        if cur.insert(pc) {
+                            cur.list.push(Thread {
+                                pc,
+                                data: pos as u32,
+                            });
+                        }
+                    }
+                }
+                None => add(prog, cur, stack, prog.start, pos as u32, pos, n, steps),
+            }
         }
         next.clear();
         for k in 0..cur.list.len() {
