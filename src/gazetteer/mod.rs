@@ -167,19 +167,48 @@ enum Replace {
     BuiltIn,
 }
 
+/// A caller's row, kept compact until its entry is made: a million rows of a caller's file
+/// cost a few hundred bytes each, not the kilobyte of a [`Row`] with its `BTreeMap`.
+#[derive(Debug)]
+struct OwnedRow {
+    id: Box<str>,
+    kind: EntityKind,
+    name: Box<str>,
+    aliases: Box<[Box<str>]>,
+    attrs: Box<[(Box<str>, Box<str>)]>,
+    line: usize,
+}
+
+impl From<Row> for OwnedRow {
+    fn from(r: Row) -> OwnedRow {
+        OwnedRow {
+            id: r.id.into_boxed_str(),
+            kind: r.kind,
+            name: r.name.into_boxed_str(),
+            aliases: r.aliases.into_iter().map(String::into_boxed_str).collect(),
+            attrs: r
+                .attrs
+                .into_iter()
+                .map(|(k, v)| (k.into_boxed_str(), v.into_boxed_str()))
+                .collect(),
+            line: r.line,
+        }
+    }
+}
+
 /// A row waiting in the builder: parsed (a caller's file), or a line of an embedded
 /// default file, split into its columns but parsed in full only when its entry is used.
 #[derive(Debug)]
 enum BuildRow {
     /// Shared with the built gazetteer, which makes the entry on first use.
-    Parsed(u32, std::sync::Arc<Row>),
+    Parsed(u32, std::sync::Arc<OwnedRow>),
     Embedded(u32, RawRow),
 }
 
 /// Where an entry not made yet comes from.
 #[derive(Clone, Debug)]
 enum LazyRow {
-    Parsed(std::sync::Arc<Row>),
+    Parsed(std::sync::Arc<OwnedRow>),
     Embedded(u32, RawRow),
 }
 
@@ -277,7 +306,7 @@ impl BuildRow {
     /// An attribute's value (as `parse_row` reads it: the first `=` splits).
     fn attr(&self, key: &str) -> Option<&str> {
         match self {
-            BuildRow::Parsed(_, r) => r.attrs.get(key).map(String::as_str),
+            BuildRow::Parsed(_, r) => r.attrs.iter().find(|(k, _)| &**k == key).map(|(_, v)| &**v),
             BuildRow::Embedded(_, r) => r
                 .attrs
                 .split(';')
@@ -291,7 +320,9 @@ impl BuildRow {
     fn surfaces(&self) -> Vec<(Cow<'_, str>, bool)> {
         let mut v = vec![(Cow::Borrowed(self.name()), true)];
         match self {
-            BuildRow::Parsed(_, r) => v.extend(r.aliases.iter().map(|a| (Cow::from(a), false))),
+            BuildRow::Parsed(_, r) => {
+                v.extend(r.aliases.iter().map(|a| (Cow::Borrowed(&**a), false)))
+            }
             BuildRow::Embedded(_, r) if !r.aliases.is_empty() => {
                 v.extend(r.aliases.split('|').map(|a| (Cow::from(a.trim()), false)))
             }
@@ -320,11 +351,13 @@ impl GazetteerBuilder {
     /// # Errors
     /// Any syntax error of the file (see [`parse::parse_file`]).
     pub fn add_source(&mut self, path: &str, src: &str) -> Result<&mut Self> {
-        let rows = parse::parse_file(path, src)?;
         let p = self.paths.len() as u32;
+        let mut rows = Vec::new();
+        parse::parse_rows(path, src, |row| {
+            rows.push(BuildRow::Parsed(p, std::sync::Arc::new(row.into())))
+        })?;
         self.paths.push(path.to_string());
-        self.rows
-            .extend(rows.into_iter().map(|row| BuildRow::Parsed(p, row.into())));
+        self.rows.extend(rows);
         Ok(self)
     }
 
@@ -766,6 +799,19 @@ fn entry_of(row: &Row) -> Entry {
     }
 }
 
+fn entry_of_owned(row: &OwnedRow) -> Entry {
+    Entry {
+        id: row.id.clone(),
+        kind: row.kind,
+        name: row.name.clone(),
+        attrs: row
+            .attrs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    }
+}
+
 fn plural(s: &str) -> String {
     if let Some(p) = s.strip_suffix("man") {
         format!("{p}men")
@@ -861,7 +907,7 @@ impl Gazetteer {
     /// When `id` is out of range.
     pub fn entry(&self, id: EntryId) -> &Entry {
         self.entries[id as usize].get_or_init(|| match &self.lazy[id as usize] {
-            LazyRow::Parsed(row) => entry_of(row),
+            LazyRow::Parsed(row) => entry_of_owned(row),
             LazyRow::Embedded(p, r) => {
                 let row = parse::parse_row(&self.paths[*p as usize], r.line_no as usize, r.line)
                     .expect("embedded gazetteer rows parse (checked by the test suite)");

@@ -48,6 +48,13 @@ pub const HEADER: &str = "id\ttype\tname\taliases\tattrs";
 /// control character; [`ErrorKind::UnknownEntityKind`] for an unknown type.
 pub fn parse_file(path: &str, src: &str) -> Result<Vec<Row>> {
     let mut rows = Vec::new();
+    parse_rows(path, src, |row| rows.push(row))?;
+    Ok(rows)
+}
+
+/// [`parse_file`], handing each row to `each` as it is parsed (a caller's big file is not
+/// held twice).
+pub(crate) fn parse_rows(path: &str, src: &str, mut each: impl FnMut(Row)) -> Result<()> {
     let mut header_seen = false;
     let src = src.strip_prefix('\u{FEFF}').unwrap_or(src);
     for (i, raw) in src.split('\n').enumerate() {
@@ -75,9 +82,9 @@ pub fn parse_file(path: &str, src: &str) -> Result<Vec<Row>> {
             header_seen = true;
             continue;
         }
-        rows.push(parse_row(path, line_no, line)?);
+        each(parse_row(path, line_no, line)?);
     }
-    Ok(rows)
+    Ok(())
 }
 
 fn shorten(s: &str) -> String {
