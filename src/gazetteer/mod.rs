@@ -352,12 +352,17 @@ impl GazetteerBuilder {
     /// Any syntax error of the file (see [`parse::parse_file`]).
     pub fn add_source(&mut self, path: &str, src: &str) -> Result<&mut Self> {
         let p = self.paths.len() as u32;
-        let mut rows = Vec::new();
-        parse::parse_rows(path, src, |row| {
+        let before = self.rows.len();
+        let rows = &mut self.rows;
+        // about one row per 60 bytes of a file
+        rows.reserve(src.len() / 60);
+        if let Err(e) = parse::parse_rows(path, src, |row| {
             rows.push(BuildRow::Parsed(p, std::sync::Arc::new(row.into())))
-        })?;
+        }) {
+            self.rows.truncate(before);
+            return Err(e);
+        }
         self.paths.push(path.to_string());
-        self.rows.extend(rows);
         Ok(self)
     }
 
