@@ -29,16 +29,18 @@ pub(crate) struct EntityDraft {
     pub mentions: Vec<usize>,
 }
 
-/// Groups `mentions` into entities; adds partial-name mentions first. Returns the entities
-/// and, per mention, its entity index.
+/// Groups `mentions` into entities; adds partial-name mentions first, but none on a token
+/// of a time expression (`in_time`: "May" of "May 6" is a date, not Theresa May). Returns
+/// the entities and, per mention, its entity index.
 pub(crate) fn corefer(
     g: &Gazetteer,
     text: &str,
     folded: &Folded,
     tokens: &[Token],
+    in_time: &[bool],
     mentions: &mut Vec<Mention>,
 ) -> (Vec<EntityDraft>, Vec<usize>) {
-    add_partial_names(g, folded, tokens, mentions);
+    add_partial_names(g, folded, tokens, in_time, mentions);
     let mut entities: Vec<EntityDraft> = Vec::new();
     let mut of: Vec<usize> = vec![usize::MAX; mentions.len()];
     let mut by_entry: HashMap<u32, usize> = HashMap::default();
@@ -139,6 +141,7 @@ fn add_partial_names(
     g: &Gazetteer,
     folded: &Folded,
     tokens: &[Token],
+    in_time: &[bool],
     mentions: &mut Vec<Mention>,
 ) {
     let mut parts: HashMap<&str, Option<usize>> = HashMap::default();
@@ -208,6 +211,10 @@ fn add_partial_names(
             continue;
         };
         let full = *full;
+        if (k..end).any(|j| in_time.get(j).copied().unwrap_or(false)) {
+            k = end;
+            continue;
+        }
         let c = covered[k];
         if (k..end).all(|j| covered[j] == usize::MAX) {
             new.push(partial(&mentions[full], full, tokens, k, end));
@@ -239,9 +246,8 @@ fn add_partial_names(
         }
         let mut sorted: Vec<Mention> = idx.iter().map(|&i| mentions[i].clone()).collect();
         for m in &mut sorted {
-            if let Some(d) = m.defined_by {
-                m.defined_by = Some(pos[d]);
-            }
+            // (a link past the end would be a bug upstream: drop it rather than panic)
+            m.defined_by = m.defined_by.and_then(|d| pos.get(d).copied());
         }
         *mentions = sorted;
     }

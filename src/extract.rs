@@ -323,19 +323,32 @@ impl<'t> Stages<'t> {
                 Some(*e)
             })
             .collect();
-        self.mentions.retain(|m| {
+        // (acronym links are renumbered: a plain `retain` left them pointing past the end)
+        crate::recognize::retain_mentions(&mut self.mentions, |m| {
             let p = spans.partition_point(|s| s.start < m.span.end);
             !(p > 0 && max_end[p - 1] > m.span.start)
         });
     }
 
     fn corefer(&mut self, ex: &Extractor) {
+        // tokens inside a time expression take no partial name ("May" of "May 6")
+        let mut in_time = vec![false; self.tokens.len()];
+        for t in &self.times {
+            let a = self.tokens.partition_point(|k| k.span.end <= t.span.start);
+            for (k, flag) in in_time.iter_mut().enumerate().skip(a) {
+                if self.tokens[k].span.start >= t.span.end {
+                    break;
+                }
+                *flag = true;
+            }
+        }
         let mentions = &mut self.mentions;
         let (mut drafts, mention_entity) = corefer(
             &ex.gazetteer,
             self.text,
             &self.folded,
             &self.tokens,
+            &in_time,
             mentions,
         );
         // entity ids in order of first mention

@@ -1717,6 +1717,34 @@ fn org_rule(
 
 /// Applies the overlap policy: longer wins; on ties a gazetteer person, then a title-rule
 /// person ("President Clinton" is not the town of Clinton), then other gazetteer mentions.
+/// Keeps the mentions `keep` accepts, in order, and renumbers the `defined_by` links of
+/// acronyms (a link to a dropped mention is dropped): every removal from a finished list
+/// of mentions goes through here.
+pub(crate) fn retain_mentions(all: &mut Vec<Mention>, mut keep: impl FnMut(&Mention) -> bool) {
+    let flags: Vec<bool> = all.iter().map(&mut keep).collect();
+    if flags.iter().all(|&k| k) {
+        return;
+    }
+    let mut new_index = vec![None; all.len()];
+    let mut next = 0;
+    for (i, k) in flags.iter().enumerate() {
+        if *k {
+            new_index[i] = Some(next);
+            next += 1;
+        }
+    }
+    let mut i = 0;
+    all.retain(|_| {
+        i += 1;
+        flags[i - 1]
+    });
+    for m in all.iter_mut() {
+        m.defined_by = m
+            .defined_by
+            .and_then(|d| new_index.get(d).copied().flatten());
+    }
+}
+
 /// Enforces the overlap policy on a finished list of mentions (more tokens first, then a
 /// gazetteer mention, then the earlier one), keeping text order and remapping the
 /// `defined_by` links of acronyms (a link to a dropped mention is dropped).
@@ -1741,27 +1769,11 @@ fn drop_overlaps(all: &mut Vec<Mention>) {
         taken[m.first..m.last].iter_mut().for_each(|t| *t = true);
         keep[i] = true;
     }
-    if keep.iter().all(|&k| k) {
-        return;
-    }
-    let mut new_index = vec![None; all.len()];
-    let mut next = 0;
-    for (i, k) in keep.iter().enumerate() {
-        if *k {
-            new_index[i] = Some(next);
-            next += 1;
-        }
-    }
     let mut i = 0;
-    all.retain(|_| {
+    retain_mentions(all, |_| {
         i += 1;
         keep[i - 1]
     });
-    for m in all.iter_mut() {
-        m.defined_by = m
-            .defined_by
-            .and_then(|d| new_index.get(d).copied().flatten());
-    }
 }
 
 fn resolve_overlaps(gaz: Vec<Mention>, rules: Vec<Mention>) -> Vec<Mention> {
