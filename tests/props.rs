@@ -36,6 +36,10 @@ const PEOPLE: &[&str] = &[
     "Wang Yi",
     "José Müller",
     "Ángela Núñez",
+    "Theresa May",
+    "May",
+    "the Office for National Statistics (ONS)",
+    "the ONS",
 ];
 const PLACES: &[&str] = &[
     "Beijing",
@@ -46,6 +50,7 @@ const PLACES: &[&str] = &[
     "Moscow",
     "São Paulo",
     "Kyiv",
+    "the Shanghai Cooperation Organisation (SCO) summit in Samarkand",
 ];
 const VERBS: &[&str] = &[
     "met",
@@ -70,6 +75,7 @@ const TIMES: &[&str] = &[
     "on 2023-03-01",
     "next month",
     "in the spring",
+    "on May 6",
     "",
 ];
 const NOISE: &[&str] = &[
