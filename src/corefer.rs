@@ -11,7 +11,7 @@
 //! - Pronoun subjects (`he is expected to meet`) are resolved on demand by
 //!   `resolve_pronoun`: the nearest person mentioned before, within two sentences.
 
-use crate::gazetteer::FxHashMap as HashMap;
+use crate::hash::FxHashMap as HashMap;
 
 use crate::doc::{Attrs, EntityKind};
 use crate::gazetteer::Gazetteer;

@@ -30,7 +30,7 @@
 //! disagree are merged; the first keeps its arguments, fills the ones it lacks from the
 //! other, and keeps the other's evidence in [`Event::more_evidence`].
 
-use crate::gazetteer::FxHashMap as HashMap;
+use crate::hash::FxHashMap as HashMap;
 
 use crate::corefer::{is_person_pronoun, resolve_pronoun};
 use crate::doc::{Arg, Attrs, EntityKind, Event, Evidence, Role, Status};

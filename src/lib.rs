@@ -68,6 +68,7 @@ pub mod export;
 pub mod extract;
 pub mod gazetteer;
 pub mod graph;
+mod hash;
 mod json;
 pub mod pattern;
 pub mod recognize;

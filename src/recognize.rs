@@ -49,6 +49,7 @@
 
 use crate::doc::{Attrs, EntityKind};
 use crate::gazetteer::{Candidate, EntryId, Gazetteer};
+use crate::hash::Filter;
 use crate::span::Span;
 use crate::text::Folded;
 use crate::tokenize::{Sentence, Shape, Token, TokenKind};
@@ -124,23 +125,15 @@ mod class {
 
 /// The lists (see [`class`]) a folded word is on.
 fn word_class(w: &str) -> u32 {
-    /// The table, and a 4096-bit filter of (length, first byte, last byte) of its words
-    /// that turns most other words away without hashing them.
+    /// The table, and a filter that turns most other words away without hashing them.
     struct Classes {
-        map: crate::gazetteer::FxHashMap<&'static str, u32>,
-        filter: [u64; 64],
-    }
-    fn key(w: &[u8]) -> usize {
-        let (f, l) = (
-            w.first().copied().unwrap_or(0),
-            w.last().copied().unwrap_or(0),
-        );
-        (w.len().wrapping_mul(31) ^ (f as usize).wrapping_mul(7) ^ (l as usize) << 4) & 4095
+        map: crate::hash::FxHashMap<&'static str, u32>,
+        filter: Filter,
     }
     static CLASSES: std::sync::LazyLock<Classes> = std::sync::LazyLock::new(|| {
         let mut c = Classes {
-            map: crate::gazetteer::FxHashMap::default(),
-            filter: [0; 64],
+            map: crate::hash::FxHashMap::default(),
+            filter: Filter::new(),
         };
         for (list, bit) in [
             (ORG_HEADS, class::ORG_HEADS),
@@ -156,18 +149,18 @@ fn word_class(w: &str) -> u32 {
             (SIDE_AFTER, class::SIDE_AFTER),
             (COMPANY_AFTER, class::COMPANY_AFTER),
             (EVENT_WORDS, class::EVENT_WORDS),
+            // a weekday starting a sentence is no name either
+            (&crate::time::WEEKDAYS[..], class::NOT_NAME),
         ] {
             for w in list {
                 *c.map.entry(*w).or_insert(0) |= bit;
-                let k = key(w.as_bytes());
-                c.filter[k / 64] |= 1 << (k % 64);
+                c.filter.add(w);
             }
         }
         c
     });
     let c = &*CLASSES;
-    let k = key(w.as_bytes());
-    if c.filter[k / 64] & (1 << (k % 64)) == 0 {
+    if !c.filter.may_contain(w) {
         return 0;
     }
     c.map.get(w).copied().unwrap_or(0)
@@ -331,39 +324,11 @@ const NAME_PARTICLES: &[&str] = &[
     "bin", "al", "el", "ibn", "abu", "du", "di",
 ];
 
-/// Capitalised words that are never part of a name run after a title.
+/// Capitalised words that are never part of a name run after a title (with the weekdays,
+/// [`crate::time::WEEKDAYS`], in [`class::NOT_NAME`]).
 const NOT_NAME: &[&str] = &[
-    "i",
-    "the",
-    "a",
-    "he",
-    "she",
-    "it",
-    "we",
-    "they",
-    "his",
-    "her",
-    "their",
-    "this",
-    "that",
-    "on",
-    "in",
-    "at",
-    "and",
-    "or",
-    "but",
-    "of",
-    "for",
-    "to",
-    "said",
-    "says",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
+    "i", "the", "a", "he", "she", "it", "we", "they", "his", "her", "their", "this", "that", "on",
+    "in", "at", "and", "or", "but", "of", "for", "to", "said", "says",
 ];
 
 /// Title words that name a relation to someone else, not an office.
@@ -1078,30 +1043,20 @@ fn figures(tokens: &[Token], folded: &Folded, k: usize) -> usize {
 
 /// True when the document reads as a sports report (three sports words or more).
 fn is_sports(tokens: &[Token], folded: &Folded) -> bool {
-    // this runs on every word of every document: a word is looked up only when some sports
-    // word has its length and first byte and some has its length and last byte
-    static FILTER: std::sync::LazyLock<([u32; 256], [u32; 256])> = std::sync::LazyLock::new(|| {
-        let (mut first, mut last) = ([0u32; 256], [0u32; 256]);
-        for w in SPORTS_WORDS {
-            let b = w.as_bytes();
-            let len = 1u32 << b.len().min(31);
-            first[b[0] as usize] |= len;
-            last[b[b.len() - 1] as usize] |= len;
-        }
-        (first, last)
+    // this runs on every word of every document: a filter of the sports words alone turns
+    // most words away before the class lookup
+    static FILTER: std::sync::LazyLock<Filter> = std::sync::LazyLock::new(|| {
+        let mut f = Filter::new();
+        SPORTS_WORDS.iter().for_each(|w| f.add(w));
+        f
     });
-    let (first, last) = &*FILTER;
-    let hay = folded.as_str().as_bytes();
     tokens
         .iter()
         .filter(|t| {
-            if t.kind != TokenKind::Word || t.fold.is_empty() {
-                return false;
+            t.kind == TokenKind::Word && {
+                let w = t.norm(folded);
+                FILTER.may_contain(w) && word_class(w) & class::SPORTS_WORDS != 0
             }
-            let len = 1u32 << t.fold.len().min(31);
-            first[hay[t.fold.start] as usize] & len != 0
-                && last[hay[t.fold.end - 1] as usize] & len != 0
-                && word_class(t.norm(folded)) & class::SPORTS_WORDS != 0
         })
         .nth(2)
         .is_some()
@@ -1193,7 +1148,7 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
     // capitalised word pairs seen inside sentences: "Red Star" there makes "Red Star" at a
     // sentence start a name too (one sense per document)
     let pair_text = |k: usize| &folded.as_str()[tokens[k].fold.start..tokens[k + 1].fold.end];
-    let inner_pairs: crate::gazetteer::FxHashSet<&str> = (1..n.saturating_sub(1))
+    let inner_pairs: crate::hash::FxHashSet<&str> = (1..n.saturating_sub(1))
         .filter(|&k| {
             !cx.sent_start[k]
                 && tokens[k - 1].kind == TokenKind::Word
@@ -1406,7 +1361,7 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
         return;
     }
     // one sense per document: the type the same text has where its context was clear
-    let mut by_text: crate::gazetteer::FxHashMap<&str, EntityKind> = Default::default();
+    let mut by_text: crate::hash::FxHashMap<&str, EntityKind> = Default::default();
     let text_of =
         |a: usize, b: usize| &folded.as_str()[tokens[a].fold.start..tokens[b - 1].fold.end];
     for &(a, b, kind, _) in &found {
@@ -1869,7 +1824,7 @@ fn acronyms(text: &str, folded: &Folded, tokens: &[Token], mentions: &mut Vec<Me
     let mut remove = vec![false; mentions.len()];
     let mut added: Vec<Mention> = Vec::new();
     // acronym text -> (kind, entry, long-name first token)
-    let mut known: crate::gazetteer::FxHashMap<&str, (EntityKind, Option<EntryId>, usize)> =
+    let mut known: crate::hash::FxHashMap<&str, (EntityKind, Option<EntryId>, usize)> =
         Default::default();
     for &(lf, ll, at_tok) in &defs {
         let (kind, entry) = match at[lf].map(|i| &mentions[i]) {

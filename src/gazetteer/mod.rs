@@ -19,62 +19,10 @@ mod trie;
 
 use std::borrow::Cow;
 
-/// Hash maps keyed by names and ids: a fast non-cryptographic hash (see [`FxHasher`]).
-type HashMap<K, V> = std::collections::HashMap<K, V, FxBuild>;
-/// A hash map with [`FxHasher`], for the crate's word tables.
-pub(crate) type FxHashMap<K, V> = HashMap<K, V>;
-/// A hash set with [`FxHasher`].
-pub(crate) type FxHashSet<K> = HashSet<K>;
-type HashSet<K> = std::collections::HashSet<K, FxBuild>;
-type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
+use crate::hash::{FxBuild, FxHashMap as HashMap, FxHashSet as HashSet};
+
 /// Folded common words; the embedded list's words are borrowed, not copied.
 type CommonWords = HashSet<Cow<'static, str>>;
-
-/// The multiply-rotate hash of rustc (`FxHasher`), eight bytes at a time. The keys are
-/// names from files the caller chose, so flooding is not a concern; SipHash was a tenth of
-/// the start-up instructions.
-#[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct FxHasher(u64);
-
-impl FxHasher {
-    const K: u64 = 0x517c_c1b7_2722_0a95;
-
-    #[inline]
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(Self::K);
-    }
-}
-
-impl std::hash::Hasher for FxHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut buf = [0u8; 8];
-            buf[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(buf) ^ ((rest.len() as u64) << 56));
-        }
-    }
-
-    #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.add(i as u64);
-    }
-
-    #[inline]
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
 
 use trie::Trie;
 

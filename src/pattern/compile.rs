@@ -6,9 +6,9 @@
 //! longest match). See `vm.rs` for why.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::error::{Error, ErrorKind, Location, Result};
+use crate::hash::{Filter, FxHashMap as FxMap};
 
 use super::parse::{AttrTest, EntitySel, Member, Node, NodeKind, ParsedFile, Pos, PredAst};
 use super::{BUILTIN_SLOTS, Rule, SlotId};
@@ -116,78 +116,6 @@ impl Program {
 pub(crate) struct RuleProg {
     pub fwd: Program,
     pub rev: Program,
-}
-
-/// FxHash (as in rustc): a fast hash for short keys; no HashDoS concern here, since keys
-/// come from rule files and lookups only ask whether a unit's text is a rule word.
-#[derive(Default, Clone, Copy)]
-pub(crate) struct FxHasher(u64);
-
-const FX_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-
-impl Hasher for FxHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(FX_SEED);
-        }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(FX_SEED);
-        }
-    }
-
-    #[inline]
-    fn write_u8(&mut self, b: u8) {
-        self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(FX_SEED);
-    }
-
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
-
-/// A cheap "might this word be in the set" test: length and (first, last) byte bits.
-#[derive(Clone, Debug)]
-pub(crate) struct Filter {
-    lens: u64,
-    pairs: Vec<u64>,
-}
-
-impl Filter {
-    fn new() -> Filter {
-        Filter {
-            lens: 0,
-            pairs: vec![0; 256 * 256 / 64],
-        }
-    }
-
-    fn key(w: &[u8]) -> usize {
-        (usize::from(w[0]) << 8) | usize::from(w[w.len() - 1])
-    }
-
-    fn add(&mut self, w: &str) {
-        if w.is_empty() {
-            return;
-        }
-        self.lens |= 1 << w.len().min(63);
-        let k = Filter::key(w.as_bytes());
-        self.pairs[k / 64] |= 1 << (k % 64);
-    }
-
-    #[inline]
-    pub(crate) fn may_contain(&self, w: &str) -> bool {
-        let b = w.as_bytes();
-        if b.is_empty() || self.lens & (1 << b.len().min(63)) == 0 {
-            return false;
-        }
-        let k = Filter::key(b);
-        self.pairs[k / 64] & (1 << (k % 64)) != 0
-    }
 }
 
 /// Everything the matcher needs.

@@ -255,7 +255,8 @@ fn parse_line<'a>(line: &'a str, base: usize, toks: &mut Vec<Tok<'a>>) -> Option
     None
 }
 
-const WEEKDAYS: [&str; 7] = [
+/// The days of the week, folded, Monday first.
+pub(crate) const WEEKDAYS: [&str; 7] = [
     "monday",
     "tuesday",
     "wednesday",

@@ -25,6 +25,7 @@ use crate::span::Span;
 use crate::text::Folded;
 use crate::tokenize::{Sentence, Token};
 
+pub(crate) use dateline::WEEKDAYS;
 pub use dateline::{Dateline, dateline_date};
 pub use tense::{Tense, tense_at};
 
