@@ -73,42 +73,9 @@ pub(crate) struct Program {
     pub insts: Vec<Inst>,
     pub start: u32,
     /// The unit and match states reached from `start` without reading a unit, in the
-    /// order the matcher's closure visits them; `None` when an anchor (`^`, `$`) is on the
-    /// way, since then they depend on the position.
+    /// order the matcher's closure visits them; `None` when the program has an anchor
+    /// (`^`, `$`), since then they depend on the position (see `vm::start_closure`).
     pub start_leaves: Option<Vec<u32>>,
-}
-
-impl Program {
-    /// Computes [`Program::start_leaves`], visiting states as the matcher's `add` does.
-    fn close_start(&mut self) {
-        let mut seen = vec![false; self.insts.len()];
-        let mut leaves = Vec::new();
-        let mut stack = vec![self.start];
-        while let Some(mut pc) = stack.pop() {
-            loop {
-                if std::mem::replace(&mut seen[pc as usize], true) {
-                    break;
-                }
-                match self.insts[pc as usize] {
-                    Inst::Jmp(x) => pc = x,
-                    Inst::Split(x, y) => {
-                        stack.push(y);
-                        pc = x;
-                    }
-                    Inst::Open { next, .. } | Inst::Close { next, .. } => pc = next,
-                    Inst::AssertStart(_) | Inst::AssertEnd(_) => {
-                        self.start_leaves = None;
-                        return;
-                    }
-                    Inst::Unit { .. } | Inst::Match => {
-                        leaves.push(pc);
-                        break;
-                    }
-                }
-            }
-        }
-        self.start_leaves = Some(leaves);
-    }
 }
 
 /// One rule's programs.
@@ -706,7 +673,7 @@ fn program(node: &LNode, reverse: bool) -> std::result::Result<Program, ()> {
     let mut p = Program::default();
     p.insts.push(Inst::Match);
     p.start = emit(&mut p.insts, node, 0, reverse)?;
-    p.close_start();
+    p.start_leaves = super::vm::start_closure(&p);
     Ok(p)
 }
 

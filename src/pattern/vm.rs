@@ -448,6 +448,23 @@ fn captures_of(
     captures.retain(|c| c.end > c.start);
 }
 
+/// The states [`add`] reaches from a program's start, in its order, when that does not
+/// depend on the position (no `^` or `$` in the program): computed once per program.
+pub(crate) fn start_closure(prog: &Program) -> Option<Vec<u32>> {
+    if prog
+        .insts
+        .iter()
+        .any(|i| matches!(i, Inst::AssertStart(_) | Inst::AssertEnd(_)))
+    {
+        return None;
+    }
+    let mut set = Threads::default();
+    set.resize(prog.insts.len());
+    let (mut stack, mut steps) = (Vec::new(), 0);
+    add(prog, &mut set, &mut stack, prog.start, 0, 0, 0, &mut steps);
+    Some(set.list.iter().map(|t| t.pc).collect())
+}
+
 /// Adds the closure of `pc` at position `at` to `set` (backward: no capture instructions).
 #[allow(clippy::too_many_arguments)]
 #[inline]
