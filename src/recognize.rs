@@ -121,13 +121,86 @@ mod class {
     pub(super) const SIDE_AFTER: u32 = 1 << 10;
     pub(super) const COMPANY_AFTER: u32 = 1 << 11;
     pub(super) const EVENT_WORDS: u32 = 1 << 12;
+    /// A relational title or its plural ("counterpart", "counterparts").
+    pub(super) const RELATIONAL: u32 = 1 << 13;
+    /// Every list bit (the rest of a [`super::Lex`] entry is the common-word memo).
+    pub(super) const LISTS: u32 = (1 << 14) - 1;
+    /// The word is a common English word (valid with [`COMMON_KNOWN`]).
+    pub(super) const COMMON: u32 = 1 << 30;
+    /// [`COMMON`] was looked up for this token.
+    pub(super) const COMMON_KNOWN: u32 = 1 << 31;
+}
+
+/// What the recogniser asks of each token's word, looked up once per document: the lists
+/// it is on ([`word_class`]) and, for capitalised words, whether it is a common word.
+/// The rules ask these of the same tokens many times over.
+struct Lex<'a> {
+    bits: Vec<u32>,
+    g: &'a Gazetteer,
+    tokens: &'a [Token],
+    folded: &'a Folded,
+}
+
+impl<'a> Lex<'a> {
+    fn new(g: &'a Gazetteer, tokens: &'a [Token], folded: &'a Folded) -> Lex<'a> {
+        let bits = tokens
+            .iter()
+            .map(|t| {
+                let w = t.norm(folded);
+                let c = word_class(w);
+                if is_cap(t) {
+                    c | class::COMMON_KNOWN
+                        | if g.is_common_word(w) {
+                            class::COMMON
+                        } else {
+                            0
+                        }
+                } else {
+                    c
+                }
+            })
+            .collect();
+        Lex {
+            bits,
+            g,
+            tokens,
+            folded,
+        }
+    }
+
+    /// The lists token `k`'s word is on ([`word_class`]).
+    #[inline]
+    fn class(&self, k: usize) -> u32 {
+        self.bits[k] & class::LISTS
+    }
+
+    /// True when token `k`'s word is a common word.
+    #[inline]
+    fn common(&self, k: usize) -> bool {
+        let b = self.bits[k];
+        if b & class::COMMON_KNOWN != 0 {
+            b & class::COMMON != 0
+        } else {
+            self.g.is_common_word(self.tokens[k].norm(self.folded))
+        }
+    }
+
+    /// True when the document reads as a sports report (three sports words or more).
+    fn sports(&self) -> bool {
+        self.tokens
+            .iter()
+            .zip(&self.bits)
+            .filter(|(t, b)| t.kind == TokenKind::Word && *b & class::SPORTS_WORDS != 0)
+            .nth(2)
+            .is_some()
+    }
 }
 
 /// The lists (see [`class`]) a folded word is on.
 fn word_class(w: &str) -> u32 {
     /// The table, and a filter that turns most other words away without hashing them.
     struct Classes {
-        map: crate::hash::FxHashMap<&'static str, u32>,
+        map: crate::hash::FxHashMap<String, u32>,
         filter: Filter,
     }
     static CLASSES: std::sync::LazyLock<Classes> = std::sync::LazyLock::new(|| {
@@ -149,13 +222,20 @@ fn word_class(w: &str) -> u32 {
             (SIDE_AFTER, class::SIDE_AFTER),
             (COMPANY_AFTER, class::COMPANY_AFTER),
             (EVENT_WORDS, class::EVENT_WORDS),
+            (RELATIONAL_TITLES, class::RELATIONAL),
             // a weekday starting a sentence is no name either
             (&crate::time::WEEKDAYS[..], class::NOT_NAME),
         ] {
             for w in list {
-                *c.map.entry(*w).or_insert(0) |= bit;
+                *c.map.entry(w.to_string()).or_insert(0) |= bit;
                 c.filter.add(w);
             }
+        }
+        // "his counterparts" as well as "his counterpart"
+        for w in RELATIONAL_TITLES {
+            let plural = format!("{w}s");
+            *c.map.entry(plural.clone()).or_insert(0) |= class::RELATIONAL;
+            c.filter.add(&plural);
         }
         c
     });
@@ -414,6 +494,7 @@ pub(crate) fn recognize(
     for s in sentences {
         g.find_in(folded, tokens, s.tokens(), &mut cands);
     }
+    let lex = Lex::new(g, tokens, folded);
     // sentence start per token
     let mut sent_start = vec![false; tokens.len()];
     for s in sentences {
@@ -436,7 +517,7 @@ pub(crate) fn recognize(
         tokens.get(k).is_some_and(|t| {
             t.kind == TokenKind::Word
                 && matches!(t.shape, Shape::Capitalized | Shape::Mixed)
-                && !g.is_common_word(t.norm(folded))
+                && !lex.common(k)
         })
     };
     for c in &cands {
@@ -516,17 +597,12 @@ pub(crate) fn recognize(
     }
     // relational words act as titles before a name: "his Chinese counterpart Xi Jinping"
     for (k, t) in tokens.iter().enumerate() {
-        if t.kind == TokenKind::Word {
-            let n = t.norm(folded);
-            if RELATIONAL_TITLES.contains(&n)
-                || RELATIONAL_TITLES.contains(&n.strip_suffix('s').unwrap_or(""))
-            {
-                titles.push(TitleHit {
-                    first: k,
-                    last: k + 1,
-                    entry: None,
-                });
-            }
+        if t.kind == TokenKind::Word && lex.class(k) & class::RELATIONAL != 0 {
+            titles.push(TitleHit {
+                first: k,
+                last: k + 1,
+                entry: None,
+            });
         }
     }
     titles.sort_by_key(|t| t.first);
@@ -562,16 +638,11 @@ pub(crate) fn recognize(
         while k < end {
             let t = &tokens[k];
             let n = t.norm(folded);
-            if k > start
-                && t.shape == Shape::Upper
-                && g.is_common_word(n)
-                && !given[k]
-                && !surname[k]
-            {
+            if k > start && t.shape == Shape::Upper && lex.common(k) && !given[k] && !surname[k] {
                 // a headline in capitals: "RANDALL CUNNINGHAM RETIRES"
                 break;
             } else if is_cap(t)
-                && word_class(n) & class::NOT_NAME == 0
+                && lex.class(k) & class::NOT_NAME == 0
                 && !title_at(k)
                 // a clitic in capitals ends the name: "MILAN 'S LENTINI"
                 && !n.starts_with(['\'', '\u{2019}'])
@@ -587,7 +658,7 @@ pub(crate) fn recognize(
             {
                 k += 2;
             } else if k > start
-                && word_class(n) & class::NAME_PARTICLES != 0
+                && lex.class(k) & class::NAME_PARTICLES != 0
                 && t.shape == Shape::Lower
                 && k + 1 < end
                 && is_cap(&tokens[k + 1])
@@ -644,7 +715,7 @@ pub(crate) fn recognize(
             let end = name_run(k);
             if end >= k + 2 {
                 // "Ross County", "Crystal Palace United": a club, not a person
-                let club = word_class(tokens[end - 1].norm(folded)) & class::TEAM_WORDS != 0;
+                let club = lex.class(end - 1) & class::TEAM_WORDS != 0;
                 rules.push(rule_mention(
                     tokens,
                     k,
@@ -665,7 +736,7 @@ pub(crate) fn recognize(
     }
     // 4. organisation names
     org_rule(
-        text,
+        &lex,
         folded,
         tokens,
         &sentence_end,
@@ -687,7 +758,8 @@ pub(crate) fn recognize(
         given: &given,
         surname: &surname,
         in_title: &in_title,
-        sports: is_sports(tokens, folded),
+        lex: &lex,
+        sports: lex.sports(),
     };
     unknown_names(&cx, &mut all);
     companies_named_like_places(&cx, &mut all);
@@ -716,7 +788,9 @@ struct DocContext<'a> {
     surname: &'a [bool],
     /// Tokens of titles ("President", "foreign minister").
     in_title: &'a [bool],
-    /// The document reads as a sports report (see [`is_sports`]), computed once.
+    /// The words' lists, looked up once.
+    lex: &'a Lex<'a>,
+    /// The document reads as a sports report (see [`Lex::sports`]), computed once.
     sports: bool,
 }
 
@@ -934,8 +1008,7 @@ const SIDE_AFTER: &[&str] = &[
 /// A team by the words around it (see [`SIDE_BEFORE`], [`SIDE_AFTER`]).
 fn side_context(cx: &DocContext, first: usize, last: usize) -> bool {
     (first > 0 && SIDE_BEFORE.contains(&cx.tokens[first - 1].norm(cx.folded)))
-        || (last < cx.tokens.len()
-            && word_class(cx.tokens[last].norm(cx.folded)) & class::SIDE_AFTER != 0)
+        || (last < cx.tokens.len() && cx.lex.class(last) & class::SIDE_AFTER != 0)
 }
 
 /// Words after a name that make it a company ("Magna 's shares", "shares of Pirelli").
@@ -1011,11 +1084,11 @@ fn company_context(cx: &DocContext, first: usize, last: usize) -> bool {
     } else {
         last
     };
-    word_class(w(after)) & class::COMPANY_AFTER != 0
+    (after < cx.tokens.len() && cx.lex.class(after) & class::COMPANY_AFTER != 0)
         || FORCE_NOUNS.contains(&w(last))
         || (first > 0
             && cx.tokens[first - 1].shape == Shape::Lower
-            && word_class(w(first - 1)) & class::BODY_NOUNS != 0)
+            && cx.lex.class(first - 1) & class::BODY_NOUNS != 0)
         || (first > 1
             && matches!(w(first - 1), "of" | "in")
             && COMPANY_BEFORE.contains(&w(first - 2)))
@@ -1039,27 +1112,6 @@ fn figures(tokens: &[Token], folded: &Folded, k: usize) -> usize {
         }
     }
     n
-}
-
-/// True when the document reads as a sports report (three sports words or more).
-fn is_sports(tokens: &[Token], folded: &Folded) -> bool {
-    // this runs on every word of every document: a filter of the sports words alone turns
-    // most words away before the class lookup
-    static FILTER: std::sync::LazyLock<Filter> = std::sync::LazyLock::new(|| {
-        let mut f = Filter::new();
-        SPORTS_WORDS.iter().for_each(|w| f.add(w));
-        f
-    });
-    tokens
-        .iter()
-        .filter(|t| {
-            t.kind == TokenKind::Word && {
-                let w = t.norm(folded);
-                FILTER.may_contain(w) && word_class(w) & class::SPORTS_WORDS != 0
-            }
-        })
-        .nth(2)
-        .is_some()
 }
 
 /// Per-sentence flag: the sentence is written in capitals (a headline), so case tells nothing.
@@ -1138,9 +1190,9 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
         covered[k].is_none()
             && !cx.in_title[k]
             && is_cap(t)
-            && word_class(w) & class::NOT_NAME == 0
+            && cx.lex.class(k) & class::NOT_NAME == 0
             && !w.starts_with(['\'', '\u{2019}'])
-            && (!caps[k] || !g.is_common_word(w) || cx.given[k] || cx.surname[k])
+            && (!caps[k] || !cx.lex.common(k) || cx.given[k] || cx.surname[k])
     };
     // no name runs across a line break (a table row, a heading)
     let same_line =
@@ -1148,16 +1200,22 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
     // capitalised word pairs seen inside sentences: "Red Star" there makes "Red Star" at a
     // sentence start a name too (one sense per document)
     let pair_text = |k: usize| &folded.as_str()[tokens[k].fold.start..tokens[k + 1].fold.end];
-    let inner_pairs: crate::hash::FxHashSet<&str> = (1..n.saturating_sub(1))
-        .filter(|&k| {
-            !cx.sent_start[k]
-                && tokens[k - 1].kind == TokenKind::Word
-                && is_cap(&tokens[k])
-                && is_cap(&tokens[k + 1])
-                && !caps[k]
+    // (built when first asked: most documents never ask)
+    let inner_pairs_cell = std::cell::OnceCell::new();
+    let inner_pairs = || {
+        inner_pairs_cell.get_or_init(|| -> crate::hash::FxHashSet<&str> {
+            (1..n.saturating_sub(1))
+                .filter(|&k| {
+                    !cx.sent_start[k]
+                        && tokens[k - 1].kind == TokenKind::Word
+                        && is_cap(&tokens[k])
+                        && is_cap(&tokens[k + 1])
+                        && !caps[k]
+                })
+                .map(pair_text)
+                .collect()
         })
-        .map(pair_text)
-        .collect();
+    };
     // (first, last, kind or None when the type must come from the document, merged mention)
     let mut found: Vec<(usize, usize, Option<EntityKind>, Option<usize>)> = Vec::new();
     let mut k = 0;
@@ -1167,13 +1225,12 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
             continue;
         }
         // a common word opening a sentence is no name ("Meanwhile", "During")
-        let w = tokens[k].norm(folded);
         // (a given name stays when a name follows: "Mark Taylor said")
         if (cx.sent_start[k] || (k > 0 && !tokens[k - 1].kind.eq(&TokenKind::Word)))
-            && g.is_common_word(w)
+            && cx.lex.common(k)
             && !(k + 1 < n
                 && free_word(k + 1)
-                && (cx.given[k] || inner_pairs.contains(pair_text(k))))
+                && (cx.given[k] || inner_pairs().contains(pair_text(k))))
         {
             k += 1;
             continue;
@@ -1201,12 +1258,12 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
                 && covered[j + 1].is_none()
             {
                 j += 2;
-            } else if word_class(w) & class::NAME_PARTICLES != 0
+            } else if cx.lex.class(j) & class::NAME_PARTICLES != 0
                 && t.shape == Shape::Lower
                 && j + 1 < end
                 && (free_word(j + 1)
                     || (j + 2 < end
-                        && word_class(tokens[j + 1].norm(folded)) & class::NAME_PARTICLES != 0
+                        && cx.lex.class(j + 1) & class::NAME_PARTICLES != 0
                         && free_word(j + 2)))
             {
                 // "van der Westhuizen": particles may come in twos
@@ -1218,7 +1275,7 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
         let words = name_words(tokens, k, j);
         let all_common = (k..j)
             .filter(|&i| tokens[i].kind == TokenKind::Word)
-            .all(|i| g.is_common_word(tokens[i].norm(folded)) && !cx.given[i]);
+            .all(|i| cx.lex.common(i) && !cx.given[i]);
         let first_w = tokens[k].norm(folded);
         let personal =
             words >= 2 && (cx.given[k] || is_initial(first_w, &tokens[k]) || cx.surname[j - 1]);
@@ -1239,10 +1296,9 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
             place_at(k.checked_sub(1)).filter(|&m| mentions[m].last == k && same_line(k - 1, k));
         let after = place_at(Some(j).filter(|&j| j < end))
             .filter(|&m| mentions[m].first == j && same_line(j - 1, j));
-        let team_word = (k..j).any(|i| word_class(tokens[i].norm(folded)) & class::TEAM_WORDS != 0);
+        let team_word = (k..j).any(|i| cx.lex.class(i) & class::TEAM_WORDS != 0);
         if let Some(m) = after.or(before) {
-            let area =
-                after.is_some() && words == 1 && word_class(first_w) & class::AREA_WORDS != 0;
+            let area = after.is_some() && words == 1 && cx.lex.class(k) & class::AREA_WORDS != 0;
             let kind = if area {
                 EntityKind::Location
             } else if personal
@@ -1267,8 +1323,8 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
             } else if all_common && !team_word && (cx.sent_start[k] || caps[k]) {
                 k = j;
                 continue;
-            } else if (word_class(tokens[j - 1].norm(folded)) & class::PLACE_HEADS != 0
-                || word_class(tokens[j - 1].norm(folded)) & class::FACILITY_HEADS != 0)
+            } else if (cx.lex.class(j - 1) & class::PLACE_HEADS != 0
+                || cx.lex.class(j - 1) & class::FACILITY_HEADS != 0)
                 && after.is_none()
             {
                 // "Tokyo Bay", "Beijing Airport": still a place
@@ -1276,9 +1332,7 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
             } else {
                 // "Baltimore Orioles", "Air France", "Chicago Purchasing Managers": a body
                 // named after the place; "U.S. Open", "Atlanta Games": an event held there
-                if word_class(tokens[j - 1].norm(folded)) & class::EVENT_WORDS != 0
-                    && after.is_none()
-                {
+                if cx.lex.class(j - 1) & class::EVENT_WORDS != 0 && after.is_none() {
                     EntityKind::Event
                 } else {
                     EntityKind::Organization
@@ -1293,7 +1347,6 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
             k = j;
             continue;
         }
-        let last_w = tokens[j - 1].norm(folded);
         // "Jansher Khan ( Pakistan )": an athlete and the country he plays for
         let with_country = j + 2 < end
             && tokens[j].norm(folded) == "("
@@ -1310,11 +1363,11 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
             && tokens[k].shape == Shape::Upper
             && !caps[k]
             && (2..=6).contains(&first_w.len())
-            && !g.is_common_word(first_w)
+            && !cx.lex.common(k)
             // a unit or a statistic next to a number: "1400 GMT", "3 RBI", "ERA 2.85"
             && !(k > 0 && tokens[k - 1].kind == TokenKind::Number)
             && !(j < n && tokens[j].kind == TokenKind::Number);
-        let team_named = words >= 2 && word_class(last_w) & class::TEAM_WORDS != 0;
+        let team_named = words >= 2 && cx.lex.class(j - 1) & class::TEAM_WORDS != 0;
         // a cricket scorecard names players after how they got out: "c Healy b Warne",
         // "st Kaluwitharana", "lbw b Mullally"
         // ... and bowlers by their figures: "Muralitharan 10-0-41-2"
@@ -1323,7 +1376,7 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
                 && tokens[k - 1].shape == Shape::Lower
                 && matches!(tokens[k - 1].norm(folded), "b" | "c" | "st" | "lbw"))
                 || figures(tokens, folded, j) >= 3);
-        let kind = if words >= 2 && word_class(last_w) & class::EVENT_WORDS != 0 {
+        let kind = if words >= 2 && cx.lex.class(j - 1) & class::EVENT_WORDS != 0 {
             Some(EntityKind::Event)
         } else if ampersand || team_named {
             Some(EntityKind::Organization)
@@ -1334,7 +1387,7 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
         } else if words == 1
             && cx.given[k]
             && tokens[k].shape == Shape::Capitalized
-            && !g.is_common_word(first_w)
+            && !cx.lex.common(k)
         {
             Some(EntityKind::Person)
         } else if acronym
@@ -1343,8 +1396,8 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
         {
             Some(EntityKind::Organization)
         } else if (words >= 2
-            && (word_class(last_w) & class::PLACE_HEADS != 0
-                || word_class(first_w) & class::AREA_WORDS != 0))
+            && (cx.lex.class(j - 1) & class::PLACE_HEADS != 0
+                || cx.lex.class(k) & class::AREA_WORDS != 0))
             || (words == 1
                 && k > 0
                 && PLACE_PREPOSITIONS.contains(&tokens[k - 1].norm(folded))
@@ -1410,7 +1463,7 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
             None if words >= 2
                 && (a..b)
                     .filter(|&i| tokens[i].kind == TokenKind::Word)
-                    .all(|i| g.is_common_word(tokens[i].norm(folded))) =>
+                    .all(|i| cx.lex.common(i)) =>
             {
                 EntityKind::Organization
             }
@@ -1508,7 +1561,7 @@ fn sports_teams(cx: &DocContext, mentions: &mut [Mention]) {
             .entry
             .is_some_and(|e| g.entry(e).attrs.get("kind").is_some_and(|k| k == "city"));
         let verb_after = city
-            && (after.is_some_and(|k| word_class(word(k)) & class::TEAM_VERBS_AFTER != 0)
+            && (after.is_some_and(|k| cx.lex.class(k) & class::TEAM_VERBS_AFTER != 0)
                 || side_context(cx, m.first, m.last));
         let verb_before = city && m.first > 0 && TEAM_VERBS_BEFORE.contains(&word(m.first - 1));
         if (score || verb_after || verb_before)
@@ -1560,7 +1613,7 @@ fn rule_mention(
 }
 
 fn org_rule(
-    _text: &str,
+    lex: &Lex,
     folded: &Folded,
     tokens: &[Token],
     sentence_end: &[usize],
@@ -1625,12 +1678,13 @@ fn org_rule(
             let tj = &tokens[j];
             let n = tj.norm(folded);
             if is_cap(tj) {
-                if word_class(n) & class::ORG_HEADS != 0
-                    || word_class(n.trim_end_matches('.')) & class::ORG_HEADS != 0
+                if lex.class(j) & class::ORG_HEADS != 0
+                    || (n.ends_with('.')
+                        && word_class(n.trim_end_matches('.')) & class::ORG_HEADS != 0)
                 {
                     last_head = Some(j + 1);
                     facility = false;
-                } else if j > k && word_class(n) & class::FACILITY_HEADS != 0 {
+                } else if j > k && lex.class(j) & class::FACILITY_HEADS != 0 {
                     last_head = Some(j + 1);
                     facility = true;
                 }
@@ -1648,12 +1702,11 @@ fn org_rule(
         if let Some(h) = last_head {
             let h = if head_then_of { j } else { h };
             // a sentence-initial function word is not part of the name
-            let start =
-                if sent_start[k] && word_class(tokens[k].norm(folded)) & class::NOT_NAME != 0 {
-                    k + 1
-                } else {
-                    k
-                };
+            let start = if sent_start[k] && lex.class(k) & class::NOT_NAME != 0 {
+                k + 1
+            } else {
+                k
+            };
             if h > start && (h - start >= 2) {
                 let kind = if facility {
                     EntityKind::Location
