@@ -331,8 +331,10 @@ fn is_dotted(word: &str) -> bool {
 
 /// The letter case of a token.
 pub fn shape_of(s: &str) -> Shape {
-    if s.is_ascii() {
-        return shape_of_ascii(s.as_bytes());
+    // one pass over the bytes for ASCII tokens (nearly all of them); the first non-ASCII
+    // byte sends the token to the Unicode path
+    if let Some(shape) = shape_of_ascii(s.as_bytes()) {
+        return shape;
     }
     let mut upper = 0usize;
     let mut lower = 0usize;
@@ -373,26 +375,29 @@ fn classify(
     }
 }
 
-/// [`shape_of`] for ASCII text, on bytes.
-fn shape_of_ascii(s: &[u8]) -> Shape {
+/// [`shape_of`] for ASCII text, on bytes; `None` at the first non-ASCII byte.
+#[inline]
+fn shape_of_ascii(s: &[u8]) -> Option<Shape> {
     let mut upper = 0usize;
     let mut lower = 0usize;
     let mut first_upper = false;
     let mut lower_then_upper = false;
     for &b in s {
-        if b.is_ascii_uppercase() {
+        if b.is_ascii_lowercase() {
+            lower += 1;
+        } else if b.is_ascii_uppercase() {
             if upper + lower == 0 {
                 first_upper = true;
             } else if lower > 0 {
                 lower_then_upper = true;
             }
             upper += 1;
-        } else if b.is_ascii_lowercase() {
-            lower += 1;
+        } else if !b.is_ascii() {
+            return None;
         }
     }
     let mc = s.starts_with(b"Mc") || s.starts_with(b"Mac");
-    classify(upper, lower, first_upper, lower_then_upper, mc)
+    Some(classify(upper, lower, first_upper, lower_then_upper, mc))
 }
 
 fn is_closer(t: &str) -> bool {
