@@ -132,10 +132,10 @@ mod class {
 }
 
 /// What the recogniser asks of each token's word, looked up once per document: the lists
-/// it is on ([`word_class`]) and, for capitalised words, whether it is a common word.
-/// The rules ask these of the same tokens many times over.
+/// it is on ([`word_class`]) and, when first asked, whether it is a common word. The rules
+/// ask these of the same tokens many times over.
 struct Lex<'a> {
-    bits: Vec<u32>,
+    bits: Vec<std::cell::Cell<u32>>,
     g: &'a Gazetteer,
     tokens: &'a [Token],
     folded: &'a Folded,
@@ -145,20 +145,7 @@ impl<'a> Lex<'a> {
     fn new(g: &'a Gazetteer, tokens: &'a [Token], folded: &'a Folded) -> Lex<'a> {
         let bits = tokens
             .iter()
-            .map(|t| {
-                let w = t.norm(folded);
-                let c = word_class(w);
-                if is_cap(t) {
-                    c | class::COMMON_KNOWN
-                        | if g.is_common_word(w) {
-                            class::COMMON
-                        } else {
-                            0
-                        }
-                } else {
-                    c
-                }
-            })
+            .map(|t| std::cell::Cell::new(word_class(t.norm(folded))))
             .collect();
         Lex {
             bits,
@@ -171,18 +158,19 @@ impl<'a> Lex<'a> {
     /// The lists token `k`'s word is on ([`word_class`]).
     #[inline]
     fn class(&self, k: usize) -> u32 {
-        self.bits[k] & class::LISTS
+        self.bits[k].get() & class::LISTS
     }
 
     /// True when token `k`'s word is a common word.
     #[inline]
     fn common(&self, k: usize) -> bool {
-        let b = self.bits[k];
+        let b = self.bits[k].get();
         if b & class::COMMON_KNOWN != 0 {
-            b & class::COMMON != 0
-        } else {
-            self.g.is_common_word(self.tokens[k].norm(self.folded))
+            return b & class::COMMON != 0;
         }
+        let common = self.g.is_common_word(self.tokens[k].norm(self.folded));
+        self.bits[k].set(b | class::COMMON_KNOWN | if common { class::COMMON } else { 0 });
+        common
     }
 
     /// True when the document reads as a sports report (three sports words or more).
@@ -190,7 +178,7 @@ impl<'a> Lex<'a> {
         self.tokens
             .iter()
             .zip(&self.bits)
-            .filter(|(t, b)| t.kind == TokenKind::Word && *b & class::SPORTS_WORDS != 0)
+            .filter(|(t, b)| t.kind == TokenKind::Word && b.get() & class::SPORTS_WORDS != 0)
             .nth(2)
             .is_some()
     }
