@@ -608,12 +608,13 @@ fn process_line(ex: &Extractor, line: &[u8]) -> Result<(serde_json::Value, Docum
 }
 
 trait WriteWithId {
-    fn write_json_value_id(&self, id: &serde_json::Value, out: &mut dyn Write) -> io::Result<()>;
+    fn write_json_value_id(&self, id: &serde_json::Value, out: &mut Vec<u8>) -> io::Result<()>;
 }
 
 impl WriteWithId for Document {
-    /// Writes the document with any JSON id (string, number or null) echoed.
-    fn write_json_value_id(&self, id: &serde_json::Value, out: &mut dyn Write) -> io::Result<()> {
+    /// Writes the document with any JSON id (string, number or null) echoed. Into a
+    /// `Vec<u8>`, not a `dyn Write`: the JSON writer's many small writes then inline.
+    fn write_json_value_id(&self, id: &serde_json::Value, out: &mut Vec<u8>) -> io::Result<()> {
         match id {
             serde_json::Value::String(s) => self.write_json(Some(s), &mut *out)?,
             serde_json::Value::Null => self.write_json(None, &mut *out)?,

@@ -14,6 +14,13 @@
 //!              "sentence": 5, "rule": "meet.expected-to-meet", "more_evidence": []}]}
 //! ```
 //! Offsets are byte offsets into the UTF-8 text, `end` exclusive.
+//!
+//! [`Document::write_json`] and [`Document::to_json`] write it straight from the document
+//! (about a fifth of the instructions of serde's derived serialisation, which was a tenth
+//! of the whole `extract --jsonl` run); [`Document::to_json_pretty`] goes through serde.
+//! The tests at the end hold the two to the same bytes.
+
+use std::io::{self, Write};
 
 use serde::Serialize;
 
@@ -165,22 +172,585 @@ fn doc_out<'a>(doc: &'a Document, id: Option<&'a str>) -> DocOut<'a> {
     }
 }
 
+/// The bytes serde_json escapes in a string: `"`, `\\` and the controls below 0x20.
+const fn needs_escape_table() -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+}
+
+static NEEDS_ESCAPE: [bool; 256] = needs_escape_table();
+
+/// Eight ones, one per byte of a `u64`.
+const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// The high bit of each byte of eight bytes that are a control (below 0x20), `"` or `\\`;
+/// no bit when none is. Above the first such byte a bit may be set wrongly (a borrow), so
+/// only the lowest bit counts. The usual zero-byte test (`(v - ONES) & !v & 0x80..`), with
+/// `!x` for `!v`: the three kinds of byte are ASCII, so their high bit is clear in both.
+fn escape_mask(x: u64) -> u64 {
+    let control = x.wrapping_sub(ONES * 0x20);
+    let quote = (x ^ (ONES * u64::from(b'"'))).wrapping_sub(ONES);
+    let backslash = (x ^ (ONES * u64::from(b'\\'))).wrapping_sub(ONES);
+    (control | quote | backslash) & !x & (ONES * 0x80)
+}
+
+/// The first byte at or after `from` that JSON escapes, eight bytes at a time.
+#[inline]
+fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
+    let rest = &bytes[from..];
+    let mut words = rest.chunks_exact(8);
+    for (k, word) in words.by_ref().enumerate() {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(word);
+        let m = escape_mask(u64::from_le_bytes(eight));
+        if m != 0 {
+            return Some(from + k * 8 + (m.trailing_zeros() / 8) as usize);
+        }
+    }
+    let tail = words.remainder();
+    let tail_at = bytes.len() - tail.len();
+    tail.iter()
+        .position(|&b| NEEDS_ESCAPE[usize::from(b)])
+        .map(|p| tail_at + p)
+}
+
+/// A JSON string, escaped as serde_json escapes it: `\"`, `\\`, `\b`, `\t`, `\n`, `\f`,
+/// `\r`, other controls as `\u00xx` (lower-case hex), everything else (DEL, non-ASCII)
+/// as it is. Runs of plain bytes are found eight bytes at a time and go out in one write.
+fn write_str<W: Write>(w: &mut W, s: &str) -> io::Result<()> {
+    let bytes = s.as_bytes();
+    w.write_all(b"\"")?;
+    let mut run = 0;
+    while let Some(at) = next_escape(bytes, run) {
+        w.write_all(&bytes[run..at])?;
+        run = at + 1;
+        let b = bytes[at];
+        let short = match b {
+            b'"' => b'"',
+            b'\\' => b'\\',
+            0x08 => b'b',
+            0x09 => b't',
+            0x0A => b'n',
+            0x0C => b'f',
+            0x0D => b'r',
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                w.write_all(&[
+                    b'\\',
+                    b'u',
+                    b'0',
+                    b'0',
+                    HEX[usize::from(b >> 4)],
+                    HEX[usize::from(b & 0xF)],
+                ])?;
+                continue;
+            }
+        };
+        w.write_all(&[b'\\', short])?;
+    }
+    w.write_all(&bytes[run..])?;
+    w.write_all(b"\"")
+}
+
+/// A string or `null`.
+fn write_opt_str<W: Write>(w: &mut W, s: Option<&str>) -> io::Result<()> {
+    match s {
+        Some(s) => write_str(w, s),
+        None => w.write_all(b"null"),
+    }
+}
+
+/// The two-digit numbers `00` to `99`, one after the other.
+const DIGIT_PAIRS: &[u8; 200] = b"\
+    0001020304050607080910111213141516171819\
+    2021222324252627282930313233343536373839\
+    4041424344454647484950515253545556575859\
+    6061626364656667686970717273747576777879\
+    8081828384858687888990919293949596979899";
+
+/// A number in decimal, two digits at a time.
+fn write_num<W: Write>(w: &mut W, mut n: usize) -> io::Result<()> {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    while n >= 100 {
+        let d = (n % 100) * 2;
+        n /= 100;
+        i -= 2;
+        buf[i..i + 2].copy_from_slice(&DIGIT_PAIRS[d..d + 2]);
+    }
+    if n >= 10 {
+        i -= 2;
+        buf[i..i + 2].copy_from_slice(&DIGIT_PAIRS[n * 2..n * 2 + 2]);
+    } else {
+        i -= 1;
+        buf[i] = b'0' + n as u8;
+    }
+    w.write_all(&buf[i..])
+}
+
+/// `"start":N,"end":N,"text":"..."`, the fields of a span inside an object.
+fn write_span_fields<W: Write>(w: &mut W, text: &str, s: Span) -> io::Result<()> {
+    w.write_all(b"\"start\":")?;
+    write_num(w, s.start)?;
+    w.write_all(b",\"end\":")?;
+    write_num(w, s.end)?;
+    w.write_all(b",\"text\":")?;
+    write_str(w, s.slice(text))
+}
+
+/// `{"start":N,"end":N,"text":"..."}`.
+fn write_span<W: Write>(w: &mut W, text: &str, s: Span) -> io::Result<()> {
+    w.write_all(b"{")?;
+    write_span_fields(w, text, s)?;
+    w.write_all(b"}")
+}
+
+/// The contract JSON of a document, written straight from it: the same bytes as
+/// serde_json's compact output of [`doc_out`] (same keys in the same order, same escapes;
+/// the tests below hold the two together), without building the `DocOut` tree, its
+/// `Vec`s and `format!`ted ids first. Strings known to be plain ASCII (kinds, statuses,
+/// roles) go out unescaped.
+fn write_doc<W: Write>(doc: &Document, id: Option<&str>, w: &mut W) -> io::Result<()> {
+    let text = doc.text();
+    w.write_all(b"{\"id\":")?;
+    write_opt_str(w, id)?;
+    w.write_all(b",\"date\":")?;
+    write_opt_str(w, doc.date())?;
+    w.write_all(b",\"entities\":[")?;
+    for (i, e) in doc.entities().iter().enumerate() {
+        if i > 0 {
+            w.write_all(b",")?;
+        }
+        w.write_all(b"{\"id\":\"e")?;
+        write_num(w, e.id)?;
+        w.write_all(b"\",\"type\":\"")?;
+        w.write_all(e.kind.as_str().as_bytes())?;
+        w.write_all(b"\",\"name\":")?;
+        write_str(w, &e.name)?;
+        w.write_all(b",\"kb\":")?;
+        write_opt_str(w, e.kb.as_deref())?;
+        w.write_all(b",\"attrs\":{")?;
+        for (j, (k, v)) in e.attrs.iter().enumerate() {
+            if j > 0 {
+                w.write_all(b",")?;
+            }
+            write_str(w, k)?;
+            w.write_all(b":")?;
+            write_str(w, v)?;
+        }
+        w.write_all(b"},\"mentions\":[")?;
+        for (j, &m) in e.mentions.iter().enumerate() {
+            if j > 0 {
+                w.write_all(b",")?;
+            }
+            write_span(w, text, m)?;
+        }
+        w.write_all(b"]}")?;
+    }
+    w.write_all(b"],\"times\":[")?;
+    for (i, t) in doc.times().iter().enumerate() {
+        if i > 0 {
+            w.write_all(b",")?;
+        }
+        w.write_all(b"{")?;
+        write_span_fields(w, text, t.span)?;
+        w.write_all(b",\"type\":\"")?;
+        w.write_all(t.kind.as_str().as_bytes())?;
+        w.write_all(b"\",\"value\":")?;
+        write_opt_str(w, t.value.as_deref())?;
+        w.write_all(b"}")?;
+    }
+    w.write_all(b"],\"events\":[")?;
+    for (i, ev) in doc.events().iter().enumerate() {
+        if i > 0 {
+            w.write_all(b",")?;
+        }
+        write_event(w, text, ev)?;
+    }
+    w.write_all(b"]}")
+}
+
+/// One event object of [`write_doc`].
+fn write_event<W: Write>(w: &mut W, text: &str, ev: &Event) -> io::Result<()> {
+    w.write_all(b"{\"type\":")?;
+    write_str(w, &ev.kind)?;
+    w.write_all(b",\"status\":\"")?;
+    w.write_all(ev.status.as_str().as_bytes())?;
+    w.write_all(b"\",\"cameo\":")?;
+    write_opt_str(w, ev.cameo.as_deref())?;
+    w.write_all(b",\"args\":[")?;
+    for (i, a) in ev.args.iter().enumerate() {
+        if i > 0 {
+            w.write_all(b",")?;
+        }
+        w.write_all(b"{\"role\":\"")?;
+        w.write_all(a.role.as_str().as_bytes())?;
+        w.write_all(b"\",")?;
+        if let Some(e) = a.entity {
+            w.write_all(b"\"entity\":\"e")?;
+            write_num(w, e)?;
+            w.write_all(b"\",")?;
+        }
+        write_span_fields(w, text, a.span)?;
+        if let Some(v) = &a.value {
+            w.write_all(b",\"value\":")?;
+            write_str(w, v)?;
+        }
+        w.write_all(b"}")?;
+    }
+    w.write_all(b"],\"trigger\":")?;
+    write_span(w, text, ev.evidence.trigger)?;
+    w.write_all(b",\"evidence\":")?;
+    write_span(w, text, ev.evidence.span)?;
+    w.write_all(b",\"sentence\":")?;
+    write_num(w, ev.evidence.sentence)?;
+    w.write_all(b",\"rule\":")?;
+    write_str(w, &ev.evidence.rule)?;
+    w.write_all(b",\"more_evidence\":[")?;
+    for (i, e) in ev.more_evidence.iter().enumerate() {
+        if i > 0 {
+            w.write_all(b",")?;
+        }
+        w.write_all(b"{\"sentence\":")?;
+        write_num(w, e.sentence)?;
+        w.write_all(b",\"rule\":")?;
+        write_str(w, &e.rule)?;
+        w.write_all(b",\"trigger\":")?;
+        write_span(w, text, e.trigger)?;
+        w.write_all(b",\"evidence\":")?;
+        write_span(w, text, e.span)?;
+        w.write_all(b"}")?;
+    }
+    w.write_all(b"]}")
+}
+
 impl Document {
     /// Writes the contract JSON of this document (one line, no trailing newline).
     ///
+    /// The writer gets many small writes: give it a `Vec<u8>` or a `BufWriter`.
+    ///
     /// # Errors
     /// Only the writer's I/O errors.
-    pub fn write_json<W: std::io::Write>(&self, id: Option<&str>, w: W) -> std::io::Result<()> {
-        serde_json::to_writer(w, &doc_out(self, id)).map_err(std::io::Error::from)
+    pub fn write_json<W: Write>(&self, id: Option<&str>, mut w: W) -> io::Result<()> {
+        write_doc(self, id, &mut w)
     }
 
     /// The contract JSON of this document as a string.
     pub fn to_json(&self, id: Option<&str>) -> String {
-        serde_json::to_string(&doc_out(self, id)).unwrap_or_default()
+        let mut out = Vec::with_capacity(self.text.len() * 2 + 64);
+        // writing to a Vec never fails; the writer writes whole `str`s and ASCII only
+        let _ = write_doc(self, id, &mut out);
+        String::from_utf8(out).unwrap_or_default()
     }
 
     /// The contract JSON of this document, pretty-printed.
     pub fn to_json_pretty(&self, id: Option<&str>) -> String {
         serde_json::to_string_pretty(&doc_out(self, id)).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::doc::{Arg, Entity, EntityKind, Evidence, Role, Status};
+    use crate::time::{Timex, TimexType};
+
+    /// The serde path the fast writer must match byte for byte.
+    fn serde_json_of(doc: &Document, id: Option<&str>) -> String {
+        serde_json::to_string(&doc_out(doc, id)).unwrap()
+    }
+
+    fn assert_same(doc: &Document, id: Option<&str>) {
+        let fast = doc.to_json(id);
+        assert_eq!(
+            fast,
+            serde_json_of(doc, id),
+            "id {id:?}, text {:?}",
+            doc.text
+        );
+        let mut buf = Vec::new();
+        doc.write_json(id, &mut buf).unwrap();
+        assert_eq!(buf, fast.as_bytes());
+    }
+
+    /// xorshift64*: a small deterministic generator, so the documents are the same on
+    /// every run.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+        fn pick<'a>(&mut self, list: &[&'a str]) -> &'a str {
+            list[self.below(list.len())]
+        }
+        fn chance(&mut self) -> bool {
+            self.next() & 1 == 0
+        }
+    }
+
+    /// Pieces of text and of names, with every byte class the escaping treats apart.
+    const PIECES: &[&str] = &[
+        "Xi Jinping",
+        "met",
+        "Lukashenko",
+        " ",
+        " ",
+        ".",
+        "\"",
+        "\\",
+        "\\\"",
+        "/",
+        "\n",
+        "\r\n",
+        "\t",
+        "\u{8}",
+        "\u{c}",
+        "\u{0}",
+        "\u{1}",
+        "\u{1f}",
+        "\u{7f}",
+        "\u{80}",
+        "\u{2028}",
+        "é",
+        "José Müller",
+        "日本",
+        "🙂",
+        "\u{301}",
+        "“quoted”",
+        "",
+        "a long run of plain ASCII text without anything to escape in it at all",
+    ];
+
+    fn string(r: &mut Rng) -> String {
+        (0..r.below(5)).map(|_| r.pick(PIECES)).collect()
+    }
+
+    fn opt_string(r: &mut Rng) -> Option<String> {
+        r.chance().then(|| string(r))
+    }
+
+    fn number(r: &mut Rng) -> usize {
+        match r.below(4) {
+            0 => r.below(10),
+            1 => r.below(100_000),
+            2 => usize::MAX - r.below(3),
+            _ => r.next() as usize,
+        }
+    }
+
+    /// A span on char boundaries of `text`.
+    fn span(r: &mut Rng, text: &str) -> Span {
+        let bounds: Vec<usize> = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([text.len()])
+            .collect();
+        let (a, b) = (bounds[r.below(bounds.len())], bounds[r.below(bounds.len())]);
+        Span {
+            start: a.min(b),
+            end: a.max(b),
+        }
+    }
+
+    fn evidence(r: &mut Rng, text: &str) -> Evidence {
+        Evidence {
+            sentence: number(r),
+            span: span(r, text),
+            trigger: span(r, text),
+            rule: string(r),
+        }
+    }
+
+    fn random_doc(r: &mut Rng) -> Document {
+        let text: String = (0..r.below(30)).map(|_| r.pick(PIECES)).collect();
+        const KINDS: &[EntityKind] = &[
+            EntityKind::Person,
+            EntityKind::Location,
+            EntityKind::Organization,
+            EntityKind::Nationality,
+            EntityKind::Event,
+            EntityKind::Title,
+            EntityKind::GivenName,
+            EntityKind::Surname,
+        ];
+        let entities = (0..r.below(4))
+            .map(|id| Entity {
+                id: if r.below(4) == 0 { number(r) } else { id },
+                kind: KINDS[r.below(KINDS.len())],
+                name: string(r),
+                kb: opt_string(r),
+                attrs: (0..r.below(4)).map(|_| (string(r), string(r))).collect(),
+                mentions: (0..r.below(4)).map(|_| span(r, &text)).collect(),
+            })
+            .collect();
+        const TYPES: &[TimexType] = &[
+            TimexType::Date,
+            TimexType::Time,
+            TimexType::Duration,
+            TimexType::Set,
+        ];
+        let times = (0..r.below(4))
+            .map(|_| Timex {
+                span: span(r, &text),
+                kind: TYPES[r.below(TYPES.len())],
+                value: opt_string(r),
+            })
+            .collect();
+        const STATUSES: &[Status] = &[Status::Occurred, Status::Planned, Status::Negated];
+        const ROLES: &[Role] = &[
+            Role::Participant,
+            Role::Place,
+            Role::Time,
+            Role::Origin,
+            Role::Destination,
+        ];
+        let events = (0..r.below(4))
+            .map(|_| Event {
+                kind: string(r),
+                status: STATUSES[r.below(STATUSES.len())],
+                args: (0..r.below(5))
+                    .map(|_| Arg {
+                        role: ROLES[r.below(ROLES.len())],
+                        entity: r.chance().then(|| number(r)),
+                        span: span(r, &text),
+                        value: opt_string(r),
+                    })
+                    .collect(),
+                cameo: opt_string(r),
+                evidence: evidence(r, &text),
+                more_evidence: (0..r.below(3)).map(|_| evidence(r, &text)).collect(),
+            })
+            .collect();
+        Document {
+            date: opt_string(r),
+            text,
+            sentences: Vec::new(),
+            entities,
+            times,
+            events,
+        }
+    }
+
+    #[test]
+    fn next_escape_finds_the_first_byte_to_escape() {
+        let naive = |bytes: &[u8], from: usize| {
+            bytes[from..]
+                .iter()
+                .position(|&b| b < 0x20 || b == b'"' || b == b'\\')
+                .map(|p| from + p)
+        };
+        // every byte value at every place of a word, among fillers next to the special ones
+        for filler in [b'a', b' ', b'!', b'#', b'[', b']', 0x7f, 0x80, 0xa0, 0xff] {
+            for b in 0..=255u8 {
+                for at in 0..19 {
+                    let mut v = vec![filler; 19];
+                    v[at] = b;
+                    for from in [0, 1, 3, 8] {
+                        assert_eq!(next_escape(&v, from), naive(&v, from), "{v:?} from {from}");
+                    }
+                }
+            }
+        }
+        // random bytes, sparse and dense in special ones
+        let mut r = Rng(3);
+        const BYTES: &[u8] = &[
+            0, 1, 0x1f, 0x20, 0x21, b'"', b'#', b'\\', 0x5b, 0x5d, 0x7f, 0x80, 0xff,
+        ];
+        for _ in 0..20_000 {
+            let v: Vec<u8> = (0..r.below(40))
+                .map(|_| {
+                    if r.below(6) == 0 {
+                        BYTES[r.below(BYTES.len())]
+                    } else {
+                        r.next() as u8
+                    }
+                })
+                .collect();
+            let from = r.below(v.len() + 1);
+            assert_eq!(next_escape(&v, from), naive(&v, from), "{v:?} from {from}");
+        }
+    }
+
+    #[test]
+    fn numbers_are_written_in_decimal() {
+        let mut ns = vec![0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, 12345, usize::MAX];
+        ns.extend((0..64).map(|k| 1usize << k));
+        ns.extend((1..20).map(|k| 10usize.pow(k) - 1));
+        let mut r = Rng(5);
+        ns.extend((0..1000).map(|_| r.next() as usize >> r.below(64)));
+        for n in ns {
+            let mut buf = Vec::new();
+            write_num(&mut buf, n).unwrap();
+            assert_eq!(String::from_utf8(buf).unwrap(), n.to_string());
+        }
+    }
+
+    #[test]
+    fn fast_writer_matches_serde_on_random_documents() {
+        let mut r = Rng(0x9E37_79B9_7F4A_7C15);
+        for _ in 0..3000 {
+            let doc = random_doc(&mut r);
+            let id = opt_string(&mut r);
+            assert_same(&doc, id.as_deref());
+        }
+        assert_same(&Document::default(), None);
+    }
+
+    #[test]
+    fn fast_writer_matches_serde_on_extracted_documents() {
+        let ex = crate::Extractor::new().unwrap();
+        let golden = [
+            include_str!("../tests/golden/no-events.txt"),
+            include_str!("../tests/golden/passive-nominal.txt"),
+            include_str!("../tests/golden/phone-calls.txt"),
+            include_str!("../tests/golden/sidelines.txt"),
+            include_str!("../tests/golden/state-visit.txt"),
+            include_str!("../tests/golden/unknown-names.txt"),
+        ];
+        let mut r = Rng(7);
+        let mut texts: Vec<String> = golden.iter().map(|t| t.to_string()).collect();
+        // news-like sentences with quotes, controls and non-ASCII text between them
+        const WORDS: &[&str] = &[
+            "Xi Jinping met Alexander Lukashenko in Beijing on Feb. 24.",
+            "President Vladimir Putin spoke by phone with Emmanuel Macron \"yesterday\".",
+            "Sergei Lavrov will visit São Paulo next month.",
+            "The two leaders held talks in Samarkand in September 2022.",
+            "Wang Yi did not meet Theresa May\tin Paris.",
+            "Ángela Núñez arrived in Kyiv\r\non 2023-03-01.",
+            "the Shanghai Cooperation Organisation (SCO) summit in Samarkand",
+            "“Chancellor Olaf Scholz called Mr. Biden,” she said \\ 日本 🙂.",
+            "\u{1}\u{1f}\u{7f}",
+        ];
+        for _ in 0..40 {
+            texts.push(
+                (0..1 + r.below(6))
+                    .map(|_| r.pick(WORDS))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
+        }
+        let mut events = 0;
+        for (i, t) in texts.iter().enumerate() {
+            let date = crate::Date::parse("2023-02-28").filter(|_| i % 2 == 0);
+            let doc = ex.extract_with_date(t, date).unwrap();
+            events += doc.events().len();
+            assert_same(&doc, Some("doc \"1\"\n"));
+            assert_same(&doc, None);
+        }
+        assert!(events > 10, "the texts should give events");
     }
 }
