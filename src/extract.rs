@@ -72,9 +72,10 @@ impl ExtractorBuilder {
         self
     }
 
-    /// The largest document [`Extractor::extract`] accepts, in bytes.
+    /// The largest document [`Extractor::extract`] accepts, in bytes. Offsets inside a
+    /// document are kept in 32 bits, so values above 4 GiB − 2 are lowered to that.
     pub fn max_document_bytes(&mut self, n: usize) -> &mut Self {
-        self.max_document_bytes = n;
+        self.max_document_bytes = n.min(u32::MAX as usize - 1);
         self
     }
 

@@ -416,6 +416,28 @@ pub(crate) struct Recognized {
     pub titles: Vec<TitleHit>,
 }
 
+/// An optional index in four bytes, for the per-token tables built for every document
+/// (an `Option<usize>` takes sixteen, and zeroing those tables was a share of each
+/// document's memory traffic). Documents are below 4 GiB (see
+/// [`crate::ExtractorBuilder::max_document_bytes`]), so every index fits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Slot(u32);
+
+impl Slot {
+    const NONE: Slot = Slot(u32::MAX);
+
+    #[inline]
+    fn some(i: usize) -> Slot {
+        debug_assert!(i < u32::MAX as usize);
+        Slot(i as u32)
+    }
+
+    #[inline]
+    fn get(self) -> Option<usize> {
+        (self.0 != u32::MAX).then_some(self.0 as usize)
+    }
+}
+
 #[inline]
 fn is_cap(t: &Token) -> bool {
     t.kind == TokenKind::Word && matches!(t.shape, Shape::Capitalized | Shape::Upper | Shape::Mixed)
@@ -596,10 +618,10 @@ pub(crate) fn recognize(
     titles.sort_by_key(|t| t.first);
     // token -> gazetteer mention index, for the rules below
     let mut rules: Vec<Mention> = Vec::new();
-    let title_end: Vec<Option<usize>> = {
-        let mut v = vec![None; tokens.len() + 1];
+    let title_end: Vec<Slot> = {
+        let mut v = vec![Slot::NONE; tokens.len() + 1];
         for (i, t) in titles.iter().enumerate() {
-            v[t.last] = Some(i);
+            v[t.last] = Slot::some(i);
         }
         v
     };
@@ -610,18 +632,20 @@ pub(crate) fn recognize(
         }
     }
     let title_at = |k: usize| in_title[k];
-    let sentence_end: Vec<usize> = {
-        let mut v = vec![tokens.len(); tokens.len()];
+    let sentence_end: Vec<u32> = {
+        let mut v = vec![tokens.len() as u32; tokens.len()];
         for s in sentences {
             for k in s.tokens() {
-                v[k] = s.last;
+                v[k] = s.last as u32;
             }
         }
         v
     };
     // name run: capitalised words, hyphen-joined parts, particles, initials
     let name_run = |start: usize| -> usize {
-        let end = sentence_end.get(start).copied().unwrap_or(tokens.len());
+        let end = sentence_end
+            .get(start)
+            .map_or(tokens.len(), |&e| e as usize);
         let mut k = start;
         while k < end {
             let t = &tokens[k];
@@ -660,13 +684,15 @@ pub(crate) fn recognize(
         k
     };
     // the gazetteer mention starting at each token
-    let mut gaz_at: Vec<Option<usize>> = vec![None; tokens.len()];
+    let mut gaz_at: Vec<Slot> = vec![Slot::NONE; tokens.len()];
     for (i, m) in mentions.iter().enumerate() {
-        gaz_at[m.first].get_or_insert(i);
+        if gaz_at[m.first] == Slot::NONE {
+            gaz_at[m.first] = Slot::some(i);
+        }
     }
     // 2. title + name
     for (k, te) in title_end.iter().enumerate().take(tokens.len()) {
-        if let Some(ti) = *te {
+        if let Some(ti) = te.get() {
             let modifier = titles[ti].entry.is_some_and(|e| {
                 g.entry(e)
                     .attrs
@@ -679,7 +705,7 @@ pub(crate) fn recognize(
             let end = name_run(k);
             // a relation word before a country is no person ("World Cup hosts France")
             let relation_before_place = titles[ti].entry.is_none()
-                && gaz_at[k].is_some_and(|i| {
+                && gaz_at[k].get().is_some_and(|i| {
                     let m = &mentions[i];
                     m.last == end
                         && matches!(m.kind, EntityKind::Location | EntityKind::Organization)
@@ -1160,22 +1186,22 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
     let n = tokens.len();
     let caps = caps_lines(cx);
     let sports = cx.sports;
-    let mut covered: Vec<Option<usize>> = vec![None; n];
+    let mut covered: Vec<Slot> = vec![Slot::NONE; n];
     for (i, m) in mentions.iter().enumerate() {
         for c in &mut covered[m.first..m.last] {
-            *c = Some(i);
+            *c = Slot::some(i);
         }
     }
-    let mut sent_end = vec![n; n];
+    let mut sent_end = vec![n as u32; n];
     for s in cx.sentences {
         for e in &mut sent_end[s.tokens()] {
-            *e = s.last;
+            *e = s.last as u32;
         }
     }
     let free_word = |k: usize| -> bool {
         let t = &tokens[k];
         let w = t.norm(folded);
-        covered[k].is_none()
+        covered[k] == Slot::NONE
             && !cx.in_title[k]
             && is_cap(t)
             && cx.lex.class(k) & class::NOT_NAME == 0
@@ -1223,7 +1249,7 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
             k += 1;
             continue;
         }
-        let end = sent_end[k];
+        let end = sent_end[k] as usize;
         let mut j = k + 1;
         let mut ampersand = false;
         while j < end {
@@ -1243,7 +1269,7 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
                 && j + 1 < end
                 && tokens[j + 1].joined
                 && tokens[j + 1].kind == TokenKind::Word
-                && covered[j + 1].is_none()
+                && covered[j + 1] == Slot::NONE
             {
                 j += 2;
             } else if cx.lex.class(j) & class::NAME_PARTICLES != 0
@@ -1269,7 +1295,7 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
             words >= 2 && (cx.given[k] || is_initial(first_w, &tokens[k]) || cx.surname[j - 1]);
         // a place mention right before or after
         let place_at = |i: Option<usize>| {
-            i.and_then(|i| covered[i]).filter(|&m| {
+            i.and_then(|i| covered[i].get()).filter(|&m| {
                 let m = &mentions[m];
                 m.kind == EntityKind::Location
                     && m.entry.is_some_and(|e| {
@@ -1339,7 +1365,7 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
         let with_country = j + 2 < end
             && tokens[j].norm(folded) == "("
             && tokens[j + 2].norm(folded) == ")"
-            && covered[j + 1].is_some_and(|m| {
+            && covered[j + 1].get().is_some_and(|m| {
                 let m = &mentions[m];
                 m.first == j + 1
                     && m.last == j + 2
@@ -1604,7 +1630,7 @@ fn org_rule(
     lex: &Lex,
     folded: &Folded,
     tokens: &[Token],
-    sentence_end: &[usize],
+    sentence_end: &[u32],
     sent_start: &[bool],
     gaz: &[Mention],
     out: &mut Vec<Mention>,
@@ -1631,7 +1657,7 @@ fn org_rule(
         // lower-case ministry after a demonym: "Chinese foreign ministry"
         if let Some(nat) = nationality_at(k) {
             let mut j = nat.last;
-            let end = sentence_end[k];
+            let end = sentence_end[k] as usize;
             let mut words = 0;
             while j < end && tokens[j].shape == Shape::Lower && words < 3 {
                 let n = tokens[j].norm(folded);
@@ -1657,7 +1683,7 @@ fn org_rule(
         }
         // capitalised run with connectors, ending in an org head ("Belarusian Foreign
         // Ministry"), or a head followed by "of ..." ("Ministry of Foreign Affairs")
-        let end = sentence_end[k];
+        let end = sentence_end[k] as usize;
         let mut j = k;
         let mut last_head: Option<usize> = None;
         let mut head_then_of = false;
@@ -1858,9 +1884,9 @@ fn acronyms(text: &str, folded: &Folded, tokens: &[Token], mentions: &mut Vec<Me
         return;
     }
     // index of the mention starting at each token
-    let mut at: Vec<Option<usize>> = vec![None; tokens.len()];
+    let mut at: Vec<Slot> = vec![Slot::NONE; tokens.len()];
     for (i, m) in mentions.iter().enumerate() {
-        at[m.first] = Some(i);
+        at[m.first] = Slot::some(i);
     }
     let mut remove = vec![false; mentions.len()];
     let mut added: Vec<Mention> = Vec::new();
@@ -1868,7 +1894,7 @@ fn acronyms(text: &str, folded: &Folded, tokens: &[Token], mentions: &mut Vec<Me
     let mut known: crate::hash::FxHashMap<&str, (EntityKind, Option<EntryId>, usize)> =
         Default::default();
     for &(lf, ll, at_tok) in &defs {
-        let (kind, entry) = match at[lf].map(|i| &mentions[i]) {
+        let (kind, entry) = match at[lf].get().map(|i| &mentions[i]) {
             Some(m) if m.last == ll => (m.kind, m.entry),
             _ => {
                 for (i, m) in mentions.iter().enumerate() {
@@ -1886,7 +1912,7 @@ fn acronyms(text: &str, folded: &Folded, tokens: &[Token], mentions: &mut Vec<Me
                 (EntityKind::Organization, None)
             }
         };
-        if at[at_tok].is_none() {
+        if at[at_tok] == Slot::NONE {
             known.insert(tokens[at_tok].text(text), (kind, entry, lf));
         }
     }
@@ -1918,17 +1944,17 @@ fn acronyms(text: &str, folded: &Folded, tokens: &[Token], mentions: &mut Vec<Me
     mentions.extend(added);
     mentions.sort_by_key(|m| m.first);
     // defined_by: from token of the long name to its mention index
-    let mut idx: Vec<Option<usize>> = vec![None; tokens.len()];
+    let mut idx: Vec<Slot> = vec![Slot::NONE; tokens.len()];
     for (i, m) in mentions.iter().enumerate() {
         if m.defined_by.is_none() {
-            idx[m.first] = Some(i);
+            idx[m.first] = Slot::some(i);
         }
     }
     for m in mentions.iter_mut() {
         if m.source == Source::Acronym
             && let Some(tok) = m.defined_by
         {
-            m.defined_by = idx[tok];
+            m.defined_by = idx[tok].get();
         }
     }
 }
@@ -1946,14 +1972,14 @@ fn attach_attributes(
         .filter(|&i| mentions[i].kind == EntityKind::Person)
         .collect();
     let n = tokens.len() + 1;
-    let mut title_by_last: Vec<Option<usize>> = vec![None; n];
+    let mut title_by_last: Vec<Slot> = vec![Slot::NONE; n];
     for (i, t) in titles.iter().enumerate() {
-        title_by_last[t.last] = Some(i);
+        title_by_last[t.last] = Slot::some(i);
     }
-    let mut place_by_last: Vec<Option<usize>> = vec![None; n];
+    let mut place_by_last: Vec<Slot> = vec![Slot::NONE; n];
     for (i, m) in mentions.iter().enumerate() {
         if matches!(m.kind, EntityKind::Nationality | EntityKind::Location) {
-            place_by_last[m.last] = Some(i);
+            place_by_last[m.last] = Slot::some(i);
         }
     }
     for &pi in &persons {
@@ -1962,7 +1988,7 @@ fn attach_attributes(
         let mut k = first;
         let mut title_span: Option<(usize, usize)> = None;
         loop {
-            if let Some(t) = title_by_last[k].map(|i| &titles[i]) {
+            if let Some(t) = title_by_last[k].get().map(|i| &titles[i]) {
                 title_span = Some((t.first, title_span.map_or(t.last, |(_, e)| e)));
                 k = t.first;
                 continue;
@@ -1984,7 +2010,7 @@ fn attach_attributes(
         let mut j = k;
         // the distributive list: "the Belarussian and Chinese foreign ministers A and B"
         while j > 0 {
-            let prev = place_by_last[j].map(|i| &mentions[i]);
+            let prev = place_by_last[j].get().map(|i| &mentions[i]);
             if let Some(m) = prev {
                 if let Some(c) = country_name(g, m) {
                     countries.insert(0, c);
