@@ -105,3 +105,238 @@ impl Filter {
         self.pairs[k / 64] & (1 << (k % 64)) != 0
     }
 }
+
+/// A word of up to sixteen bytes as two integers: with its length they identify
+/// it (two loads that overlap when the word is shorter than sixteen bytes and cover every
+/// byte). Longer words give `None`.
+#[inline]
+fn word_key(b: &[u8]) -> Option<(u64, u64)> {
+    let n = b.len();
+    let u64_at = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
+    let u32_at = |i: usize| u64::from(u32::from_le_bytes(b[i..i + 4].try_into().expect("4 bytes")));
+    Some(match n {
+        0 => (0, 0),
+        1..=3 => (
+            u64::from(b[0]) | (u64::from(b[n / 2]) << 8) | (u64::from(b[n - 1]) << 16),
+            0,
+        ),
+        4..=7 => (u32_at(0) | (u32_at(n - 4) << 32), 0),
+        8..=16 => (u64_at(0), u64_at(n - 8)),
+        _ => return None,
+    })
+}
+
+/// One slot of a [`WordMap`]: a word as its key and length (0: empty), and its value.
+#[derive(Clone, Copy, Debug)]
+struct WordSlot<V> {
+    lo: u64,
+    hi: u64,
+    len: u32,
+    val: V,
+}
+
+/// A map from words to small values for the per-token lookups of every stage: a word of
+/// up to sixteen bytes is compared as two integers and its length in an open-addressing
+/// table (one probe reads one slot: no string compare, no pointer to follow); longer words
+/// go to an ordinary hash map.
+#[derive(Clone, Debug)]
+pub(crate) struct WordMap<V> {
+    slots: Vec<WordSlot<V>>,
+    /// Words stored in `slots`.
+    short: usize,
+    long: FxHashMap<Box<str>, V>,
+}
+
+/// Equal when they hold the same words with the same values (whatever their slot order).
+impl<V: Copy + Default + PartialEq> PartialEq for WordMap<V> {
+    fn eq(&self, other: &Self) -> bool {
+        self.short == other.short
+            && self.long == other.long
+            && self.slots.iter().filter(|s| s.len != 0).all(|s| {
+                let o = &other.slots[other.find(s.lo, s.hi, s.len as usize)];
+                o.len != 0 && o.val == s.val
+            })
+    }
+}
+
+impl<V: Copy + Default> Default for WordMap<V> {
+    fn default() -> Self {
+        WordMap::new()
+    }
+}
+
+impl<V: Copy + Default> WordMap<V> {
+    /// An empty map.
+    pub(crate) fn new() -> WordMap<V> {
+        WordMap {
+            slots: Vec::new(),
+            short: 0,
+            long: FxHashMap::default(),
+        }
+    }
+
+    #[inline]
+    fn slot_of(lo: u64, hi: u64, len: usize, mask: usize) -> usize {
+        let x = (lo ^ hi.rotate_left(29) ^ ((len as u64) << 56)).wrapping_mul(FxHasher::K);
+        ((x ^ (x >> 29)).wrapping_mul(FxHasher::K) >> 32) as usize & mask
+    }
+
+    /// The slot holding `(lo, hi, len)`, or the empty slot where it would go.
+    #[inline]
+    fn find(&self, lo: u64, hi: u64, len: usize) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut i = Self::slot_of(lo, hi, len, mask);
+        loop {
+            let s = &self.slots[i];
+            if s.len == 0 || (s.lo == lo && s.hi == hi && s.len as usize == len) {
+                return i;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// The value stored for `w`.
+    #[inline]
+    pub(crate) fn get(&self, w: &str) -> Option<V> {
+        let b = w.as_bytes();
+        if b.is_empty() {
+            return None;
+        }
+        match word_key(b) {
+            Some((lo, hi)) => {
+                if self.short == 0 {
+                    return None;
+                }
+                let s = &self.slots[self.find(lo, hi, b.len())];
+                (s.len != 0).then_some(s.val)
+            }
+            None => self.long.get(w).copied(),
+        }
+    }
+
+    /// The value for `w`, made with `f` from the old one (the default when there was none).
+    /// The empty word is not stored.
+    pub(crate) fn update(&mut self, w: &str, f: impl FnOnce(V) -> V) {
+        let b = w.as_bytes();
+        if b.is_empty() {
+            return;
+        }
+        let Some((lo, hi)) = word_key(b) else {
+            let v = self.long.entry(w.into()).or_default();
+            *v = f(*v);
+            return;
+        };
+        // at most half full: probes stay short
+        if 2 * (self.short + 1) > self.slots.len() {
+            self.grow();
+        }
+        let i = self.find(lo, hi, b.len());
+        let s = &mut self.slots[i];
+        if s.len == 0 {
+            *s = WordSlot {
+                lo,
+                hi,
+                len: b.len() as u32,
+                val: f(V::default()),
+            };
+            self.short += 1;
+        } else {
+            s.val = f(s.val);
+        }
+    }
+
+    /// Doubles the table (at least 16 slots) and places every word again.
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(16);
+        let empty = WordSlot {
+            lo: 0,
+            hi: 0,
+            len: 0,
+            val: V::default(),
+        };
+        let old = std::mem::replace(&mut self.slots, vec![empty; size]);
+        for s in old.into_iter().filter(|s| s.len != 0) {
+            let i = self.find(s.lo, s.hi, s.len as usize);
+            self.slots[i] = s;
+        }
+    }
+
+    /// Number of words.
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.short + self.long.len()
+    }
+
+    /// Heap bytes held (an estimate for the long words).
+    #[allow(dead_code)]
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.slots.capacity() * std::mem::size_of::<WordSlot<V>>()
+            + self.long.capacity() * (std::mem::size_of::<(Box<str>, V)>() + 1)
+            + self.long.keys().map(|k| k.len()).sum::<usize>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_map_finds_every_word_and_nothing_else() {
+        // words of every length class, and near misses that share their key bytes
+        let words: Vec<String> = (1..=40)
+            .flat_map(|n| {
+                ["a", "b", "xy"].into_iter().map(move |p| {
+                    let mut w: String = p.repeat(n);
+                    w.truncate(n);
+                    w
+                })
+            })
+            .chain(
+                [
+                    "ab",
+                    "abc",
+                    "abcd",
+                    "abcde",
+                    "minister",
+                    "ministers",
+                    "ü",
+                    "ñandú",
+                ]
+                .map(String::from),
+            )
+            .collect();
+        let mut m: WordMap<u32> = WordMap::new();
+        for (i, w) in words.iter().enumerate() {
+            m.update(w, |v| v | (1 << (i % 31)));
+        }
+        let mut want: FxHashMap<&str, u32> = FxHashMap::default();
+        for (i, w) in words.iter().enumerate() {
+            *want.entry(w.as_str()).or_default() |= 1 << (i % 31);
+        }
+        assert_eq!(m.len(), want.len());
+        for (w, v) in &want {
+            assert_eq!(m.get(w), Some(*v), "{w}");
+        }
+        for w in [
+            "",
+            "c",
+            "ac",
+            "aab",
+            "abd",
+            "abcdf",
+            "ministerz",
+            "minister ",
+            "aaaaaaaaaaaaaaaab",
+        ] {
+            assert_eq!(m.get(w), None, "{w:?}");
+        }
+        // the middle byte of a 3-byte word and the overlap of 4..7 and 9..15 count
+        let mut m: WordMap<u8> = WordMap::new();
+        for w in ["abc", "abcdef", "abcdefghijkl"] {
+            m.update(w, |_| 1);
+        }
+        for w in ["axc", "abcxef", "abcdefxhijkl", "abcdefghijk"] {
+            assert_eq!(m.get(w), None, "{w}");
+        }
+    }
+}

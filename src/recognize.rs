@@ -188,12 +188,12 @@ impl<'a> Lex<'a> {
 fn word_class(w: &str) -> u32 {
     /// The table, and a filter that turns most other words away without hashing them.
     struct Classes {
-        map: crate::hash::FxHashMap<String, u32>,
+        map: crate::hash::WordMap<u32>,
         filter: Filter,
     }
     static CLASSES: std::sync::LazyLock<Classes> = std::sync::LazyLock::new(|| {
         let mut c = Classes {
-            map: crate::hash::FxHashMap::default(),
+            map: crate::hash::WordMap::new(),
             filter: Filter::new(),
         };
         for (list, bit) in [
@@ -215,14 +215,14 @@ fn word_class(w: &str) -> u32 {
             (&crate::time::WEEKDAYS[..], class::NOT_NAME),
         ] {
             for w in list {
-                *c.map.entry(w.to_string()).or_insert(0) |= bit;
+                c.map.update(w, |v| v | bit);
                 c.filter.add(w);
             }
         }
         // "his counterparts" as well as "his counterpart"
         for w in RELATIONAL_TITLES {
             let plural = format!("{w}s");
-            *c.map.entry(plural.clone()).or_insert(0) |= class::RELATIONAL;
+            c.map.update(&plural, |v| v | class::RELATIONAL);
             c.filter.add(&plural);
         }
         c
@@ -231,7 +231,7 @@ fn word_class(w: &str) -> u32 {
     if !c.filter.may_contain(w) {
         return 0;
     }
-    c.map.get(w).copied().unwrap_or(0)
+    c.map.get(w).unwrap_or(0)
 }
 
 /// Words that end an organisation name.

@@ -19,10 +19,11 @@ mod trie;
 
 use std::borrow::Cow;
 
-use crate::hash::{FxBuild, FxHashMap as HashMap, FxHashSet as HashSet};
+use crate::hash::{FxBuild, FxHashMap as HashMap};
 
-/// Folded common words; the embedded list's words are borrowed, not copied.
-type CommonWords = HashSet<Cow<'static, str>>;
+/// Folded common words, in the table every word lookup of the recogniser uses (a test
+/// for every capitalised word: no string compare, no pointer to the word).
+type CommonWords = crate::hash::WordMap<()>;
 
 use trie::Trie;
 
@@ -335,7 +336,7 @@ impl GazetteerBuilder {
         let set = std::sync::Arc::make_mut(&mut self.common);
         for l in src.lines().map(str::trim) {
             if !l.is_empty() && !l.starts_with('#') {
-                set.insert(Cow::Owned(fold_str(l)));
+                set.update(&fold_str(l), |()| ());
             }
         }
         self
@@ -345,7 +346,6 @@ impl GazetteerBuilder {
     /// kept as they are, not copied.
     pub(crate) fn add_embedded_common_words(&mut self, src: &'static str) -> &mut Self {
         let set = std::sync::Arc::make_mut(&mut self.common);
-        set.reserve(src.len() / 8);
         for l in src.lines().map(str::trim) {
             if l.is_empty() || l.starts_with('#') {
                 continue;
@@ -354,9 +354,9 @@ impl GazetteerBuilder {
             if l.bytes()
                 .all(|b| b.is_ascii_lowercase() || b == b'\'' || b == b'-')
             {
-                set.insert(Cow::Borrowed(l));
+                set.update(l, |()| ());
             } else {
-                set.insert(Cow::Owned(fold_str(l)));
+                set.update(&fold_str(l), |()| ());
             }
         }
         self
@@ -631,7 +631,7 @@ fn add_short_names(
             entry: eid,
             canonical: false,
             short: true,
-            common: common.contains(folded.as_str()),
+            common: common.get(&folded).is_some(),
             policy: policy_of(&surface),
         };
         FormRec::push(recs, arena, &folded, sense);
@@ -883,7 +883,7 @@ impl Gazetteer {
 
     /// True when the folded word is a common English word.
     pub fn is_common_word(&self, folded: &str) -> bool {
-        self.common.contains(folded)
+        self.common.get(folded).is_some()
     }
 
     /// The country entry (`kind=country`) with an ISO 3166-1 alpha-2 code.
