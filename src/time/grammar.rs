@@ -5,7 +5,7 @@
 //! ([`Sem`]). Normalisation: [`Resolver::resolve`] turns the meaning into a TIMEX3 value
 //! against the document date, the clause's tense and the last date resolved in the text.
 
-use super::lex::{Lex, REFS, SET_ADVERBS, Unit, W, classify};
+use super::lex::{Lex, REFS, SET_ADVERBS, Unit, W, classify_all};
 use super::tense::{Tense, tense_at};
 use super::{Date, Timex, TimexType, add_month};
 use crate::span::Span;
@@ -156,10 +156,7 @@ pub(crate) fn run(
     year_known: bool,
 ) -> Vec<Timex> {
     let f = folded.as_str();
-    let lex: Vec<Lex> = tokens
-        .iter()
-        .map(|t| classify(t, f.get(t.fold.start..t.fold.end).unwrap_or("")))
-        .collect();
+    let lex = classify_all(tokens, f.as_bytes());
     let p = Parser {
         f,
         toks: tokens,
@@ -209,6 +206,45 @@ pub(crate) fn run(
         ) {
             i += 1;
             continue;
+        }
+        // the commonest starters ("the", "a", "that", "at", "this", ...) only start an
+        // expression before a temporal word: skip them before a plain word or punctuation
+        // (the exceptions are the words and marks some rule reads there: "the full year",
+        // "an additional year", "the '90s", "mid-2023")
+        if matches!(
+            lex[i],
+            Lex::W(
+                W::The
+                    | W::A
+                    | W::That
+                    | W::At
+                    | W::Up
+                    | W::More
+                    | W::Less
+                    | W::Approx
+                    | W::Within
+                    | W::Right
+                    | W::Early
+                    | W::Late
+                    | W::Mid
+                    | W::Last
+                    | W::This
+                    | W::Next
+                    | W::Coming
+                    | W::Past
+                    | W::Previous
+                    | W::Following
+            )
+        ) {
+            let skip = match p.l(i + 1) {
+                Lex::None => !matches!(p.norm(i + 1), "full" | "additional" | "extra"),
+                Lex::P(c) => c != b'\'' && c != b'-',
+                _ => false,
+            };
+            if skip {
+                i += 1;
+                continue;
+            }
         }
         let Some((start, end, sem)) = p.parse(i) else {
             i += 1;

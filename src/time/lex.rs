@@ -482,44 +482,69 @@ const WORDS: &[&str] = &[
     "twice",
 ];
 
+/// The longest word of [`WORDS`] ("approximately"); longer tokens are never looked up.
+const MAX_WORD: usize = 13;
+
+/// One slot of the lookup table: the word as its [`key`], and its class.
+#[derive(Clone, Copy)]
+struct Slot {
+    lo: u64,
+    hi: u64,
+    /// Length of the word; 0 for an empty slot.
+    len: u8,
+    lex: Lex,
+}
+
 /// An open-addressing hash table from word to class, built once.
+///
+/// Words are compared as two integers and a length (no string compare), and a bit
+/// pre-filter on (length, first letter, last letter) turns most words away before hashing.
 struct Table {
-    slots: Vec<(&'static str, Lex)>,
+    slots: Vec<Slot>,
     mask: usize,
     /// A pre-filter: bit `last letter` of `filter[len * 26 + first letter]` is set when some
     /// word of that length starts and ends with those letters.
     filter: Vec<u32>,
-}
-
-/// The pre-filter slot of a lower-case ASCII word, or `None` (then the table decides).
-#[inline]
-fn filter_key(b: &[u8]) -> Option<(usize, u32)> {
-    let (&first, &last) = (b.first()?, b.last()?);
-    if b.len() >= 16 || !first.is_ascii_lowercase() || !last.is_ascii_lowercase() {
-        return None;
-    }
-    Some((b.len() * 26 + usize::from(first - b'a'), 1 << (last - b'a')))
+    /// Bits `len` and `len + 1` of `first[b]` are set when some word of length `len` starts
+    /// with byte `b` (a token may carry a final period).
+    first: [u16; 256],
 }
 
 static TABLE: OnceLock<Table> = OnceLock::new();
 
+/// A word of 1 to 16 bytes as two integers; together with its length they identify it
+/// (the two loads overlap and cover every byte).
 #[inline]
-fn hash(b: &[u8]) -> usize {
-    // the first and the last (up to) eight bytes as words, mixed with the length
-    let load = |s: &[u8]| -> u64 {
-        let mut buf = [0u8; 8];
-        let n = s.len().min(8);
-        buf[..n].copy_from_slice(&s[..n]);
-        u64::from_le_bytes(buf)
+fn key(b: &[u8]) -> (u64, u64) {
+    let n = b.len();
+    let u64_at = |i: usize| -> u64 {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(&b[i..i + 8]);
+        u64::from_le_bytes(a)
     };
-    let head = load(b);
-    let tail = if b.len() > 8 {
-        load(&b[b.len() - 8..])
+    let u32_at = |i: usize| -> u64 {
+        let mut a = [0u8; 4];
+        a.copy_from_slice(&b[i..i + 4]);
+        u64::from(u32::from_le_bytes(a))
+    };
+    if n >= 8 {
+        (u64_at(0), u64_at(n - 8))
+    } else if n >= 4 {
+        (u32_at(0) | (u32_at(n - 4) << 32), 0)
+    } else if n > 0 {
+        (
+            u64::from(b[0]) | (u64::from(b[n / 2]) << 8) | (u64::from(b[n - 1]) << 16),
+            0,
+        )
     } else {
-        0
-    };
-    let x = (head ^ tail.rotate_left(29) ^ (b.len() as u64)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    (x >> 32) as usize
+        (0, 0)
+    }
+}
+
+#[inline]
+fn hash(lo: u64, hi: u64, len: usize) -> usize {
+    let x = (lo ^ hi.rotate_left(29) ^ (len as u64)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    (x >> 40) as usize
 }
 
 /// The lookup table (built on first use; [`super::TimeTagger::new`] builds it).
@@ -529,90 +554,138 @@ pub(crate) fn table_init() {
 
 fn table() -> &'static Table {
     TABLE.get_or_init(|| {
-        let size = (WORDS.len() * 4).next_power_of_two();
-        let mut slots = vec![("", Lex::None); size];
+        let size = (WORDS.len() * 2).next_power_of_two();
+        let empty = Slot {
+            lo: 0,
+            hi: 0,
+            len: 0,
+            lex: Lex::None,
+        };
+        let mut slots = vec![empty; size];
         let mask = size - 1;
-        let mut filter = vec![0u32; 16 * 26];
+        let mut filter = vec![0u32; (MAX_WORD + 1) * 26];
+        let mut first = [0u16; 256];
         for &w in WORDS {
-            if let Some((k, bit)) = filter_key(w.as_bytes()) {
-                filter[k] |= bit;
+            let b = w.as_bytes();
+            assert!(!b.is_empty() && b.len() <= MAX_WORD, "{w}");
+            first[usize::from(b[0])] |= (1 << b.len()) | (1 << (b.len() + 1));
+            let (&first, &last) = (b.first().unwrap_or(&0), b.last().unwrap_or(&0));
+            if first.is_ascii_lowercase() && last.is_ascii_lowercase() {
+                filter[b.len() * 26 + usize::from(first - b'a')] |= 1 << (last - b'a');
             }
-            let lex = classify_word(w);
-            let mut i = hash(w.as_bytes()) & mask;
-            while !slots[i].0.is_empty() && slots[i].0 != w {
+            let (lo, hi) = key(b);
+            let mut i = hash(lo, hi, b.len()) & mask;
+            while slots[i].len != 0
+                && !(slots[i].lo == lo && slots[i].hi == hi && usize::from(slots[i].len) == b.len())
+            {
                 i = (i + 1) & mask;
             }
-            slots[i] = (w, lex);
+            slots[i] = Slot {
+                lo,
+                hi,
+                len: b.len() as u8,
+                lex: classify_word(w),
+            };
         }
         Table {
             slots,
             mask,
             filter,
+            first,
         }
     })
 }
 
 #[inline]
-fn lookup(w: &str) -> Lex {
-    let t = table();
-    if let Some((k, bit)) = filter_key(w.as_bytes())
-        && t.filter[k] & bit == 0
+fn lookup_in(t: &Table, w: &[u8]) -> Lex {
+    let n = w.len();
+    let (Some(&first), Some(&last)) = (w.first(), w.last()) else {
+        return Lex::None;
+    };
+    if n > MAX_WORD {
+        return Lex::None;
+    }
+    if first.is_ascii_lowercase()
+        && last.is_ascii_lowercase()
+        && t.filter[n * 26 + usize::from(first - b'a')] & (1 << (last - b'a')) == 0
     {
         return Lex::None;
     }
-    let mut i = hash(w.as_bytes()) & t.mask;
+    let (lo, hi) = key(w);
+    let mut i = hash(lo, hi, n) & t.mask;
     loop {
-        let (k, lex) = t.slots[i];
-        if k.is_empty() {
+        let s = &t.slots[i];
+        if s.len == 0 {
             return Lex::None;
         }
-        if k == w {
-            return lex;
+        if s.lo == lo && s.hi == hi && usize::from(s.len) == n {
+            return s.lex;
         }
         i = (i + 1) & t.mask;
     }
 }
 
-/// Classifies one token. `norm` is its folded form.
-pub(crate) fn classify(tok: &Token, norm: &str) -> Lex {
-    match tok.kind {
-        TokenKind::Punct | TokenKind::Symbol => {
-            let b = norm.as_bytes();
-            if b.len() == 1 {
-                Lex::P(b[0])
-            } else {
-                Lex::None
-            }
-        }
-        TokenKind::Number => classify_number(norm),
-        TokenKind::Word => {
-            if norm.len() > 13 {
-                return Lex::None;
-            }
-            let w = norm.strip_suffix('.').unwrap_or(norm);
-            lookup(w)
-        }
-    }
+#[cfg(test)]
+fn lookup(w: &str) -> Lex {
+    lookup_in(table(), w.as_bytes())
 }
 
-fn classify_number(n: &str) -> Lex {
-    let b = n.as_bytes();
+/// Classifies every token of a document; `folded` is the folded text the tokens' `fold`
+/// spans point into.
+#[inline(never)]
+pub(crate) fn classify_all(tokens: &[Token], folded: &[u8]) -> Vec<Lex> {
+    let t = table();
+    let mut out = Vec::with_capacity(tokens.len());
+    for tok in tokens {
+        let b = folded.get(tok.fold.start..tok.fold.end).unwrap_or(&[]);
+        let lex = match tok.kind {
+            TokenKind::Word => classify_word_in(t, b),
+            TokenKind::Punct | TokenKind::Symbol => {
+                if b.len() == 1 {
+                    Lex::P(b[0])
+                } else {
+                    Lex::None
+                }
+            }
+            TokenKind::Number => classify_number(b),
+        };
+        out.push(lex);
+    }
+    out
+}
+
+/// The class of a word token whose folded form is `b` (a final period is dropped).
+#[inline]
+fn classify_word_in(t: &Table, b: &[u8]) -> Lex {
+    let n = b.len();
+    let Some(&first) = b.first() else {
+        return Lex::None;
+    };
+    // most words go here: no known word starts with this byte and has this length
+    if n > MAX_WORD || t.first[usize::from(first)] & (1 << n) == 0 {
+        return Lex::None;
+    }
+    let w = b.strip_suffix(b".").unwrap_or(b);
+    lookup_in(t, w)
+}
+
+#[inline(never)]
+fn classify_number(b: &[u8]) -> Lex {
     let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
     if digits == 0 || digits > 9 {
         return Lex::None;
     }
-    let value: u32 = match n[..digits].parse() {
-        Ok(v) => v,
-        Err(_) => return Lex::None,
-    };
-    let rest = &n[digits..];
+    let value = b[..digits]
+        .iter()
+        .fold(0u32, |v, &c| v * 10 + u32::from(c - b'0'));
+    let rest = &b[digits..];
     match rest {
-        "" => Lex::Int(value, digits as u8),
-        "s" if digits == 4 && value.is_multiple_of(10) => Lex::Decade((value / 10) as i32),
-        "s" if digits == 2 && value.is_multiple_of(10) => Lex::Decade(190 + (value / 10) as i32),
-        "st" | "nd" | "rd" | "th" => Lex::Ord(value),
-        "am" | "pm" | "a" | "p" if (1..=12).contains(&value) => {
-            Lex::Clock(value as u8, rest.starts_with('p'))
+        b"" => Lex::Int(value, digits as u8),
+        b"s" if digits == 4 && value.is_multiple_of(10) => Lex::Decade((value / 10) as i32),
+        b"s" if digits == 2 && value.is_multiple_of(10) => Lex::Decade(190 + (value / 10) as i32),
+        b"st" | b"nd" | b"rd" | b"th" => Lex::Ord(value),
+        b"am" | b"pm" | b"a" | b"p" if (1..=12).contains(&value) => {
+            Lex::Clock(value as u8, rest[0] == b'p')
         }
         _ => Lex::None,
     }
@@ -794,11 +867,13 @@ mod tests {
     fn words_and_numbers() {
         assert_eq!(classify_word("sept"), Lex::Month(9, false));
         assert_eq!(classify_word("tuesday"), Lex::Weekday(1, false));
-        assert_eq!(classify_number("1990s"), Lex::Decade(199));
-        assert_eq!(classify_number("80s"), Lex::Decade(198));
-        assert_eq!(classify_number("5pm"), Lex::Clock(5, true));
-        assert_eq!(classify_number("2023"), Lex::Int(2023, 4));
-        assert_eq!(classify_number("20th"), Lex::Ord(20));
-        assert_eq!(classify_number("1,000"), Lex::None);
+        assert_eq!(classify_number(b"1990s"), Lex::Decade(199));
+        assert_eq!(classify_number(b"80s"), Lex::Decade(198));
+        assert_eq!(classify_number(b"5pm"), Lex::Clock(5, true));
+        assert_eq!(classify_number(b"2023"), Lex::Int(2023, 4));
+        assert_eq!(classify_number(b"20th"), Lex::Ord(20));
+        assert_eq!(classify_number(b"1,000"), Lex::None);
+        assert_eq!(classify_number(b"999999999"), Lex::Int(999_999_999, 9));
+        assert_eq!(classify_number(b"1234567890"), Lex::None);
     }
 }
