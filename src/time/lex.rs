@@ -495,22 +495,37 @@ struct Slot {
     lex: Lex,
 }
 
+/// Tokens of up to [`MAX_WORD`] bytes, by length and first letter.
+const FILTER_ROWS: usize = (MAX_WORD + 1) * 26;
+
 /// An open-addressing hash table from word to class, built once.
 ///
 /// Words are compared as two integers and a length (no string compare), and a bit
-/// pre-filter on (length, first letter, last letter) turns most words away before hashing.
+/// pre-filter on (length, first letter, last byte) turns most tokens away before hashing.
 struct Table {
     slots: Vec<Slot>,
     mask: usize,
-    /// A pre-filter: bit `last letter` of `filter[len * 26 + first letter]` is set when some
-    /// word of that length starts and ends with those letters.
+    /// The pre-filter: bit [`last_bit`] of the token's last byte in
+    /// `filter[len * 26 + first letter]`, set when a word of that length starts and ends
+    /// so, or a word one byte shorter starts so (the token then ends in a period).
     filter: Vec<u32>,
-    /// Bits `len` and `len + 1` of `first[b]` are set when some word of length `len` starts
-    /// with byte `b` (a token may carry a final period).
-    first: [u16; 256],
+    /// `Lex::P(b)` for every byte `b`.
+    punct: Vec<Lex>,
 }
 
 static TABLE: OnceLock<Table> = OnceLock::new();
+
+/// The filter bit of a token's last byte: `a`–`z` 0–25, `.` 26, `-` 27, others 28 (never
+/// set: no word ends so).
+#[inline]
+fn last_bit(c: u8) -> u32 {
+    match c {
+        b'a'..=b'z' => u32::from(c - b'a'),
+        b'.' => 26,
+        b'-' => 27,
+        _ => 28,
+    }
+}
 
 /// A word of 1 to 16 bytes as two integers; together with its length they identify it
 /// (the two loads overlap and cover every byte).
@@ -554,7 +569,7 @@ pub(crate) fn table_init() {
 
 fn table() -> &'static Table {
     TABLE.get_or_init(|| {
-        let size = (WORDS.len() * 2).next_power_of_two();
+        let size = (WORDS.len() * 4).next_power_of_two();
         let empty = Slot {
             lo: 0,
             hi: 0,
@@ -563,15 +578,16 @@ fn table() -> &'static Table {
         };
         let mut slots = vec![empty; size];
         let mask = size - 1;
-        let mut filter = vec![0u32; (MAX_WORD + 1) * 26];
-        let mut first = [0u16; 256];
+        let mut filter = vec![0u32; FILTER_ROWS];
         for &w in WORDS {
             let b = w.as_bytes();
             assert!(!b.is_empty() && b.len() <= MAX_WORD, "{w}");
-            first[usize::from(b[0])] |= (1 << b.len()) | (1 << (b.len() + 1));
-            let (&first, &last) = (b.first().unwrap_or(&0), b.last().unwrap_or(&0));
-            if first.is_ascii_lowercase() && last.is_ascii_lowercase() {
-                filter[b.len() * 26 + usize::from(first - b'a')] |= 1 << (last - b'a');
+            let (first, last) = (b[0], b[b.len() - 1]);
+            assert!(first.is_ascii_lowercase() && last_bit(last) < 28, "{w}");
+            let row = usize::from(first - b'a');
+            filter[b.len() * 26 + row] |= 1 << last_bit(last);
+            if b.len() < MAX_WORD {
+                filter[(b.len() + 1) * 26 + row] |= 1 << last_bit(b'.');
             }
             let (lo, hi) = key(b);
             let mut i = hash(lo, hi, b.len()) & mask;
@@ -591,35 +607,24 @@ fn table() -> &'static Table {
             slots,
             mask,
             filter,
-            first,
+            punct: (0..=255u8).map(Lex::P).collect(),
         }
     })
 }
 
+/// The class of a known word, or `None`.
 #[inline]
-fn lookup_in(t: &Table, w: &[u8]) -> Lex {
+fn lookup_in<'t>(t: &'t Table, w: &[u8]) -> Option<&'t Lex> {
     let n = w.len();
-    let (Some(&first), Some(&last)) = (w.first(), w.last()) else {
-        return Lex::None;
-    };
-    if n > MAX_WORD {
-        return Lex::None;
-    }
-    if first.is_ascii_lowercase()
-        && last.is_ascii_lowercase()
-        && t.filter[n * 26 + usize::from(first - b'a')] & (1 << (last - b'a')) == 0
-    {
-        return Lex::None;
-    }
     let (lo, hi) = key(w);
     let mut i = hash(lo, hi, n) & t.mask;
     loop {
-        let s = &t.slots[i];
+        let s = t.slots.get(i)?;
         if s.len == 0 {
-            return Lex::None;
+            return None;
         }
         if s.lo == lo && s.hi == hi && usize::from(s.len) == n {
-            return s.lex;
+            return Some(&s.lex);
         }
         i = (i + 1) & t.mask;
     }
@@ -627,45 +632,53 @@ fn lookup_in(t: &Table, w: &[u8]) -> Lex {
 
 #[cfg(test)]
 fn lookup(w: &str) -> Lex {
-    lookup_in(table(), w.as_bytes())
+    let t = table();
+    let b = w.as_bytes();
+    if b.is_empty() || b.len() > MAX_WORD {
+        return Lex::None;
+    }
+    lookup_in(t, b).copied().unwrap_or(Lex::None)
 }
 
 /// Classifies every token of a document; `folded` is the folded text the tokens' `fold`
 /// spans point into.
 #[inline(never)]
 pub(crate) fn classify_all(tokens: &[Token], folded: &[u8]) -> Vec<Lex> {
+    const NONE: Lex = Lex::None;
     let t = table();
     let mut out = Vec::with_capacity(tokens.len());
     for tok in tokens {
-        let b = folded.get(tok.fold.start..tok.fold.end).unwrap_or(&[]);
-        let lex = match tok.kind {
-            TokenKind::Word => classify_word_in(t, b),
-            TokenKind::Punct | TokenKind::Symbol => {
-                if b.len() == 1 {
-                    Lex::P(b[0])
-                } else {
-                    Lex::None
-                }
+        // (the tokenizer's spans lie in the folded text)
+        let b = &folded[tok.fold.start..tok.fold.end];
+        let number;
+        // a reference into the tables: the class is copied as one word
+        let lex: &Lex = match tok.kind {
+            TokenKind::Word => word_in(t, b).unwrap_or(&NONE),
+            TokenKind::Punct | TokenKind::Symbol => match b {
+                &[c] => &t.punct[usize::from(c)],
+                _ => &NONE,
+            },
+            TokenKind::Number => {
+                number = classify_number(b);
+                &number
             }
-            TokenKind::Number => classify_number(b),
         };
-        out.push(lex);
+        out.push(*lex);
     }
     out
 }
 
 /// The class of a word token whose folded form is `b` (a final period is dropped).
 #[inline]
-fn classify_word_in(t: &Table, b: &[u8]) -> Lex {
+fn word_in<'t>(t: &'t Table, b: &[u8]) -> Option<&'t Lex> {
     let n = b.len();
-    let Some(&first) = b.first() else {
-        return Lex::None;
-    };
-    // most words go here: no known word starts with this byte and has this length
-    if n > MAX_WORD || t.first[usize::from(first)] & (1 << n) == 0 {
-        return Lex::None;
+    let (&first, &last) = (b.first()?, b.last()?);
+    // most words go here: no known word has this length, first letter and last byte
+    let row = usize::from(first.wrapping_sub(b'a'));
+    if n > MAX_WORD || row >= 26 || t.filter.get(n * 26 + row)? & (1 << last_bit(last)) == 0 {
+        return None;
     }
-    let w = b.strip_suffix(b".").unwrap_or(b);
+    let w = if last == b'.' { &b[..n - 1] } else { b };
     lookup_in(t, w)
 }
 
@@ -851,6 +864,31 @@ mod tests {
         for &w in WORDS {
             assert_eq!(lookup(w), classify_word(w), "{w}");
             assert_ne!(lookup(w), Lex::None, "{w}");
+        }
+        // the pre-filter lets every word through, with and without a final period
+        let t = table();
+        for &w in WORDS {
+            let lex = classify_word(w);
+            assert_eq!(word_in(t, w.as_bytes()).copied(), Some(lex), "{w}");
+            let dotted = format!("{w}.");
+            if dotted.len() <= MAX_WORD {
+                assert_eq!(
+                    word_in(t, dotted.as_bytes()).copied(),
+                    Some(lex),
+                    "{dotted}"
+                );
+            }
+        }
+        for w in [
+            "met",
+            "said",
+            ".",
+            "the-",
+            "2023",
+            "Monday",
+            "approximately.",
+        ] {
+            assert_eq!(word_in(t, w.as_bytes()), None, "{w}");
         }
         for w in ["met", "president", "", "xi", "lukashenko", "summit"] {
             assert_eq!(lookup(w), Lex::None);
