@@ -492,7 +492,24 @@ struct Slot {
     hi: u64,
     /// Length of the word; 0 for an empty slot.
     len: u8,
+    /// [`can_start`] of `lex`.
+    start: bool,
     lex: Lex,
+}
+
+impl Slot {
+    const NONE: Slot = Slot::of(Lex::None);
+
+    /// A slot of no word holding a class.
+    const fn of(lex: Lex) -> Slot {
+        Slot {
+            lo: 0,
+            hi: 0,
+            len: 0,
+            start: can_start(lex),
+            lex,
+        }
+    }
 }
 
 /// Tokens of up to [`MAX_WORD`] bytes, by length and first letter.
@@ -510,7 +527,7 @@ struct Table {
     /// so, or a word one byte shorter starts so (the token then ends in a period).
     filter: Vec<u32>,
     /// `Lex::P(b)` for every byte `b`.
-    punct: Vec<Lex>,
+    punct: Vec<Slot>,
 }
 
 static TABLE: OnceLock<Table> = OnceLock::new();
@@ -570,13 +587,7 @@ pub(crate) fn table_init() {
 fn table() -> &'static Table {
     TABLE.get_or_init(|| {
         let size = (WORDS.len() * 4).next_power_of_two();
-        let empty = Slot {
-            lo: 0,
-            hi: 0,
-            len: 0,
-            lex: Lex::None,
-        };
-        let mut slots = vec![empty; size];
+        let mut slots = vec![Slot::NONE; size];
         let mask = size - 1;
         let mut filter = vec![0u32; FILTER_ROWS];
         for &w in WORDS {
@@ -596,25 +607,27 @@ fn table() -> &'static Table {
             {
                 i = (i + 1) & mask;
             }
+            let lex = classify_word(w);
             slots[i] = Slot {
                 lo,
                 hi,
                 len: b.len() as u8,
-                lex: classify_word(w),
+                start: can_start(lex),
+                lex,
             };
         }
         Table {
             slots,
             mask,
             filter,
-            punct: (0..=255u8).map(Lex::P).collect(),
+            punct: (0..=255u8).map(|c| Slot::of(Lex::P(c))).collect(),
         }
     })
 }
 
-/// The class of a known word, or `None`.
+/// The slot of a known word.
 #[inline]
-fn lookup_in<'t>(t: &'t Table, w: &[u8]) -> Option<&'t Lex> {
+fn lookup_in<'t>(t: &'t Table, w: &[u8]) -> Option<&'t Slot> {
     let n = w.len();
     let (lo, hi) = key(w);
     let mut i = hash(lo, hi, n) & t.mask;
@@ -624,7 +637,7 @@ fn lookup_in<'t>(t: &'t Table, w: &[u8]) -> Option<&'t Lex> {
             return None;
         }
         if s.lo == lo && s.hi == hi && usize::from(s.len) == n {
-            return Some(&s.lex);
+            return Some(s);
         }
         i = (i + 1) & t.mask;
     }
@@ -637,40 +650,90 @@ fn lookup(w: &str) -> Lex {
     if b.is_empty() || b.len() > MAX_WORD {
         return Lex::None;
     }
-    lookup_in(t, b).copied().unwrap_or(Lex::None)
+    lookup_in(t, b).map_or(Lex::None, |s| s.lex)
+}
+
+/// The classes of a document's tokens.
+pub(crate) struct Classes {
+    /// One class per token.
+    pub(crate) lex: Vec<Lex>,
+    /// Bit `i % 64` of `starts[i / 64]` is set when token `i` can start an expression
+    /// ([`can_start`]).
+    pub(crate) starts: Vec<u64>,
+}
+
+/// Can a token of this class start an expression? Punctuation, words of no temporal
+/// class and context words ("in", "for", "of", "ago", ...) never do.
+#[inline]
+pub(crate) const fn can_start(l: Lex) -> bool {
+    !matches!(
+        l,
+        Lex::None
+            | Lex::P(_)
+            | Lex::W(
+                W::In
+                    | W::For
+                    | W::Of
+                    | W::To
+                    | W::And
+                    | W::Or
+                    | W::From
+                    | W::Than
+                    | W::Least
+                    | W::Most
+                    | W::Times
+                    | W::Per
+                    | W::Period
+                    | W::Eve
+                    | W::Ahead
+                    | W::Before
+                    | W::After
+                    | W::Term
+                    | W::Ago
+            )
+    )
 }
 
 /// Classifies every token of a document; `folded` is the folded text the tokens' `fold`
 /// spans point into.
 #[inline(never)]
-pub(crate) fn classify_all(tokens: &[Token], folded: &[u8]) -> Vec<Lex> {
-    const NONE: Lex = Lex::None;
+pub(crate) fn classify_all(tokens: &[Token], folded: &[u8]) -> Classes {
     let t = table();
-    let mut out = Vec::with_capacity(tokens.len());
-    for tok in tokens {
+    let mut lex = Vec::with_capacity(tokens.len());
+    let mut starts = Vec::with_capacity(tokens.len() / 64 + 1);
+    let mut bits = 0u64;
+    for (i, tok) in tokens.iter().enumerate() {
         // (the tokenizer's spans lie in the folded text)
         let b = &folded[tok.fold.start..tok.fold.end];
         let number;
-        // a reference into the tables: the class is copied as one word
-        let lex: &Lex = match tok.kind {
-            TokenKind::Word => word_in(t, b).unwrap_or(&NONE),
+        // a slot of the tables: class and start bit are copied without a branch on them
+        let s: &Slot = match tok.kind {
+            TokenKind::Word => word_in(t, b).unwrap_or(&Slot::NONE),
             TokenKind::Punct | TokenKind::Symbol => match b {
                 &[c] => &t.punct[usize::from(c)],
-                _ => &NONE,
+                _ => &Slot::NONE,
             },
             TokenKind::Number => {
-                number = classify_number(b);
+                number = Slot::of(classify_number(b));
                 &number
             }
         };
-        out.push(*lex);
+        lex.push(s.lex);
+        bits |= u64::from(s.start) << (i & 63);
+        if i & 63 == 63 {
+            starts.push(bits);
+            bits = 0;
+        }
     }
-    out
+    if tokens.len() & 63 != 0 {
+        starts.push(bits);
+    }
+    Classes { lex, starts }
 }
 
 /// The class of a word token whose folded form is `b` (a final period is dropped).
 #[inline]
-fn word_in<'t>(t: &'t Table, b: &[u8]) -> Option<&'t Lex> {
+fn word_in<'t>(t: &'t Table, b: &[u8]) -> Option<&'t Slot> {
     let n = b.len();
     let (&first, &last) = (b.first()?, b.last()?);
     // most words go here: no known word has this length, first letter and last byte
@@ -869,11 +932,11 @@ mod tests {
         let t = table();
         for &w in WORDS {
             let lex = classify_word(w);
-            assert_eq!(word_in(t, w.as_bytes()).copied(), Some(lex), "{w}");
+            assert_eq!(word_in(t, w.as_bytes()).map(|s| s.lex), Some(lex), "{w}");
             let dotted = format!("{w}.");
             if dotted.len() <= MAX_WORD {
                 assert_eq!(
-                    word_in(t, dotted.as_bytes()).copied(),
+                    word_in(t, dotted.as_bytes()).map(|s| s.lex),
                     Some(lex),
                     "{dotted}"
                 );
@@ -888,7 +951,7 @@ mod tests {
             "Monday",
             "approximately.",
         ] {
-            assert_eq!(word_in(t, w.as_bytes()), None, "{w}");
+            assert!(word_in(t, w.as_bytes()).is_none(), "{w}");
         }
         for w in ["met", "president", "", "xi", "lukashenko", "summit"] {
             assert_eq!(lookup(w), Lex::None);
