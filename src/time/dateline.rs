@@ -54,23 +54,35 @@ pub fn dateline_date(text: &str) -> Option<Dateline> {
     let head = &text[..limit];
     let mut offset = 0;
     let mut seen = 0;
-    let mut toks = Vec::with_capacity(24);
+    let mut toks = Vec::new();
     for line in head.split('\n') {
         let start = offset;
         offset += line.len() + 1;
-        if line.trim().is_empty() {
-            continue;
-        }
+        let starts_right = match line.as_bytes().first() {
+            // an ASCII first character that is not white space (the common case)
+            Some(&c)
+                if c.is_ascii() && !matches!(c, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ') =>
+            {
+                c.is_ascii_uppercase() || c.is_ascii_digit()
+            }
+            _ => {
+                if line.trim().is_empty() {
+                    continue;
+                }
+                line.trim_start()
+                    .starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit())
+            }
+        };
         seen += 1;
         if seen > LINES {
             break;
         }
         // a dateline starts with a capitalised place or a date
-        if !line
-            .trim_start()
-            .starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit())
-        {
+        if !starts_right {
             continue;
+        }
+        if toks.capacity() == 0 {
+            toks.reserve_exact(24);
         }
         if let Some(mut dl) = parse_line(line, start, &mut toks) {
             if dl.year.is_none() {
@@ -143,7 +155,14 @@ fn line_tokens<'a>(line: &'a str, base: usize, out: &mut Vec<Tok<'a>>) {
 /// The month of a month name or abbreviation, any case ("Feb", "MARCH").
 fn month_name(w: &str) -> Option<u8> {
     let b = w.as_bytes();
-    if b.len() < 3 || b.len() > 9 {
+    // (every month name starts with one of these letters)
+    if b.len() < 3
+        || b.len() > 9
+        || !matches!(
+            b[0] | 0x20,
+            b'j' | b'f' | b'm' | b'a' | b's' | b'o' | b'n' | b'd'
+        )
+    {
         return None;
     }
     let mut buf = [0u8; 9];
