@@ -58,19 +58,31 @@ pub fn dateline_date(text: &str) -> Option<Dateline> {
     for line in head.split('\n') {
         let start = offset;
         offset += line.len() + 1;
-        if line.trim().is_empty() {
-            continue;
-        }
+        let starts_right = match line.as_bytes().first() {
+            // an ASCII first character that is not white space (the common case)
+            Some(&c)
+                if c.is_ascii() && !matches!(c, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ') =>
+            {
+                c.is_ascii_uppercase() || c.is_ascii_digit()
+            }
+            _ => {
+                if line.trim().is_empty() {
+                    continue;
+                }
+                line.trim_start()
+                    .starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit())
+            }
+        };
         seen += 1;
         if seen > LINES {
             break;
         }
         // a dateline starts with a capitalised place or a date
-        if !line
-            .trim_start()
-            .starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit())
-        {
+        if !starts_right {
             continue;
+        }
+        if toks.capacity() == 0 {
+            toks.reserve_exact(24);
         }
         if let Some(mut dl) = parse_line(line, start, &mut toks) {
             if dl.year.is_none() {
@@ -88,6 +100,19 @@ struct Tok<'a> {
     start: usize,
     end: usize,
 }
+
+/// Bytes that continue a word token: ASCII letters and digits, and every byte of a
+/// multi-byte character.
+const WORD_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || b >= 0x80;
+        c += 1;
+    }
+    t
+};
 
 fn line_tokens<'a>(line: &'a str, base: usize, out: &mut Vec<Tok<'a>>) {
     let mut i = 0;
@@ -107,16 +132,17 @@ fn line_tokens<'a>(line: &'a str, base: usize, out: &mut Vec<Tok<'a>>) {
                 break;
             }
         }
-        if c.is_ascii_alphanumeric() || c >= 0x80 {
-            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] >= 0x80) {
+        if WORD_BYTE[usize::from(c)] {
+            i += 1;
+            while i < b.len() && WORD_BYTE[usize::from(b[i])] {
                 i += 1;
             }
         } else {
             i += 1;
-        }
-        // stay on char boundaries (a multi-byte punctuation char is consumed above)
-        while i < b.len() && !line.is_char_boundary(i) {
-            i += 1;
+            // stay on char boundaries (a multi-byte punctuation char is consumed above)
+            while i < b.len() && !line.is_char_boundary(i) {
+                i += 1;
+            }
         }
         out.push(Tok {
             s: &line[start..i],
@@ -126,44 +152,49 @@ fn line_tokens<'a>(line: &'a str, base: usize, out: &mut Vec<Tok<'a>>) {
     }
 }
 
-const MONTHS: [(&str, u8); 24] = [
-    ("january", 1),
-    ("february", 2),
-    ("march", 3),
-    ("april", 4),
-    ("may", 5),
-    ("june", 6),
-    ("july", 7),
-    ("august", 8),
-    ("september", 9),
-    ("october", 10),
-    ("november", 11),
-    ("december", 12),
-    ("jan", 1),
-    ("feb", 2),
-    ("mar", 3),
-    ("apr", 4),
-    ("jun", 6),
-    ("jul", 7),
-    ("aug", 8),
-    ("sep", 9),
-    ("sept", 9),
-    ("oct", 10),
-    ("nov", 11),
-    ("dec", 12),
-];
-
+/// The month of a month name or abbreviation, any case ("Feb", "MARCH").
 fn month_name(w: &str) -> Option<u8> {
-    if w.len() < 3 || w.len() > 9 {
+    let b = w.as_bytes();
+    // (every month name starts with one of these letters)
+    if b.len() < 3
+        || b.len() > 9
+        || !matches!(
+            b[0] | 0x20,
+            b'j' | b'f' | b'm' | b'a' | b's' | b'o' | b'n' | b'd'
+        )
+    {
         return None;
     }
-    MONTHS
-        .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case(w))
-        .map(|&(_, m)| m)
+    let mut buf = [0u8; 9];
+    for (d, &c) in buf.iter_mut().zip(b) {
+        *d = c.to_ascii_lowercase();
+    }
+    Some(match &buf[..b.len()] {
+        b"january" | b"jan" => 1,
+        b"february" | b"feb" => 2,
+        b"march" | b"mar" => 3,
+        b"april" | b"apr" => 4,
+        b"may" => 5,
+        b"june" | b"jun" => 6,
+        b"july" | b"jul" => 7,
+        b"august" | b"aug" => 8,
+        b"september" | b"sep" | b"sept" => 9,
+        b"october" | b"oct" => 10,
+        b"november" | b"nov" => 11,
+        b"december" | b"dec" => 12,
+        _ => return None,
+    })
 }
 
+#[inline]
 fn num(s: &str, max_len: usize) -> Option<u32> {
+    if !s.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    num_digits(s, max_len)
+}
+
+fn num_digits(s: &str, max_len: usize) -> Option<u32> {
     if s.is_empty() || s.len() > max_len || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }

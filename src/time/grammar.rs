@@ -5,7 +5,7 @@
 //! ([`Sem`]). Normalisation: [`Resolver::resolve`] turns the meaning into a TIMEX3 value
 //! against the document date, the clause's tense and the last date resolved in the text.
 
-use super::lex::{Lex, REFS, SET_ADVERBS, Unit, W, classify};
+use super::lex::{Classes, Lex, REFS, SET_ADVERBS, Unit, W, classify_all};
 use super::tense::{Tense, tense_at};
 use super::{Date, Timex, TimexType, add_month};
 use crate::span::Span;
@@ -156,10 +156,7 @@ pub(crate) fn run(
     year_known: bool,
 ) -> Vec<Timex> {
     let f = folded.as_str();
-    let lex: Vec<Lex> = tokens
-        .iter()
-        .map(|t| classify(t, f.get(t.fold.start..t.fold.end).unwrap_or("")))
-        .collect();
+    let Classes { lex, starts } = classify_all(tokens, f.as_bytes());
     let p = Parser {
         f,
         toks: tokens,
@@ -178,37 +175,60 @@ pub(crate) fn run(
     };
     let mut out = Vec::new();
     let mut si = 0;
+    // the next token at or after `from` whose class can start an expression (context
+    // words and punctuation never do): the bits spare a branch on every token
+    let next_start = |from: usize| -> Option<usize> {
+        let mut w = from >> 6;
+        let mut bits = *starts.get(w)? & (!0u64 << (from & 63));
+        loop {
+            if bits != 0 {
+                return Some((w << 6) + bits.trailing_zeros() as usize);
+            }
+            w += 1;
+            bits = *starts.get(w)?;
+        }
+    };
     let mut i = 0;
-    while i < tokens.len() {
-        // context words never start an expression
+    while let Some(k) = next_start(i) {
+        i = k;
+        // the commonest starters ("the", "a", "that", "at", "this", ...) only start an
+        // expression before a temporal word: skip them before a plain word or punctuation
+        // (the exceptions are the words and marks some rule reads there: "the full year",
+        // "an additional year", "the '90s", "mid-2023")
         if matches!(
             lex[i],
-            Lex::None
-                | Lex::P(_)
-                | Lex::W(
-                    W::In
-                        | W::For
-                        | W::Of
-                        | W::To
-                        | W::And
-                        | W::Or
-                        | W::From
-                        | W::Than
-                        | W::Least
-                        | W::Most
-                        | W::Times
-                        | W::Per
-                        | W::Period
-                        | W::Eve
-                        | W::Ahead
-                        | W::Before
-                        | W::After
-                        | W::Term
-                        | W::Ago
-                )
+            Lex::W(
+                W::The
+                    | W::A
+                    | W::That
+                    | W::At
+                    | W::Up
+                    | W::More
+                    | W::Less
+                    | W::Approx
+                    | W::Within
+                    | W::Right
+                    | W::Early
+                    | W::Late
+                    | W::Mid
+                    | W::Last
+                    | W::This
+                    | W::Next
+                    | W::Coming
+                    | W::Past
+                    | W::Previous
+                    | W::Following
+            )
         ) {
-            i += 1;
-            continue;
+            let skip = match p.l(i + 1) {
+                Lex::None => !matches!(p.norm(i + 1), "full" | "additional" | "extra"),
+                Lex::P(c) => c != b'\'' && c != b'-',
+                _ => false,
+            };
+            if skip {
+                i += 1;
+                continue;
+            }
         }
         let Some((start, end, sem)) = p.parse(i) else {
             i += 1;

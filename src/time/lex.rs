@@ -482,44 +482,101 @@ const WORDS: &[&str] = &[
     "twice",
 ];
 
-/// An open-addressing hash table from word to class, built once.
-struct Table {
-    slots: Vec<(&'static str, Lex)>,
-    mask: usize,
-    /// A pre-filter: bit `last letter` of `filter[len * 26 + first letter]` is set when some
-    /// word of that length starts and ends with those letters.
-    filter: Vec<u32>,
+/// The longest word of [`WORDS`] ("approximately"); longer tokens are never looked up.
+const MAX_WORD: usize = 13;
+
+/// One slot of the lookup table: the word as its [`key`], and its class.
+#[derive(Clone, Copy)]
+struct Slot {
+    lo: u64,
+    hi: u64,
+    /// Length of the word; 0 for an empty slot.
+    len: u8,
+    /// [`can_start`] of `lex`.
+    start: bool,
+    lex: Lex,
 }
 
-/// The pre-filter slot of a lower-case ASCII word, or `None` (then the table decides).
-#[inline]
-fn filter_key(b: &[u8]) -> Option<(usize, u32)> {
-    let (&first, &last) = (b.first()?, b.last()?);
-    if b.len() >= 16 || !first.is_ascii_lowercase() || !last.is_ascii_lowercase() {
-        return None;
+impl Slot {
+    const NONE: Slot = Slot::of(Lex::None);
+
+    /// A slot of no word holding a class.
+    const fn of(lex: Lex) -> Slot {
+        Slot {
+            lo: 0,
+            hi: 0,
+            len: 0,
+            start: can_start(lex),
+            lex,
+        }
     }
-    Some((b.len() * 26 + usize::from(first - b'a'), 1 << (last - b'a')))
+}
+
+/// Tokens of up to [`MAX_WORD`] bytes, by length and first letter.
+const FILTER_ROWS: usize = (MAX_WORD + 1) * 26;
+
+/// An open-addressing hash table from word to class, built once.
+///
+/// Words are compared as two integers and a length (no string compare), and a bit
+/// pre-filter on (length, first letter, last byte) turns most tokens away before hashing.
+struct Table {
+    slots: Vec<Slot>,
+    mask: usize,
+    /// The pre-filter: bit [`last_bit`] of the token's last byte in
+    /// `filter[len * 26 + first letter]`, set when a word of that length starts and ends
+    /// so, or a word one byte shorter starts so (the token then ends in a period).
+    filter: Vec<u32>,
+    /// `Lex::P(b)` for every byte `b`.
+    punct: Vec<Slot>,
 }
 
 static TABLE: OnceLock<Table> = OnceLock::new();
 
+/// The filter bit of a token's last byte: `a`–`z` 0–25, `.` 26, `-` 27, others 28 (never
+/// set: no word ends so).
 #[inline]
-fn hash(b: &[u8]) -> usize {
-    // the first and the last (up to) eight bytes as words, mixed with the length
-    let load = |s: &[u8]| -> u64 {
-        let mut buf = [0u8; 8];
-        let n = s.len().min(8);
-        buf[..n].copy_from_slice(&s[..n]);
-        u64::from_le_bytes(buf)
+fn last_bit(c: u8) -> u32 {
+    match c {
+        b'a'..=b'z' => u32::from(c - b'a'),
+        b'.' => 26,
+        b'-' => 27,
+        _ => 28,
+    }
+}
+
+/// A word of 1 to 16 bytes as two integers; together with its length they identify it
+/// (the two loads overlap and cover every byte).
+#[inline]
+fn key(b: &[u8]) -> (u64, u64) {
+    let n = b.len();
+    let u64_at = |i: usize| -> u64 {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(&b[i..i + 8]);
+        u64::from_le_bytes(a)
     };
-    let head = load(b);
-    let tail = if b.len() > 8 {
-        load(&b[b.len() - 8..])
+    let u32_at = |i: usize| -> u64 {
+        let mut a = [0u8; 4];
+        a.copy_from_slice(&b[i..i + 4]);
+        u64::from(u32::from_le_bytes(a))
+    };
+    if n >= 8 {
+        (u64_at(0), u64_at(n - 8))
+    } else if n >= 4 {
+        (u32_at(0) | (u32_at(n - 4) << 32), 0)
+    } else if n > 0 {
+        (
+            u64::from(b[0]) | (u64::from(b[n / 2]) << 8) | (u64::from(b[n - 1]) << 16),
+            0,
+        )
     } else {
-        0
-    };
-    let x = (head ^ tail.rotate_left(29) ^ (b.len() as u64)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    (x >> 32) as usize
+        (0, 0)
+    }
+}
+
+#[inline]
+fn hash(lo: u64, hi: u64, len: usize) -> usize {
+    let x = (lo ^ hi.rotate_left(29) ^ (len as u64)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    (x >> 40) as usize
 }
 
 /// The lookup table (built on first use; [`super::TimeTagger::new`] builds it).
@@ -530,89 +587,181 @@ pub(crate) fn table_init() {
 fn table() -> &'static Table {
     TABLE.get_or_init(|| {
         let size = (WORDS.len() * 4).next_power_of_two();
-        let mut slots = vec![("", Lex::None); size];
+        let mut slots = vec![Slot::NONE; size];
         let mask = size - 1;
-        let mut filter = vec![0u32; 16 * 26];
+        let mut filter = vec![0u32; FILTER_ROWS];
         for &w in WORDS {
-            if let Some((k, bit)) = filter_key(w.as_bytes()) {
-                filter[k] |= bit;
+            let b = w.as_bytes();
+            assert!(!b.is_empty() && b.len() <= MAX_WORD, "{w}");
+            let (first, last) = (b[0], b[b.len() - 1]);
+            assert!(first.is_ascii_lowercase() && last_bit(last) < 28, "{w}");
+            let row = usize::from(first - b'a');
+            filter[b.len() * 26 + row] |= 1 << last_bit(last);
+            if b.len() < MAX_WORD {
+                filter[(b.len() + 1) * 26 + row] |= 1 << last_bit(b'.');
             }
-            let lex = classify_word(w);
-            let mut i = hash(w.as_bytes()) & mask;
-            while !slots[i].0.is_empty() && slots[i].0 != w {
+            let (lo, hi) = key(b);
+            let mut i = hash(lo, hi, b.len()) & mask;
+            while slots[i].len != 0
+                && !(slots[i].lo == lo && slots[i].hi == hi && usize::from(slots[i].len) == b.len())
+            {
                 i = (i + 1) & mask;
             }
-            slots[i] = (w, lex);
+            let lex = classify_word(w);
+            slots[i] = Slot {
+                lo,
+                hi,
+                len: b.len() as u8,
+                start: can_start(lex),
+                lex,
+            };
         }
         Table {
             slots,
             mask,
             filter,
+            punct: (0..=255u8).map(|c| Slot::of(Lex::P(c))).collect(),
         }
     })
 }
 
+/// The slot of a known word.
 #[inline]
-fn lookup(w: &str) -> Lex {
-    let t = table();
-    if let Some((k, bit)) = filter_key(w.as_bytes())
-        && t.filter[k] & bit == 0
-    {
-        return Lex::None;
-    }
-    let mut i = hash(w.as_bytes()) & t.mask;
+fn lookup_in<'t>(t: &'t Table, w: &[u8]) -> Option<&'t Slot> {
+    let n = w.len();
+    let (lo, hi) = key(w);
+    let mut i = hash(lo, hi, n) & t.mask;
     loop {
-        let (k, lex) = t.slots[i];
-        if k.is_empty() {
-            return Lex::None;
+        let s = t.slots.get(i)?;
+        if s.len == 0 {
+            return None;
         }
-        if k == w {
-            return lex;
+        if s.lo == lo && s.hi == hi && usize::from(s.len) == n {
+            return Some(s);
         }
         i = (i + 1) & t.mask;
     }
 }
 
-/// Classifies one token. `norm` is its folded form.
-pub(crate) fn classify(tok: &Token, norm: &str) -> Lex {
-    match tok.kind {
-        TokenKind::Punct | TokenKind::Symbol => {
-            let b = norm.as_bytes();
-            if b.len() == 1 {
-                Lex::P(b[0])
-            } else {
-                Lex::None
-            }
-        }
-        TokenKind::Number => classify_number(norm),
-        TokenKind::Word => {
-            if norm.len() > 13 {
-                return Lex::None;
-            }
-            let w = norm.strip_suffix('.').unwrap_or(norm);
-            lookup(w)
-        }
+#[cfg(test)]
+fn lookup(w: &str) -> Lex {
+    let t = table();
+    let b = w.as_bytes();
+    if b.is_empty() || b.len() > MAX_WORD {
+        return Lex::None;
     }
+    lookup_in(t, b).map_or(Lex::None, |s| s.lex)
 }
 
-fn classify_number(n: &str) -> Lex {
-    let b = n.as_bytes();
+/// The classes of a document's tokens.
+pub(crate) struct Classes {
+    /// One class per token.
+    pub(crate) lex: Vec<Lex>,
+    /// Bit `i % 64` of `starts[i / 64]` is set when token `i` can start an expression
+    /// ([`can_start`]).
+    pub(crate) starts: Vec<u64>,
+}
+
+/// Can a token of this class start an expression? Punctuation, words of no temporal
+/// class and context words ("in", "for", "of", "ago", ...) never do.
+#[inline]
+pub(crate) const fn can_start(l: Lex) -> bool {
+    !matches!(
+        l,
+        Lex::None
+            | Lex::P(_)
+            | Lex::W(
+                W::In
+                    | W::For
+                    | W::Of
+                    | W::To
+                    | W::And
+                    | W::Or
+                    | W::From
+                    | W::Than
+                    | W::Least
+                    | W::Most
+                    | W::Times
+                    | W::Per
+                    | W::Period
+                    | W::Eve
+                    | W::Ahead
+                    | W::Before
+                    | W::After
+                    | W::Term
+                    | W::Ago
+            )
+    )
+}
+
+/// Classifies every token of a document; `folded` is the folded text the tokens' `fold`
+/// spans point into.
+#[inline(never)]
+pub(crate) fn classify_all(tokens: &[Token], folded: &[u8]) -> Classes {
+    let t = table();
+    let mut lex = Vec::with_capacity(tokens.len());
+    let mut starts = Vec::with_capacity(tokens.len() / 64 + 1);
+    let mut bits = 0u64;
+    for (i, tok) in tokens.iter().enumerate() {
+        // (the tokenizer's spans lie in the folded text)
+        let b = &folded[tok.fold.start..tok.fold.end];
+        let number;
+        // a slot of the tables: class and start bit are copied without a branch on them
+        let s: &Slot = match tok.kind {
+            TokenKind::Word => word_in(t, b).unwrap_or(&Slot::NONE),
+            TokenKind::Punct | TokenKind::Symbol => match b {
+                &[c] => &t.punct[usize::from(c)],
+                _ => &Slot::NONE,
+            },
+            TokenKind::Number => {
+                number = Slot::of(classify_number(b));
+                &number
+            }
+        };
+        lex.push(s.lex);
+        bits |= u64::from(s.start) << (i & 63);
+        if i & 63 == 63 {
+            starts.push(bits);
+            bits = 0;
+        }
+    }
+    if tokens.len() & 63 != 0 {
+        starts.push(bits);
+    }
+    Classes { lex, starts }
+}
+
+/// The class of a word token whose folded form is `b` (a final period is dropped).
+#[inline]
+fn word_in<'t>(t: &'t Table, b: &[u8]) -> Option<&'t Slot> {
+    let n = b.len();
+    let (&first, &last) = (b.first()?, b.last()?);
+    // most words go here: no known word has this length, first letter and last byte
+    let row = usize::from(first.wrapping_sub(b'a'));
+    if n > MAX_WORD || row >= 26 || t.filter.get(n * 26 + row)? & (1 << last_bit(last)) == 0 {
+        return None;
+    }
+    let w = if last == b'.' { &b[..n - 1] } else { b };
+    lookup_in(t, w)
+}
+
+#[inline(never)]
+fn classify_number(b: &[u8]) -> Lex {
     let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
     if digits == 0 || digits > 9 {
         return Lex::None;
     }
-    let value: u32 = match n[..digits].parse() {
-        Ok(v) => v,
-        Err(_) => return Lex::None,
-    };
-    let rest = &n[digits..];
+    let value = b[..digits]
+        .iter()
+        .fold(0u32, |v, &c| v * 10 + u32::from(c - b'0'));
+    let rest = &b[digits..];
     match rest {
-        "" => Lex::Int(value, digits as u8),
-        "s" if digits == 4 && value.is_multiple_of(10) => Lex::Decade((value / 10) as i32),
-        "s" if digits == 2 && value.is_multiple_of(10) => Lex::Decade(190 + (value / 10) as i32),
-        "st" | "nd" | "rd" | "th" => Lex::Ord(value),
-        "am" | "pm" | "a" | "p" if (1..=12).contains(&value) => {
-            Lex::Clock(value as u8, rest.starts_with('p'))
+        b"" => Lex::Int(value, digits as u8),
+        b"s" if digits == 4 && value.is_multiple_of(10) => Lex::Decade((value / 10) as i32),
+        b"s" if digits == 2 && value.is_multiple_of(10) => Lex::Decade(190 + (value / 10) as i32),
+        b"st" | b"nd" | b"rd" | b"th" => Lex::Ord(value),
+        b"am" | b"pm" | b"a" | b"p" if (1..=12).contains(&value) => {
+            Lex::Clock(value as u8, rest[0] == b'p')
         }
         _ => Lex::None,
     }
@@ -779,6 +928,31 @@ mod tests {
             assert_eq!(lookup(w), classify_word(w), "{w}");
             assert_ne!(lookup(w), Lex::None, "{w}");
         }
+        // the pre-filter lets every word through, with and without a final period
+        let t = table();
+        for &w in WORDS {
+            let lex = classify_word(w);
+            assert_eq!(word_in(t, w.as_bytes()).map(|s| s.lex), Some(lex), "{w}");
+            let dotted = format!("{w}.");
+            if dotted.len() <= MAX_WORD {
+                assert_eq!(
+                    word_in(t, dotted.as_bytes()).map(|s| s.lex),
+                    Some(lex),
+                    "{dotted}"
+                );
+            }
+        }
+        for w in [
+            "met",
+            "said",
+            ".",
+            "the-",
+            "2023",
+            "Monday",
+            "approximately.",
+        ] {
+            assert!(word_in(t, w.as_bytes()).is_none(), "{w}");
+        }
         for w in ["met", "president", "", "xi", "lukashenko", "summit"] {
             assert_eq!(lookup(w), Lex::None);
             assert_eq!(classify_word(w), Lex::None);
@@ -794,11 +968,13 @@ mod tests {
     fn words_and_numbers() {
         assert_eq!(classify_word("sept"), Lex::Month(9, false));
         assert_eq!(classify_word("tuesday"), Lex::Weekday(1, false));
-        assert_eq!(classify_number("1990s"), Lex::Decade(199));
-        assert_eq!(classify_number("80s"), Lex::Decade(198));
-        assert_eq!(classify_number("5pm"), Lex::Clock(5, true));
-        assert_eq!(classify_number("2023"), Lex::Int(2023, 4));
-        assert_eq!(classify_number("20th"), Lex::Ord(20));
-        assert_eq!(classify_number("1,000"), Lex::None);
+        assert_eq!(classify_number(b"1990s"), Lex::Decade(199));
+        assert_eq!(classify_number(b"80s"), Lex::Decade(198));
+        assert_eq!(classify_number(b"5pm"), Lex::Clock(5, true));
+        assert_eq!(classify_number(b"2023"), Lex::Int(2023, 4));
+        assert_eq!(classify_number(b"20th"), Lex::Ord(20));
+        assert_eq!(classify_number(b"1,000"), Lex::None);
+        assert_eq!(classify_number(b"999999999"), Lex::Int(999_999_999, 9));
+        assert_eq!(classify_number(b"1234567890"), Lex::None);
     }
 }
