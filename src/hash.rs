@@ -110,7 +110,7 @@ impl Filter {
 /// it (two loads that overlap when the word is shorter than sixteen bytes and cover every
 /// byte). Longer words give `None`.
 #[inline]
-fn word_key(b: &[u8]) -> Option<(u64, u64)> {
+pub(crate) fn word_key(b: &[u8]) -> Option<(u64, u64)> {
     let n = b.len();
     let u64_at = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
     let u32_at = |i: usize| u64::from(u32::from_le_bytes(b[i..i + 4].try_into().expect("4 bytes")));

@@ -544,33 +544,11 @@ fn last_bit(c: u8) -> u32 {
     }
 }
 
-/// A word of 1 to 16 bytes as two integers; together with its length they identify it
-/// (the two loads overlap and cover every byte).
+/// A word of 1 to [`MAX_WORD`] bytes as two integers; with its length they identify it
+/// (see [`crate::hash::word_key`]).
 #[inline]
 fn key(b: &[u8]) -> (u64, u64) {
-    let n = b.len();
-    let u64_at = |i: usize| -> u64 {
-        let mut a = [0u8; 8];
-        a.copy_from_slice(&b[i..i + 8]);
-        u64::from_le_bytes(a)
-    };
-    let u32_at = |i: usize| -> u64 {
-        let mut a = [0u8; 4];
-        a.copy_from_slice(&b[i..i + 4]);
-        u64::from(u32::from_le_bytes(a))
-    };
-    if n >= 8 {
-        (u64_at(0), u64_at(n - 8))
-    } else if n >= 4 {
-        (u32_at(0) | (u32_at(n - 4) << 32), 0)
-    } else if n > 0 {
-        (
-            u64::from(b[0]) | (u64::from(b[n / 2]) << 8) | (u64::from(b[n - 1]) << 16),
-            0,
-        )
-    } else {
-        (0, 0)
-    }
+    crate::hash::word_key(b).unwrap_or((0, 0))
 }
 
 #[inline]
