@@ -262,6 +262,8 @@ struct Stages<'t> {
     /// The document's date (the caller's, or the dateline's) and the dateline's span.
     doc_date: Option<String>,
     dateline: Option<Span>,
+    /// The dateline the time stage read (`None` before it ran).
+    found_dateline: Option<Option<crate::time::Dateline>>,
 }
 
 impl<'t> Stages<'t> {
@@ -285,6 +287,7 @@ impl<'t> Stages<'t> {
             mention_entity: Vec::new(),
             doc_date: None,
             dateline: None,
+            found_dateline: None,
         }
     }
 
@@ -302,12 +305,15 @@ impl<'t> Stages<'t> {
     }
 
     fn time(&mut self, ex: &Extractor) {
-        self.times = ex.time.find(
-            self.text,
+        // the dateline is read once, for the times and for the document's date
+        let dateline = crate::time::dateline_date(self.text);
+        self.found_dateline = Some(dateline);
+        self.times = ex.time.find_with_dateline(
             &self.folded,
             &self.tokens,
             &self.sentences,
             self.date,
+            dateline,
         );
         // events.rs relies on text order
         debug_assert!(self.times.is_sorted_by_key(|t| t.span.start));
@@ -377,7 +383,9 @@ impl<'t> Stages<'t> {
 
     /// The document's date: the caller's, or the dateline's.
     fn dates(&mut self) {
-        let dateline = crate::time::dateline_date(self.text);
+        let dateline = self
+            .found_dateline
+            .unwrap_or_else(|| crate::time::dateline_date(self.text));
         self.doc_date = match self.date {
             Some(d) => Some(d.to_string()),
             None => dateline.map(|d| d.value()),

@@ -271,9 +271,27 @@ impl TimeTagger {
         sentences: &[Sentence],
         doc_date: Option<Date>,
     ) -> Vec<Timex> {
+        let dateline = if doc_date.is_none() {
+            dateline_date(text)
+        } else {
+            None
+        };
+        self.find_with_dateline(folded, tokens, sentences, doc_date, dateline)
+    }
+
+    /// [`TimeTagger::find`] with the text's dateline already read (the pipeline reads it
+    /// once for the times and the document's date).
+    pub(crate) fn find_with_dateline(
+        &self,
+        folded: &Folded,
+        tokens: &[Token],
+        sentences: &[Sentence],
+        doc_date: Option<Date>,
+        dateline: Option<Dateline>,
+    ) -> Vec<Timex> {
         let (anchor, year_known) = match doc_date {
             Some(d) => (Some(d), true),
-            None => match dateline_date(text) {
+            None => match dateline {
                 Some(dl) => {
                     let known = dl.year.is_some();
                     // an unknown year computes in a leap year so that Feb 29 exists
