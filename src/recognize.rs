@@ -129,36 +129,84 @@ mod class {
     pub(super) const COMMON: u32 = 1 << 30;
     /// [`COMMON`] was looked up for this token.
     pub(super) const COMMON_KNOWN: u32 = 1 << 31;
+    /// The list bits were looked up for this token.
+    pub(super) const LISTS_KNOWN: u32 = 1 << 29;
 }
 
-/// What the recogniser asks of each token's word, looked up once per document: the lists
-/// it is on ([`word_class`]) and, when first asked, whether it is a common word. The rules
-/// ask these of the same tokens many times over.
+/// What the recogniser asks of each token's word, looked up when first asked and kept for
+/// the document: the lists it is on ([`word_class`]) and whether it is a common word. The
+/// rules ask these of the same tokens many times over, and of most tokens never; the two
+/// questions asked of every word (a sports word? a relational title?) go through a small
+/// filter of those lists alone first.
 struct Lex<'a> {
     bits: Vec<std::cell::Cell<u32>>,
     g: &'a Gazetteer,
     tokens: &'a [Token],
     folded: &'a Folded,
+    /// Three sports words or more (see [`Lex::sports`]).
+    sports: bool,
 }
 
 impl<'a> Lex<'a> {
     fn new(g: &'a Gazetteer, tokens: &'a [Token], folded: &'a Folded) -> Lex<'a> {
+        static EVERY_WORD: std::sync::LazyLock<Filter> = std::sync::LazyLock::new(|| {
+            let mut f = Filter::new();
+            for w in SPORTS_WORDS.iter().chain(RELATIONAL_TITLES) {
+                f.add(w);
+                f.add(&format!("{w}s"));
+            }
+            f
+        });
+        let filter = &*EVERY_WORD;
+        let mut sports_words = 0;
         let bits = tokens
             .iter()
-            .map(|t| std::cell::Cell::new(word_class(t.norm(folded))))
+            .map(|t| {
+                let w = t.norm(folded);
+                let b = if t.kind == TokenKind::Word && filter.may_contain(w) {
+                    let c = word_class(w);
+                    sports_words += usize::from(c & class::SPORTS_WORDS != 0);
+                    c | class::LISTS_KNOWN
+                } else {
+                    0
+                };
+                std::cell::Cell::new(b)
+            })
             .collect();
         Lex {
             bits,
             g,
             tokens,
             folded,
+            sports: sports_words >= 3,
         }
     }
 
     /// The lists token `k`'s word is on ([`word_class`]).
     #[inline]
     fn class(&self, k: usize) -> u32 {
-        self.bits[k].get() & class::LISTS
+        let b = self.bits[k].get();
+        if b & class::LISTS_KNOWN != 0 {
+            b & class::LISTS
+        } else {
+            self.class_slow(k)
+        }
+    }
+
+    #[inline(never)]
+    fn class_slow(&self, k: usize) -> u32 {
+        let c = word_class(self.tokens[k].norm(self.folded));
+        let cell = &self.bits[k];
+        cell.set(cell.get() | c | class::LISTS_KNOWN);
+        c
+    }
+
+    /// True when word token `k` is a relational title ("counterpart", "hosts"): answered
+    /// from the filter pass, without a lookup for the other words.
+    #[inline]
+    fn relational(&self, k: usize) -> bool {
+        let b = self.bits[k].get();
+        b & class::LISTS_KNOWN != 0 && b & class::RELATIONAL != 0
     }
 
     /// True when token `k`'s word is a common word.
@@ -175,12 +223,7 @@ impl<'a> Lex<'a> {
 
     /// True when the document reads as a sports report (three sports words or more).
     fn sports(&self) -> bool {
-        self.tokens
-            .iter()
-            .zip(&self.bits)
-            .filter(|(t, b)| t.kind == TokenKind::Word && b.get() & class::SPORTS_WORDS != 0)
-            .nth(2)
-            .is_some()
+        self.sports
     }
 }
 
@@ -607,7 +650,7 @@ pub(crate) fn recognize(
     }
     // relational words act as titles before a name: "his Chinese counterpart Xi Jinping"
     for (k, t) in tokens.iter().enumerate() {
-        if t.kind == TokenKind::Word && lex.class(k) & class::RELATIONAL != 0 {
+        if t.kind == TokenKind::Word && lex.relational(k) {
             titles.push(TitleHit {
                 first: k,
                 last: k + 1,
