@@ -106,8 +106,42 @@ const ABBREVIATIONS: &[&str] = &[
 const FINAL_ABBREVIATIONS: &[&str] =
     &["inc", "corp", "ltd", "co", "etc", "plc", "bros", "jr", "sr"];
 
+/// The key of a word of up to 7 bytes for [`ABBREVIATION_KEYS`]: its bytes and its length.
+const fn abbreviation_key(w: &[u8]) -> u64 {
+    let mut k = (w.len() as u64) << 56;
+    let mut i = 0;
+    while i < w.len() {
+        k |= (w[i] as u64) << (8 * i);
+        i += 1;
+    }
+    k
+}
+
+/// The keys of [`ABBREVIATIONS`], sorted: a binary search instead of a scan of the list.
+static ABBREVIATION_KEYS: [u64; ABBREVIATIONS.len()] = {
+    let mut keys = [0u64; ABBREVIATIONS.len()];
+    let mut i = 0;
+    while i < keys.len() {
+        assert!(ABBREVIATIONS[i].len() < 8);
+        keys[i] = abbreviation_key(ABBREVIATIONS[i].as_bytes());
+        // insertion sort
+        let mut j = i;
+        while j > 0 && keys[j - 1] > keys[j] {
+            let t = keys[j];
+            keys[j] = keys[j - 1];
+            keys[j - 1] = t;
+            j -= 1;
+        }
+        i += 1;
+    }
+    keys
+};
+
 fn is_abbreviation(folded_word: &str) -> bool {
-    ABBREVIATIONS.contains(&folded_word)
+    folded_word.len() < 8
+        && ABBREVIATION_KEYS
+            .binary_search(&abbreviation_key(folded_word.as_bytes()))
+            .is_ok()
 }
 
 #[inline]
@@ -118,6 +152,88 @@ fn is_word_char(c: char) -> bool {
 #[inline]
 fn is_apostrophe(c: char) -> bool {
     matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}')
+}
+
+/// Byte classes for the tokenizer's ASCII fast paths.
+const C_WS: u8 = 1;
+const C_LOWER: u8 = 2;
+const C_UPPER: u8 = 4;
+const C_DIGIT: u8 = 8;
+/// ASCII punctuation other than the apostrophe (which may start a clitic).
+const C_PUNCT: u8 = 16;
+const C_LETTER: u8 = C_LOWER | C_UPPER;
+const C_ALNUM: u8 = C_LETTER | C_DIGIT;
+
+/// The class of every byte; non-ASCII bytes, control characters and `'` are 0 (the
+/// general path).
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_whitespace() {
+            C_WS
+        } else if c.is_ascii_lowercase() {
+            C_LOWER
+        } else if c.is_ascii_uppercase() {
+            C_UPPER
+        } else if c.is_ascii_digit() {
+            C_DIGIT
+        } else if c.is_ascii_punctuation() && c != b'\'' {
+            C_PUNCT
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
+/// The letter case of an ASCII token, gathered byte by byte during a scan.
+#[derive(Default)]
+struct CaseScan {
+    upper: usize,
+    lower: usize,
+    first_upper: bool,
+    lower_then_upper: bool,
+}
+
+/// The shape of an ASCII word (letters and digits) with a capital.
+#[inline]
+fn ascii_word_shape(word: &[u8]) -> Shape {
+    let mut case = CaseScan::default();
+    for &b in word {
+        case.add(CLASS[b as usize]);
+    }
+    case.shape(word)
+}
+
+impl CaseScan {
+    #[inline]
+    fn add(&mut self, class: u8) {
+        if class == C_LOWER {
+            self.lower += 1;
+        } else if class == C_UPPER {
+            if self.upper + self.lower == 0 {
+                self.first_upper = true;
+            } else if self.lower > 0 {
+                self.lower_then_upper = true;
+            }
+            self.upper += 1;
+        }
+    }
+
+    #[inline]
+    fn shape(&self, token: &[u8]) -> Shape {
+        let mc = token.starts_with(b"Mc") || token.starts_with(b"Mac");
+        classify(
+            self.upper,
+            self.lower,
+            self.first_upper,
+            self.lower_then_upper,
+            mc,
+        )
+    }
 }
 
 /// Splits `text` into tokens and sentences, appending to the given vectors (cleared first).
@@ -136,10 +252,11 @@ pub fn tokenize(
     let mut joined = false;
     // Line breaks between tokens: the index of the first token after each line break.
     let mut breaks_before: Vec<usize> = Vec::new();
-    while i < text.len() {
+    while i < bytes.len() {
         let b = bytes[i];
+        let class = CLASS[b as usize];
         // fast path for ASCII white space
-        if b.is_ascii_whitespace() {
+        if class == C_WS {
             if (b == b'\n' || b == b'\r') && breaks_before.last() != Some(&tokens.len()) {
                 breaks_before.push(tokens.len());
             }
@@ -147,37 +264,60 @@ pub fn tokenize(
             i += 1;
             continue;
         }
-        let c = next_char(text, i);
-        if c.is_whitespace() {
-            if c == '\u{2028}' || c == '\u{2029}' || c == '\u{0085}' {
-                breaks_before.push(tokens.len());
-            }
-            joined = false;
-            i += c.len_utf8();
-            continue;
-        }
         let start = i;
-        let (end, kind) = if c.is_numeric() {
-            (scan_number(text, i), TokenKind::Number)
-        } else if is_word_char(c) {
-            (scan_word(text, i, folded), TokenKind::Word)
-        } else if is_apostrophe(c) {
-            // clitic 's / 't / n't handled in scan_word; a lone apostrophe + s
-            let next = i + c.len_utf8();
-            let rest = &text[next..];
-            let clen = clitic_len(rest);
-            if clen > 0 {
-                (next + clen, TokenKind::Word)
-            } else {
-                (next, TokenKind::Punct)
+        let (end, kind, shape) = if class & C_LETTER != 0 {
+            // an ASCII word: letters and digits, its case gathered on the way; a word that
+            // stops at an apostrophe, a period or a non-ASCII byte takes the general path
+            let mut j = i;
+            let mut seen = 0;
+            while j < bytes.len() {
+                let c = CLASS[bytes[j] as usize];
+                if c & C_ALNUM == 0 {
+                    break;
+                }
+                seen |= c;
+                j += 1;
             }
-        } else if c.is_ascii_punctuation() || is_unicode_punct(c) {
-            (i + c.len_utf8(), TokenKind::Punct)
+            match bytes.get(j) {
+                Some(&nb) if !nb.is_ascii() || nb == b'\'' || nb == b'.' => {
+                    let end = scan_word(text, i, folded);
+                    (end, TokenKind::Word, shape_of(&text[start..end]))
+                }
+                // no capital: the word starts with a letter, so it is lower case
+                _ if seen & C_UPPER == 0 => (j, TokenKind::Word, Shape::Lower),
+                _ => (j, TokenKind::Word, ascii_word_shape(&bytes[start..j])),
+            }
+        } else if class == C_DIGIT {
+            // ASCII digits that stop at white space or punctuation other than `,` and `.`
+            let j = bytes[i..]
+                .iter()
+                .position(|&b| CLASS[b as usize] != C_DIGIT)
+                .map_or(bytes.len(), |n| i + n);
+            match bytes.get(j) {
+                Some(&nb)
+                    if !nb.is_ascii() || nb == b',' || nb == b'.' || nb.is_ascii_alphabetic() =>
+                {
+                    let end = scan_number(text, i);
+                    (end, TokenKind::Number, shape_of(&text[start..end]))
+                }
+                _ => (j, TokenKind::Number, Shape::NoLetter),
+            }
+        } else if class == C_PUNCT {
+            (i + 1, TokenKind::Punct, Shape::NoLetter)
         } else {
-            (i + c.len_utf8(), TokenKind::Symbol)
+            let c = next_char(text, i);
+            if c.is_whitespace() {
+                if c == '\u{2028}' || c == '\u{2029}' || c == '\u{0085}' {
+                    breaks_before.push(tokens.len());
+                }
+                joined = false;
+                i += c.len_utf8();
+                continue;
+            }
+            let (end, kind) = scan_other(text, i, c, folded);
+            (end, kind, shape_of(&text[start..end]))
         };
         let span = Span::new(start, end);
-        let shape = shape_of(&text[start..end]);
         let fold = Span::new(folded.to_folded(start), folded.to_folded(end));
         tokens.push(Token {
             span,
@@ -190,6 +330,30 @@ pub fn tokenize(
         i = end;
     }
     split_sentences(text, folded, tokens, &breaks_before, sentences);
+}
+
+/// The end and kind of a token that starts with `c` at `i` (not white space): the general
+/// path of [`tokenize`].
+fn scan_other(text: &str, i: usize, c: char, folded: &Folded) -> (usize, TokenKind) {
+    if c.is_numeric() {
+        (scan_number(text, i), TokenKind::Number)
+    } else if is_word_char(c) {
+        (scan_word(text, i, folded), TokenKind::Word)
+    } else if is_apostrophe(c) {
+        // clitic 's / 't / n't handled in scan_word; a lone apostrophe + s
+        let next = i + c.len_utf8();
+        let rest = &text[next..];
+        let clen = clitic_len(rest);
+        if clen > 0 {
+            (next + clen, TokenKind::Word)
+        } else {
+            (next, TokenKind::Punct)
+        }
+    } else if c.is_ascii_punctuation() || is_unicode_punct(c) {
+        (i + c.len_utf8(), TokenKind::Punct)
+    } else {
+        (i + c.len_utf8(), TokenKind::Symbol)
+    }
 }
 
 #[inline]
@@ -433,11 +597,14 @@ fn split_sentences(
             first = k;
         }
         let t = &tokens[k];
-        let s = t.text(text);
         let mut end_here = false;
-        if t.kind == TokenKind::Punct && matches!(s, "." | "!" | "?" | "…") {
-            end_here = true;
-        } else if t.kind == TokenKind::Word && s.ends_with('.') && s.len() > 1 {
+        // the text is sliced only for punctuation and for words that end in a period
+        if t.kind == TokenKind::Punct {
+            end_here = matches!(t.text(text), "." | "!" | "?" | "…");
+        } else if t.kind == TokenKind::Word
+            && t.span.len() > 1
+            && text.as_bytes()[t.span.end - 1] == b'.'
+        {
             // abbreviation: ends a sentence only when a final-type abbreviation (or a
             // dotted acronym such as U.S.) is followed by a capitalised common sentence start
             let fw = t.norm(folded).trim_end_matches('.');
@@ -589,6 +756,111 @@ mod tests {
             vec!["He lives in the U.S.", "He left."]
         );
         assert_eq!(sents("The U.S. Army said"), vec!["The U.S. Army said"]);
+    }
+
+    /// The tokenizer's main loop without the ASCII fast paths: every token through
+    /// `next_char`, [`scan_other`] and [`shape_of`].
+    fn tokenize_reference(text: &str, folded: &Folded) -> (Vec<Token>, Vec<Sentence>) {
+        let mut tokens = Vec::new();
+        let mut sentences = Vec::new();
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        let mut joined = false;
+        let mut breaks_before: Vec<usize> = Vec::new();
+        while i < text.len() {
+            let b = bytes[i];
+            if b.is_ascii_whitespace() {
+                if (b == b'\n' || b == b'\r') && breaks_before.last() != Some(&tokens.len()) {
+                    breaks_before.push(tokens.len());
+                }
+                joined = false;
+                i += 1;
+                continue;
+            }
+            let c = next_char(text, i);
+            if c.is_whitespace() {
+                if c == '\u{2028}' || c == '\u{2029}' || c == '\u{0085}' {
+                    breaks_before.push(tokens.len());
+                }
+                joined = false;
+                i += c.len_utf8();
+                continue;
+            }
+            let (end, kind) = scan_other(text, i, c, folded);
+            tokens.push(Token {
+                span: Span::new(i, end),
+                fold: Span::new(folded.to_folded(i), folded.to_folded(end)),
+                kind,
+                shape: shape_of(&text[i..end]),
+                joined,
+            });
+            joined = true;
+            i = end;
+        }
+        split_sentences(text, folded, &tokens, &breaks_before, &mut sentences);
+        (tokens, sentences)
+    }
+
+    /// Pieces of news-like text that exercise every path: ASCII words and their cases,
+    /// abbreviations, clitics, numbers, non-ASCII letters, digits and spaces, symbols.
+    const PIECES: &[&str] = &[
+        "a", "Z", "met", "Xi", "SCO", "iPhone", "McDonald", "MacLeod", "Mc", "x1", "A1b", "É", "é",
+        "ö", "ß", "İ", "ǅ", "Ω", "中", "😀", "’", "'", "‘", "ʼ", "'s", "’s", "n't", "N'T", "'re",
+        "O'", ".", "..", "U.S.", "e.g.", "Mr.", "mr.", "Feb.", "Inc.", "Co.", "J.", "1", "9",
+        "1990", "3.5", ",", "1,000", "2nd", "5pm", "²", "٣", "Ⅻ", "-", "—", "–", "!", "?", "…",
+        "\"", "“", "”", "«", "(", ")", "%", "$", "€", "\u{AD}", " ", "  ", "\n", "\r\n", "\t",
+        "\u{0B}", "\u{0C}", "\u{2028}", "\u{2029}", "\u{85}", "\u{A0}", "\u{3000}", "\u{1}",
+        "\u{7F}", "The", "He", "the", "it", "Léa", "São",
+    ];
+
+    fn pieces() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop::collection::vec(prop::sample::select(PIECES), 0..40).prop_map(|v| v.concat())
+    }
+
+    fn check_against_reference(text: &str) {
+        let f = Folded::new(text);
+        let (mut t, mut s) = (Vec::new(), Vec::new());
+        tokenize(text, &f, &mut t, &mut s);
+        let (rt, rs) = tokenize_reference(text, &f);
+        assert_eq!(t, rt, "tokens of {text:?}");
+        assert_eq!(s, rs, "sentences of {text:?}");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn fast_paths_match_the_general_path_on_pieces(text in pieces()) {
+            check_against_reference(&text);
+        }
+
+        #[test]
+        fn fast_paths_match_the_general_path_on_any_text(text in "\\PC{0,80}") {
+            check_against_reference(&text);
+        }
+
+        #[test]
+        fn fast_paths_match_the_general_path_on_ascii(
+            text in "[a-zA-Z0-9 .,'\\n\\t!?()-]{0,80}"
+        ) {
+            check_against_reference(&text);
+        }
+
+        #[test]
+        fn abbreviation_keys_match_the_list(word in "[a-z.]{0,9}") {
+            proptest::prop_assert_eq!(is_abbreviation(&word), ABBREVIATIONS.contains(&word.as_str()));
+        }
+    }
+
+    #[test]
+    fn every_abbreviation_is_found() {
+        for a in ABBREVIATIONS {
+            assert!(is_abbreviation(a), "{a}");
+        }
+        assert!(!is_abbreviation("mrs."));
+        assert!(!is_abbreviation(""));
+        assert!(!is_abbreviation("approxim"));
     }
 
     #[test]
