@@ -280,7 +280,7 @@ pub fn tokenize(
             }
             match bytes.get(j) {
                 Some(&nb) if !nb.is_ascii() || nb == b'\'' || nb == b'.' => {
-                    let end = scan_word(text, i, folded);
+                    let end = scan_word_from(text, i, j, folded);
                     (end, TokenKind::Word, shape_of(&text[start..end]))
                 }
                 // no capital: the word starts with a letter, so it is lower case
@@ -419,8 +419,14 @@ fn scan_number(text: &str, start: usize) -> usize {
 /// Scans a word starting at `start`: letters and digits, internal apostrophes before a
 /// capital (`O'Brien`), and a final period when the word is an abbreviation or an initial.
 fn scan_word(text: &str, start: usize, folded: &Folded) -> usize {
+    scan_word_from(text, start, start, folded)
+}
+
+/// [`scan_word`] resumed at `from`, when `start..from` is known to be ASCII letters and
+/// digits (the scan would only step over them).
+fn scan_word_from(text: &str, start: usize, from: usize, folded: &Folded) -> usize {
     let bytes = text.as_bytes();
-    let mut i = start;
+    let mut i = from;
     while i < text.len() {
         if bytes[i].is_ascii_alphanumeric() {
             i += 1;
@@ -459,7 +465,9 @@ fn scan_word(text: &str, start: usize, folded: &Folded) -> usize {
         if c == '.' {
             let word = &text[start..i];
             // U.S., U.N., e.g.: single letters joined by periods
-            if word.chars().count() == 1 || is_dotted(word) {
+            // one char, or (only possible with a period inside) single letters and periods
+            if word.chars().nth(1).is_none() || (word.as_bytes().contains(&b'.') && is_dotted(word))
+            {
                 let after = i + 1;
                 if after < text.len() && bytes[after].is_ascii_alphabetic() {
                     let nc = next_char(text, after + 1);
