@@ -198,6 +198,49 @@ struct CaseScan {
     lower_then_upper: bool,
 }
 
+/// The end of the run of ASCII letters and digits that starts at `from`, and whether the
+/// run holds a capital.
+///
+/// Eight bytes at a time: most words end within the first eight bytes, so the loop exit is a
+/// predictable branch rather than one test per byte.
+#[inline]
+fn ascii_alnum_run(bytes: &[u8], from: usize) -> (usize, bool) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = ONES * 0x80;
+    let mut j = from;
+    let mut has_upper = false;
+    while let Some(chunk) = bytes.get(j..j + 8) {
+        let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        // the high bit of each byte of `ge(c)`: that byte's low seven bits are >= c (no
+        // carry crosses bytes: at most 0x7f + 0x7f)
+        let low = x & !HIGH;
+        let ge = |c: u64| low.wrapping_add(ONES * (0x80 - c)) & HIGH;
+        let digit = ge(0x30) & !ge(0x3a);
+        let upper = ge(0x41) & !ge(0x5b);
+        let lower = ge(0x61) & !ge(0x7b);
+        // non-ASCII bytes (high bit set) are not letters or digits
+        let alnum = (digit | upper | lower) & !x;
+        let stop = !alnum & HIGH;
+        if stop == 0 {
+            has_upper |= upper != 0;
+            j += 8;
+            continue;
+        }
+        let n = (stop.trailing_zeros() / 8) as usize;
+        let before = (1u64 << (8 * n)) - 1;
+        return (j + n, has_upper || upper & before != 0);
+    }
+    while j < bytes.len() {
+        let c = CLASS[bytes[j] as usize];
+        if c & C_ALNUM == 0 {
+            break;
+        }
+        has_upper |= c == C_UPPER;
+        j += 1;
+    }
+    (j, has_upper)
+}
+
 /// The shape of an ASCII word (letters and digits) with a capital.
 #[inline]
 fn ascii_word_shape(word: &[u8]) -> Shape {
@@ -268,23 +311,14 @@ pub fn tokenize(
         let (end, kind, shape) = if class & C_LETTER != 0 {
             // an ASCII word: letters and digits, its case gathered on the way; a word that
             // stops at an apostrophe, a period or a non-ASCII byte takes the general path
-            let mut j = i;
-            let mut seen = 0;
-            while j < bytes.len() {
-                let c = CLASS[bytes[j] as usize];
-                if c & C_ALNUM == 0 {
-                    break;
-                }
-                seen |= c;
-                j += 1;
-            }
+            let (j, has_upper) = ascii_alnum_run(bytes, i);
             match bytes.get(j) {
                 Some(&nb) if !nb.is_ascii() || nb == b'\'' || nb == b'.' => {
                     let end = scan_word_from(text, i, j, folded);
                     (end, TokenKind::Word, shape_of(&text[start..end]))
                 }
                 // no capital: the word starts with a letter, so it is lower case
-                _ if seen & C_UPPER == 0 => (j, TokenKind::Word, Shape::Lower),
+                _ if !has_upper => (j, TokenKind::Word, Shape::Lower),
                 _ => (j, TokenKind::Word, ascii_word_shape(&bytes[start..j])),
             }
         } else if class == C_DIGIT {
@@ -858,6 +892,33 @@ mod tests {
         #[test]
         fn abbreviation_keys_match_the_list(word in "[a-z.]{0,9}") {
             proptest::prop_assert_eq!(is_abbreviation(&word), ABBREVIATIONS.contains(&word.as_str()));
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+
+        #[test]
+        fn alnum_run_matches_a_byte_scan(
+            bytes in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::prelude::any::<u8>(),
+                    proptest::prelude::any::<u8>(),
+                    b'0'..=b'z',
+                    b'a'..=b'z',
+                    b'A'..=b'Z',
+                ],
+                0..40,
+            ),
+            from in 0usize..40,
+        ) {
+            let from = from.min(bytes.len());
+            let mut j = from;
+            while j < bytes.len() && bytes[j].is_ascii_alphanumeric() {
+                j += 1;
+            }
+            let upper = bytes[from..j].iter().any(|b| b.is_ascii_uppercase());
+            proptest::prop_assert_eq!(ascii_alnum_run(&bytes, from), (j, upper));
         }
     }
 
