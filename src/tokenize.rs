@@ -295,6 +295,8 @@ pub fn tokenize(
     let mut joined = false;
     // Line breaks between tokens: the index of the first token after each line break.
     let mut breaks_before: Vec<usize> = Vec::new();
+    // The tokens that may end a sentence (see `may_end_sentence`).
+    let mut candidates: Vec<usize> = Vec::new();
     while i < bytes.len() {
         let b = bytes[i];
         let class = CLASS[b as usize];
@@ -308,18 +310,26 @@ pub fn tokenize(
             continue;
         }
         let start = i;
-        let (end, kind, shape) = if class & C_LETTER != 0 {
+        // `may_end`: whether the token may end a sentence, known from the path taken (an
+        // ASCII word or number without a period never does)
+        let (end, kind, shape, may_end) = if class & C_LETTER != 0 {
             // an ASCII word: letters and digits, its case gathered on the way; a word that
             // stops at an apostrophe, a period or a non-ASCII byte takes the general path
             let (j, has_upper) = ascii_alnum_run(bytes, i);
             match bytes.get(j) {
                 Some(&nb) if !nb.is_ascii() || nb == b'\'' || nb == b'.' => {
                     let end = scan_word_from(text, i, j, folded);
-                    (end, TokenKind::Word, shape_of(&text[start..end]))
+                    let may_end = end - start > 1 && bytes[end - 1] == b'.';
+                    (end, TokenKind::Word, shape_of(&text[start..end]), may_end)
                 }
                 // no capital: the word starts with a letter, so it is lower case
-                _ if !has_upper => (j, TokenKind::Word, Shape::Lower),
-                _ => (j, TokenKind::Word, ascii_word_shape(&bytes[start..j])),
+                _ if !has_upper => (j, TokenKind::Word, Shape::Lower, false),
+                _ => (
+                    j,
+                    TokenKind::Word,
+                    ascii_word_shape(&bytes[start..j]),
+                    false,
+                ),
             }
         } else if class == C_DIGIT {
             // ASCII digits that stop at white space or punctuation other than `,` and `.`
@@ -332,12 +342,13 @@ pub fn tokenize(
                     if !nb.is_ascii() || nb == b',' || nb == b'.' || nb.is_ascii_alphabetic() =>
                 {
                     let end = scan_number(text, i);
-                    (end, TokenKind::Number, shape_of(&text[start..end]))
+                    (end, TokenKind::Number, shape_of(&text[start..end]), false)
                 }
-                _ => (j, TokenKind::Number, Shape::NoLetter),
+                _ => (j, TokenKind::Number, Shape::NoLetter, false),
             }
         } else if class == C_PUNCT {
-            (i + 1, TokenKind::Punct, Shape::NoLetter)
+            let may_end = matches!(b, b'.' | b'!' | b'?');
+            (i + 1, TokenKind::Punct, Shape::NoLetter, may_end)
         } else {
             let c = next_char(text, i);
             if c.is_whitespace() {
@@ -349,8 +360,16 @@ pub fn tokenize(
                 continue;
             }
             let (end, kind) = scan_other(text, i, c, folded);
-            (end, kind, shape_of(&text[start..end]))
+            let may_end = match kind {
+                TokenKind::Punct => matches!(&text[start..end], "." | "!" | "?" | "…"),
+                TokenKind::Word => end - start > 1 && bytes[end - 1] == b'.',
+                _ => false,
+            };
+            (end, kind, shape_of(&text[start..end]), may_end)
         };
+        if may_end {
+            candidates.push(tokens.len());
+        }
         let span = Span::new(start, end);
         let fold = Span::new(folded.to_folded(start), folded.to_folded(end));
         tokens.push(Token {
@@ -363,7 +382,7 @@ pub fn tokenize(
         joined = true;
         i = end;
     }
-    split_sentences(text, folded, tokens, &breaks_before, sentences);
+    split_sentences(text, folded, tokens, &breaks_before, &candidates, sentences);
 }
 
 /// The end and kind of a token that starts with `c` at `i` (not white space): the general
@@ -610,94 +629,131 @@ fn is_closer(t: &str) -> bool {
     matches!(t, "\"" | "'" | "”" | "’" | ")" | "]" | "»" | "}")
 }
 
+/// Whether token `k` ends a sentence (before the closers [`sentence_end`] takes along).
+#[inline]
+fn ends_sentence(text: &str, folded: &Folded, tokens: &[Token], k: usize) -> bool {
+    let t = &tokens[k];
+    let mut end_here = false;
+    // the text is sliced only for punctuation and for words that end in a period
+    if t.kind == TokenKind::Punct {
+        end_here = matches!(t.text(text), "." | "!" | "?" | "…");
+    } else if t.kind == TokenKind::Word
+        && t.span.len() > 1
+        && text.as_bytes()[t.span.end - 1] == b'.'
+    {
+        // abbreviation: ends a sentence only when a final-type abbreviation (or a
+        // dotted acronym such as U.S.) is followed by a capitalised common sentence start
+        let fw = t.norm(folded).trim_end_matches('.');
+        let finalish = FINAL_ABBREVIATIONS.contains(&fw) || is_dotted(fw);
+        if finalish && let Some(n) = tokens.get(k + 1) {
+            let ntext = n.text(text);
+            end_here = n.shape == Shape::Capitalized
+                && matches!(
+                    n.norm(folded),
+                    "the"
+                        | "he"
+                        | "she"
+                        | "it"
+                        | "they"
+                        | "we"
+                        | "i"
+                        | "but"
+                        | "this"
+                        | "that"
+                        | "in"
+                        | "a"
+                        | "an"
+                        | "his"
+                        | "her"
+                        | "their"
+                        | "its"
+                )
+                && !ntext.is_empty();
+        }
+    }
+    end_here
+}
+
+/// Whether token `t` may end a sentence: [`ends_sentence`] is false for every other token.
+/// [`tokenize`] works this out from the path each token takes; the tests check the two.
+#[cfg(test)]
+fn may_end_sentence(text: &str, t: &Token) -> bool {
+    match t.kind {
+        TokenKind::Punct => matches!(t.text(text), "." | "!" | "?" | "…"),
+        TokenKind::Word => t.span.len() > 1 && text.as_bytes()[t.span.end - 1] == b'.',
+        _ => false,
+    }
+}
+
+/// One past the last token of a sentence that token `k` ends: closing quotes and brackets
+/// and more terminal punctuation joined to it go along.
+fn sentence_end(text: &str, tokens: &[Token], k: usize) -> usize {
+    // take closing quotes and brackets along
+    let mut last = k + 1;
+    while last < tokens.len() && tokens[last].joined && is_closer(tokens[last].text(text)) {
+        last += 1;
+    }
+    // more terminal punctuation ("?!", "...")
+    while last < tokens.len()
+        && tokens[last].joined
+        && matches!(tokens[last].text(text), "." | "!" | "?")
+    {
+        last += 1;
+    }
+    last
+}
+
+fn push_sentence(tokens: &[Token], first: usize, last: usize, sentences: &mut Vec<Sentence>) {
+    if last > first {
+        sentences.push(Sentence {
+            span: Span::new(tokens[first].span.start, tokens[last - 1].span.end),
+            first,
+            last,
+        });
+    }
+}
+
+/// Splits the tokens into sentences at the line breaks (`breaks_before`: the index of the
+/// first token after each) and at the tokens that end one. Only the tokens in `candidates`
+/// (ascending; every token for which [`may_end_sentence`] holds) are looked at, not all.
 fn split_sentences(
     text: &str,
     folded: &Folded,
     tokens: &[Token],
     breaks_before: &[usize],
+    candidates: &[usize],
     sentences: &mut Vec<Sentence>,
 ) {
     let mut first = 0;
-    let mut bi = 0;
-    let mut k = 0;
-    let push = |first: usize, last: usize, sentences: &mut Vec<Sentence>| {
-        if last > first {
-            sentences.push(Sentence {
-                span: Span::new(tokens[first].span.start, tokens[last - 1].span.end),
-                first,
-                last,
-            });
+    // tokens before `next` were taken along by an end (closers): their breaks and ends
+    // are not looked at
+    let mut next = 0;
+    let (mut bi, mut ci) = (0, 0);
+    loop {
+        let b = breaks_before.get(bi).copied().unwrap_or(usize::MAX);
+        let c = candidates.get(ci).copied().unwrap_or(usize::MAX);
+        let k = b.min(c);
+        if k >= tokens.len() {
+            break;
         }
-    };
-    while k < tokens.len() {
-        // a line break before token k ends the sentence
-        while bi < breaks_before.len() && breaks_before[bi] < k {
+        // at one token, the line break before it counts first
+        if b == k {
             bi += 1;
-        }
-        if bi < breaks_before.len() && breaks_before[bi] == k && k > first {
-            push(first, k, sentences);
-            first = k;
-        }
-        let t = &tokens[k];
-        let mut end_here = false;
-        // the text is sliced only for punctuation and for words that end in a period
-        if t.kind == TokenKind::Punct {
-            end_here = matches!(t.text(text), "." | "!" | "?" | "…");
-        } else if t.kind == TokenKind::Word
-            && t.span.len() > 1
-            && text.as_bytes()[t.span.end - 1] == b'.'
-        {
-            // abbreviation: ends a sentence only when a final-type abbreviation (or a
-            // dotted acronym such as U.S.) is followed by a capitalised common sentence start
-            let fw = t.norm(folded).trim_end_matches('.');
-            let finalish = FINAL_ABBREVIATIONS.contains(&fw) || is_dotted(fw);
-            if finalish && let Some(n) = tokens.get(k + 1) {
-                let ntext = n.text(text);
-                end_here = n.shape == Shape::Capitalized
-                    && matches!(
-                        n.norm(folded),
-                        "the"
-                            | "he"
-                            | "she"
-                            | "it"
-                            | "they"
-                            | "we"
-                            | "i"
-                            | "but"
-                            | "this"
-                            | "that"
-                            | "in"
-                            | "a"
-                            | "an"
-                            | "his"
-                            | "her"
-                            | "their"
-                            | "its"
-                    )
-                    && !ntext.is_empty();
+            if k >= next && k > first {
+                push_sentence(tokens, first, k, sentences);
+                first = k;
             }
-        }
-        if end_here {
-            // take closing quotes and brackets along
-            let mut last = k + 1;
-            while last < tokens.len() && tokens[last].joined && is_closer(tokens[last].text(text)) {
-                last += 1;
-            }
-            // more terminal punctuation ("?!", "...")
-            while last < tokens.len()
-                && tokens[last].joined
-                && matches!(tokens[last].text(text), "." | "!" | "?")
-            {
-                last += 1;
-            }
-            push(first, last, sentences);
-            first = last;
-            k = last;
             continue;
         }
-        k += 1;
+        ci += 1;
+        if k >= next && ends_sentence(text, folded, tokens, k) {
+            let last = sentence_end(text, tokens, k);
+            push_sentence(tokens, first, last, sentences);
+            first = last;
+            next = last;
+        }
     }
-    push(first, tokens.len(), sentences);
+    push_sentence(tokens, first, tokens.len(), sentences);
 }
 
 #[cfg(test)]
@@ -839,8 +895,46 @@ mod tests {
             joined = true;
             i = end;
         }
-        split_sentences(text, folded, &tokens, &breaks_before, &mut sentences);
+        for k in 0..tokens.len() {
+            assert_eq!(
+                may_end_sentence(text, &tokens[k]),
+                may_end_sentence(text, &tokens[k]) || ends_sentence(text, folded, &tokens, k),
+                "a token that ends a sentence is a candidate"
+            );
+        }
+        split_sentences_reference(text, folded, &tokens, &breaks_before, &mut sentences);
         (tokens, sentences)
+    }
+
+    /// The sentence split before it looked only at candidates: every token in turn.
+    fn split_sentences_reference(
+        text: &str,
+        folded: &Folded,
+        tokens: &[Token],
+        breaks_before: &[usize],
+        sentences: &mut Vec<Sentence>,
+    ) {
+        let mut first = 0;
+        let mut bi = 0;
+        let mut k = 0;
+        while k < tokens.len() {
+            while bi < breaks_before.len() && breaks_before[bi] < k {
+                bi += 1;
+            }
+            if bi < breaks_before.len() && breaks_before[bi] == k && k > first {
+                push_sentence(tokens, first, k, sentences);
+                first = k;
+            }
+            if ends_sentence(text, folded, tokens, k) {
+                let last = sentence_end(text, tokens, k);
+                push_sentence(tokens, first, last, sentences);
+                first = last;
+                k = last;
+                continue;
+            }
+            k += 1;
+        }
+        push_sentence(tokens, first, tokens.len(), sentences);
     }
 
     /// Pieces of news-like text that exercise every path: ASCII words and their cases,
