@@ -43,44 +43,51 @@ impl Folded {
         if text.is_ascii() {
             // one pass over bytes, no per-character push (the compiler vectorises it)
             let mut v = std::mem::take(&mut self.text).into_bytes();
-            v.extend(text.bytes().map(|b| {
-                if b.is_ascii_whitespace() {
-                    b' '
-                } else {
-                    b.to_ascii_lowercase()
-                }
-            }));
+            v.extend(text.bytes().map(fold_ascii));
             self.text = String::from_utf8(v).expect("ASCII folds to ASCII");
             return;
         }
-        self.text.reserve(text.len() + 16);
+        let bytes = text.as_bytes();
+        let mut out = std::mem::take(&mut self.text).into_bytes();
+        out.reserve(text.len() + 16);
         self.to_orig.reserve(text.len() + 1);
-        self.to_fold.resize(text.len() + 1, 0);
-        for (i, c) in text.char_indices() {
-            let fstart = self.text.len();
-            if c.is_ascii() {
-                // most characters of a non-ASCII text: one byte in, one byte out
-                self.text.push(if c.is_ascii_whitespace() {
-                    ' '
-                } else {
-                    c.to_ascii_lowercase()
-                });
-                self.to_fold[i] = fstart as u32;
-                self.to_orig.push(i as u32);
-                continue;
+        // `to_fold` is filled in order, so it is extended, never zero-filled first
+        self.to_fold.reserve(text.len() + 1);
+        let mut scratch = String::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            // a run of ASCII bytes (most of a non-ASCII text): one byte in, one byte out,
+            // handled in bulk
+            let run = bytes[i..]
+                .iter()
+                .position(|b| !b.is_ascii())
+                .unwrap_or(bytes.len() - i);
+            if run > 0 {
+                let fstart = out.len();
+                out.extend(bytes[i..i + run].iter().map(|&b| fold_ascii(b)));
+                self.to_orig.extend(i as u32..(i + run) as u32);
+                self.to_fold.extend(fstart as u32..(fstart + run) as u32);
+                i += run;
+                if i == bytes.len() {
+                    break;
+                }
             }
-            self.to_fold[i] = fstart as u32;
-            fold_char(c, &mut self.text);
-            for _ in fstart..self.text.len() {
-                self.to_orig.push(i as u32);
-            }
+            // one non-ASCII character
+            let c = text[i..].chars().next().expect("a char starts here");
+            let fstart = out.len();
+            scratch.clear();
+            fold_char(c, &mut scratch);
+            out.extend_from_slice(scratch.as_bytes());
+            self.to_orig
+                .extend(std::iter::repeat_n(i as u32, scratch.len()));
             // bytes inside a multi-byte original char map to the char's folded start
-            for j in i + 1..i + c.len_utf8() {
-                self.to_fold[j] = fstart as u32;
-            }
+            self.to_fold
+                .extend(std::iter::repeat_n(fstart as u32, c.len_utf8()));
+            i += c.len_utf8();
         }
         self.to_orig.push(text.len() as u32);
-        self.to_fold[text.len()] = self.text.len() as u32;
+        self.to_fold.push(out.len() as u32);
+        self.text = String::from_utf8(out).expect("folds of chars are UTF-8");
     }
 
     /// The folded text.
@@ -107,6 +114,16 @@ impl Folded {
         } else {
             self.to_fold[j] as usize
         }
+    }
+}
+
+/// The fold of an ASCII byte: white space to a space, letters to lower case.
+#[inline]
+fn fold_ascii(b: u8) -> u8 {
+    if b.is_ascii_whitespace() {
+        b' '
+    } else {
+        b.to_ascii_lowercase()
     }
 }
 
@@ -221,6 +238,73 @@ mod tests {
         assert_eq!(&text[os..oe], "São Paulo");
         assert_eq!(f.to_folded(os), fs);
         assert_eq!(f.to_folded(text.len()), folded.len());
+    }
+
+    /// The fold one character at a time, as [`Folded::refold`] did before it handled runs
+    /// of ASCII bytes in bulk: (text, to_orig, to_fold).
+    fn refold_reference(text: &str) -> (String, Vec<u32>, Vec<u32>) {
+        let mut out = String::new();
+        let mut to_orig = Vec::new();
+        let mut to_fold = vec![0u32; text.len() + 1];
+        for (i, c) in text.char_indices() {
+            let fstart = out.len();
+            fold_char(c, &mut out);
+            for _ in fstart..out.len() {
+                to_orig.push(i as u32);
+            }
+            to_fold[i..i + c.len_utf8()].fill(fstart as u32);
+        }
+        to_orig.push(text.len() as u32);
+        to_fold[text.len()] = out.len() as u32;
+        (out, to_orig, to_fold)
+    }
+
+    fn check_against_reference(text: &str) {
+        let mut f = Folded::new("stale Überbleibsel");
+        f.refold(text);
+        let (t, o, j) = refold_reference(text);
+        assert_eq!(f.as_str(), t);
+        if text.is_ascii() {
+            assert!(f.to_orig.is_empty() && f.to_fold.is_empty());
+        } else {
+            assert_eq!(f.to_orig, o, "to_orig of {text:?}");
+            assert_eq!(f.to_fold, j, "to_fold of {text:?}");
+        }
+        for (i, _) in text.char_indices() {
+            assert_eq!(f.to_folded(i), j[i] as usize);
+        }
+    }
+
+    #[test]
+    fn refold_matches_the_reference() {
+        for text in [
+            "",
+            "a",
+            "é",
+            "Über São Paulo",
+            "Große Straße\u{2028}ÆON — “x” \t\n",
+            "abc😀DEF中\u{A0}ǅİ",
+            "ends in é",
+            "é starts",
+        ] {
+            check_against_reference(text);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn refold_matches_the_reference_on_any_text(text in "\\PC{0,80}") {
+            check_against_reference(&text);
+        }
+
+        #[test]
+        fn refold_matches_the_reference_on_mostly_ascii(
+            text in "([a-zA-Z .\\n\\t]{0,12}[ÉéßŁł’“—\u{A0}\u{2028}İ😀中]?){0,8}"
+        ) {
+            check_against_reference(&text);
+        }
     }
 
     #[test]

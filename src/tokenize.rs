@@ -106,8 +106,42 @@ const ABBREVIATIONS: &[&str] = &[
 const FINAL_ABBREVIATIONS: &[&str] =
     &["inc", "corp", "ltd", "co", "etc", "plc", "bros", "jr", "sr"];
 
+/// The key of a word of up to 7 bytes for [`ABBREVIATION_KEYS`]: its bytes and its length.
+const fn abbreviation_key(w: &[u8]) -> u64 {
+    let mut k = (w.len() as u64) << 56;
+    let mut i = 0;
+    while i < w.len() {
+        k |= (w[i] as u64) << (8 * i);
+        i += 1;
+    }
+    k
+}
+
+/// The keys of [`ABBREVIATIONS`], sorted: a binary search instead of a scan of the list.
+static ABBREVIATION_KEYS: [u64; ABBREVIATIONS.len()] = {
+    let mut keys = [0u64; ABBREVIATIONS.len()];
+    let mut i = 0;
+    while i < keys.len() {
+        assert!(ABBREVIATIONS[i].len() < 8);
+        keys[i] = abbreviation_key(ABBREVIATIONS[i].as_bytes());
+        // insertion sort
+        let mut j = i;
+        while j > 0 && keys[j - 1] > keys[j] {
+            let t = keys[j];
+            keys[j] = keys[j - 1];
+            keys[j - 1] = t;
+            j -= 1;
+        }
+        i += 1;
+    }
+    keys
+};
+
 fn is_abbreviation(folded_word: &str) -> bool {
-    ABBREVIATIONS.contains(&folded_word)
+    folded_word.len() < 8
+        && ABBREVIATION_KEYS
+            .binary_search(&abbreviation_key(folded_word.as_bytes()))
+            .is_ok()
 }
 
 #[inline]
@@ -118,6 +152,131 @@ fn is_word_char(c: char) -> bool {
 #[inline]
 fn is_apostrophe(c: char) -> bool {
     matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}')
+}
+
+/// Byte classes for the tokenizer's ASCII fast paths.
+const C_WS: u8 = 1;
+const C_LOWER: u8 = 2;
+const C_UPPER: u8 = 4;
+const C_DIGIT: u8 = 8;
+/// ASCII punctuation other than the apostrophe (which may start a clitic).
+const C_PUNCT: u8 = 16;
+const C_LETTER: u8 = C_LOWER | C_UPPER;
+const C_ALNUM: u8 = C_LETTER | C_DIGIT;
+
+/// The class of every byte; non-ASCII bytes, control characters and `'` are 0 (the
+/// general path).
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_whitespace() {
+            C_WS
+        } else if c.is_ascii_lowercase() {
+            C_LOWER
+        } else if c.is_ascii_uppercase() {
+            C_UPPER
+        } else if c.is_ascii_digit() {
+            C_DIGIT
+        } else if c.is_ascii_punctuation() && c != b'\'' {
+            C_PUNCT
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
+/// The letter case of an ASCII token, gathered byte by byte during a scan.
+#[derive(Default)]
+struct CaseScan {
+    upper: usize,
+    lower: usize,
+    first_upper: bool,
+    lower_then_upper: bool,
+}
+
+/// The end of the run of ASCII letters and digits that starts at `from`, and whether the
+/// run holds a capital.
+///
+/// Eight bytes at a time: most words end within the first eight bytes, so the loop exit is a
+/// predictable branch rather than one test per byte.
+#[inline]
+fn ascii_alnum_run(bytes: &[u8], from: usize) -> (usize, bool) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = ONES * 0x80;
+    let mut j = from;
+    let mut has_upper = false;
+    while let Some(chunk) = bytes.get(j..j + 8) {
+        let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        // the high bit of each byte of `ge(c)`: that byte's low seven bits are >= c (no
+        // carry crosses bytes: at most 0x7f + 0x7f)
+        let low = x & !HIGH;
+        let ge = |c: u64| low.wrapping_add(ONES * (0x80 - c)) & HIGH;
+        let digit = ge(0x30) & !ge(0x3a);
+        let upper = ge(0x41) & !ge(0x5b);
+        let lower = ge(0x61) & !ge(0x7b);
+        // non-ASCII bytes (high bit set) are not letters or digits
+        let alnum = (digit | upper | lower) & !x;
+        let stop = !alnum & HIGH;
+        if stop == 0 {
+            has_upper |= upper != 0;
+            j += 8;
+            continue;
+        }
+        let n = (stop.trailing_zeros() / 8) as usize;
+        let before = (1u64 << (8 * n)) - 1;
+        return (j + n, has_upper || upper & before != 0);
+    }
+    while j < bytes.len() {
+        let c = CLASS[bytes[j] as usize];
+        if c & C_ALNUM == 0 {
+            break;
+        }
+        has_upper |= c == C_UPPER;
+        j += 1;
+    }
+    (j, has_upper)
+}
+
+/// The shape of an ASCII word (letters and digits) with a capital.
+#[inline]
+fn ascii_word_shape(word: &[u8]) -> Shape {
+    let mut case = CaseScan::default();
+    for &b in word {
+        case.add(CLASS[b as usize]);
+    }
+    case.shape(word)
+}
+
+impl CaseScan {
+    #[inline]
+    fn add(&mut self, class: u8) {
+        if class == C_LOWER {
+            self.lower += 1;
+        } else if class == C_UPPER {
+            if self.upper + self.lower == 0 {
+                self.first_upper = true;
+            } else if self.lower > 0 {
+                self.lower_then_upper = true;
+            }
+            self.upper += 1;
+        }
+    }
+
+    #[inline]
+    fn shape(&self, token: &[u8]) -> Shape {
+        let mc = token.starts_with(b"Mc") || token.starts_with(b"Mac");
+        classify(
+            self.upper,
+            self.lower,
+            self.first_upper,
+            self.lower_then_upper,
+            mc,
+        )
+    }
 }
 
 /// Splits `text` into tokens and sentences, appending to the given vectors (cleared first).
@@ -136,10 +295,13 @@ pub fn tokenize(
     let mut joined = false;
     // Line breaks between tokens: the index of the first token after each line break.
     let mut breaks_before: Vec<usize> = Vec::new();
-    while i < text.len() {
+    // The tokens that may end a sentence (see `may_end_sentence`).
+    let mut candidates: Vec<usize> = Vec::new();
+    while i < bytes.len() {
         let b = bytes[i];
+        let class = CLASS[b as usize];
         // fast path for ASCII white space
-        if b.is_ascii_whitespace() {
+        if class == C_WS {
             if (b == b'\n' || b == b'\r') && breaks_before.last() != Some(&tokens.len()) {
                 breaks_before.push(tokens.len());
             }
@@ -147,37 +309,68 @@ pub fn tokenize(
             i += 1;
             continue;
         }
-        let c = next_char(text, i);
-        if c.is_whitespace() {
-            if c == '\u{2028}' || c == '\u{2029}' || c == '\u{0085}' {
-                breaks_before.push(tokens.len());
-            }
-            joined = false;
-            i += c.len_utf8();
-            continue;
-        }
         let start = i;
-        let (end, kind) = if c.is_numeric() {
-            (scan_number(text, i), TokenKind::Number)
-        } else if is_word_char(c) {
-            (scan_word(text, i, folded), TokenKind::Word)
-        } else if is_apostrophe(c) {
-            // clitic 's / 't / n't handled in scan_word; a lone apostrophe + s
-            let next = i + c.len_utf8();
-            let rest = &text[next..];
-            let clen = clitic_len(rest);
-            if clen > 0 {
-                (next + clen, TokenKind::Word)
-            } else {
-                (next, TokenKind::Punct)
+        // `may_end`: whether the token may end a sentence, known from the path taken (an
+        // ASCII word or number without a period never does)
+        let (end, kind, shape, may_end) = if class & C_LETTER != 0 {
+            // an ASCII word: letters and digits, its case gathered on the way; a word that
+            // stops at an apostrophe, a period or a non-ASCII byte takes the general path
+            let (j, has_upper) = ascii_alnum_run(bytes, i);
+            match bytes.get(j) {
+                Some(&nb) if !nb.is_ascii() || nb == b'\'' || nb == b'.' => {
+                    let end = scan_word_from(text, i, j, folded);
+                    let may_end = end - start > 1 && bytes[end - 1] == b'.';
+                    (end, TokenKind::Word, shape_of(&text[start..end]), may_end)
+                }
+                // no capital: the word starts with a letter, so it is lower case
+                _ if !has_upper => (j, TokenKind::Word, Shape::Lower, false),
+                _ => (
+                    j,
+                    TokenKind::Word,
+                    ascii_word_shape(&bytes[start..j]),
+                    false,
+                ),
             }
-        } else if c.is_ascii_punctuation() || is_unicode_punct(c) {
-            (i + c.len_utf8(), TokenKind::Punct)
+        } else if class == C_DIGIT {
+            // ASCII digits that stop at white space or punctuation other than `,` and `.`
+            let j = bytes[i..]
+                .iter()
+                .position(|&b| CLASS[b as usize] != C_DIGIT)
+                .map_or(bytes.len(), |n| i + n);
+            match bytes.get(j) {
+                Some(&nb)
+                    if !nb.is_ascii() || nb == b',' || nb == b'.' || nb.is_ascii_alphabetic() =>
+                {
+                    let end = scan_number(text, i);
+                    (end, TokenKind::Number, shape_of(&text[start..end]), false)
+                }
+                _ => (j, TokenKind::Number, Shape::NoLetter, false),
+            }
+        } else if class == C_PUNCT {
+            let may_end = matches!(b, b'.' | b'!' | b'?');
+            (i + 1, TokenKind::Punct, Shape::NoLetter, may_end)
         } else {
-            (i + c.len_utf8(), TokenKind::Symbol)
+            let c = next_char(text, i);
+            if c.is_whitespace() {
+                if c == '\u{2028}' || c == '\u{2029}' || c == '\u{0085}' {
+                    breaks_before.push(tokens.len());
+                }
+                joined = false;
+                i += c.len_utf8();
+                continue;
+            }
+            let (end, kind) = scan_other(text, i, c, folded);
+            let may_end = match kind {
+                TokenKind::Punct => matches!(&text[start..end], "." | "!" | "?" | "…"),
+                TokenKind::Word => end - start > 1 && bytes[end - 1] == b'.',
+                _ => false,
+            };
+            (end, kind, shape_of(&text[start..end]), may_end)
         };
+        if may_end {
+            candidates.push(tokens.len());
+        }
         let span = Span::new(start, end);
-        let shape = shape_of(&text[start..end]);
         let fold = Span::new(folded.to_folded(start), folded.to_folded(end));
         tokens.push(Token {
             span,
@@ -189,7 +382,31 @@ pub fn tokenize(
         joined = true;
         i = end;
     }
-    split_sentences(text, folded, tokens, &breaks_before, sentences);
+    split_sentences(text, folded, tokens, &breaks_before, &candidates, sentences);
+}
+
+/// The end and kind of a token that starts with `c` at `i` (not white space): the general
+/// path of [`tokenize`].
+fn scan_other(text: &str, i: usize, c: char, folded: &Folded) -> (usize, TokenKind) {
+    if c.is_numeric() {
+        (scan_number(text, i), TokenKind::Number)
+    } else if is_word_char(c) {
+        (scan_word(text, i, folded), TokenKind::Word)
+    } else if is_apostrophe(c) {
+        // clitic 's / 't / n't handled in scan_word; a lone apostrophe + s
+        let next = i + c.len_utf8();
+        let rest = &text[next..];
+        let clen = clitic_len(rest);
+        if clen > 0 {
+            (next + clen, TokenKind::Word)
+        } else {
+            (next, TokenKind::Punct)
+        }
+    } else if c.is_ascii_punctuation() || is_unicode_punct(c) {
+        (i + c.len_utf8(), TokenKind::Punct)
+    } else {
+        (i + c.len_utf8(), TokenKind::Symbol)
+    }
 }
 
 #[inline]
@@ -255,8 +472,14 @@ fn scan_number(text: &str, start: usize) -> usize {
 /// Scans a word starting at `start`: letters and digits, internal apostrophes before a
 /// capital (`O'Brien`), and a final period when the word is an abbreviation or an initial.
 fn scan_word(text: &str, start: usize, folded: &Folded) -> usize {
+    scan_word_from(text, start, start, folded)
+}
+
+/// [`scan_word`] resumed at `from`, when `start..from` is known to be ASCII letters and
+/// digits (the scan would only step over them).
+fn scan_word_from(text: &str, start: usize, from: usize, folded: &Folded) -> usize {
     let bytes = text.as_bytes();
-    let mut i = start;
+    let mut i = from;
     while i < text.len() {
         if bytes[i].is_ascii_alphanumeric() {
             i += 1;
@@ -295,7 +518,9 @@ fn scan_word(text: &str, start: usize, folded: &Folded) -> usize {
         if c == '.' {
             let word = &text[start..i];
             // U.S., U.N., e.g.: single letters joined by periods
-            if word.chars().count() == 1 || is_dotted(word) {
+            // one char, or (only possible with a period inside) single letters and periods
+            if word.chars().nth(1).is_none() || (word.as_bytes().contains(&b'.') && is_dotted(word))
+            {
                 let after = i + 1;
                 if after < text.len() && bytes[after].is_ascii_alphabetic() {
                     let nc = next_char(text, after + 1);
@@ -404,91 +629,131 @@ fn is_closer(t: &str) -> bool {
     matches!(t, "\"" | "'" | "”" | "’" | ")" | "]" | "»" | "}")
 }
 
+/// Whether token `k` ends a sentence (before the closers [`sentence_end`] takes along).
+#[inline]
+fn ends_sentence(text: &str, folded: &Folded, tokens: &[Token], k: usize) -> bool {
+    let t = &tokens[k];
+    let mut end_here = false;
+    // the text is sliced only for punctuation and for words that end in a period
+    if t.kind == TokenKind::Punct {
+        end_here = matches!(t.text(text), "." | "!" | "?" | "…");
+    } else if t.kind == TokenKind::Word
+        && t.span.len() > 1
+        && text.as_bytes()[t.span.end - 1] == b'.'
+    {
+        // abbreviation: ends a sentence only when a final-type abbreviation (or a
+        // dotted acronym such as U.S.) is followed by a capitalised common sentence start
+        let fw = t.norm(folded).trim_end_matches('.');
+        let finalish = FINAL_ABBREVIATIONS.contains(&fw) || is_dotted(fw);
+        if finalish && let Some(n) = tokens.get(k + 1) {
+            let ntext = n.text(text);
+            end_here = n.shape == Shape::Capitalized
+                && matches!(
+                    n.norm(folded),
+                    "the"
+                        | "he"
+                        | "she"
+                        | "it"
+                        | "they"
+                        | "we"
+                        | "i"
+                        | "but"
+                        | "this"
+                        | "that"
+                        | "in"
+                        | "a"
+                        | "an"
+                        | "his"
+                        | "her"
+                        | "their"
+                        | "its"
+                )
+                && !ntext.is_empty();
+        }
+    }
+    end_here
+}
+
+/// Whether token `t` may end a sentence: [`ends_sentence`] is false for every other token.
+/// [`tokenize`] works this out from the path each token takes; the tests check the two.
+#[cfg(test)]
+fn may_end_sentence(text: &str, t: &Token) -> bool {
+    match t.kind {
+        TokenKind::Punct => matches!(t.text(text), "." | "!" | "?" | "…"),
+        TokenKind::Word => t.span.len() > 1 && text.as_bytes()[t.span.end - 1] == b'.',
+        _ => false,
+    }
+}
+
+/// One past the last token of a sentence that token `k` ends: closing quotes and brackets
+/// and more terminal punctuation joined to it go along.
+fn sentence_end(text: &str, tokens: &[Token], k: usize) -> usize {
+    // take closing quotes and brackets along
+    let mut last = k + 1;
+    while last < tokens.len() && tokens[last].joined && is_closer(tokens[last].text(text)) {
+        last += 1;
+    }
+    // more terminal punctuation ("?!", "...")
+    while last < tokens.len()
+        && tokens[last].joined
+        && matches!(tokens[last].text(text), "." | "!" | "?")
+    {
+        last += 1;
+    }
+    last
+}
+
+fn push_sentence(tokens: &[Token], first: usize, last: usize, sentences: &mut Vec<Sentence>) {
+    if last > first {
+        sentences.push(Sentence {
+            span: Span::new(tokens[first].span.start, tokens[last - 1].span.end),
+            first,
+            last,
+        });
+    }
+}
+
+/// Splits the tokens into sentences at the line breaks (`breaks_before`: the index of the
+/// first token after each) and at the tokens that end one. Only the tokens in `candidates`
+/// (ascending; every token for which [`may_end_sentence`] holds) are looked at, not all.
 fn split_sentences(
     text: &str,
     folded: &Folded,
     tokens: &[Token],
     breaks_before: &[usize],
+    candidates: &[usize],
     sentences: &mut Vec<Sentence>,
 ) {
     let mut first = 0;
-    let mut bi = 0;
-    let mut k = 0;
-    let push = |first: usize, last: usize, sentences: &mut Vec<Sentence>| {
-        if last > first {
-            sentences.push(Sentence {
-                span: Span::new(tokens[first].span.start, tokens[last - 1].span.end),
-                first,
-                last,
-            });
+    // tokens before `next` were taken along by an end (closers): their breaks and ends
+    // are not looked at
+    let mut next = 0;
+    let (mut bi, mut ci) = (0, 0);
+    loop {
+        let b = breaks_before.get(bi).copied().unwrap_or(usize::MAX);
+        let c = candidates.get(ci).copied().unwrap_or(usize::MAX);
+        let k = b.min(c);
+        if k >= tokens.len() {
+            break;
         }
-    };
-    while k < tokens.len() {
-        // a line break before token k ends the sentence
-        while bi < breaks_before.len() && breaks_before[bi] < k {
+        // at one token, the line break before it counts first
+        if b == k {
             bi += 1;
-        }
-        if bi < breaks_before.len() && breaks_before[bi] == k && k > first {
-            push(first, k, sentences);
-            first = k;
-        }
-        let t = &tokens[k];
-        let s = t.text(text);
-        let mut end_here = false;
-        if t.kind == TokenKind::Punct && matches!(s, "." | "!" | "?" | "…") {
-            end_here = true;
-        } else if t.kind == TokenKind::Word && s.ends_with('.') && s.len() > 1 {
-            // abbreviation: ends a sentence only when a final-type abbreviation (or a
-            // dotted acronym such as U.S.) is followed by a capitalised common sentence start
-            let fw = t.norm(folded).trim_end_matches('.');
-            let finalish = FINAL_ABBREVIATIONS.contains(&fw) || is_dotted(fw);
-            if finalish && let Some(n) = tokens.get(k + 1) {
-                let ntext = n.text(text);
-                end_here = n.shape == Shape::Capitalized
-                    && matches!(
-                        n.norm(folded),
-                        "the"
-                            | "he"
-                            | "she"
-                            | "it"
-                            | "they"
-                            | "we"
-                            | "i"
-                            | "but"
-                            | "this"
-                            | "that"
-                            | "in"
-                            | "a"
-                            | "an"
-                            | "his"
-                            | "her"
-                            | "their"
-                            | "its"
-                    )
-                    && !ntext.is_empty();
+            if k >= next && k > first {
+                push_sentence(tokens, first, k, sentences);
+                first = k;
             }
-        }
-        if end_here {
-            // take closing quotes and brackets along
-            let mut last = k + 1;
-            while last < tokens.len() && tokens[last].joined && is_closer(tokens[last].text(text)) {
-                last += 1;
-            }
-            // more terminal punctuation ("?!", "...")
-            while last < tokens.len()
-                && tokens[last].joined
-                && matches!(tokens[last].text(text), "." | "!" | "?")
-            {
-                last += 1;
-            }
-            push(first, last, sentences);
-            first = last;
-            k = last;
             continue;
         }
-        k += 1;
+        ci += 1;
+        if k >= next && ends_sentence(text, folded, tokens, k) {
+            let last = sentence_end(text, tokens, k);
+            push_sentence(tokens, first, last, sentences);
+            first = last;
+            next = last;
+        }
     }
-    push(first, tokens.len(), sentences);
+    push_sentence(tokens, first, tokens.len(), sentences);
 }
 
 #[cfg(test)]
@@ -589,6 +854,176 @@ mod tests {
             vec!["He lives in the U.S.", "He left."]
         );
         assert_eq!(sents("The U.S. Army said"), vec!["The U.S. Army said"]);
+    }
+
+    /// The tokenizer's main loop without the ASCII fast paths: every token through
+    /// `next_char`, [`scan_other`] and [`shape_of`].
+    fn tokenize_reference(text: &str, folded: &Folded) -> (Vec<Token>, Vec<Sentence>) {
+        let mut tokens = Vec::new();
+        let mut sentences = Vec::new();
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        let mut joined = false;
+        let mut breaks_before: Vec<usize> = Vec::new();
+        while i < text.len() {
+            let b = bytes[i];
+            if b.is_ascii_whitespace() {
+                if (b == b'\n' || b == b'\r') && breaks_before.last() != Some(&tokens.len()) {
+                    breaks_before.push(tokens.len());
+                }
+                joined = false;
+                i += 1;
+                continue;
+            }
+            let c = next_char(text, i);
+            if c.is_whitespace() {
+                if c == '\u{2028}' || c == '\u{2029}' || c == '\u{0085}' {
+                    breaks_before.push(tokens.len());
+                }
+                joined = false;
+                i += c.len_utf8();
+                continue;
+            }
+            let (end, kind) = scan_other(text, i, c, folded);
+            tokens.push(Token {
+                span: Span::new(i, end),
+                fold: Span::new(folded.to_folded(i), folded.to_folded(end)),
+                kind,
+                shape: shape_of(&text[i..end]),
+                joined,
+            });
+            joined = true;
+            i = end;
+        }
+        for k in 0..tokens.len() {
+            assert_eq!(
+                may_end_sentence(text, &tokens[k]),
+                may_end_sentence(text, &tokens[k]) || ends_sentence(text, folded, &tokens, k),
+                "a token that ends a sentence is a candidate"
+            );
+        }
+        split_sentences_reference(text, folded, &tokens, &breaks_before, &mut sentences);
+        (tokens, sentences)
+    }
+
+    /// The sentence split before it looked only at candidates: every token in turn.
+    fn split_sentences_reference(
+        text: &str,
+        folded: &Folded,
+        tokens: &[Token],
+        breaks_before: &[usize],
+        sentences: &mut Vec<Sentence>,
+    ) {
+        let mut first = 0;
+        let mut bi = 0;
+        let mut k = 0;
+        while k < tokens.len() {
+            while bi < breaks_before.len() && breaks_before[bi] < k {
+                bi += 1;
+            }
+            if bi < breaks_before.len() && breaks_before[bi] == k && k > first {
+                push_sentence(tokens, first, k, sentences);
+                first = k;
+            }
+            if ends_sentence(text, folded, tokens, k) {
+                let last = sentence_end(text, tokens, k);
+                push_sentence(tokens, first, last, sentences);
+                first = last;
+                k = last;
+                continue;
+            }
+            k += 1;
+        }
+        push_sentence(tokens, first, tokens.len(), sentences);
+    }
+
+    /// Pieces of news-like text that exercise every path: ASCII words and their cases,
+    /// abbreviations, clitics, numbers, non-ASCII letters, digits and spaces, symbols.
+    const PIECES: &[&str] = &[
+        "a", "Z", "met", "Xi", "SCO", "iPhone", "McDonald", "MacLeod", "Mc", "x1", "A1b", "É", "é",
+        "ö", "ß", "İ", "ǅ", "Ω", "中", "😀", "’", "'", "‘", "ʼ", "'s", "’s", "n't", "N'T", "'re",
+        "O'", ".", "..", "U.S.", "e.g.", "Mr.", "mr.", "Feb.", "Inc.", "Co.", "J.", "1", "9",
+        "1990", "3.5", ",", "1,000", "2nd", "5pm", "²", "٣", "Ⅻ", "-", "—", "–", "!", "?", "…",
+        "\"", "“", "”", "«", "(", ")", "%", "$", "€", "\u{AD}", " ", "  ", "\n", "\r\n", "\t",
+        "\u{0B}", "\u{0C}", "\u{2028}", "\u{2029}", "\u{85}", "\u{A0}", "\u{3000}", "\u{1}",
+        "\u{7F}", "The", "He", "the", "it", "Léa", "São",
+    ];
+
+    fn pieces() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop::collection::vec(prop::sample::select(PIECES), 0..40).prop_map(|v| v.concat())
+    }
+
+    fn check_against_reference(text: &str) {
+        let f = Folded::new(text);
+        let (mut t, mut s) = (Vec::new(), Vec::new());
+        tokenize(text, &f, &mut t, &mut s);
+        let (rt, rs) = tokenize_reference(text, &f);
+        assert_eq!(t, rt, "tokens of {text:?}");
+        assert_eq!(s, rs, "sentences of {text:?}");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn fast_paths_match_the_general_path_on_pieces(text in pieces()) {
+            check_against_reference(&text);
+        }
+
+        #[test]
+        fn fast_paths_match_the_general_path_on_any_text(text in "\\PC{0,80}") {
+            check_against_reference(&text);
+        }
+
+        #[test]
+        fn fast_paths_match_the_general_path_on_ascii(
+            text in "[a-zA-Z0-9 .,'\\n\\t!?()-]{0,80}"
+        ) {
+            check_against_reference(&text);
+        }
+
+        #[test]
+        fn abbreviation_keys_match_the_list(word in "[a-z.]{0,9}") {
+            proptest::prop_assert_eq!(is_abbreviation(&word), ABBREVIATIONS.contains(&word.as_str()));
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+
+        #[test]
+        fn alnum_run_matches_a_byte_scan(
+            bytes in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::prelude::any::<u8>(),
+                    proptest::prelude::any::<u8>(),
+                    b'0'..=b'z',
+                    b'a'..=b'z',
+                    b'A'..=b'Z',
+                ],
+                0..40,
+            ),
+            from in 0usize..40,
+        ) {
+            let from = from.min(bytes.len());
+            let mut j = from;
+            while j < bytes.len() && bytes[j].is_ascii_alphanumeric() {
+                j += 1;
+            }
+            let upper = bytes[from..j].iter().any(|b| b.is_ascii_uppercase());
+            proptest::prop_assert_eq!(ascii_alnum_run(&bytes, from), (j, upper));
+        }
+    }
+
+    #[test]
+    fn every_abbreviation_is_found() {
+        for a in ABBREVIATIONS {
+            assert!(is_abbreviation(a), "{a}");
+        }
+        assert!(!is_abbreviation("mrs."));
+        assert!(!is_abbreviation(""));
+        assert!(!is_abbreviation("approxim"));
     }
 
     #[test]
