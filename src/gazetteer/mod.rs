@@ -968,29 +968,23 @@ impl Gazetteer {
             } else {
                 &self.trie
             };
-            let mut node = 0;
             let mut j = k;
             let mut found = None;
-            for (p, &b) in hay[t.fold.start..sent_end].iter().enumerate() {
-                match trie.step(node, b) {
-                    Some(n) => node = n,
-                    None => break,
+            let start = t.fold.start;
+            trie.prefixes(&hay[start..sent_end], |len, form| {
+                let end = start + len;
+                while j < range.end && tokens[j].fold.end < end {
+                    j += 1;
                 }
-                if let Some(form) = trie.form(node) {
-                    let end = t.fold.start + p + 1;
-                    while j < range.end && tokens[j].fold.end < end {
-                        j += 1;
-                    }
-                    // a longer name counts only when its case fits the text ("New York
-                    // City" needs capitals); else a shorter one found on the way stands
-                    if j < range.end
-                        && tokens[j].fold.end == end
-                        && (j == k || self.case_fits(form, tokens, k, j + 1))
-                    {
-                        found = Some((j + 1, form));
-                    }
+                // a longer name counts only when its case fits the text ("New York
+                // City" needs capitals); else a shorter one found on the way stands
+                if j < range.end
+                    && tokens[j].fold.end == end
+                    && (j == k || self.case_fits(form, tokens, k, j + 1))
+                {
+                    found = Some((j + 1, form));
                 }
-            }
+            });
             match found {
                 Some((last, form)) => {
                     out.push(Candidate {
