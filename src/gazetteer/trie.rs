@@ -65,12 +65,11 @@ impl Trie {
     /// Builds the trie over `order`: (form bytes, form id), distinct, non-empty and sorted
     /// by bytes (the gazetteer numbers its forms in that order, so it sorts once).
     pub(crate) fn from_sorted(order: &[(&[u8], u32)]) -> Trie {
-        Trie::from_sorted_iter(order.len(), order.iter().copied())
+        Trie::from_sorted_iter(order.iter().copied())
     }
 
-    /// [`Trie::from_sorted`] over an iterator of `len` forms.
+    /// [`Trie::from_sorted`] over an iterator (walked twice).
     pub(crate) fn from_sorted_iter<'a>(
-        len: usize,
         order: impl Iterator<Item = (&'a [u8], u32)> + Clone,
     ) -> Trie {
         // one node per distinct prefix: the root, plus each form's bytes past the prefix it
@@ -89,15 +88,43 @@ impl Trie {
         });
         // the nodes on the path of the form before: path[d] is its prefix of length d
         let mut path: Vec<u32> = vec![0];
-        // the edges that are not a node's first: (parent, label, child), in the order made
-        let mut extra: Vec<(u32, u8, u32)> = Vec::with_capacity(len);
+        // the edges of path[d] past its first, as (label, child): a node's edges are all
+        // known once the sorted forms leave its subtree, and then its list is laid out
+        let mut pending: Vec<Vec<(u8, u32)>> = Vec::new();
+        let mut labels: Vec<u8> = Vec::new();
+        let mut child: Vec<u32> = Vec::new();
+        let mut finish = |nodes: &mut [Node], n: u32, extra: &mut Vec<(u8, u32)>| {
+            if extra.is_empty() {
+                return;
+            }
+            let node = &mut nodes[n as usize];
+            debug_assert!(node.edges & SINGLE != 0 && node.edges != LEAF);
+            let o = labels.len() as u32;
+            assert!(o < SINGLE, "trie edge lists overflow");
+            labels.push(extra.len() as u8);
+            child.push(0);
+            labels.push((node.edges & 0xFF) as u8);
+            child.push(n + 1);
+            for (b, c) in extra.drain(..) {
+                labels.push(b);
+                child.push(c);
+            }
+            node.edges = o;
+        };
         let mut root = Box::new([0u32; 256]);
         let mut prev: &[u8] = &[];
         for (f, id) in order {
             debug_assert!(prev < f && !f.is_empty(), "sorted, distinct, non-empty");
             // a form sorted after another is never its prefix, so it makes a node
             let l = lcp(prev, f);
-            path.truncate(l + 1);
+            while path.len() > l + 1 {
+                let d = path.len() - 1;
+                let n = path.pop().expect("a node");
+                finish(&mut nodes, n, &mut pending[d]);
+            }
+            if pending.len() <= f.len() {
+                pending.resize_with(f.len() + 1, Vec::new);
+            }
             for (d, &b) in f.iter().enumerate().skip(l) {
                 let parent = path[d];
                 let n = nodes.len() as u32;
@@ -108,7 +135,7 @@ impl Trie {
                     debug_assert_eq!(parent + 1, n);
                     nodes[parent as usize].edges = SINGLE | b as u32;
                 } else {
-                    extra.push((parent, b, n));
+                    pending[d].push((b, n));
                 }
                 nodes.push(Node {
                     form: NONE,
@@ -119,32 +146,10 @@ impl Trie {
             nodes[*path.last().expect("a node") as usize].form = id;
             prev = f;
         }
-        // the edge lists: a parent's extra edges are made in label order, but the lists of
-        // different parents interleave
-        extra.sort_unstable_by_key(|&(p, b, _)| (p, b));
-        let mut labels: Vec<u8> = Vec::new();
-        let mut child: Vec<u32> = Vec::new();
-        let mut i = 0;
-        while i < extra.len() {
-            let p = extra[i].0;
-            let mut e = i;
-            while e < extra.len() && extra[e].0 == p {
-                e += 1;
-            }
-            let node = &mut nodes[p as usize];
-            debug_assert!(node.edges & SINGLE != 0 && node.edges != LEAF);
-            let o = labels.len() as u32;
-            assert!(o < SINGLE, "trie edge lists overflow");
-            labels.push((e - i) as u8);
-            child.push(0);
-            labels.push((node.edges & 0xFF) as u8);
-            child.push(p + 1);
-            for &(_, b, c) in &extra[i..e] {
-                labels.push(b);
-                child.push(c);
-            }
-            node.edges = o;
-            i = e;
+        while path.len() > 1 {
+            let d = path.len() - 1;
+            let n = path.pop().expect("a node");
+            finish(&mut nodes, n, &mut pending[d]);
         }
         Trie {
             nodes,
