@@ -451,13 +451,31 @@ impl GazetteerBuilder {
         // checking path below): no index of 143,000 ids at every start
         let only_embedded = self.rows.iter().all(embedded);
         let mut by_id = IdTable::new(if only_embedded { 0 } else { self.rows.len() });
-        for row in &self.rows {
+        // the hashes first: the slot of a row a few ahead is read before its turn, so the
+        // cache misses of a big table overlap instead of coming one at a time
+        let hashes: Vec<u64> = if only_embedded {
+            Vec::new()
+        } else {
+            self.rows
+                .iter()
+                .map(|r| IdTable::hash(r.id(texts)))
+                .collect()
+        };
+        for (i, row) in self.rows.iter().enumerate() {
             if only_embedded {
                 chosen.push(*row);
                 continue;
             }
+            if i % 16 == 0 {
+                // sixteen independent reads, whose misses overlap
+                let mut ahead = [0u64; 16];
+                for (a, &h) in ahead.iter_mut().zip(&hashes[i..]) {
+                    *a = by_id.peek(h);
+                }
+                std::hint::black_box(ahead);
+            }
             let id = row.id(texts);
-            let slot = by_id.find(id, |idx| chosen[idx as usize].id(texts));
+            let slot = by_id.find(id, hashes[i], |idx| chosen[idx as usize].id(texts));
             if let Some(idx) = by_id.get(slot) {
                 let first = chosen[idx as usize];
                 let allowed = match self.replace {
@@ -493,12 +511,14 @@ impl GazetteerBuilder {
             by_id.insert(slot, chosen.len() as u32);
             chosen.push(*row);
         }
+        drop(hashes);
         drop(by_id);
         // every (folded surface, sense) pair, the folded text side by side in one buffer;
         // one sort by text then numbers the forms in byte order, which is also the order
         // the trie is built in (no hash map of strings, no string per form)
         let mut arena = String::with_capacity(4 * chosen.len() * 8);
-        let mut recs: Vec<FormRec> = Vec::with_capacity(2 * chosen.len());
+        // (untouched capacity costs nothing: the embedded rows list about two forms each)
+        let mut recs: Vec<FormRec> = Vec::with_capacity(3 * chosen.len());
         for (eid, row) in chosen.iter().enumerate() {
             row.cols(texts).each_surface(|surface, canonical| {
                 let sense = Sense {
@@ -522,7 +542,16 @@ impl GazetteerBuilder {
         let mut prev: Option<&FormRec> = None;
         for r in &recs {
             if prev.is_none_or(|p| !p.same_text(r, &arena)) {
-                forms.push(r.text(&arena));
+                // a short form is whole in its key: no read of the arena, whose texts
+                // are in listing order, not this one
+                let key;
+                forms.push(if r.len as usize <= KEY_BYTES {
+                    key = r.key_bytes();
+                    std::str::from_utf8(&key[..r.len as usize])
+                        .expect("a key holds the whole text of a short form")
+                } else {
+                    r.text(&arena)
+                });
                 sense_start.push(senses.len() as u32);
                 prev = Some(r);
             }
@@ -559,8 +588,8 @@ impl GazetteerBuilder {
                     .or_insert(i as EntryId);
             }
         }
-        // rows become entries when first used
-        let entries: Vec<std::sync::OnceLock<Entry>> = (0..chosen.len())
+        // rows become entries when first used, in blocks made on first use
+        let entries: Vec<std::sync::OnceLock<EntryBlock>> = (0..chosen.len().div_ceil(BLOCK))
             .map(|_| std::sync::OnceLock::new())
             .collect();
         Ok(Gazetteer {
@@ -590,9 +619,9 @@ struct IdTable {
 }
 
 impl IdTable {
-    /// A table for up to `n` ids.
+    /// A table for up to `n` ids (at most two thirds full).
     fn new(n: usize) -> IdTable {
-        let size = (2 * n).next_power_of_two().max(2);
+        let size = (n + n / 2 + 1).next_power_of_two();
         IdTable {
             slots: vec![0; size],
             mask: size - 1,
@@ -610,10 +639,14 @@ impl IdTable {
         h ^ (h >> 33)
     }
 
-    /// The slot of `id` (`id_of` reads the id of an index in the table): its own, or the
-    /// empty one where it goes.
-    fn find<'a>(&self, id: &str, id_of: impl Fn(u32) -> &'a str) -> (usize, u64) {
-        let h = IdTable::hash(id);
+    /// The first slot a hash probes (read only to bring it into the cache).
+    fn peek(&self, h: u64) -> u64 {
+        self.slots[h as usize & self.mask]
+    }
+
+    /// The slot of `id`, whose hash is `h` (`id_of` reads the id of an index in the
+    /// table): its own, or the empty one where it goes.
+    fn find<'a>(&self, id: &str, h: u64, id_of: impl Fn(u32) -> &'a str) -> (usize, u64) {
         let tag = h >> 32;
         let mut pos = h as usize & self.mask;
         loop {
@@ -784,6 +817,14 @@ impl FormRec {
         });
     }
 
+    /// The key's bytes.
+    fn key_bytes(&self) -> [u8; KEY_BYTES] {
+        let mut k = [0u8; KEY_BYTES];
+        k[..8].copy_from_slice(&self.key[0].to_be_bytes());
+        k[8..].copy_from_slice(&self.key[1].to_be_bytes());
+        k
+    }
+
     fn text<'a>(&self, arena: &'a str) -> &'a str {
         &arena[self.off as usize..(self.off + self.len) as usize]
     }
@@ -902,6 +943,13 @@ fn policy_of(surface: &str) -> CasePolicy {
     }
 }
 
+/// Entries made from their rows on first use, in blocks of [`BLOCK`]: a million rows of a
+/// caller's file cost no table of a million empty entries.
+type EntryBlock = Box<[std::sync::OnceLock<Entry>]>;
+
+/// Entries in an [`EntryBlock`].
+const BLOCK: usize = 64;
+
 /// A compiled gazetteer: entries and the trie over their folded surface forms.
 ///
 /// Immutable and `Send + Sync`; share one between threads.
@@ -912,7 +960,7 @@ pub struct Gazetteer {
     /// The files' texts, by the same index: the rows are read from them.
     texts: Vec<Text>,
     /// The entries; a row's entry is parsed on first use.
-    entries: Vec<std::sync::OnceLock<Entry>>,
+    entries: Vec<std::sync::OnceLock<EntryBlock>>,
     /// The row of each entry.
     lazy: Vec<RawRow>,
     /// All entries as one slice, made on the first call of [`Gazetteer::entries`].
@@ -940,7 +988,7 @@ impl Gazetteer {
     /// All entries.
     pub fn entries(&self) -> &[Entry] {
         self.all_entries.get_or_init(|| {
-            (0..self.entries.len() as EntryId)
+            (0..self.lazy.len() as EntryId)
                 .map(|i| self.entry(i).clone())
                 .collect()
         })
@@ -951,7 +999,11 @@ impl Gazetteer {
     /// # Panics
     /// When `id` is out of range.
     pub fn entry(&self, id: EntryId) -> &Entry {
-        self.entries[id as usize].get_or_init(|| {
+        let i = id as usize;
+        assert!(i < self.lazy.len(), "entry {id} out of range");
+        let block = self.entries[i / BLOCK]
+            .get_or_init(|| (0..BLOCK).map(|_| std::sync::OnceLock::new()).collect());
+        block[i % BLOCK].get_or_init(|| {
             let r = &self.lazy[id as usize];
             let path = &self.paths[r.file as usize];
             // the line number names errors only, and there are none: a caller's rows were
@@ -966,7 +1018,7 @@ impl Gazetteer {
     pub fn by_id(&self, id: &str) -> Option<EntryId> {
         self.id_index
             .get_or_init(|| {
-                (0..self.entries.len() as EntryId)
+                (0..self.lazy.len() as EntryId)
                     .map(|i| (self.entry(i).id.to_string(), i))
                     .collect()
             })

@@ -76,9 +76,13 @@ impl Trie {
         // shares with the form before it (sizing the array exactly spares a million-name
         // build its reallocations)
         let mut count = 1;
+        // edges past a node's first: a form that branches off the one before below its end
+        let mut extra = 0;
         let mut prev: &[u8] = &[];
         for (f, _) in order.clone() {
-            count += f.len() - lcp(prev, f);
+            let l = lcp(prev, f);
+            count += f.len() - l;
+            extra += usize::from(0 < l && l < prev.len());
             prev = f;
         }
         let mut nodes: Vec<Node> = Vec::with_capacity(count);
@@ -91,8 +95,9 @@ impl Trie {
         // the edges of path[d] past its first, as (label, child): a node's edges are all
         // known once the sorted forms leave its subtree, and then its list is laid out
         let mut pending: Vec<Vec<(u8, u32)>> = Vec::new();
-        let mut labels: Vec<u8> = Vec::new();
-        let mut child: Vec<u32> = Vec::new();
+        // a list holds its node's extra edges and two entries more
+        let mut labels: Vec<u8> = Vec::with_capacity(3 * extra);
+        let mut child: Vec<u32> = Vec::with_capacity(3 * extra);
         let mut finish = |nodes: &mut [Node], n: u32, extra: &mut Vec<(u8, u32)>| {
             if extra.is_empty() {
                 return;
@@ -237,7 +242,22 @@ impl Trie {
 
 /// Length of the longest common prefix.
 fn lcp(a: &[u8], b: &[u8]) -> usize {
-    a.iter().zip(b).take_while(|(x, y)| x == y).count()
+    // eight bytes at a time: the first differing byte is the lowest set byte of the xor
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + 8 <= n {
+        let x = u64::from_le_bytes(a[i..i + 8].try_into().expect("8 bytes"));
+        let y = u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
+        if x != y {
+            return i + (x ^ y).trailing_zeros() as usize / 8;
+        }
+        i += 8;
+    }
+    i + a[i..n]
+        .iter()
+        .zip(&b[i..n])
+        .take_while(|(x, y)| x == y)
+        .count()
 }
 
 #[cfg(test)]
@@ -326,6 +346,25 @@ mod tests {
             t.prefixes(hay.as_bytes(), |end, f| got.push((end, f)));
             assert_eq!(got, naive(&forms, &hay), "{hay:?}");
             assert_eq!(walk(&t, &hay), got, "{hay:?}");
+        }
+    }
+
+    #[test]
+    fn lcp_matches_the_bytewise_one() {
+        let words = [
+            "",
+            "a",
+            "abcdefgh",
+            "abcdefgi",
+            "abcdefghij",
+            "abcdefghijklmnopq",
+            "b",
+        ];
+        for a in words {
+            for b in words {
+                let want = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+                assert_eq!(lcp(a.as_bytes(), b.as_bytes()), want, "{a:?} {b:?}");
+            }
         }
     }
 
