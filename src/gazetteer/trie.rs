@@ -41,6 +41,9 @@ pub(crate) struct Trie {
     child: Vec<u32>,
     /// The root's transitions by byte (0: none; the root is never a child).
     root: Box<[u32; 256]>,
+    /// The node two bytes down by both bytes (`b0 << 8 | b1`; 0: none): a walk skips the
+    /// search in the long edge lists of the first level.
+    root2: Vec<u32>,
 }
 
 impl Default for Trie {
@@ -156,12 +159,23 @@ impl Trie {
             let n = path.pop().expect("a node");
             finish(&mut nodes, n, &mut pending[d]);
         }
-        Trie {
+        let mut trie = Trie {
             nodes,
             labels,
             child,
             root,
+            root2: vec![0; 1 << 16],
+        };
+        for b0 in 0..=255u8 {
+            if let Some(n1) = trie.first(b0) {
+                for b1 in 0..=255u8 {
+                    if let Some(n2) = trie.next(n1, trie.nodes[n1 as usize].edges, b1) {
+                        trie.root2[usize::from(b0) << 8 | usize::from(b1)] = n2;
+                    }
+                }
+            }
         }
+        trie
     }
 
     /// The node reached from the root through `b`.
@@ -209,10 +223,21 @@ impl Trie {
         let Some((&b, rest)) = hay.split_first() else {
             return;
         };
-        let Some(mut node) = self.first(b) else {
+        let Some(node) = self.first(b) else {
             return;
         };
-        let mut end = 1;
+        let form = self.nodes[node as usize].form;
+        if form != NONE {
+            each(1, form);
+        }
+        let Some((&b1, rest)) = rest.split_first() else {
+            return;
+        };
+        let mut node = self.root2[usize::from(b) << 8 | usize::from(b1)];
+        if node == 0 {
+            return;
+        }
+        let mut end = 2;
         let mut rest = rest.iter();
         loop {
             let Node { form, edges } = self.nodes[node as usize];
@@ -237,6 +262,7 @@ impl Trie {
             + self.labels.capacity()
             + self.child.capacity() * 4
             + 256 * 4
+            + self.root2.capacity() * 4
     }
 }
 
