@@ -45,6 +45,78 @@ pub struct Entry {
     pub attrs: Attrs,
 }
 
+/// What the recogniser asks of an entry while it weighs the senses of a match, read from
+/// the row's attributes when the gazetteer is built: every sense of every match is
+/// weighed, and an entry's attribute map is parsed only when its entry is first wanted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Facts {
+    /// The entry's type.
+    pub(crate) kind: EntityKind,
+    /// Its `kind` attribute.
+    pub(crate) place: PlaceKind,
+    /// Its `population` attribute; 0 when absent or not a whole number.
+    pub(crate) population: u64,
+    /// It has a `capital` attribute.
+    pub(crate) capital: bool,
+    /// Its `common` attribute is `1` (a place named like a common word).
+    pub(crate) common: bool,
+}
+
+/// The values of the `kind` attribute the recogniser tells apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum PlaceKind {
+    /// No `kind` attribute.
+    None,
+    /// `kind=country`.
+    Country,
+    /// `kind=continent`.
+    Continent,
+    /// `kind=region`.
+    Region,
+    /// `kind=city`.
+    City,
+    /// `kind=territory`.
+    Territory,
+    /// `kind=modifier` (a title word such as "deputy").
+    Modifier,
+    /// Any other `kind`.
+    Other,
+}
+
+impl Facts {
+    /// The facts of a row of type `kind` with the attributes column `attrs` (read as the
+    /// parser reads it: `;`-separated `key=value`, keys given once).
+    fn of(kind: EntityKind, attrs: &str) -> Facts {
+        let mut f = Facts {
+            kind,
+            place: PlaceKind::None,
+            population: 0,
+            capital: false,
+            common: false,
+        };
+        for (k, v) in attrs.split(';').filter_map(|kv| kv.split_once('=')) {
+            match k {
+                "kind" => {
+                    f.place = match v {
+                        "country" => PlaceKind::Country,
+                        "continent" => PlaceKind::Continent,
+                        "region" => PlaceKind::Region,
+                        "city" => PlaceKind::City,
+                        "territory" => PlaceKind::Territory,
+                        "modifier" => PlaceKind::Modifier,
+                        _ => PlaceKind::Other,
+                    }
+                }
+                "population" => f.population = v.parse().unwrap_or(0),
+                "capital" => f.capital = true,
+                "common" => f.common = v == "1",
+                _ => {}
+            }
+        }
+        f
+    }
+}
+
 /// Index of an entry in a [`Gazetteer`].
 pub type EntryId = u32;
 
@@ -511,6 +583,10 @@ impl GazetteerBuilder {
         }
         drop(hashes);
         drop(by_id);
+        let facts: Vec<Facts> = chosen
+            .iter()
+            .map(|row| Facts::of(row.kind, row.cols(texts).attrs))
+            .collect();
         // every (folded surface, sense) pair, the folded text side by side in one buffer;
         // one sort by text then numbers the forms in byte order, which is also the order
         // the trie is built in (no hash map of strings, no string per form)
@@ -604,6 +680,7 @@ impl GazetteerBuilder {
             id_index: std::sync::OnceLock::new(),
             country_index,
             common,
+            facts,
         })
     }
 }
@@ -975,6 +1052,8 @@ pub struct Gazetteer {
     id_index: std::sync::OnceLock<HashMap<String, EntryId>>,
     country_index: HashMap<String, EntryId>,
     common: std::sync::Arc<CommonWords>,
+    /// Per entry, what the recogniser weighs senses by.
+    facts: Vec<Facts>,
 }
 
 impl Gazetteer {
@@ -1022,6 +1101,12 @@ impl Gazetteer {
             })
             .get(id)
             .copied()
+    }
+
+    /// What the recogniser weighs entry `id`'s senses by, without making its entry.
+    #[inline]
+    pub(crate) fn facts(&self, id: EntryId) -> Facts {
+        self.facts[id as usize]
     }
 
     /// True when the folded word is a common English word.
