@@ -48,7 +48,7 @@
 //! Sergei Aleinik and Qin Gang").
 
 use crate::doc::{Attrs, EntityKind};
-use crate::gazetteer::{Candidate, EntryId, Gazetteer};
+use crate::gazetteer::{Candidate, EntryId, Facts, Gazetteer, PlaceKind};
 use crate::hash::Filter;
 use crate::span::Span;
 use crate::text::Folded;
@@ -492,20 +492,15 @@ fn span_of(tokens: &[Token], first: usize, last: usize) -> Span {
 
 /// Ranks a sense: higher is preferred.
 fn sense_rank(g: &Gazetteer, eid: EntryId) -> (u8, u64) {
-    let e = g.entry(eid);
-    let pop = e
-        .attrs
-        .get("population")
-        .and_then(|p| p.parse::<u64>().ok())
-        .unwrap_or(0);
-    let k = match e.kind {
+    let f = g.facts(eid);
+    let k = match f.kind {
         EntityKind::Person => 9,
         EntityKind::Organization => 7,
-        EntityKind::Location => match e.attrs.get("kind").map(String::as_str) {
-            Some("country") => 8,
-            Some("continent") => 6,
-            _ if e.attrs.contains_key("capital") => 5,
-            Some("region") => 3,
+        EntityKind::Location => match f.place {
+            PlaceKind::Country => 8,
+            PlaceKind::Continent => 6,
+            _ if f.capital => 5,
+            PlaceKind::Region => 3,
             _ => 4,
         },
         EntityKind::Nationality => 6,
@@ -513,7 +508,7 @@ fn sense_rank(g: &Gazetteer, eid: EntryId) -> (u8, u64) {
         EntityKind::Title => 2,
         EntityKind::GivenName | EntityKind::Surname => 1,
     };
-    (k, pop)
+    (k, f.population)
 }
 
 /// Population at or above which a city keeps its place reading against a given name.
@@ -521,17 +516,11 @@ const MAJOR_PLACE: u64 = 100_000;
 
 /// A place too small to beat a given name of the same spelling: a region, or a city
 /// under [`MAJOR_PLACE`] (countries and continents always win).
-fn minor_place(e: &crate::gazetteer::Entry) -> bool {
-    match e.attrs.get("kind").map(String::as_str) {
-        Some("country" | "continent" | "territory") => false,
-        Some("region") => true,
-        _ => {
-            e.attrs
-                .get("population")
-                .and_then(|p| p.parse::<u64>().ok())
-                .unwrap_or(0)
-                < MAJOR_PLACE
-        }
+fn minor_place(f: Facts) -> bool {
+    match f.place {
+        PlaceKind::Country | PlaceKind::Continent | PlaceKind::Territory => false,
+        PlaceKind::Region => true,
+        _ => f.population < MAJOR_PLACE,
     }
 }
 
@@ -580,7 +569,7 @@ pub(crate) fn recognize(
         let mut is_given = false;
         if single {
             for s in g.senses_for(c, tokens) {
-                match g.entry(s.entry).kind {
+                match g.facts(s.entry).kind {
                     EntityKind::GivenName => is_given = true,
                     EntityKind::Surname => surname[c.first] = true,
                     _ => {}
@@ -590,25 +579,25 @@ pub(crate) fn recognize(
         }
         let mut best: Option<(EntryId, (u8, u64))> = None;
         for s in g.senses_for(c, tokens) {
-            let e = g.entry(s.entry);
-            if is_given && e.kind == EntityKind::Location && minor_place(e) {
+            let f = g.facts(s.entry);
+            if is_given && f.kind == EntityKind::Location && minor_place(f) {
                 continue;
             }
-            if single && (e.attrs.get("common").is_some_and(|v| v == "1") || s.common) {
+            if single && (f.common || s.common) {
                 // a place named like a common word ("West", "Reading") needs a clear sign:
                 // not at a sentence start, not in an all-caps line, not after an article;
                 // a region so named needs more than the recogniser has, so it is dropped
                 let t = &tokens[c.first];
-                let kind = e.attrs.get("kind").map(String::as_str);
+                let kind = f.place;
                 let after_article =
                     c.first > 0 && matches!(tokens[c.first - 1].norm(folded), "the" | "a" | "an");
                 // an office holder's short name that is also a rare common word ("Macron",
                 // "Trump") starts sentences as the person
-                if kind != Some("country")
+                if kind != PlaceKind::Country
                     && ((sent_start[c.first] && !s.short)
                         || t.shape == Shape::Upper
                         || after_article
-                        || kind == Some("region"))
+                        || kind == PlaceKind::Region)
                 {
                     continue;
                 }
@@ -628,8 +617,7 @@ pub(crate) fn recognize(
             }
         }
         let Some((eid, _)) = best else { continue };
-        let e = g.entry(eid);
-        match e.kind {
+        match g.facts(eid).kind {
             EntityKind::Title => titles.push(TitleHit {
                 first: c.first,
                 last: c.last,
@@ -736,12 +724,9 @@ pub(crate) fn recognize(
     // 2. title + name
     for (k, te) in title_end.iter().enumerate().take(tokens.len()) {
         if let Some(ti) = te.get() {
-            let modifier = titles[ti].entry.is_some_and(|e| {
-                g.entry(e)
-                    .attrs
-                    .get("kind")
-                    .is_some_and(|k| k == "modifier")
-            });
+            let modifier = titles[ti]
+                .entry
+                .is_some_and(|e| g.facts(e).place == PlaceKind::Modifier);
             if modifier {
                 continue;
             }
@@ -1341,12 +1326,8 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
             i.and_then(|i| covered[i].get()).filter(|&m| {
                 let m = &mentions[m];
                 m.kind == EntityKind::Location
-                    && m.entry.is_some_and(|e| {
-                        g.entry(e)
-                            .attrs
-                            .get("kind")
-                            .is_none_or(|k| k != "continent")
-                    })
+                    && m.entry
+                        .is_some_and(|e| g.facts(e).place != PlaceKind::Continent)
             })
         };
         let before =
@@ -1371,7 +1352,7 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
                     && !all_common
                     && before.is_some_and(|m| {
                         let m = &mentions[m];
-                        m.last == m.first + 1 && m.entry.is_some_and(|e| minor_place(g.entry(e)))
+                        m.last == m.first + 1 && m.entry.is_some_and(|e| minor_place(g.facts(e)))
                     }))
             {
                 // "Jansher Khan": a family name that is also a town; "Youri Djorkaeff": a
@@ -1412,9 +1393,8 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
                 let m = &mentions[m];
                 m.first == j + 1
                     && m.last == j + 2
-                    && m.entry.is_some_and(|e| {
-                        g.entry(e).attrs.get("kind").is_some_and(|k| k == "country")
-                    })
+                    && m.entry
+                        .is_some_and(|e| g.facts(e).place == PlaceKind::Country)
             });
         let acronym = words == 1
             && tokens[k].shape == Shape::Upper
@@ -1562,7 +1542,7 @@ fn companies_named_like_places(cx: &DocContext, mentions: &mut [Mention]) {
     let small = |m: &Mention| {
         m.kind == EntityKind::Location
             && m.source == Source::Gazetteer
-            && m.entry.is_some_and(|e| minor_place(g.entry(e)))
+            && m.entry.is_some_and(|e| minor_place(g.facts(e)))
     };
     let mut firms: Vec<EntryId> = mentions
         .iter()
@@ -1599,8 +1579,8 @@ fn sports_teams(cx: &DocContext, mentions: &mut [Mention]) {
             && m.source == Source::Gazetteer
             && m.entry.is_some_and(|e| {
                 matches!(
-                    g.entry(e).attrs.get("kind").map(String::as_str),
-                    Some("city" | "region") | None
+                    g.facts(e).place,
+                    PlaceKind::City | PlaceKind::Region | PlaceKind::None
                 )
             })
     };
@@ -1614,9 +1594,7 @@ fn sports_teams(cx: &DocContext, mentions: &mut [Mention]) {
         let score = team_score(cx, m.first, m.last, true);
         // a region or nation plays as a team only in a results line ("England beat
         // Pakistan" is the national side, which news names by the country)
-        let city = m
-            .entry
-            .is_some_and(|e| g.entry(e).attrs.get("kind").is_some_and(|k| k == "city"));
+        let city = m.entry.is_some_and(|e| g.facts(e).place == PlaceKind::City);
         let verb_after = city
             && (after.is_some_and(|k| cx.lex.class(k) & class::TEAM_VERBS_AFTER != 0)
                 || side_context(cx, m.first, m.last));

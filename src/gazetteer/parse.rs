@@ -48,19 +48,66 @@ pub const HEADER: &str = "id\ttype\tname\taliases\tattrs";
 /// control character; [`ErrorKind::UnknownEntityKind`] for an unknown type.
 pub fn parse_file(path: &str, src: &str) -> Result<Vec<Row>> {
     let mut rows = Vec::new();
-    parse_rows(path, src, |row| rows.push(row))?;
+    check_lines(path, src, |line_no, _, _, fields| {
+        rows.push(fields.to_row(line_no))
+    })?;
     Ok(rows)
 }
 
-/// [`parse_file`], handing each row to `each` as it is parsed (a caller's big file is not
-/// held twice).
-pub(crate) fn parse_rows(path: &str, src: &str, mut each: impl FnMut(Row)) -> Result<()> {
+/// The columns of a checked data line, borrowed from it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Fields<'a> {
+    /// The id.
+    pub(crate) id: &'a str,
+    /// The type.
+    pub(crate) kind: EntityKind,
+    /// The canonical name, trimmed.
+    pub(crate) name: &'a str,
+    /// The aliases column as written (`|`-separated, each to be trimmed; may be empty).
+    pub(crate) aliases: &'a str,
+    /// The attributes column as written (`;`-separated `key=value`; may be empty).
+    pub(crate) attrs: &'a str,
+}
+
+impl Fields<'_> {
+    /// The row these columns make.
+    fn to_row(self, line_no: usize) -> Row {
+        let aliases = if self.aliases.is_empty() {
+            Vec::new()
+        } else {
+            self.aliases
+                .split('|')
+                .map(|a| a.trim().to_string())
+                .collect()
+        };
+        let attrs = self
+            .attrs
+            .split(';')
+            .filter_map(|kv| kv.split_once('='))
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Row {
+            id: self.id.to_string(),
+            kind: self.kind,
+            name: self.name.to_string(),
+            aliases,
+            attrs,
+            line: line_no,
+        }
+    }
+}
+
+/// Checks every data line of a file, handing `each` its line number, its byte offset in
+/// `src`, the line (without its line end) and its columns: nothing is allocated per row
+/// (a caller's big file is read in place).
+pub(crate) fn check_lines<'a>(
+    path: &str,
+    src: &'a str,
+    mut each: impl FnMut(usize, usize, &'a str, Fields<'a>),
+) -> Result<()> {
     let mut header_seen = false;
-    let src = src.strip_prefix('\u{FEFF}').unwrap_or(src);
-    for (i, raw) in src.split('\n').enumerate() {
-        let line_no = i + 1;
-        let line = raw.strip_suffix('\r').unwrap_or(raw);
-        if line.trim().is_empty() || line.starts_with('#') {
+    for (line_no, line_off, line) in lines(src) {
+        if line.starts_with('#') || line.trim().is_empty() {
             continue;
         }
         if !header_seen {
@@ -82,9 +129,23 @@ pub(crate) fn parse_rows(path: &str, src: &str, mut each: impl FnMut(Row)) -> Re
             header_seen = true;
             continue;
         }
-        each(parse_row(path, line_no, line)?);
+        each(line_no, line_off, line, check_row(path, line_no, line)?);
     }
     Ok(())
+}
+
+/// The lines of a file as (1-based number, byte offset in `src`, line without its line
+/// end); a byte order mark at the start is skipped.
+pub(crate) fn lines(src: &str) -> impl Iterator<Item = (usize, usize, &str)> {
+    let bom = if src.starts_with('\u{FEFF}') { 3 } else { 0 };
+    src[bom..]
+        .split('\n')
+        .enumerate()
+        .scan(bom, |off, (i, raw)| {
+            let start = *off;
+            *off += raw.len() + 1;
+            Some((i + 1, start, raw.strip_suffix('\r').unwrap_or(raw)))
+        })
 }
 
 fn shorten(s: &str) -> String {
@@ -97,34 +158,55 @@ fn shorten(s: &str) -> String {
 
 /// Parses one data line.
 pub fn parse_row(path: &str, line_no: usize, line: &str) -> Result<Row> {
+    Ok(check_row(path, line_no, line)?.to_row(line_no))
+}
+
+/// The first control character other than tab: (byte offset, character).
+fn control_char(line: &str) -> Option<(usize, char)> {
+    if line.is_ascii() {
+        // the common case: U+0000..U+001F and U+007F are the ASCII control characters
+        return line
+            .bytes()
+            .position(|b| (b < 0x20 && b != b'\t') || b == 0x7F)
+            .map(|p| (p, line.as_bytes()[p] as char));
+    }
+    line.char_indices()
+        .find(|&(_, c)| c.is_control() && c != '\t')
+}
+
+/// Checks one data line and splits it into its columns ([`parse_row`] without the
+/// allocations); the errors are the ones [`parse_row`] reports.
+pub(crate) fn check_row<'a>(path: &str, line_no: usize, line: &'a str) -> Result<Fields<'a>> {
     let err =
         |col: usize, msg: String| Error::at(ErrorKind::GazetteerSyntax, path, line_no, col, msg);
-    if let Some((pos, c)) = line
-        .char_indices()
-        .find(|&(_, c)| c.is_control() && c != '\t')
-    {
+    if let Some((pos, c)) = control_char(line) {
         return Err(err(
             column(line, pos),
             format!("control character U+{:04X} in a gazetteer line", c as u32),
         )
         .with_hint("separate columns with tabs only; remove other control characters"));
     }
-    let fields: Vec<&str> = line.split('\t').collect();
-    if fields.len() != 5 {
-        let col = if fields.len() > 5 {
+    let mut split = line.split('\t');
+    let (Some(id), Some(ty), Some(name), Some(aliases), Some(attrs), None) = (
+        split.next(),
+        split.next(),
+        split.next(),
+        split.next(),
+        split.next(),
+        split.next(),
+    ) else {
+        let n = line.split('\t').count();
+        let col = if n > 5 {
             column(line, field_start(line, 5))
         } else {
             line.chars().count() + 1
         };
-        return Err(err(
-            col,
-            format!("expected 5 tab-separated columns, found {}", fields.len()),
-        )
-        .with_hint(
-            "id, type, name, aliases, attrs; leave aliases or attrs empty but keep their tab",
-        ));
-    }
-    let (id, ty, name, aliases, attrs) = (fields[0], fields[1], fields[2], fields[3], fields[4]);
+        return Err(
+            err(col, format!("expected 5 tab-separated columns, found {n}")).with_hint(
+                "id, type, name, aliases, attrs; leave aliases or attrs empty but keep their tab",
+            ),
+        );
+    };
     if id.trim().is_empty() {
         return Err(err(1, "empty id".into())
             .with_hint("every row starts with a unique id such as wikidata:Q8575 or ng:org/efe"));
@@ -145,59 +227,60 @@ pub fn parse_row(path: &str, line_no: usize, line: &str) -> Result<Row> {
             "one of PERSON, LOCATION, ORGANIZATION, NATIONALITY, EVENT, TITLE, GIVEN_NAME, SURNAME",
         )
     })?;
-    let name_col = column(line, field_start(line, 2));
     if name.trim().is_empty() {
+        let name_col = column(line, field_start(line, 2));
         return Err(err(name_col, "empty name".into())
             .with_hint("the third column is the canonical name of the entry"));
     }
-    let mut alias_list = Vec::new();
     if !aliases.is_empty() {
-        let base = field_start(line, 3);
         let mut off = 0;
         for a in aliases.split('|') {
             if a.trim().is_empty() {
+                let base = field_start(line, 3);
                 return Err(err(column(line, base + off), "empty alias".into())
                     .with_hint("separate aliases with a single |, with no | at either end"));
             }
-            alias_list.push(a.trim().to_string());
             off += a.len() + 1;
         }
     }
-    let mut attr_map = Attrs::new();
     if !attrs.is_empty() {
-        let base = field_start(line, 4);
         let mut off = 0;
         for kv in attrs.split(';') {
-            let col = column(line, base + off);
+            let here = off;
             off += kv.len() + 1;
             if kv.is_empty() {
                 continue;
             }
-            let Some((k, v)) = kv.split_once('=') else {
-                return Err(err(col, format!("attribute {kv:?} is not key=value"))
+            let col = || column(line, field_start(line, 4) + here);
+            let Some((k, _)) = kv.split_once('=') else {
+                return Err(err(col(), format!("attribute {kv:?} is not key=value"))
                     .with_hint("write attributes as key=value pairs separated by ;"));
             };
             if k.is_empty()
                 || !k
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                    .bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
             {
-                return Err(err(col, format!("bad attribute key {k:?}"))
+                return Err(err(col(), format!("bad attribute key {k:?}"))
                     .with_hint("attribute keys are ASCII letters, digits, _ and -: country=BY"));
             }
-            if attr_map.insert(k.to_string(), v.to_string()).is_some() {
-                return Err(err(col, format!("attribute {k:?} given twice"))
+            // the keys before this one (rows hold a few; no set is made)
+            if attrs[..here]
+                .split(';')
+                .filter_map(|kv| kv.split_once('='))
+                .any(|(k0, _)| k0 == k)
+            {
+                return Err(err(col(), format!("attribute {k:?} given twice"))
                     .with_hint("give each attribute key once per row"));
             }
         }
     }
-    Ok(Row {
-        id: id.to_string(),
+    Ok(Fields {
+        id,
         kind,
-        name: name.trim().to_string(),
-        aliases: alias_list,
-        attrs: attr_map,
-        line: line_no,
+        name: name.trim(),
+        aliases,
+        attrs,
     })
 }
 
@@ -267,6 +350,52 @@ mod tests {
         );
         let e = err(&format!("{h}x:1\tPERSON\t\t\t\n"));
         assert!(e.to_string().starts_with("g.tsv:2:12: empty name"), "{e}");
+    }
+
+    #[test]
+    fn more_errors_name_line_and_column() {
+        let h = "id\ttype\tname\taliases\tattrs\n";
+        for (row, want) in [
+            (
+                "x:1\tPERSON\tBob\t\ta=1;b=2;a=3",
+                "g.tsv:2:25: attribute \"a\" given twice",
+            ),
+            (
+                "x:1\tPERSON\tBob\t\ta=1;b c=2",
+                "g.tsv:2:21: bad attribute key \"b c\"",
+            ),
+            (
+                "x:1\tPERSON\tB\u{7}ob\t\t",
+                "g.tsv:2:13: control character U+0007",
+            ),
+            (
+                "x:1\tPERSON\tBé\u{85}b\t\t",
+                "g.tsv:2:14: control character U+0085",
+            ),
+            (
+                "x 1\tPERSON\tBob\t\t",
+                "g.tsv:2:1: id \"x 1\" contains white space",
+            ),
+            ("\tPERSON\tBob\t\t", "g.tsv:2:1: empty id"),
+            (
+                "x:1\tPERSON\tBob\t\t\t",
+                "g.tsv:2:18: expected 5 tab-separated columns, found 6",
+            ),
+        ] {
+            let e = err(&format!("{h}{row}\n"));
+            assert!(e.to_string().starts_with(want), "{e}");
+        }
+        // the rows of the checked lines are those parse_row makes
+        let rows = parse_file(
+            "g.tsv",
+            &format!("{h}x:1\tPERSON\t Bob \t B | C \t;a=1;;b=x=y\n"),
+        )
+        .unwrap();
+        assert_eq!(rows[0].name, "Bob");
+        assert_eq!(rows[0].aliases, ["B", "C"]);
+        assert_eq!(rows[0].attrs["a"], "1");
+        assert_eq!(rows[0].attrs["b"], "x=y");
+        assert_eq!(rows[0].line, 2);
     }
 
     #[test]

@@ -5,25 +5,51 @@
 //! ends a form is a candidate, and the last one on a boundary wins. No failure links are
 //! needed (nothing is searched unanchored), so building is one sort and one linear pass.
 //!
-//! Layout: nodes are numbered breadth-first, so the children of a node are consecutive and
-//! the child reached through edge `e` is node `e + 1` (every node but the root has exactly
-//! one incoming edge, and edges are numbered in the order their target nodes are). A node
-//! costs 9 bytes: its first edge (`start`), the form it ends (`form`) and its incoming label.
+//! Layout: nodes are numbered depth-first (preorder), in the order the sorted forms first
+//! reach them, so the first child of node `n` is always node `n + 1`: the long single-child
+//! chains of names ("...ovich") are consecutive in memory, and a walk reads one 8-byte
+//! record per byte (the form it ends and its edges) instead of three arrays. A node with
+//! one child keeps that child's label in its record; a node with more lists its labels and
+//! children in two side arrays.
 
 /// No form ends at this node.
 const NONE: u32 = u32::MAX;
 
+/// `Node::edges` of a node without children.
+const LEAF: u32 = u32::MAX;
+
+/// `Node::edges` of a node with one child (node `n + 1`): this bit and the child's label.
+const SINGLE: u32 = 1 << 31;
+
+/// One node.
+#[derive(Clone, Copy, Debug)]
+struct Node {
+    /// The form that ends here, or [`NONE`].
+    form: u32,
+    /// [`LEAF`]; [`SINGLE`] `| label`; or, for two children or more, the offset `o` of the
+    /// node's edge list: `count - 1` at `labels[o]`, then the labels (sorted) at
+    /// `labels[o + 1..=o + count]` and the children at the same places of `child`.
+    edges: u32,
+}
+
 /// The compiled trie.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub(crate) struct Trie {
-    /// `start[n]..start[n + 1]` are node `n`'s edges (one extra entry at the end).
-    start: Vec<u32>,
-    /// Edge labels, sorted within a node.
+    nodes: Vec<Node>,
+    /// Edge lists of the nodes with two children or more (see [`Node::edges`]).
     labels: Vec<u8>,
-    /// The form that ends at a node, or [`NONE`].
-    form: Vec<u32>,
+    child: Vec<u32>,
     /// The root's transitions by byte (0: none; the root is never a child).
-    root: Vec<u32>,
+    root: Box<[u32; 256]>,
+    /// The node two bytes down by both bytes (`b0 << 8 | b1`; 0: none): a walk skips the
+    /// search in the long edge lists of the first level.
+    root2: Vec<u32>,
+}
+
+impl Default for Trie {
+    fn default() -> Trie {
+        Trie::from_sorted(&[])
+    }
 }
 
 impl Trie {
@@ -42,95 +68,222 @@ impl Trie {
     /// Builds the trie over `order`: (form bytes, form id), distinct, non-empty and sorted
     /// by bytes (the gazetteer numbers its forms in that order, so it sorts once).
     pub(crate) fn from_sorted(order: &[(&[u8], u32)]) -> Trie {
-        debug_assert!(order.windows(2).all(|w| w[0].0 < w[1].0));
-        let byte = |i: u32, d: u32| order[i as usize].0.get(d as usize).copied();
-        // the queue of nodes to lay out, breadth-first: (lo, hi, depth) stands for the
-        // sorted forms order[lo..hi], which share their first `depth` bytes (a queue, not
-        // a list of all nodes: it holds one level of the trie at a time)
-        let mut tasks: std::collections::VecDeque<(u32, u32, u32)> =
-            std::collections::VecDeque::from([(0, order.len() as u32, 0)]);
+        Trie::from_sorted_iter(order.iter().copied())
+    }
+
+    /// [`Trie::from_sorted`] over an iterator (walked twice).
+    pub(crate) fn from_sorted_iter<'a>(
+        order: impl Iterator<Item = (&'a [u8], u32)> + Clone,
+    ) -> Trie {
         // one node per distinct prefix: the root, plus each form's bytes past the prefix it
-        // shares with the form before it (sizing the arrays exactly spares a million-name
+        // shares with the form before it (sizing the array exactly spares a million-name
         // build its reallocations)
-        let mut nodes = 1;
-        for (i, (f, _)) in order.iter().enumerate() {
-            let lcp = match i.checked_sub(1) {
-                Some(j) => f.iter().zip(order[j].0).take_while(|(a, b)| a == b).count(),
-                None => 0,
-            };
-            nodes += f.len() - lcp;
+        let mut count = 1;
+        // edges past a node's first: a form that branches off the one before below its end
+        let mut extra = 0;
+        let mut prev: &[u8] = &[];
+        for (f, _) in order.clone() {
+            let l = lcp(prev, f);
+            count += f.len() - l;
+            extra += usize::from(0 < l && l < prev.len());
+            prev = f;
         }
-        let mut start = Vec::with_capacity(nodes + 1);
-        let mut labels = Vec::with_capacity(nodes);
-        let mut form = Vec::with_capacity(nodes);
-        while let Some((mut lo, hi, d)) = tasks.pop_front() {
-            start.push(labels.len() as u32);
-            // the form that ends here sorts first
-            if lo < hi && byte(lo, d).is_none() {
-                form.push(order[lo as usize].1);
-                lo += 1;
-            } else {
-                form.push(NONE);
+        let mut nodes: Vec<Node> = Vec::with_capacity(count);
+        nodes.push(Node {
+            form: NONE,
+            edges: LEAF,
+        });
+        // the nodes on the path of the form before: path[d] is its prefix of length d
+        let mut path: Vec<u32> = vec![0];
+        // the edges of path[d] past its first, as (label, child): a node's edges are all
+        // known once the sorted forms leave its subtree, and then its list is laid out
+        let mut pending: Vec<Vec<(u8, u32)>> = Vec::new();
+        // a list holds its node's extra edges and two entries more
+        let mut labels: Vec<u8> = Vec::with_capacity(3 * extra);
+        let mut child: Vec<u32> = Vec::with_capacity(3 * extra);
+        let mut finish = |nodes: &mut [Node], n: u32, extra: &mut Vec<(u8, u32)>| {
+            if extra.is_empty() {
+                return;
             }
-            while lo < hi {
-                let b = byte(lo, d);
-                let mut e = lo + 1;
-                while e < hi && byte(e, d) == b {
-                    e += 1;
+            let node = &mut nodes[n as usize];
+            debug_assert!(node.edges & SINGLE != 0 && node.edges != LEAF);
+            let o = labels.len() as u32;
+            assert!(o < SINGLE, "trie edge lists overflow");
+            labels.push(extra.len() as u8);
+            child.push(0);
+            labels.push((node.edges & 0xFF) as u8);
+            child.push(n + 1);
+            for (b, c) in extra.drain(..) {
+                labels.push(b);
+                child.push(c);
+            }
+            node.edges = o;
+        };
+        let mut root = Box::new([0u32; 256]);
+        let mut prev: &[u8] = &[];
+        for (f, id) in order {
+            debug_assert!(prev < f && !f.is_empty(), "sorted, distinct, non-empty");
+            // a form sorted after another is never its prefix, so it makes a node
+            let l = lcp(prev, f);
+            while path.len() > l + 1 {
+                let d = path.len() - 1;
+                let n = path.pop().expect("a node");
+                finish(&mut nodes, n, &mut pending[d]);
+            }
+            if pending.len() <= f.len() {
+                pending.resize_with(f.len() + 1, Vec::new);
+            }
+            for (d, &b) in f.iter().enumerate().skip(l) {
+                let parent = path[d];
+                let n = nodes.len() as u32;
+                if d == 0 {
+                    root[b as usize] = n;
+                } else if nodes[parent as usize].edges == LEAF {
+                    // the first child is made right after its parent
+                    debug_assert_eq!(parent + 1, n);
+                    nodes[parent as usize].edges = SINGLE | b as u32;
+                } else {
+                    pending[d].push((b, n));
                 }
-                labels.push(b.unwrap_or(0));
-                tasks.push_back((lo, e, d + 1));
-                lo = e;
+                nodes.push(Node {
+                    form: NONE,
+                    edges: LEAF,
+                });
+                path.push(n);
+            }
+            nodes[*path.last().expect("a node") as usize].form = id;
+            prev = f;
+        }
+        while path.len() > 1 {
+            let d = path.len() - 1;
+            let n = path.pop().expect("a node");
+            finish(&mut nodes, n, &mut pending[d]);
+        }
+        let mut trie = Trie {
+            nodes,
+            labels,
+            child,
+            root,
+            root2: vec![0; 1 << 16],
+        };
+        for b0 in 0..=255u8 {
+            if let Some(n1) = trie.first(b0) {
+                for b1 in 0..=255u8 {
+                    if let Some(n2) = trie.next(n1, trie.nodes[n1 as usize].edges, b1) {
+                        trie.root2[usize::from(b0) << 8 | usize::from(b1)] = n2;
+                    }
+                }
             }
         }
-        start.push(labels.len() as u32);
-        let mut root = vec![0u32; 256];
-        for e in start[0]..start[1] {
-            root[labels[e as usize] as usize] = e + 1;
-        }
-        Trie {
-            start,
-            labels,
-            form,
-            root,
-        }
+        trie
+    }
+
+    /// The node reached from the root through `b`.
+    #[inline]
+    pub(crate) fn first(&self, b: u8) -> Option<u32> {
+        let c = self.root[b as usize];
+        (c != 0).then_some(c)
     }
 
     /// The node reached from `node` through `b`.
-    #[inline]
+    #[cfg(test)]
     pub(crate) fn step(&self, node: u32, b: u8) -> Option<u32> {
         if node == 0 {
-            let c = self.root[b as usize];
-            return (c != 0).then_some(c);
+            return self.first(b);
         }
-        let s = self.start[node as usize] as usize;
-        let e = self.start[node as usize + 1] as usize;
-        let labels = &self.labels[s..e];
-        // most nodes have one child
-        if labels.len() == 1 {
-            return (labels[0] == b).then_some(s as u32 + 1);
+        self.next(node, self.nodes[node as usize].edges, b)
+    }
+
+    /// The node reached from `node`, whose edges are `edges`, through `b`.
+    #[inline]
+    fn next(&self, node: u32, edges: u32, b: u8) -> Option<u32> {
+        if edges & SINGLE != 0 {
+            // most nodes have one child (or none: LEAF's label bits are never a byte)
+            return (edges == SINGLE | b as u32).then_some(node + 1);
         }
-        labels
+        let o = edges as usize;
+        let n = self.labels[o] as usize + 1;
+        self.labels[o + 1..o + 1 + n]
             .iter()
             .position(|&l| l == b)
-            .map(|p| (s + p) as u32 + 1)
+            .map(|p| self.child[o + 1 + p])
     }
 
     /// The form that ends at `node`.
-    #[inline]
+    #[cfg(test)]
     pub(crate) fn form(&self, node: u32) -> Option<u32> {
-        let f = self.form[node as usize];
+        let f = self.nodes[node as usize].form;
         (f != NONE).then_some(f)
+    }
+
+    /// Walks `hay` from the root, calling `each(end, form)` for every form that is a
+    /// prefix of it (`end`: its length), shortest first.
+    #[inline]
+    pub(crate) fn prefixes(&self, hay: &[u8], mut each: impl FnMut(usize, u32)) {
+        let Some((&b, rest)) = hay.split_first() else {
+            return;
+        };
+        let Some(node) = self.first(b) else {
+            return;
+        };
+        let form = self.nodes[node as usize].form;
+        if form != NONE {
+            each(1, form);
+        }
+        let Some((&b1, rest)) = rest.split_first() else {
+            return;
+        };
+        let mut node = self.root2[usize::from(b) << 8 | usize::from(b1)];
+        if node == 0 {
+            return;
+        }
+        let mut end = 2;
+        let mut rest = rest.iter();
+        loop {
+            let Node { form, edges } = self.nodes[node as usize];
+            if form != NONE {
+                each(end, form);
+            }
+            let Some(&b) = rest.next() else {
+                return;
+            };
+            match self.next(node, edges, b) {
+                Some(n) => node = n,
+                None => return,
+            }
+            end += 1;
+        }
     }
 
     /// Heap bytes held.
     #[allow(dead_code)]
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.start.capacity() * 4
+        self.nodes.capacity() * std::mem::size_of::<Node>()
             + self.labels.capacity()
-            + self.form.capacity() * 4
-            + self.root.capacity() * 4
+            + self.child.capacity() * 4
+            + 256 * 4
+            + self.root2.capacity() * 4
     }
+}
+
+/// Length of the longest common prefix.
+fn lcp(a: &[u8], b: &[u8]) -> usize {
+    // eight bytes at a time: the first differing byte is the lowest set byte of the xor
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + 8 <= n {
+        let x = u64::from_le_bytes(a[i..i + 8].try_into().expect("8 bytes"));
+        let y = u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
+        if x != y {
+            return i + (x ^ y).trailing_zeros() as usize / 8;
+        }
+        i += 8;
+    }
+    i + a[i..n]
+        .iter()
+        .zip(&b[i..n])
+        .take_while(|(x, y)| x == y)
+        .count()
 }
 
 #[cfg(test)]
@@ -194,6 +347,50 @@ mod tests {
             "new delhi and new york",
         ] {
             assert_eq!(walk(&t, hay), naive(&forms, hay), "{hay:?}");
+        }
+    }
+
+    #[test]
+    fn prefixes_match_the_walk() {
+        // many forms, with long shared prefixes and nodes of many children
+        let mut forms: Vec<String> = Vec::new();
+        let mut x: u32 = 7;
+        for _ in 0..3000 {
+            let mut s = String::new();
+            for _ in 0..(x % 9 + 1) {
+                x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                s.push(b"ab cdeoq"[(x >> 16) as usize % 8] as char);
+            }
+            forms.push(s);
+        }
+        forms.sort();
+        forms.dedup();
+        forms.retain(|f| !f.is_empty());
+        let t = Trie::new(&forms);
+        for hay in forms.iter().take(500).map(|f| format!("{f}{f} x")) {
+            let mut got = Vec::new();
+            t.prefixes(hay.as_bytes(), |end, f| got.push((end, f)));
+            assert_eq!(got, naive(&forms, &hay), "{hay:?}");
+            assert_eq!(walk(&t, &hay), got, "{hay:?}");
+        }
+    }
+
+    #[test]
+    fn lcp_matches_the_bytewise_one() {
+        let words = [
+            "",
+            "a",
+            "abcdefgh",
+            "abcdefgi",
+            "abcdefghij",
+            "abcdefghijklmnopq",
+            "b",
+        ];
+        for a in words {
+            for b in words {
+                let want = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+                assert_eq!(lcp(a.as_bytes(), b.as_bytes()), want, "{a:?} {b:?}");
+            }
         }
     }
 
