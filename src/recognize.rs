@@ -1160,12 +1160,16 @@ fn figures(tokens: &[Token], folded: &Folded, k: usize) -> usize {
 fn caps_lines(cx: &DocContext) -> Vec<bool> {
     let mut out = vec![false; cx.tokens.len()];
     for s in cx.sentences {
+        // (most sentences have a lower-case word near their start: stop there)
         let (mut upper, mut lower) = (0, 0);
         for t in &cx.tokens[s.tokens()] {
             if t.kind == TokenKind::Word {
                 match t.shape {
                     Shape::Upper => upper += 1,
-                    Shape::Lower if t.span.len() > 1 => lower += 1,
+                    Shape::Lower if t.span.len() > 1 => {
+                        lower += 1;
+                        break;
+                    }
                     _ => {}
                 }
             }
@@ -1451,44 +1455,49 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
         return;
     }
     // one sense per document: the type the same text has where its context was clear
-    let mut by_text: crate::hash::FxHashMap<&str, EntityKind> = Default::default();
+    // text -> type, for the names found here whose type the document must give (built only
+    // when some name asks: most documents type every name they find)
     let text_of =
         |a: usize, b: usize| &folded.as_str()[tokens[a].fold.start..tokens[b - 1].fold.end];
-    for &(a, b, kind, _) in &found {
-        if let Some(kind) = kind {
-            by_text.entry(text_of(a, b)).or_insert(kind);
-        }
-    }
-    // a word of a person's name found here names that person alone ("Jansher" after
-    // "Jansher Khan")
-    let persons = found
-        .iter()
-        .filter(|f| f.2 == Some(EntityKind::Person))
-        .map(|&(a, b, _, m)| match m {
-            Some(m) => (a.min(mentions[m].first), b.max(mentions[m].last)),
-            None => (a, b),
-        })
-        .chain(
-            mentions
-                .iter()
-                .filter(|m| m.kind == EntityKind::Person)
-                .map(|m| (m.first, m.last)),
-        );
-    for (a, b) in persons {
-        if b > a + 1 {
-            for i in (a..b).filter(|&i| tokens[i].kind == TokenKind::Word && is_cap(&tokens[i])) {
-                by_text
-                    .entry(text_of(i, i + 1))
-                    .or_insert(EntityKind::Person);
+    let mut by_text: crate::hash::FxHashMap<&str, EntityKind> = Default::default();
+    if found.iter().any(|f| f.2.is_none()) {
+        for &(a, b, kind, _) in &found {
+            if let Some(kind) = kind {
+                by_text.entry(text_of(a, b)).or_insert(kind);
             }
         }
-    }
-    for m in mentions.iter() {
-        if matches!(
-            m.kind,
-            EntityKind::Person | EntityKind::Location | EntityKind::Organization
-        ) {
-            by_text.entry(text_of(m.first, m.last)).or_insert(m.kind);
+        // a word of a person's name found here names that person alone ("Jansher" after
+        // "Jansher Khan")
+        let persons = found
+            .iter()
+            .filter(|f| f.2 == Some(EntityKind::Person))
+            .map(|&(a, b, _, m)| match m {
+                Some(m) => (a.min(mentions[m].first), b.max(mentions[m].last)),
+                None => (a, b),
+            })
+            .chain(
+                mentions
+                    .iter()
+                    .filter(|m| m.kind == EntityKind::Person)
+                    .map(|m| (m.first, m.last)),
+            );
+        for (a, b) in persons {
+            if b > a + 1 {
+                for i in (a..b).filter(|&i| tokens[i].kind == TokenKind::Word && is_cap(&tokens[i]))
+                {
+                    by_text
+                        .entry(text_of(i, i + 1))
+                        .or_insert(EntityKind::Person);
+                }
+            }
+        }
+        for m in mentions.iter() {
+            if matches!(
+                m.kind,
+                EntityKind::Person | EntityKind::Location | EntityKind::Organization
+            ) {
+                by_text.entry(text_of(m.first, m.last)).or_insert(m.kind);
+            }
         }
     }
     let mut remove = vec![false; mentions.len()];
