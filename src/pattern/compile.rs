@@ -11,7 +11,9 @@ use crate::error::{Error, ErrorKind, Location, Result};
 use crate::hash::{Filter, FxHashMap as FxMap};
 
 use super::parse::{AttrTest, EntitySel, Member, Node, NodeKind, ParsedFile, Pos, PredAst};
-use super::{BUILTIN_SLOTS, Rule, SlotId};
+use super::{BUILTIN_SLOTS, Rule, SlotId, Unit, UnitKind};
+use crate::doc::EntityKind;
+use crate::tokenize::TokenKind;
 
 /// Most anchor sets a rule is indexed by.
 const MAX_ANCHOR_SETS: usize = 8;
@@ -37,6 +39,182 @@ pub(crate) enum Pred {
     Not(Box<Pred>),
     Or(Vec<Pred>),
     And(Vec<Pred>),
+}
+
+/// A predicate in the form the matcher tests it: most rule predicates are a word, a class
+/// or a set of unit kinds and shapes, and those are tested inline against the unit's word
+/// id and feature bits (see [`unit_features`]) instead of walking the [`Pred`] tree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Fast {
+    Any,
+    Word(u32),
+    Class(u32),
+    /// True when the unit's feature bits meet this mask.
+    Mask(u32),
+    /// True when the unit's feature bits meet `mask` and its word is in word set `set`
+    /// (see [`Compiled::word_sets`]) or, when `within` is false, is not:
+    /// `[shape=Lower, norm!=after|before]`, `!(a | b)`, `(a | $CLASS)`.
+    Guard {
+        mask: u32,
+        set: u32,
+        within: bool,
+    },
+    /// Anything else (attributes, regexes, negations): [`Pred`] is evaluated.
+    Slow,
+}
+
+/// Feature bits 0..=4: the shape (as [`shape_bit`](super::parse::shape_bit)).
+const FEAT_TOKEN: u32 = 5;
+/// Feature bits of entity kinds start here (one per [`EntityKind`]).
+const FEAT_ENTITY: u32 = 9;
+const ENTITY_KINDS: [EntityKind; 8] = [
+    EntityKind::Person,
+    EntityKind::Location,
+    EntityKind::Organization,
+    EntityKind::Nationality,
+    EntityKind::Event,
+    EntityKind::Title,
+    EntityKind::GivenName,
+    EntityKind::Surname,
+];
+const FEAT_TIME: u32 = FEAT_ENTITY + ENTITY_KINDS.len() as u32;
+const FEAT_ANY_ENTITY: u32 = ((1 << ENTITY_KINDS.len()) - 1) << FEAT_ENTITY;
+
+fn entity_feature(k: EntityKind) -> u32 {
+    let i = match k {
+        EntityKind::Person => 0,
+        EntityKind::Location => 1,
+        EntityKind::Organization => 2,
+        EntityKind::Nationality => 3,
+        EntityKind::Event => 4,
+        EntityKind::Title => 5,
+        EntityKind::GivenName => 6,
+        EntityKind::Surname => 7,
+    };
+    1 << (FEAT_ENTITY + i)
+}
+
+/// A unit's feature bits: one bit for its shape, one for its kind (each entity kind its
+/// own bit).
+#[inline]
+pub(crate) fn unit_features(u: &Unit<'_>) -> u32 {
+    let kind = match u.kind {
+        UnitKind::Token(TokenKind::Word) => 1 << FEAT_TOKEN,
+        UnitKind::Token(TokenKind::Number) => 1 << (FEAT_TOKEN + 1),
+        UnitKind::Token(TokenKind::Punct) => 1 << (FEAT_TOKEN + 2),
+        UnitKind::Token(TokenKind::Symbol) => 1 << (FEAT_TOKEN + 3),
+        UnitKind::Entity(k) => entity_feature(k),
+        UnitKind::Time => 1 << FEAT_TIME,
+    };
+    kind | u32::from(super::parse::shape_bit(u.shape))
+}
+
+/// The feature mask equivalent to `p`, if there is one.
+fn pred_mask(p: &Pred) -> Option<u32> {
+    Some(match p {
+        Pred::Shape(bits) => u32::from(*bits) & 0x1F,
+        Pred::Kind(bits) => {
+            let b = u32::from(*bits);
+            let mut m = (b & 0xF) << FEAT_TOKEN;
+            if b & 16 != 0 {
+                m |= FEAT_ANY_ENTITY;
+            }
+            if b & 32 != 0 {
+                m |= 1 << FEAT_TIME;
+            }
+            m
+        }
+        Pred::Entity { sel, attrs } if attrs.is_empty() => match sel {
+            EntitySel::Kind(k) => entity_feature(*k),
+            EntitySel::AnyEntity => FEAT_ANY_ENTITY,
+            EntitySel::Time => 1 << FEAT_TIME,
+        },
+        Pred::Or(v) => {
+            let mut m = 0;
+            for q in v {
+                m |= pred_mask(q)?;
+            }
+            m
+        }
+        _ => return None,
+    })
+}
+
+/// The words of `p` when it is a set of words (words, classes and alternatives of them).
+fn pred_word_set(p: &Pred, class_words: &[Vec<u32>], out: &mut Vec<u32>) -> bool {
+    match p {
+        Pred::Word(w) => out.push(*w),
+        Pred::Class(k) => out.extend_from_slice(&class_words[*k as usize]),
+        Pred::Or(v) => {
+            for q in v {
+                if !pred_word_set(q, class_words, out) {
+                    return false;
+                }
+            }
+        }
+        _ => return false,
+    }
+    true
+}
+
+/// A word set and whether the unit's word must be in it (true) or out of it (false).
+type WordTest = (Vec<u32>, bool);
+
+/// `p` as a feature mask and a word test.
+fn pred_guard(p: &Pred, class_words: &[Vec<u32>]) -> Option<(u32, Option<WordTest>)> {
+    if let Some(m) = pred_mask(p) {
+        return Some((m, None));
+    }
+    let mut words = Vec::new();
+    if pred_word_set(p, class_words, &mut words) {
+        return Some((u32::MAX, Some((words, true))));
+    }
+    match p {
+        Pred::Not(q) => {
+            let mut words = Vec::new();
+            pred_word_set(q, class_words, &mut words).then_some((u32::MAX, Some((words, false))))
+        }
+        Pred::And(v) => {
+            // at most one mask and one word set (two masks do not make one mask)
+            let (mut mask, mut set) = (None, None);
+            for q in v {
+                let (m, s) = pred_guard(q, class_words)?;
+                match s {
+                    Some(s) if m == u32::MAX && set.is_none() => set = Some(s),
+                    None if mask.is_none() => mask = Some(m),
+                    _ => return None,
+                }
+            }
+            Some((mask.unwrap_or(u32::MAX), set))
+        }
+        _ => None,
+    }
+}
+
+/// How the matcher tests `p`; word sets go to `sets` (bit sets over word ids).
+fn fast_form(p: &Pred, class_words: &[Vec<u32>], nwords: usize, sets: &mut Vec<Vec<u64>>) -> Fast {
+    match p {
+        Pred::Any => return Fast::Any,
+        Pred::Word(w) => return Fast::Word(*w),
+        Pred::Class(k) => return Fast::Class(*k),
+        _ => {}
+    }
+    match pred_guard(p, class_words) {
+        Some((mask, None)) => Fast::Mask(mask),
+        Some((mask, Some((words, within)))) => {
+            let mut bits = vec![0u64; nwords.div_ceil(64)];
+            for w in words {
+                bits[w as usize / 64] |= 1 << (w % 64);
+            }
+            sets.push(bits);
+            Fast::Guard {
+                mask,
+                set: sets.len() as u32 - 1,
+                within,
+            }
+        }
+        None => Fast::Slow,
+    }
 }
 
 /// One automaton instruction. `u32` fields are instruction indices.
@@ -76,6 +254,26 @@ pub(crate) struct Program {
     /// order the matcher's closure visits them; `None` when the program has an anchor
     /// (`^`, `$`), since then they depend on the position (see `vm::start_closure`).
     pub start_leaves: Option<Vec<u32>>,
+    /// The same for the state after every unit instruction (`next` of `Inst::Unit`):
+    /// `leaves[ranges[pc]]`, computed once per reversed program when it has no anchor and
+    /// the lists stay small (see `vm::unit_closures`).
+    pub next_leaves: Option<Leaves>,
+}
+
+/// Closures of program states, as ranges of one list.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Leaves {
+    /// Per instruction: the range of `pcs` holding its closure (empty when not computed).
+    pub ranges: Vec<(u32, u32)>,
+    pub pcs: Vec<u32>,
+}
+
+impl Leaves {
+    #[inline]
+    pub(crate) fn of(&self, pc: u32) -> &[u32] {
+        let (a, b) = self.ranges[pc as usize];
+        &self.pcs[a as usize..b as usize]
+    }
 }
 
 /// One rule's programs.
@@ -91,6 +289,10 @@ pub(crate) struct Compiled {
     /// Slot names, indexed by `SlotId`.
     pub slots: Vec<String>,
     pub preds: Vec<Pred>,
+    /// `preds` in the form the matcher tests them.
+    pub fast: Vec<Fast>,
+    /// Word sets of [`Fast::Guard`]: bit sets over word ids.
+    pub word_sets: Vec<Vec<u64>>,
     pub progs: Vec<RuleProg>,
     /// Every word the rules mention (literals and class members) → word id.
     pub vocab: FxMap<Box<str>, u32>,
@@ -118,6 +320,13 @@ pub(crate) struct Compiled {
 }
 
 impl Compiled {
+    /// True if `word` is in word set `set` of [`Compiled::word_sets`].
+    #[inline]
+    pub(crate) fn in_set(&self, word: u32, set: u32) -> bool {
+        word != NO_WORD
+            && self.word_sets[set as usize][word as usize / 64] & (1 << (word % 64)) != 0
+    }
+
     #[inline]
     pub(crate) fn in_class(&self, word: u32, class: u32) -> bool {
         let c = class as usize;
@@ -353,8 +562,16 @@ pub(crate) fn compile(files: Vec<ParsedFile>) -> Result<(Vec<Rule>, Compiled)> {
             v
         })
         .collect();
+    let mut word_sets = Vec::new();
+    let fast = cx
+        .preds
+        .iter()
+        .map(|p| fast_form(p, &cx.class_words, nwords, &mut word_sets))
+        .collect();
     let compiled = Compiled {
         slots: cx.slots,
+        fast,
+        word_sets,
         preds: cx.preds,
         progs,
         vocab: cx.vocab,
@@ -674,6 +891,9 @@ fn program(node: &LNode, reverse: bool) -> std::result::Result<Program, ()> {
     p.insts.push(Inst::Match);
     p.start = emit(&mut p.insts, node, 0, reverse)?;
     p.start_leaves = super::vm::start_closure(&p);
+    if reverse {
+        p.next_leaves = super::vm::unit_closures(&p);
+    }
     Ok(p)
 }
 

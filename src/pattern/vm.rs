@@ -21,7 +21,7 @@
 //! Captures are persistent linked lists of open/close events in an arena (shared tails,
 //! no copying when threads split); the arena is cleared for every selected match.
 
-use super::compile::{Compiled, Inst, NO_WORD, Pred, Program};
+use super::compile::{Compiled, Fast, Inst, Leaves, NO_WORD, Pred, Program, unit_features};
 use super::parse::{EntitySel, kind_bit, shape_bit};
 use super::{Capture, Match, SlotId, Unit, UnitKind};
 use crate::text::fold_str;
@@ -38,6 +38,8 @@ const NONE: u32 = u32::MAX;
 pub struct Cache {
     /// Word id of every unit.
     words: Vec<u32>,
+    /// Feature bits of every unit (kind and shape, see `compile::unit_features`).
+    feats: Vec<u32>,
     /// Per rule: which of its anchor sets occur in the sentence (zero between calls).
     seen: Vec<u64>,
     /// Rules with a nonzero `seen` mask.
@@ -85,6 +87,30 @@ fn eval_memo(
     v
 }
 
+/// Tests predicate `pred` on unit `u` (word id `word`, features `feat`): inline for the
+/// simple forms, else through the memo.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn holds(
+    c: &Compiled,
+    pred: u32,
+    u: &Unit<'_>,
+    word: u32,
+    feat: u32,
+    memo: &mut [bool],
+    memo_at: &mut [u32],
+    stamp: u32,
+) -> bool {
+    match c.fast[pred as usize] {
+        Fast::Mask(m) => feat & m != 0,
+        Fast::Word(w) => word == w,
+        Fast::Class(k) => c.in_class(word, k),
+        Fast::Guard { mask, set, within } => feat & mask != 0 && c.in_set(word, set) == within,
+        Fast::Any => true,
+        Fast::Slow => eval_memo(c, pred, u, word, memo, memo_at, stamp),
+    }
+}
+
 impl Cache {
     /// A fresh stamp for the predicate memo (a new position).
     #[inline]
@@ -118,6 +144,7 @@ impl Cache {
     pub(crate) fn capacities(&self) -> Vec<usize> {
         vec![
             self.words.capacity(),
+            self.feats.capacity(),
             self.seen.capacity(),
             self.touched.capacity(),
             self.lo.capacity(),
@@ -249,6 +276,8 @@ pub(crate) fn find(
             NO_WORD
         }
     }));
+    cache.feats.clear();
+    cache.feats.extend(units.iter().map(unit_features));
     cache.cur.resize(c.max_insts);
     cache.next.resize(c.max_insts);
     if cache.memo.len() < c.preds.len() {
@@ -303,6 +332,7 @@ fn longest_matches(c: &Compiled, prog: &Program, units: &[Unit<'_>], lo: usize, 
     let n = units.len();
     let Cache {
         words,
+        feats,
         longest,
         cur,
         next,
@@ -349,17 +379,30 @@ fn longest_matches(c: &Compiled, prog: &Program, units: &[Unit<'_>], lo: usize, 
                 }
                 Inst::Unit { pred, next: to }
                     if pos > 0
-                        && eval_memo(
+                        && holds(
                             c,
                             pred,
                             &units[pos - 1],
                             words[pos - 1],
+                            feats[pos - 1],
                             memo,
                             memo_at,
                             st,
                         ) =>
                 {
-                    add(prog, next, stack, to, t.data, pos - 1, n, steps);
+                    match &prog.next_leaves {
+                        // the closure of `to`, computed once: the leaves `add` would
+                        // reach, in its order, skipping those already in `next`
+                        Some(leaves) => {
+                            for &pc in leaves.of(to) {
+                                *steps += 1;
+                                if next.insert(pc) {
+                                    next.list.push(Thread { pc, data: t.data });
+                                }
+                            }
+                        }
+                        None => add(prog, next, stack, to, t.data, pos - 1, n, steps),
+                    }
                 }
                 _ => {}
             }
@@ -382,6 +425,7 @@ fn captures_of(
 ) {
     let Cache {
         words,
+        feats,
         cur,
         next,
         stack,
@@ -412,7 +456,16 @@ fn captures_of(
                 }
                 Inst::Unit { pred, next: to }
                     if pos < e
-                        && eval_memo(c, pred, &units[pos], words[pos], memo, memo_at, st) =>
+                        && holds(
+                            c,
+                            pred,
+                            &units[pos],
+                            words[pos],
+                            feats[pos],
+                            memo,
+                            memo_at,
+                            st,
+                        ) =>
                 {
                     add_fwd(prog, next, stack, arena, to, t.data, pos + 1, n, steps);
                 }
@@ -463,6 +516,52 @@ pub(crate) fn start_closure(prog: &Program) -> Option<Vec<u32>> {
     let (mut stack, mut steps) = (Vec::new(), 0);
     add(prog, &mut set, &mut stack, prog.start, 0, 0, 0, &mut steps);
     Some(set.list.iter().map(|t| t.pc).collect())
+}
+
+/// Most closure states kept per program by [`unit_closures`], per instruction on average.
+const MAX_LEAVES_PER_INST: usize = 16;
+
+/// The states [`add`] reaches from the state after each unit instruction, in its order,
+/// when that does not depend on the position (no `^` or `$`) and the lists stay within
+/// [`MAX_LEAVES_PER_INST`] per instruction: computed once per program.
+///
+/// Adding these leaves one by one, skipping those already in the set, gives the same
+/// states in the same order as [`add`]: the set [`add`] prunes at is closed under its
+/// walk (every state it holds came with all the states reachable from it), so pruning
+/// only skips states that are there already.
+pub(crate) fn unit_closures(prog: &Program) -> Option<Leaves> {
+    if prog
+        .insts
+        .iter()
+        .any(|i| matches!(i, Inst::AssertStart(_) | Inst::AssertEnd(_)))
+    {
+        return None;
+    }
+    let n = prog.insts.len();
+    let mut out = Leaves {
+        ranges: vec![(0, 0); n],
+        pcs: Vec::new(),
+    };
+    let mut set = Threads::default();
+    set.resize(n);
+    let (mut stack, mut steps) = (Vec::new(), 0);
+    for inst in &prog.insts {
+        let Inst::Unit { next, .. } = *inst else {
+            continue;
+        };
+        if out.ranges[next as usize] != (0, 0) {
+            continue;
+        }
+        set.clear();
+        add(prog, &mut set, &mut stack, next, 0, 0, 0, &mut steps);
+        let a = out.pcs.len() as u32;
+        out.pcs.extend(set.list.iter().map(|t| t.pc));
+        if out.pcs.len() > MAX_LEAVES_PER_INST * n + 1024 {
+            return None;
+        }
+        out.ranges[next as usize] = (a, out.pcs.len() as u32);
+    }
+    Some(out)
 }
 
 /// Adds the closure of `pc` at position `at` to `set` (backward: no capture instructions).
