@@ -181,28 +181,15 @@ fn reported_by(units: &[Unit<'_>], start: usize, end: usize) -> bool {
 /// Finds the events of a document.
 pub(crate) fn find_events(cx: &Context<'_>, rules: &RuleSet, cache: &mut Cache) -> Vec<Event> {
     let text_f = cx.folded.as_str();
-    // token -> mention starting there, token -> time starting there
-    // dense token-indexed maps: hashing token indices cost 13% of extraction
-    let mut mention_at: Vec<Option<usize>> = vec![None; cx.tokens.len()];
-    for (i, m) in cx.mentions.iter().enumerate() {
-        mention_at[m.first] = Some(i);
-    }
-    let mut time_at: Vec<Option<usize>> = vec![None; cx.tokens.len()];
-    {
-        let mut ti = 0;
-        for (k, t) in cx.tokens.iter().enumerate() {
-            while ti < cx.times.len() && cx.times[ti].span.start < t.span.start {
-                ti += 1;
-            }
-            if ti < cx.times.len() && cx.times[ti].span.start == t.span.start {
-                time_at[k] = Some(ti);
-            }
-        }
-    }
-    let mut title_at: Vec<Option<usize>> = vec![None; cx.tokens.len()];
-    for (i, t) in cx.titles.iter().enumerate() {
-        title_at[t.first] = Some(i);
-    }
+    // What starts at each token of the sentence at hand (mention, time, title), as indices
+    // or NONE, in buffers the size of the sentence reused for every sentence: document-wide
+    // token-indexed maps cost more to clear than to use (hashing token indices cost 13% of
+    // extraction before them).
+    let mention_order = order_by(cx.mentions, |m| m.first);
+    let title_order = order_by(cx.titles, |t| t.first);
+    let mut mention_at: Vec<u32> = Vec::new();
+    let mut time_at: Vec<u32> = Vec::new();
+    let mut title_at: Vec<u32> = Vec::new();
     let summit_places = summit_places(cx);
     let mut drafts: Vec<Draft> = Vec::new();
     let mut units: Vec<Unit<'_>> = Vec::new();
@@ -211,9 +198,42 @@ pub(crate) fn find_events(cx: &Context<'_>, rules: &RuleSet, cache: &mut Cache) 
     for (si, s) in cx.sentences.iter().enumerate() {
         units.clear();
         srcs.clear();
+        let base = s.first;
+        let len = s.last.saturating_sub(s.first);
+        // the last mention (title) starting at a token wins, as in a map filled in order
+        for (buf, items) in [
+            (&mut mention_at, &mention_order),
+            (&mut title_at, &title_order),
+        ] {
+            buf.clear();
+            buf.resize(len, NONE);
+            let from = items.partition_point(|&(first, _)| first < base);
+            for &(first, i) in &items[from..] {
+                if first >= s.last {
+                    break;
+                }
+                buf[first - base] = i;
+            }
+        }
+        // the first time starting at a token (times are in text order)
+        time_at.clear();
+        time_at.resize(len, NONE);
+        if len > 0 {
+            let mut ti = cx
+                .times
+                .partition_point(|t| t.span.start < cx.tokens[base].span.start);
+            for (k, t) in cx.tokens[base..s.last].iter().enumerate() {
+                while ti < cx.times.len() && cx.times[ti].span.start < t.span.start {
+                    ti += 1;
+                }
+                if ti < cx.times.len() && cx.times[ti].span.start == t.span.start {
+                    time_at[k] = ti as u32;
+                }
+            }
+        }
         let mut k = s.first;
         while k < s.last {
-            if let Some(mi) = mention_at[k] {
+            if let Some(mi) = at(&mention_at, k - base) {
                 let m = &cx.mentions[mi];
                 let ent = cx.mention_entity[mi];
                 units.push(Unit {
@@ -231,7 +251,7 @@ pub(crate) fn find_events(cx: &Context<'_>, rules: &RuleSet, cache: &mut Cache) 
                 k = m.last.max(k + 1);
                 continue;
             }
-            if let Some(ti) = time_at[k] {
+            if let Some(ti) = at(&time_at, k - base) {
                 let end = cx.times[ti].span.end;
                 let mut j = k + 1;
                 while j < s.last && cx.tokens[j].span.start < end {
@@ -252,11 +272,12 @@ pub(crate) fn find_events(cx: &Context<'_>, rules: &RuleSet, cache: &mut Cache) 
                 k = j;
                 continue;
             }
-            if let Some(ti) = title_at[k] {
+            if let Some(ti) = at(&title_at, k - base) {
                 let th = &cx.titles[ti];
                 let end = th.last.min(s.last);
                 // a title phrase is one unit unless a mention starts inside it
-                if !(k + 1..end).any(|j| mention_at[j].is_some() || time_at[j].is_some()) {
+                if !(k + 1 - base..end - base).any(|j| mention_at[j] != NONE || time_at[j] != NONE)
+                {
                     units.push(Unit {
                         norm: &text_f[cx.tokens[k].fold.start..cx.tokens[end - 1].fold.end],
                         shape: cx.tokens[k].shape,
@@ -304,6 +325,30 @@ pub(crate) fn find_events(cx: &Context<'_>, rules: &RuleSet, cache: &mut Cache) 
         d.event.cameo = Some(cameo(&d.event, d.hosted, cx).to_string());
     }
     merge(drafts)
+}
+
+/// No mention, time or title starts at this token.
+const NONE: u32 = u32::MAX;
+
+/// The entry of a token-indexed map.
+#[inline]
+fn at(map: &[u32], k: usize) -> Option<usize> {
+    let v = map[k];
+    (v != NONE).then_some(v as usize)
+}
+
+/// `(key, index)` of every item, ordered by key and then index (a stable sort, skipped
+/// when the items are in key order already, as mentions and titles are).
+fn order_by<T>(items: &[T], key: impl Fn(&T) -> usize) -> Vec<(usize, u32)> {
+    let mut v: Vec<(usize, u32)> = items
+        .iter()
+        .enumerate()
+        .map(|(i, x)| (key(x), i as u32))
+        .collect();
+    if !v.is_sorted_by_key(|p| p.0) {
+        v.sort_by_key(|p| p.0);
+    }
+    v
 }
 
 #[allow(clippy::too_many_arguments)]
