@@ -180,7 +180,6 @@ fn reported_by(units: &[Unit<'_>], start: usize, end: usize) -> bool {
 
 /// Finds the events of a document.
 pub(crate) fn find_events(cx: &Context<'_>, rules: &RuleSet, cache: &mut Cache) -> Vec<Event> {
-    let text_f = cx.folded.as_str();
     // What starts at each token of the sentence at hand (mention, time, title), as indices
     // or NONE, in buffers the size of the sentence reused for every sentence: document-wide
     // token-indexed maps cost more to clear than to use (hashing token indices cost 13% of
@@ -196,8 +195,6 @@ pub(crate) fn find_events(cx: &Context<'_>, rules: &RuleSet, cache: &mut Cache) 
     let mut srcs: Vec<UnitSrc> = Vec::new();
     let mut matches: Vec<Match> = Vec::new();
     for (si, s) in cx.sentences.iter().enumerate() {
-        units.clear();
-        srcs.clear();
         let base = s.first;
         let len = s.last.saturating_sub(s.first);
         // the last mention (title) starting at a token wins, as in a map filled in order
@@ -231,84 +228,24 @@ pub(crate) fn find_events(cx: &Context<'_>, rules: &RuleSet, cache: &mut Cache) 
                 }
             }
         }
-        let mut k = s.first;
-        while k < s.last {
-            if let Some(mi) = at(&mention_at, k - base) {
-                let m = &cx.mentions[mi];
-                let ent = cx.mention_entity[mi];
-                units.push(Unit {
-                    norm: &text_f[cx.tokens[m.first].fold.start..cx.tokens[m.last - 1].fold.end],
-                    shape: cx.tokens[m.first].shape,
-                    kind: UnitKind::Entity(m.kind),
-                    attrs: cx.entity_attrs.get(ent),
-                });
-                srcs.push(UnitSrc {
-                    first: m.first,
-                    last: m.last.min(s.last),
-                    mention: Some(mi),
-                    time: None,
-                });
-                k = m.last.max(k + 1);
-                continue;
-            }
-            if let Some(ti) = at(&time_at, k - base) {
-                let end = cx.times[ti].span.end;
-                let mut j = k + 1;
-                while j < s.last && cx.tokens[j].span.start < end {
-                    j += 1;
-                }
-                units.push(Unit {
-                    norm: &text_f[cx.tokens[k].fold.start..cx.tokens[j - 1].fold.end],
-                    shape: cx.tokens[k].shape,
-                    kind: UnitKind::Time,
-                    attrs: None,
-                });
-                srcs.push(UnitSrc {
-                    first: k,
-                    last: j,
-                    mention: None,
-                    time: Some(ti),
-                });
-                k = j;
-                continue;
-            }
-            if let Some(ti) = at(&title_at, k - base) {
-                let th = &cx.titles[ti];
-                let end = th.last.min(s.last);
-                // a title phrase is one unit unless a mention starts inside it
-                if !(k + 1 - base..end - base).any(|j| mention_at[j] != NONE || time_at[j] != NONE)
-                {
-                    units.push(Unit {
-                        norm: &text_f[cx.tokens[k].fold.start..cx.tokens[end - 1].fold.end],
-                        shape: cx.tokens[k].shape,
-                        kind: UnitKind::Entity(EntityKind::Title),
-                        attrs: None,
-                    });
-                    srcs.push(UnitSrc {
-                        first: k,
-                        last: end,
-                        mention: None,
-                        time: None,
-                    });
-                    k = end;
-                    continue;
-                }
-            }
-            let t = &cx.tokens[k];
-            units.push(Unit {
-                norm: t.norm(cx.folded),
-                shape: t.shape,
-                kind: UnitKind::Token(t.kind),
-                attrs: None,
-            });
-            srcs.push(UnitSrc {
-                first: k,
-                last: k + 1,
-                mention: None,
-                time: None,
-            });
-            k += 1;
+        let maps = [&mention_at[..], &time_at[..], &title_at[..]];
+        // a sentence none of whose units is an anchor word of some rule has no match:
+        // look at the units' words before building them (most sentences stop here)
+        let mut wake = false;
+        walk_units(cx, s, maps, |u, _| {
+            wake = rules.wakes(u.norm);
+            !wake
+        });
+        if !wake {
+            continue;
         }
+        units.clear();
+        srcs.clear();
+        walk_units(cx, s, maps, |u, src| {
+            units.push(u);
+            srcs.push(src);
+            true
+        });
         matches.clear();
         rules.find_all(&units, cache, &mut matches);
         for m in &matches {
@@ -325,6 +262,109 @@ pub(crate) fn find_events(cx: &Context<'_>, rules: &RuleSet, cache: &mut Cache) 
         d.event.cameo = Some(cameo(&d.event, d.hosted, cx).to_string());
     }
     merge(drafts)
+}
+
+/// Walks the units of sentence `s` (each mention, time and title phrase one unit, every
+/// other token one unit) and gives each to `emit` with its source, until `emit` returns
+/// false. `maps` are the mention, time and title starting at each token of the sentence.
+fn walk_units<'a>(
+    cx: &Context<'a>,
+    s: &Sentence,
+    maps: [&[u32]; 3],
+    mut emit: impl FnMut(Unit<'a>, UnitSrc) -> bool,
+) {
+    let [mention_at, time_at, title_at] = maps;
+    let text_f = cx.folded.as_str();
+    let base = s.first;
+    let mut k = s.first;
+    while k < s.last {
+        if let Some(mi) = at(mention_at, k - base) {
+            let m = &cx.mentions[mi];
+            let ent = cx.mention_entity[mi];
+            let u = Unit {
+                norm: &text_f[cx.tokens[m.first].fold.start..cx.tokens[m.last - 1].fold.end],
+                shape: cx.tokens[m.first].shape,
+                kind: UnitKind::Entity(m.kind),
+                attrs: cx.entity_attrs.get(ent),
+            };
+            let src = UnitSrc {
+                first: m.first,
+                last: m.last.min(s.last),
+                mention: Some(mi),
+                time: None,
+            };
+            if !emit(u, src) {
+                return;
+            }
+            k = m.last.max(k + 1);
+            continue;
+        }
+        if let Some(ti) = at(time_at, k - base) {
+            let end = cx.times[ti].span.end;
+            let mut j = k + 1;
+            while j < s.last && cx.tokens[j].span.start < end {
+                j += 1;
+            }
+            let u = Unit {
+                norm: &text_f[cx.tokens[k].fold.start..cx.tokens[j - 1].fold.end],
+                shape: cx.tokens[k].shape,
+                kind: UnitKind::Time,
+                attrs: None,
+            };
+            let src = UnitSrc {
+                first: k,
+                last: j,
+                mention: None,
+                time: Some(ti),
+            };
+            if !emit(u, src) {
+                return;
+            }
+            k = j;
+            continue;
+        }
+        if let Some(ti) = at(title_at, k - base) {
+            let th = &cx.titles[ti];
+            let end = th.last.min(s.last);
+            // a title phrase is one unit unless a mention starts inside it
+            if !(k + 1 - base..end - base).any(|j| mention_at[j] != NONE || time_at[j] != NONE) {
+                let u = Unit {
+                    norm: &text_f[cx.tokens[k].fold.start..cx.tokens[end - 1].fold.end],
+                    shape: cx.tokens[k].shape,
+                    kind: UnitKind::Entity(EntityKind::Title),
+                    attrs: None,
+                };
+                let src = UnitSrc {
+                    first: k,
+                    last: end,
+                    mention: None,
+                    time: None,
+                };
+                if !emit(u, src) {
+                    return;
+                }
+                k = end;
+                continue;
+            }
+        }
+        let t = &cx.tokens[k];
+        let u = Unit {
+            norm: t.norm(cx.folded),
+            shape: t.shape,
+            kind: UnitKind::Token(t.kind),
+            attrs: None,
+        };
+        let src = UnitSrc {
+            first: k,
+            last: k + 1,
+            mention: None,
+            time: None,
+        };
+        if !emit(u, src) {
+            return;
+        }
+        k += 1;
+    }
 }
 
 /// No mention, time or title starts at this token.
