@@ -281,6 +281,65 @@ impl Leaves {
 pub(crate) struct RuleProg {
     pub fwd: Program,
     pub rev: Program,
+    /// A test every unit that ends a match of the rule passes (see [`SeedFilter`]).
+    pub seed: Option<SeedFilter>,
+}
+
+/// What the last unit of a match can be: the union of the predicates of the reversed
+/// program's start states, as a feature mask and a word bit set. At a position whose
+/// unit passes neither, none of the seeded threads could take a step, so the matcher
+/// does not seed them. `None` when a start state accepts anything or is no simple test.
+#[derive(Clone, Debug)]
+pub(crate) struct SeedFilter {
+    pub mask: u32,
+    pub words: Vec<u64>,
+}
+
+impl SeedFilter {
+    #[inline]
+    pub(crate) fn admits(&self, word: u32, feat: u32) -> bool {
+        feat & self.mask != 0
+            || word != NO_WORD && self.words[word as usize / 64] & (1 << (word % 64)) != 0
+    }
+
+    fn of(
+        prog: &Program,
+        fast: &[Fast],
+        word_sets: &[Vec<u64>],
+        class_words: &[Vec<u32>],
+        nwords: usize,
+    ) -> Option<SeedFilter> {
+        let mut f = SeedFilter {
+            mask: 0,
+            words: vec![0; nwords.div_ceil(64)],
+        };
+        for &pc in prog.start_leaves.as_ref()? {
+            let Inst::Unit { pred, .. } = prog.insts[pc as usize] else {
+                return None;
+            };
+            match fast[pred as usize] {
+                Fast::Mask(m) => f.mask |= m,
+                Fast::Word(w) => f.words[w as usize / 64] |= 1 << (w % 64),
+                Fast::Class(k) => {
+                    for &w in &class_words[k as usize] {
+                        f.words[w as usize / 64] |= 1 << (w % 64);
+                    }
+                }
+                Fast::Guard {
+                    mask: u32::MAX,
+                    set,
+                    within: true,
+                } => {
+                    for (a, b) in f.words.iter_mut().zip(&word_sets[set as usize]) {
+                        *a |= b;
+                    }
+                }
+                Fast::Guard { mask, .. } if mask != u32::MAX => f.mask |= mask,
+                _ => return None,
+            }
+        }
+        Some(f)
+    }
 }
 
 /// Everything the matcher needs.
@@ -478,7 +537,11 @@ pub(crate) fn compile(files: Vec<ParsedFile>) -> Result<(Vec<Rule>, Compiled)> {
             }
             let fwd = program(&node, false).map_err(|()| too_big(&f.path, r))?;
             let rev = program(&node, true).map_err(|()| too_big(&f.path, r))?;
-            progs.push(RuleProg { fwd, rev });
+            progs.push(RuleProg {
+                fwd,
+                rev,
+                seed: None,
+            });
             anchors.push(sets);
             rules.push(Rule {
                 id: r.id.clone(),
@@ -567,7 +630,10 @@ pub(crate) fn compile(files: Vec<ParsedFile>) -> Result<(Vec<Rule>, Compiled)> {
         .preds
         .iter()
         .map(|p| fast_form(p, &cx.class_words, nwords, &mut word_sets))
-        .collect();
+        .collect::<Vec<_>>();
+    for p in &mut progs {
+        p.seed = SeedFilter::of(&p.rev, &fast, &word_sets, &cx.class_words, nwords);
+    }
     let compiled = Compiled {
         slots: cx.slots,
         fast,

@@ -21,7 +21,9 @@
 //! Captures are persistent linked lists of open/close events in an arena (shared tails,
 //! no copying when threads split); the arena is cleared for every selected match.
 
-use super::compile::{Compiled, Fast, Inst, Leaves, NO_WORD, Pred, Program, unit_features};
+use super::compile::{
+    Compiled, Fast, Inst, Leaves, NO_WORD, Pred, Program, SeedFilter, unit_features,
+};
 use super::parse::{EntitySel, kind_bit, shape_bit};
 use super::{Capture, Match, SlotId, Unit, UnitKind};
 use crate::text::fold_str;
@@ -303,7 +305,7 @@ fn run_rule(
 ) {
     let prog = &c.progs[rule];
     let lo = cache.lo[rule] as usize;
-    longest_matches(c, &prog.rev, units, lo, cache);
+    longest_matches(c, &prog.rev, prog.seed.as_ref(), units, lo, cache);
     let n = units.len();
     let mut i = 0;
     while i < n {
@@ -328,7 +330,14 @@ fn run_rule(
 /// Fills `cache.longest[0..=n]` by running the reversed program from the end. Every match
 /// ends after unit `lo` (it holds an anchor word there or later): no thread is seeded at an
 /// end up to `lo`, and the pass stops once no thread is left below it.
-fn longest_matches(c: &Compiled, prog: &Program, units: &[Unit<'_>], lo: usize, cache: &mut Cache) {
+fn longest_matches(
+    c: &Compiled,
+    prog: &Program,
+    seed: Option<&SeedFilter>,
+    units: &[Unit<'_>],
+    lo: usize,
+    cache: &mut Cache,
+) {
     let n = units.len();
     let Cache {
         words,
@@ -337,7 +346,7 @@ fn longest_matches(c: &Compiled, prog: &Program, units: &[Unit<'_>], lo: usize, 
         cur,
         next,
         stack,
-        steps,
+        steps: total_steps,
         memo,
         memo_at,
         stamp,
@@ -345,19 +354,23 @@ fn longest_matches(c: &Compiled, prog: &Program, units: &[Unit<'_>], lo: usize, 
     } = cache;
     longest[..=n].fill(NONE);
     cur.clear();
+    // counted in a local (a register) and added to the cache's count at the end
+    let mut steps = 0u64;
     for pos in (0..=n).rev() {
         if pos <= lo && cur.list.is_empty() {
             break;
         }
         let st = Cache::next_stamp(stamp, memo_at);
-        // seed: a match ending at `pos` (lowest priority: smallest end so far)
-        if pos > lo {
+        // seed: a match ending at `pos` (lowest priority: smallest end so far), unless
+        // no start state can read the unit before `pos` (the seeds would all die there;
+        // `cur` takes no more states at this position, so they block nothing either)
+        if pos > lo && seed.is_none_or(|f| f.admits(words[pos - 1], feats[pos - 1])) {
             match &prog.start_leaves {
                 // the start's closure, computed once (the same states, in the same order,
                 // as `add` would reach; the seed is the last to enter `cur` here)
                 Some(leaves) => {
                     for &pc in leaves {
-                        *steps += 1;
+                        steps += 1;
                         if cur.insert(pc) {
                             cur.list.push(Thread {
                                 pc,
@@ -366,13 +379,13 @@ fn longest_matches(c: &Compiled, prog: &Program, units: &[Unit<'_>], lo: usize, 
                         }
                     }
                 }
-                None => add(prog, cur, stack, prog.start, pos as u32, pos, n, steps),
+                None => add(prog, cur, stack, prog.start, pos as u32, pos, n, &mut steps),
             }
         }
         next.clear();
         for k in 0..cur.list.len() {
             let t = cur.list[k];
-            *steps += 1;
+            steps += 1;
             match prog.insts[t.pc as usize] {
                 Inst::Match if longest[pos] == NONE || longest[pos] < t.data => {
                     longest[pos] = t.data;
@@ -395,13 +408,13 @@ fn longest_matches(c: &Compiled, prog: &Program, units: &[Unit<'_>], lo: usize, 
                         // reach, in its order, skipping those already in `next`
                         Some(leaves) => {
                             for &pc in leaves.of(to) {
-                                *steps += 1;
+                                steps += 1;
                                 if next.insert(pc) {
                                     next.list.push(Thread { pc, data: t.data });
                                 }
                             }
                         }
-                        None => add(prog, next, stack, to, t.data, pos - 1, n, steps),
+                        None => add(prog, next, stack, to, t.data, pos - 1, n, &mut steps),
                     }
                 }
                 _ => {}
@@ -409,6 +422,7 @@ fn longest_matches(c: &Compiled, prog: &Program, units: &[Unit<'_>], lo: usize, 
         }
         std::mem::swap(cur, next);
     }
+    *total_steps += steps;
 }
 
 /// Runs the forward program anchored at `s` and collects the captures of the
