@@ -195,6 +195,11 @@ pub(crate) fn find_events(cx: &Context<'_>, rules: &RuleSet, cache: &mut Cache) 
     let mut srcs: Vec<UnitSrc> = Vec::new();
     let mut matches: Vec<Match> = Vec::new();
     for (si, s) in cx.sentences.iter().enumerate() {
+        // a sentence none of whose units is an anchor word of some rule has no match:
+        // look at the words before building anything (most sentences stop here)
+        if !may_wake(cx, s, rules, &mention_order, &title_order) {
+            continue;
+        }
         let base = s.first;
         let len = s.last.saturating_sub(s.first);
         // the last mention (title) starting at a token wins, as in a map filled in order
@@ -229,16 +234,6 @@ pub(crate) fn find_events(cx: &Context<'_>, rules: &RuleSet, cache: &mut Cache) 
             }
         }
         let maps = [&mention_at[..], &time_at[..], &title_at[..]];
-        // a sentence none of whose units is an anchor word of some rule has no match:
-        // look at the units' words before building them (most sentences stop here)
-        let mut wake = false;
-        walk_units(cx, s, maps, |u, _| {
-            wake = rules.wakes(u.norm);
-            !wake
-        });
-        if !wake {
-            continue;
-        }
         units.clear();
         srcs.clear();
         walk_units(cx, s, maps, |u, src| {
@@ -262,6 +257,68 @@ pub(crate) fn find_events(cx: &Context<'_>, rules: &RuleSet, cache: &mut Cache) 
         d.event.cameo = Some(cameo(&d.event, d.hosted, cx).to_string());
     }
     merge(drafts)
+}
+
+/// False when no unit of sentence `s` is an anchor word of some rule, so that
+/// [`RuleSet::find_all`] would find nothing there. Looks at the text of every token (a unit
+/// of one token has its text) and of every mention, time and title of several tokens
+/// starting in the sentence: all the texts its units can have, and a few more.
+fn may_wake(
+    cx: &Context<'_>,
+    s: &Sentence,
+    rules: &RuleSet,
+    mention_order: &[(usize, u32)],
+    title_order: &[(usize, u32)],
+) -> bool {
+    let toks = &cx.tokens[s.first..s.last];
+    if toks.iter().any(|t| rules.wakes(t.norm(cx.folded))) {
+        return true;
+    }
+    let text_f = cx.folded.as_str();
+    // the text of the unit made of tokens `a..b`, as `walk_units` cuts it
+    let wakes = |a: usize, b: usize| {
+        b > a + 1 && rules.wakes(&text_f[cx.tokens[a].fold.start..cx.tokens[b - 1].fold.end])
+    };
+    let from = mention_order.partition_point(|&(first, _)| first < s.first);
+    for &(first, i) in &mention_order[from..] {
+        if first >= s.last {
+            break;
+        }
+        if wakes(first, cx.mentions[i as usize].last) {
+            return true;
+        }
+    }
+    let from = title_order.partition_point(|&(first, _)| first < s.first);
+    for &(first, i) in &title_order[from..] {
+        if first >= s.last {
+            break;
+        }
+        if wakes(first, cx.titles[i as usize].last.min(s.last)) {
+            return true;
+        }
+    }
+    let (Some(t0), Some(t1)) = (toks.first(), toks.last()) else {
+        return false;
+    };
+    let from = cx.times.partition_point(|t| t.span.start < t0.span.start);
+    for t in &cx.times[from..] {
+        if t.span.start > t1.span.start {
+            break;
+        }
+        // every token starting where the time starts may start its unit
+        let mut k = toks.partition_point(|x| x.span.start < t.span.start);
+        while k < toks.len() && toks[k].span.start == t.span.start {
+            let mut j = k + 1;
+            while j < toks.len() && toks[j].span.start < t.span.end {
+                j += 1;
+            }
+            if wakes(s.first + k, s.first + j) {
+                return true;
+            }
+            k += 1;
+        }
+    }
+    false
 }
 
 /// Walks the units of sentence `s` (each mention, time and title phrase one unit, every

@@ -404,6 +404,7 @@ impl RuleSet {
     /// True if `norm` is an anchor word of some rule (see [`RuleSet::anchors`]): a
     /// sentence none of whose units' texts is one has no match, so the caller need not
     /// build its units.
+    #[inline]
     pub(crate) fn wakes(&self, norm: &str) -> bool {
         let c = &self.compiled;
         c.anchor_filter.may_contain(norm)
