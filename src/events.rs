@@ -194,23 +194,27 @@ pub(crate) fn find_events(cx: &Context<'_>, rules: &RuleSet, cache: &mut Cache) 
     let mut units: Vec<Unit<'_>> = Vec::new();
     let mut srcs: Vec<UnitSrc> = Vec::new();
     let mut matches: Vec<Match> = Vec::new();
+    // where the sentence's mentions, titles and times start in their lists
+    let (mut m_at, mut t_at, mut x_at) = (0, 0, 0);
     for (si, s) in cx.sentences.iter().enumerate() {
+        let mentions = &mention_order[seek(&mention_order, &mut m_at, s.first, |p| p.0)..];
+        let titles = &title_order[seek(&title_order, &mut t_at, s.first, |p| p.0)..];
+        let times = match cx.tokens[s.first..s.last].first() {
+            Some(t0) => &cx.times[seek(cx.times, &mut x_at, t0.span.start, |t| t.span.start)..],
+            None => &[],
+        };
         // a sentence none of whose units is an anchor word of some rule has no match:
         // look at the words before building anything (most sentences stop here)
-        if !may_wake(cx, s, rules, &mention_order, &title_order) {
+        if !may_wake(cx, s, rules, mentions, titles, times) {
             continue;
         }
         let base = s.first;
         let len = s.last.saturating_sub(s.first);
         // the last mention (title) starting at a token wins, as in a map filled in order
-        for (buf, items) in [
-            (&mut mention_at, &mention_order),
-            (&mut title_at, &title_order),
-        ] {
+        for (buf, items) in [(&mut mention_at, mentions), (&mut title_at, titles)] {
             buf.clear();
             buf.resize(len, NONE);
-            let from = items.partition_point(|&(first, _)| first < base);
-            for &(first, i) in &items[from..] {
+            for &(first, i) in items {
                 if first >= s.last {
                     break;
                 }
@@ -221,9 +225,8 @@ pub(crate) fn find_events(cx: &Context<'_>, rules: &RuleSet, cache: &mut Cache) 
         time_at.clear();
         time_at.resize(len, NONE);
         if len > 0 {
-            let mut ti = cx
-                .times
-                .partition_point(|t| t.span.start < cx.tokens[base].span.start);
+            // `times` starts at the first time starting at or after the sentence's start
+            let mut ti = cx.times.len() - times.len();
             for (k, t) in cx.tokens[base..s.last].iter().enumerate() {
                 while ti < cx.times.len() && cx.times[ti].span.start < t.span.start {
                     ti += 1;
@@ -259,16 +262,32 @@ pub(crate) fn find_events(cx: &Context<'_>, rules: &RuleSet, cache: &mut Cache) 
     merge(drafts)
 }
 
+/// The first index of `items` (sorted by `key_of`) whose key is at least `key`, searched
+/// from `*at` onwards when the key has not gone back (sentences come in text order, so the
+/// cursors only step forward), else by binary search; `*at` becomes that index.
+fn seek<T>(items: &[T], at: &mut usize, key: usize, key_of: impl Fn(&T) -> usize) -> usize {
+    if *at > items.len() || *at > 0 && key_of(&items[*at - 1]) >= key {
+        *at = items.partition_point(|x| key_of(x) < key);
+    } else {
+        while *at < items.len() && key_of(&items[*at]) < key {
+            *at += 1;
+        }
+    }
+    *at
+}
+
 /// False when no unit of sentence `s` is an anchor word of some rule, so that
 /// [`RuleSet::find_all`] would find nothing there. Looks at the text of every token (a unit
 /// of one token has its text) and of every mention, time and title of several tokens
-/// starting in the sentence: all the texts its units can have, and a few more.
+/// starting in the sentence: all the texts its units can have, and a few more. The lists
+/// start at the sentence's first item.
 fn may_wake(
     cx: &Context<'_>,
     s: &Sentence,
     rules: &RuleSet,
     mention_order: &[(usize, u32)],
     title_order: &[(usize, u32)],
+    times: &[Timex],
 ) -> bool {
     let toks = &cx.tokens[s.first..s.last];
     if toks.iter().any(|t| rules.wakes(t.norm(cx.folded))) {
@@ -279,8 +298,7 @@ fn may_wake(
     let wakes = |a: usize, b: usize| {
         b > a + 1 && rules.wakes(&text_f[cx.tokens[a].fold.start..cx.tokens[b - 1].fold.end])
     };
-    let from = mention_order.partition_point(|&(first, _)| first < s.first);
-    for &(first, i) in &mention_order[from..] {
+    for &(first, i) in mention_order {
         if first >= s.last {
             break;
         }
@@ -288,8 +306,7 @@ fn may_wake(
             return true;
         }
     }
-    let from = title_order.partition_point(|&(first, _)| first < s.first);
-    for &(first, i) in &title_order[from..] {
+    for &(first, i) in title_order {
         if first >= s.last {
             break;
         }
@@ -297,11 +314,10 @@ fn may_wake(
             return true;
         }
     }
-    let (Some(t0), Some(t1)) = (toks.first(), toks.last()) else {
+    let Some(t1) = toks.last() else {
         return false;
     };
-    let from = cx.times.partition_point(|t| t.span.start < t0.span.start);
-    for t in &cx.times[from..] {
+    for t in times {
         if t.span.start > t1.span.start {
             break;
         }
