@@ -59,8 +59,9 @@ pub(crate) enum Fast {
         set: u32,
         within: bool,
     },
-    /// Anything else (attributes, regexes, negations): [`Pred`] is evaluated.
-    Slow,
+    /// Anything else (attributes, regexes, negations): [`Pred`] is evaluated, once per
+    /// position, its result kept in this slot of the matcher's memo.
+    Slow(u32),
 }
 
 /// Feature bits 0..=4: the shape (as [`shape_bit`](super::parse::shape_bit)).
@@ -213,7 +214,7 @@ fn fast_form(p: &Pred, class_words: &[Vec<u32>], nwords: usize, sets: &mut Vec<V
                 within,
             }
         }
-        None => Fast::Slow,
+        None => Fast::Slow(0),
     }
 }
 
@@ -352,6 +353,8 @@ pub(crate) struct Compiled {
     pub fast: Vec<Fast>,
     /// Word sets of [`Fast::Guard`]: bit sets over word ids.
     pub word_sets: Vec<Vec<u64>>,
+    /// The number of [`Fast::Slow`] predicates (memo slots).
+    pub nslow: usize,
     pub progs: Vec<RuleProg>,
     /// Every word the rules mention (literals and class members) → word id.
     pub vocab: FxMap<Box<str>, u32>,
@@ -626,11 +629,19 @@ pub(crate) fn compile(files: Vec<ParsedFile>) -> Result<(Vec<Rule>, Compiled)> {
         })
         .collect();
     let mut word_sets = Vec::new();
-    let fast = cx
+    let mut fast = cx
         .preds
         .iter()
         .map(|p| fast_form(p, &cx.class_words, nwords, &mut word_sets))
         .collect::<Vec<_>>();
+    // number the slow predicates' memo slots
+    let mut nslow = 0;
+    for f in &mut fast {
+        if let Fast::Slow(slot) = f {
+            *slot = nslow;
+            nslow += 1;
+        }
+    }
     for p in &mut progs {
         p.seed = SeedFilter::of(&p.rev, &fast, &word_sets, &cx.class_words, nwords);
     }
@@ -638,6 +649,7 @@ pub(crate) fn compile(files: Vec<ParsedFile>) -> Result<(Vec<Rule>, Compiled)> {
         slots: cx.slots,
         fast,
         word_sets,
+        nslow: nslow as usize,
         preds: cx.preds,
         progs,
         vocab: cx.vocab,

@@ -59,8 +59,9 @@ pub struct Cache {
     /// Captures being built: open spans waiting for their close.
     open: Vec<usize>,
     events: Vec<u32>,
-    /// Predicate results at the current position: `memo_at[p] == stamp` when `memo[p]`
-    /// holds predicate `p`'s result there (many threads test the same predicate).
+    /// Results of the slow predicates at the current position: `memo_at[s] == stamp` when
+    /// `memo[s]` holds the result of the predicate with memo slot `s` there (many threads
+    /// test the same predicate).
     memo: Vec<bool>,
     memo_at: Vec<u32>,
     stamp: u32,
@@ -68,18 +69,21 @@ pub struct Cache {
     steps: u64,
 }
 
-/// Evaluates predicate `pred` on `u`, once per position (see [`Cache::memo`]).
+/// Evaluates predicate `pred` (a slow one, memo slot `slot`) on `u`, once per position
+/// (see [`Cache::memo`]).
+#[allow(clippy::too_many_arguments)]
 #[inline]
 fn eval_memo(
     c: &Compiled,
     pred: u32,
+    slot: u32,
     u: &Unit<'_>,
     word: u32,
     memo: &mut [bool],
     memo_at: &mut [u32],
     stamp: u32,
 ) -> bool {
-    let p = pred as usize;
+    let p = slot as usize;
     if memo_at[p] == stamp {
         return memo[p];
     }
@@ -109,7 +113,7 @@ fn holds(
         Fast::Class(k) => c.in_class(word, k),
         Fast::Guard { mask, set, within } => feat & mask != 0 && c.in_set(word, set) == within,
         Fast::Any => true,
-        Fast::Slow => eval_memo(c, pred, u, word, memo, memo_at, stamp),
+        Fast::Slow(slot) => eval_memo(c, pred, slot, u, word, memo, memo_at, stamp),
     }
 }
 
@@ -234,24 +238,31 @@ pub(crate) fn find(
         cache.lo.clear();
         cache.lo.resize(nrules, 0);
     }
-    // 1. anchor filter: which rules have all their anchor sets in the sentence?
+    // 1. word ids, and which rules have all their anchor sets in the sentence (every
+    // anchor word is in the vocabulary)
     cache.touched.clear();
+    cache.words.clear();
     for (i, u) in units.iter().enumerate() {
-        if c.anchor_filter.may_contain(u.norm)
-            && let Some(&w) = c.vocab.get(u.norm)
-        {
-            let (a, b) = c.anchor_ranges[w as usize];
-            for &(r, k) in &c.anchor_rules[a as usize..b as usize] {
-                let seen = &mut cache.seen[r as usize];
-                if *seen == 0 {
-                    cache.touched.push(r);
-                }
-                if *seen & (1 << k) == 0 {
-                    // positions only grow: the latest first sighting is the bound
-                    cache.lo[r as usize] = i as u32;
-                }
-                *seen |= 1 << k;
+        let w = if c.vocab_filter.may_contain(u.norm) {
+            c.vocab.get(u.norm).copied().unwrap_or(NO_WORD)
+        } else {
+            NO_WORD
+        };
+        cache.words.push(w);
+        if w == NO_WORD {
+            continue;
+        }
+        let (a, b) = c.anchor_ranges[w as usize];
+        for &(r, k) in &c.anchor_rules[a as usize..b as usize] {
+            let seen = &mut cache.seen[r as usize];
+            if *seen == 0 {
+                cache.touched.push(r);
             }
+            if *seen & (1 << k) == 0 {
+                // positions only grow: the latest first sighting is the bound
+                cache.lo[r as usize] = i as u32;
+            }
+            *seen |= 1 << k;
         }
     }
     if cache.touched.is_empty() {
@@ -269,27 +280,18 @@ pub(crate) fn find(
         return;
     }
     touched.sort_unstable();
-    // 2. word ids
-    cache.words.clear();
-    cache.words.extend(units.iter().map(|u| {
-        if c.vocab_filter.may_contain(u.norm) {
-            c.vocab.get(u.norm).copied().unwrap_or(NO_WORD)
-        } else {
-            NO_WORD
-        }
-    }));
     cache.feats.clear();
     cache.feats.extend(units.iter().map(unit_features));
     cache.cur.resize(c.max_insts);
     cache.next.resize(c.max_insts);
-    if cache.memo.len() < c.preds.len() {
-        cache.memo.resize(c.preds.len(), false);
-        cache.memo_at.resize(c.preds.len(), 0);
+    if cache.memo.len() < c.nslow {
+        cache.memo.resize(c.nslow, false);
+        cache.memo_at.resize(c.nslow, 0);
     }
     if cache.longest.len() < units.len() + 1 {
         cache.longest.resize(units.len() + 1, NONE);
     }
-    // 3. rules
+    // 2. rules
     for k in 0..cache.touched.len() {
         let r = cache.touched[k] as usize;
         run_rule(c, r, units, cache, out);
