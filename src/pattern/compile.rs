@@ -218,6 +218,45 @@ fn fast_form(p: &Pred, class_words: &[Vec<u32>], nwords: usize, sets: &mut Vec<V
     }
 }
 
+/// "Might this word be in the set", from its first eight bytes: a multiplicative hash of
+/// them picks one bit of 65,536. It backs up [`Filter`] (first and last byte, length),
+/// which lets through one word of nine of news text ("said", "its", "sales" look like
+/// anchor words to it); this one passes next to nothing but the words of the set.
+#[derive(Clone, Debug)]
+pub(crate) struct PrefixFilter {
+    bits: Vec<u64>,
+}
+
+impl Default for PrefixFilter {
+    fn default() -> PrefixFilter {
+        PrefixFilter {
+            bits: vec![0; 65_536 / 64],
+        }
+    }
+}
+
+impl PrefixFilter {
+    #[inline]
+    fn key(w: &[u8]) -> usize {
+        let v = match w.first_chunk::<8>() {
+            Some(b) => u64::from_le_bytes(*b),
+            None => w.iter().rev().fold(0u64, |v, &b| (v << 8) | u64::from(b)),
+        };
+        (v.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 48) as usize
+    }
+
+    fn add(&mut self, w: &str) {
+        let k = PrefixFilter::key(w.as_bytes());
+        self.bits[k / 64] |= 1 << (k % 64);
+    }
+
+    #[inline]
+    pub(crate) fn may_contain(&self, w: &str) -> bool {
+        let k = PrefixFilter::key(w.as_bytes());
+        self.bits[k / 64] & (1 << (k % 64)) != 0
+    }
+}
+
 /// One automaton instruction. `u32` fields are instruction indices.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Inst {
@@ -362,6 +401,8 @@ pub(crate) struct Compiled {
     pub vocab_filter: Filter,
     /// Passes every anchor word.
     pub anchor_filter: Filter,
+    /// A second test on anchor words, for the words that pass `anchor_filter`.
+    pub anchor_prefix: PrefixFilter,
     /// Per word id: the range of `anchor_rules` listing the (rule, anchor set) pairs whose
     /// anchor set contains the word.
     pub anchor_ranges: Vec<(u32, u32)>,
@@ -565,12 +606,14 @@ pub(crate) fn compile(files: Vec<ParsedFile>) -> Result<(Vec<Rule>, Compiled)> {
     let nwords = cx.words.len();
     let mut per_word: Vec<Vec<(u32, u8)>> = vec![Vec::new(); nwords];
     let mut anchor_filter = Filter::new();
+    let mut anchor_prefix = PrefixFilter::default();
     let mut anchor_need = Vec::with_capacity(anchors.len());
     for (ri, sets) in anchors.iter().enumerate() {
         for (k, set) in sets.iter().enumerate() {
             for &w in &set.words {
                 per_word[w as usize].push((ri as u32, k as u8));
                 anchor_filter.add(&cx.words[w as usize]);
+                anchor_prefix.add(&cx.words[w as usize]);
             }
         }
         anchor_need.push(if sets.len() == 64 {
@@ -655,6 +698,7 @@ pub(crate) fn compile(files: Vec<ParsedFile>) -> Result<(Vec<Rule>, Compiled)> {
         vocab: cx.vocab,
         vocab_filter,
         anchor_filter,
+        anchor_prefix,
         anchor_ranges,
         anchor_rules,
         anchor_need,

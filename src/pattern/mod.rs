@@ -406,8 +406,14 @@ impl RuleSet {
     /// build its units.
     #[inline]
     pub(crate) fn wakes(&self, norm: &str) -> bool {
+        // the first filter turns most words away inline; the rest is out of line
+        self.compiled.anchor_filter.may_contain(norm) && self.wakes_rest(norm)
+    }
+
+    #[inline(never)]
+    fn wakes_rest(&self, norm: &str) -> bool {
         let c = &self.compiled;
-        c.anchor_filter.may_contain(norm)
+        c.anchor_prefix.may_contain(norm)
             && c.vocab.get(norm).is_some_and(|&w| {
                 let (a, b) = c.anchor_ranges[w as usize];
                 a < b
