@@ -180,114 +180,70 @@ fn reported_by(units: &[Unit<'_>], start: usize, end: usize) -> bool {
 
 /// Finds the events of a document.
 pub(crate) fn find_events(cx: &Context<'_>, rules: &RuleSet, cache: &mut Cache) -> Vec<Event> {
-    let text_f = cx.folded.as_str();
-    // token -> mention starting there, token -> time starting there
-    // dense token-indexed maps: hashing token indices cost 13% of extraction
-    let mut mention_at: Vec<Option<usize>> = vec![None; cx.tokens.len()];
-    for (i, m) in cx.mentions.iter().enumerate() {
-        mention_at[m.first] = Some(i);
-    }
-    let mut time_at: Vec<Option<usize>> = vec![None; cx.tokens.len()];
-    {
-        let mut ti = 0;
-        for (k, t) in cx.tokens.iter().enumerate() {
-            while ti < cx.times.len() && cx.times[ti].span.start < t.span.start {
-                ti += 1;
-            }
-            if ti < cx.times.len() && cx.times[ti].span.start == t.span.start {
-                time_at[k] = Some(ti);
-            }
-        }
-    }
-    let mut title_at: Vec<Option<usize>> = vec![None; cx.tokens.len()];
-    for (i, t) in cx.titles.iter().enumerate() {
-        title_at[t.first] = Some(i);
-    }
+    // What starts at each token of the sentence at hand (mention, time, title), as indices
+    // or NONE, in buffers the size of the sentence reused for every sentence: document-wide
+    // token-indexed maps cost more to clear than to use (hashing token indices cost 13% of
+    // extraction before them).
+    let mention_order = order_by(cx.mentions, |m| m.first);
+    let title_order = order_by(cx.titles, |t| t.first);
+    let mut mention_at: Vec<u32> = Vec::new();
+    let mut time_at: Vec<u32> = Vec::new();
+    let mut title_at: Vec<u32> = Vec::new();
     let summit_places = summit_places(cx);
     let mut drafts: Vec<Draft> = Vec::new();
     let mut units: Vec<Unit<'_>> = Vec::new();
     let mut srcs: Vec<UnitSrc> = Vec::new();
     let mut matches: Vec<Match> = Vec::new();
+    // where the sentence's mentions, titles and times start in their lists
+    let (mut m_at, mut t_at, mut x_at) = (0, 0, 0);
     for (si, s) in cx.sentences.iter().enumerate() {
+        let mentions = &mention_order[seek(&mention_order, &mut m_at, s.first, |p| p.0)..];
+        let titles = &title_order[seek(&title_order, &mut t_at, s.first, |p| p.0)..];
+        let times = match cx.tokens[s.first..s.last].first() {
+            Some(t0) => &cx.times[seek(cx.times, &mut x_at, t0.span.start, |t| t.span.start)..],
+            None => &[],
+        };
+        // a sentence none of whose units is an anchor word of some rule has no match:
+        // look at the words before building anything (most sentences stop here)
+        if !may_wake(cx, s, rules, mentions, titles, times) {
+            continue;
+        }
+        let base = s.first;
+        let len = s.last.saturating_sub(s.first);
+        // the last mention (title) starting at a token wins, as in a map filled in order
+        for (buf, items) in [(&mut mention_at, mentions), (&mut title_at, titles)] {
+            buf.clear();
+            buf.resize(len, NONE);
+            for &(first, i) in items {
+                if first >= s.last {
+                    break;
+                }
+                buf[first - base] = i;
+            }
+        }
+        // the first time starting at a token (times are in text order)
+        time_at.clear();
+        time_at.resize(len, NONE);
+        if len > 0 {
+            // `times` starts at the first time starting at or after the sentence's start
+            let mut ti = cx.times.len() - times.len();
+            for (k, t) in cx.tokens[base..s.last].iter().enumerate() {
+                while ti < cx.times.len() && cx.times[ti].span.start < t.span.start {
+                    ti += 1;
+                }
+                if ti < cx.times.len() && cx.times[ti].span.start == t.span.start {
+                    time_at[k] = ti as u32;
+                }
+            }
+        }
+        let maps = [&mention_at[..], &time_at[..], &title_at[..]];
         units.clear();
         srcs.clear();
-        let mut k = s.first;
-        while k < s.last {
-            if let Some(mi) = mention_at[k] {
-                let m = &cx.mentions[mi];
-                let ent = cx.mention_entity[mi];
-                units.push(Unit {
-                    norm: &text_f[cx.tokens[m.first].fold.start..cx.tokens[m.last - 1].fold.end],
-                    shape: cx.tokens[m.first].shape,
-                    kind: UnitKind::Entity(m.kind),
-                    attrs: cx.entity_attrs.get(ent),
-                });
-                srcs.push(UnitSrc {
-                    first: m.first,
-                    last: m.last.min(s.last),
-                    mention: Some(mi),
-                    time: None,
-                });
-                k = m.last.max(k + 1);
-                continue;
-            }
-            if let Some(ti) = time_at[k] {
-                let end = cx.times[ti].span.end;
-                let mut j = k + 1;
-                while j < s.last && cx.tokens[j].span.start < end {
-                    j += 1;
-                }
-                units.push(Unit {
-                    norm: &text_f[cx.tokens[k].fold.start..cx.tokens[j - 1].fold.end],
-                    shape: cx.tokens[k].shape,
-                    kind: UnitKind::Time,
-                    attrs: None,
-                });
-                srcs.push(UnitSrc {
-                    first: k,
-                    last: j,
-                    mention: None,
-                    time: Some(ti),
-                });
-                k = j;
-                continue;
-            }
-            if let Some(ti) = title_at[k] {
-                let th = &cx.titles[ti];
-                let end = th.last.min(s.last);
-                // a title phrase is one unit unless a mention starts inside it
-                if !(k + 1..end).any(|j| mention_at[j].is_some() || time_at[j].is_some()) {
-                    units.push(Unit {
-                        norm: &text_f[cx.tokens[k].fold.start..cx.tokens[end - 1].fold.end],
-                        shape: cx.tokens[k].shape,
-                        kind: UnitKind::Entity(EntityKind::Title),
-                        attrs: None,
-                    });
-                    srcs.push(UnitSrc {
-                        first: k,
-                        last: end,
-                        mention: None,
-                        time: None,
-                    });
-                    k = end;
-                    continue;
-                }
-            }
-            let t = &cx.tokens[k];
-            units.push(Unit {
-                norm: t.norm(cx.folded),
-                shape: t.shape,
-                kind: UnitKind::Token(t.kind),
-                attrs: None,
-            });
-            srcs.push(UnitSrc {
-                first: k,
-                last: k + 1,
-                mention: None,
-                time: None,
-            });
-            k += 1;
-        }
+        walk_units(cx, s, maps, |u, src| {
+            units.push(u);
+            srcs.push(src);
+            true
+        });
         matches.clear();
         rules.find_all(&units, cache, &mut matches);
         for m in &matches {
@@ -304,6 +260,208 @@ pub(crate) fn find_events(cx: &Context<'_>, rules: &RuleSet, cache: &mut Cache) 
         d.event.cameo = Some(cameo(&d.event, d.hosted, cx).to_string());
     }
     merge(drafts)
+}
+
+/// The first index of `items` (sorted by `key_of`) whose key is at least `key`, searched
+/// from `*at` onwards when the key has not gone back (sentences come in text order, so the
+/// cursors only step forward), else by binary search; `*at` becomes that index.
+fn seek<T>(items: &[T], at: &mut usize, key: usize, key_of: impl Fn(&T) -> usize) -> usize {
+    if *at > items.len() || *at > 0 && key_of(&items[*at - 1]) >= key {
+        *at = items.partition_point(|x| key_of(x) < key);
+    } else {
+        while *at < items.len() && key_of(&items[*at]) < key {
+            *at += 1;
+        }
+    }
+    *at
+}
+
+/// False when no unit of sentence `s` is an anchor word of some rule, so that
+/// [`RuleSet::find_all`] would find nothing there. Looks at the text of every token (a unit
+/// of one token has its text) and of every mention, time and title of several tokens
+/// starting in the sentence: all the texts its units can have, and a few more. The lists
+/// start at the sentence's first item.
+fn may_wake(
+    cx: &Context<'_>,
+    s: &Sentence,
+    rules: &RuleSet,
+    mention_order: &[(usize, u32)],
+    title_order: &[(usize, u32)],
+    times: &[Timex],
+) -> bool {
+    let toks = &cx.tokens[s.first..s.last];
+    if toks.iter().any(|t| rules.wakes(t.norm(cx.folded))) {
+        return true;
+    }
+    let text_f = cx.folded.as_str();
+    // the text of the unit made of tokens `a..b`, as `walk_units` cuts it
+    let wakes = |a: usize, b: usize| {
+        b > a + 1 && rules.wakes(&text_f[cx.tokens[a].fold.start..cx.tokens[b - 1].fold.end])
+    };
+    for &(first, i) in mention_order {
+        if first >= s.last {
+            break;
+        }
+        if wakes(first, cx.mentions[i as usize].last) {
+            return true;
+        }
+    }
+    for &(first, i) in title_order {
+        if first >= s.last {
+            break;
+        }
+        if wakes(first, cx.titles[i as usize].last.min(s.last)) {
+            return true;
+        }
+    }
+    let Some(t1) = toks.last() else {
+        return false;
+    };
+    for t in times {
+        if t.span.start > t1.span.start {
+            break;
+        }
+        // every token starting where the time starts may start its unit
+        let mut k = toks.partition_point(|x| x.span.start < t.span.start);
+        while k < toks.len() && toks[k].span.start == t.span.start {
+            let mut j = k + 1;
+            while j < toks.len() && toks[j].span.start < t.span.end {
+                j += 1;
+            }
+            if wakes(s.first + k, s.first + j) {
+                return true;
+            }
+            k += 1;
+        }
+    }
+    false
+}
+
+/// Walks the units of sentence `s` (each mention, time and title phrase one unit, every
+/// other token one unit) and gives each to `emit` with its source, until `emit` returns
+/// false. `maps` are the mention, time and title starting at each token of the sentence.
+fn walk_units<'a>(
+    cx: &Context<'a>,
+    s: &Sentence,
+    maps: [&[u32]; 3],
+    mut emit: impl FnMut(Unit<'a>, UnitSrc) -> bool,
+) {
+    let [mention_at, time_at, title_at] = maps;
+    let text_f = cx.folded.as_str();
+    let base = s.first;
+    let mut k = s.first;
+    while k < s.last {
+        if let Some(mi) = at(mention_at, k - base) {
+            let m = &cx.mentions[mi];
+            let ent = cx.mention_entity[mi];
+            let u = Unit {
+                norm: &text_f[cx.tokens[m.first].fold.start..cx.tokens[m.last - 1].fold.end],
+                shape: cx.tokens[m.first].shape,
+                kind: UnitKind::Entity(m.kind),
+                attrs: cx.entity_attrs.get(ent),
+            };
+            let src = UnitSrc {
+                first: m.first,
+                last: m.last.min(s.last),
+                mention: Some(mi),
+                time: None,
+            };
+            if !emit(u, src) {
+                return;
+            }
+            k = m.last.max(k + 1);
+            continue;
+        }
+        if let Some(ti) = at(time_at, k - base) {
+            let end = cx.times[ti].span.end;
+            let mut j = k + 1;
+            while j < s.last && cx.tokens[j].span.start < end {
+                j += 1;
+            }
+            let u = Unit {
+                norm: &text_f[cx.tokens[k].fold.start..cx.tokens[j - 1].fold.end],
+                shape: cx.tokens[k].shape,
+                kind: UnitKind::Time,
+                attrs: None,
+            };
+            let src = UnitSrc {
+                first: k,
+                last: j,
+                mention: None,
+                time: Some(ti),
+            };
+            if !emit(u, src) {
+                return;
+            }
+            k = j;
+            continue;
+        }
+        if let Some(ti) = at(title_at, k - base) {
+            let th = &cx.titles[ti];
+            let end = th.last.min(s.last);
+            // a title phrase is one unit unless a mention starts inside it
+            if !(k + 1 - base..end - base).any(|j| mention_at[j] != NONE || time_at[j] != NONE) {
+                let u = Unit {
+                    norm: &text_f[cx.tokens[k].fold.start..cx.tokens[end - 1].fold.end],
+                    shape: cx.tokens[k].shape,
+                    kind: UnitKind::Entity(EntityKind::Title),
+                    attrs: None,
+                };
+                let src = UnitSrc {
+                    first: k,
+                    last: end,
+                    mention: None,
+                    time: None,
+                };
+                if !emit(u, src) {
+                    return;
+                }
+                k = end;
+                continue;
+            }
+        }
+        let t = &cx.tokens[k];
+        let u = Unit {
+            norm: t.norm(cx.folded),
+            shape: t.shape,
+            kind: UnitKind::Token(t.kind),
+            attrs: None,
+        };
+        let src = UnitSrc {
+            first: k,
+            last: k + 1,
+            mention: None,
+            time: None,
+        };
+        if !emit(u, src) {
+            return;
+        }
+        k += 1;
+    }
+}
+
+/// No mention, time or title starts at this token.
+const NONE: u32 = u32::MAX;
+
+/// The entry of a token-indexed map.
+#[inline]
+fn at(map: &[u32], k: usize) -> Option<usize> {
+    let v = map[k];
+    (v != NONE).then_some(v as usize)
+}
+
+/// `(key, index)` of every item, ordered by key and then index (a stable sort, skipped
+/// when the items are in key order already, as mentions and titles are).
+fn order_by<T>(items: &[T], key: impl Fn(&T) -> usize) -> Vec<(usize, u32)> {
+    let mut v: Vec<(usize, u32)> = items
+        .iter()
+        .enumerate()
+        .map(|(i, x)| (key(x), i as u32))
+        .collect();
+    if !v.is_sorted_by_key(|p| p.0) {
+        v.sort_by_key(|p| p.0);
+    }
+    v
 }
 
 #[allow(clippy::too_many_arguments)]

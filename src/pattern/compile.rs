@@ -11,7 +11,9 @@ use crate::error::{Error, ErrorKind, Location, Result};
 use crate::hash::{Filter, FxHashMap as FxMap};
 
 use super::parse::{AttrTest, EntitySel, Member, Node, NodeKind, ParsedFile, Pos, PredAst};
-use super::{BUILTIN_SLOTS, Rule, SlotId};
+use super::{BUILTIN_SLOTS, Rule, SlotId, Unit, UnitKind};
+use crate::doc::EntityKind;
+use crate::tokenize::TokenKind;
 
 /// Most anchor sets a rule is indexed by.
 const MAX_ANCHOR_SETS: usize = 8;
@@ -37,6 +39,222 @@ pub(crate) enum Pred {
     Not(Box<Pred>),
     Or(Vec<Pred>),
     And(Vec<Pred>),
+}
+
+/// A predicate in the form the matcher tests it: most rule predicates are a word, a class
+/// or a set of unit kinds and shapes, and those are tested inline against the unit's word
+/// id and feature bits (see [`unit_features`]) instead of walking the [`Pred`] tree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Fast {
+    Any,
+    Word(u32),
+    Class(u32),
+    /// True when the unit's feature bits meet this mask.
+    Mask(u32),
+    /// True when the unit's feature bits meet `mask` and its word is in word set `set`
+    /// (see [`Compiled::word_sets`]) or, when `within` is false, is not:
+    /// `[shape=Lower, norm!=after|before]`, `!(a | b)`, `(a | $CLASS)`.
+    Guard {
+        mask: u32,
+        set: u32,
+        within: bool,
+    },
+    /// Anything else (attributes, regexes, negations): [`Pred`] is evaluated, once per
+    /// position, its result kept in this slot of the matcher's memo.
+    Slow(u32),
+}
+
+/// Feature bits 0..=4: the shape (as [`shape_bit`](super::parse::shape_bit)).
+const FEAT_TOKEN: u32 = 5;
+/// Feature bits of entity kinds start here (one per [`EntityKind`]).
+const FEAT_ENTITY: u32 = 9;
+const ENTITY_KINDS: [EntityKind; 8] = [
+    EntityKind::Person,
+    EntityKind::Location,
+    EntityKind::Organization,
+    EntityKind::Nationality,
+    EntityKind::Event,
+    EntityKind::Title,
+    EntityKind::GivenName,
+    EntityKind::Surname,
+];
+const FEAT_TIME: u32 = FEAT_ENTITY + ENTITY_KINDS.len() as u32;
+const FEAT_ANY_ENTITY: u32 = ((1 << ENTITY_KINDS.len()) - 1) << FEAT_ENTITY;
+
+fn entity_feature(k: EntityKind) -> u32 {
+    let i = match k {
+        EntityKind::Person => 0,
+        EntityKind::Location => 1,
+        EntityKind::Organization => 2,
+        EntityKind::Nationality => 3,
+        EntityKind::Event => 4,
+        EntityKind::Title => 5,
+        EntityKind::GivenName => 6,
+        EntityKind::Surname => 7,
+    };
+    1 << (FEAT_ENTITY + i)
+}
+
+/// A unit's feature bits: one bit for its shape, one for its kind (each entity kind its
+/// own bit).
+#[inline]
+pub(crate) fn unit_features(u: &Unit<'_>) -> u32 {
+    let kind = match u.kind {
+        UnitKind::Token(TokenKind::Word) => 1 << FEAT_TOKEN,
+        UnitKind::Token(TokenKind::Number) => 1 << (FEAT_TOKEN + 1),
+        UnitKind::Token(TokenKind::Punct) => 1 << (FEAT_TOKEN + 2),
+        UnitKind::Token(TokenKind::Symbol) => 1 << (FEAT_TOKEN + 3),
+        UnitKind::Entity(k) => entity_feature(k),
+        UnitKind::Time => 1 << FEAT_TIME,
+    };
+    kind | u32::from(super::parse::shape_bit(u.shape))
+}
+
+/// The feature mask equivalent to `p`, if there is one.
+fn pred_mask(p: &Pred) -> Option<u32> {
+    Some(match p {
+        Pred::Shape(bits) => u32::from(*bits) & 0x1F,
+        Pred::Kind(bits) => {
+            let b = u32::from(*bits);
+            let mut m = (b & 0xF) << FEAT_TOKEN;
+            if b & 16 != 0 {
+                m |= FEAT_ANY_ENTITY;
+            }
+            if b & 32 != 0 {
+                m |= 1 << FEAT_TIME;
+            }
+            m
+        }
+        Pred::Entity { sel, attrs } if attrs.is_empty() => match sel {
+            EntitySel::Kind(k) => entity_feature(*k),
+            EntitySel::AnyEntity => FEAT_ANY_ENTITY,
+            EntitySel::Time => 1 << FEAT_TIME,
+        },
+        Pred::Or(v) => {
+            let mut m = 0;
+            for q in v {
+                m |= pred_mask(q)?;
+            }
+            m
+        }
+        _ => return None,
+    })
+}
+
+/// The words of `p` when it is a set of words (words, classes and alternatives of them).
+fn pred_word_set(p: &Pred, class_words: &[Vec<u32>], out: &mut Vec<u32>) -> bool {
+    match p {
+        Pred::Word(w) => out.push(*w),
+        Pred::Class(k) => out.extend_from_slice(&class_words[*k as usize]),
+        Pred::Or(v) => {
+            for q in v {
+                if !pred_word_set(q, class_words, out) {
+                    return false;
+                }
+            }
+        }
+        _ => return false,
+    }
+    true
+}
+
+/// A word set and whether the unit's word must be in it (true) or out of it (false).
+type WordTest = (Vec<u32>, bool);
+
+/// `p` as a feature mask and a word test.
+fn pred_guard(p: &Pred, class_words: &[Vec<u32>]) -> Option<(u32, Option<WordTest>)> {
+    if let Some(m) = pred_mask(p) {
+        return Some((m, None));
+    }
+    let mut words = Vec::new();
+    if pred_word_set(p, class_words, &mut words) {
+        return Some((u32::MAX, Some((words, true))));
+    }
+    match p {
+        Pred::Not(q) => {
+            let mut words = Vec::new();
+            pred_word_set(q, class_words, &mut words).then_some((u32::MAX, Some((words, false))))
+        }
+        Pred::And(v) => {
+            // at most one mask and one word set (two masks do not make one mask)
+            let (mut mask, mut set) = (None, None);
+            for q in v {
+                let (m, s) = pred_guard(q, class_words)?;
+                match s {
+                    Some(s) if m == u32::MAX && set.is_none() => set = Some(s),
+                    None if mask.is_none() => mask = Some(m),
+                    _ => return None,
+                }
+            }
+            Some((mask.unwrap_or(u32::MAX), set))
+        }
+        _ => None,
+    }
+}
+
+/// How the matcher tests `p`; word sets go to `sets` (bit sets over word ids).
+fn fast_form(p: &Pred, class_words: &[Vec<u32>], nwords: usize, sets: &mut Vec<Vec<u64>>) -> Fast {
+    match p {
+        Pred::Any => return Fast::Any,
+        Pred::Word(w) => return Fast::Word(*w),
+        Pred::Class(k) => return Fast::Class(*k),
+        _ => {}
+    }
+    match pred_guard(p, class_words) {
+        Some((mask, None)) => Fast::Mask(mask),
+        Some((mask, Some((words, within)))) => {
+            let mut bits = vec![0u64; nwords.div_ceil(64)];
+            for w in words {
+                bits[w as usize / 64] |= 1 << (w % 64);
+            }
+            sets.push(bits);
+            Fast::Guard {
+                mask,
+                set: sets.len() as u32 - 1,
+                within,
+            }
+        }
+        None => Fast::Slow(0),
+    }
+}
+
+/// "Might this word be in the set", from its first eight bytes: a multiplicative hash of
+/// them picks one bit of 65,536. It backs up [`Filter`] (first and last byte, length),
+/// which lets through one word of nine of news text ("said", "its", "sales" look like
+/// anchor words to it); this one passes next to nothing but the words of the set.
+#[derive(Clone, Debug)]
+pub(crate) struct PrefixFilter {
+    bits: Vec<u64>,
+}
+
+impl Default for PrefixFilter {
+    fn default() -> PrefixFilter {
+        PrefixFilter {
+            bits: vec![0; 65_536 / 64],
+        }
+    }
+}
+
+impl PrefixFilter {
+    #[inline]
+    fn key(w: &[u8]) -> usize {
+        let v = match w.first_chunk::<8>() {
+            Some(b) => u64::from_le_bytes(*b),
+            None => w.iter().rev().fold(0u64, |v, &b| (v << 8) | u64::from(b)),
+        };
+        (v.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 48) as usize
+    }
+
+    fn add(&mut self, w: &str) {
+        let k = PrefixFilter::key(w.as_bytes());
+        self.bits[k / 64] |= 1 << (k % 64);
+    }
+
+    #[inline]
+    pub(crate) fn may_contain(&self, w: &str) -> bool {
+        let k = PrefixFilter::key(w.as_bytes());
+        self.bits[k / 64] & (1 << (k % 64)) != 0
+    }
 }
 
 /// One automaton instruction. `u32` fields are instruction indices.
@@ -76,6 +294,26 @@ pub(crate) struct Program {
     /// order the matcher's closure visits them; `None` when the program has an anchor
     /// (`^`, `$`), since then they depend on the position (see `vm::start_closure`).
     pub start_leaves: Option<Vec<u32>>,
+    /// The same for the state after every unit instruction (`next` of `Inst::Unit`):
+    /// `leaves[ranges[pc]]`, computed once per reversed program when it has no anchor and
+    /// the lists stay small (see `vm::unit_closures`).
+    pub next_leaves: Option<Leaves>,
+}
+
+/// Closures of program states, as ranges of one list.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Leaves {
+    /// Per instruction: the range of `pcs` holding its closure (empty when not computed).
+    pub ranges: Vec<(u32, u32)>,
+    pub pcs: Vec<u32>,
+}
+
+impl Leaves {
+    #[inline]
+    pub(crate) fn of(&self, pc: u32) -> &[u32] {
+        let (a, b) = self.ranges[pc as usize];
+        &self.pcs[a as usize..b as usize]
+    }
 }
 
 /// One rule's programs.
@@ -83,6 +321,65 @@ pub(crate) struct Program {
 pub(crate) struct RuleProg {
     pub fwd: Program,
     pub rev: Program,
+    /// A test every unit that ends a match of the rule passes (see [`SeedFilter`]).
+    pub seed: Option<SeedFilter>,
+}
+
+/// What the last unit of a match can be: the union of the predicates of the reversed
+/// program's start states, as a feature mask and a word bit set. At a position whose
+/// unit passes neither, none of the seeded threads could take a step, so the matcher
+/// does not seed them. `None` when a start state accepts anything or is no simple test.
+#[derive(Clone, Debug)]
+pub(crate) struct SeedFilter {
+    pub mask: u32,
+    pub words: Vec<u64>,
+}
+
+impl SeedFilter {
+    #[inline]
+    pub(crate) fn admits(&self, word: u32, feat: u32) -> bool {
+        feat & self.mask != 0
+            || word != NO_WORD && self.words[word as usize / 64] & (1 << (word % 64)) != 0
+    }
+
+    fn of(
+        prog: &Program,
+        fast: &[Fast],
+        word_sets: &[Vec<u64>],
+        class_words: &[Vec<u32>],
+        nwords: usize,
+    ) -> Option<SeedFilter> {
+        let mut f = SeedFilter {
+            mask: 0,
+            words: vec![0; nwords.div_ceil(64)],
+        };
+        for &pc in prog.start_leaves.as_ref()? {
+            let Inst::Unit { pred, .. } = prog.insts[pc as usize] else {
+                return None;
+            };
+            match fast[pred as usize] {
+                Fast::Mask(m) => f.mask |= m,
+                Fast::Word(w) => f.words[w as usize / 64] |= 1 << (w % 64),
+                Fast::Class(k) => {
+                    for &w in &class_words[k as usize] {
+                        f.words[w as usize / 64] |= 1 << (w % 64);
+                    }
+                }
+                Fast::Guard {
+                    mask: u32::MAX,
+                    set,
+                    within: true,
+                } => {
+                    for (a, b) in f.words.iter_mut().zip(&word_sets[set as usize]) {
+                        *a |= b;
+                    }
+                }
+                Fast::Guard { mask, .. } if mask != u32::MAX => f.mask |= mask,
+                _ => return None,
+            }
+        }
+        Some(f)
+    }
 }
 
 /// Everything the matcher needs.
@@ -91,6 +388,12 @@ pub(crate) struct Compiled {
     /// Slot names, indexed by `SlotId`.
     pub slots: Vec<String>,
     pub preds: Vec<Pred>,
+    /// `preds` in the form the matcher tests them.
+    pub fast: Vec<Fast>,
+    /// Word sets of [`Fast::Guard`]: bit sets over word ids.
+    pub word_sets: Vec<Vec<u64>>,
+    /// The number of [`Fast::Slow`] predicates (memo slots).
+    pub nslow: usize,
     pub progs: Vec<RuleProg>,
     /// Every word the rules mention (literals and class members) → word id.
     pub vocab: FxMap<Box<str>, u32>,
@@ -98,6 +401,8 @@ pub(crate) struct Compiled {
     pub vocab_filter: Filter,
     /// Passes every anchor word.
     pub anchor_filter: Filter,
+    /// A second test on anchor words, for the words that pass `anchor_filter`.
+    pub anchor_prefix: PrefixFilter,
     /// Per word id: the range of `anchor_rules` listing the (rule, anchor set) pairs whose
     /// anchor set contains the word.
     pub anchor_ranges: Vec<(u32, u32)>,
@@ -118,6 +423,13 @@ pub(crate) struct Compiled {
 }
 
 impl Compiled {
+    /// True if `word` is in word set `set` of [`Compiled::word_sets`].
+    #[inline]
+    pub(crate) fn in_set(&self, word: u32, set: u32) -> bool {
+        word != NO_WORD
+            && self.word_sets[set as usize][word as usize / 64] & (1 << (word % 64)) != 0
+    }
+
     #[inline]
     pub(crate) fn in_class(&self, word: u32, class: u32) -> bool {
         let c = class as usize;
@@ -269,7 +581,11 @@ pub(crate) fn compile(files: Vec<ParsedFile>) -> Result<(Vec<Rule>, Compiled)> {
             }
             let fwd = program(&node, false).map_err(|()| too_big(&f.path, r))?;
             let rev = program(&node, true).map_err(|()| too_big(&f.path, r))?;
-            progs.push(RuleProg { fwd, rev });
+            progs.push(RuleProg {
+                fwd,
+                rev,
+                seed: None,
+            });
             anchors.push(sets);
             rules.push(Rule {
                 id: r.id.clone(),
@@ -290,12 +606,14 @@ pub(crate) fn compile(files: Vec<ParsedFile>) -> Result<(Vec<Rule>, Compiled)> {
     let nwords = cx.words.len();
     let mut per_word: Vec<Vec<(u32, u8)>> = vec![Vec::new(); nwords];
     let mut anchor_filter = Filter::new();
+    let mut anchor_prefix = PrefixFilter::default();
     let mut anchor_need = Vec::with_capacity(anchors.len());
     for (ri, sets) in anchors.iter().enumerate() {
         for (k, set) in sets.iter().enumerate() {
             for &w in &set.words {
                 per_word[w as usize].push((ri as u32, k as u8));
                 anchor_filter.add(&cx.words[w as usize]);
+                anchor_prefix.add(&cx.words[w as usize]);
             }
         }
         anchor_need.push(if sets.len() == 64 {
@@ -353,13 +671,34 @@ pub(crate) fn compile(files: Vec<ParsedFile>) -> Result<(Vec<Rule>, Compiled)> {
             v
         })
         .collect();
+    let mut word_sets = Vec::new();
+    let mut fast = cx
+        .preds
+        .iter()
+        .map(|p| fast_form(p, &cx.class_words, nwords, &mut word_sets))
+        .collect::<Vec<_>>();
+    // number the slow predicates' memo slots
+    let mut nslow = 0;
+    for f in &mut fast {
+        if let Fast::Slow(slot) = f {
+            *slot = nslow;
+            nslow += 1;
+        }
+    }
+    for p in &mut progs {
+        p.seed = SeedFilter::of(&p.rev, &fast, &word_sets, &cx.class_words, nwords);
+    }
     let compiled = Compiled {
         slots: cx.slots,
+        fast,
+        word_sets,
+        nslow: nslow as usize,
         preds: cx.preds,
         progs,
         vocab: cx.vocab,
         vocab_filter,
         anchor_filter,
+        anchor_prefix,
         anchor_ranges,
         anchor_rules,
         anchor_need,
@@ -674,6 +1013,9 @@ fn program(node: &LNode, reverse: bool) -> std::result::Result<Program, ()> {
     p.insts.push(Inst::Match);
     p.start = emit(&mut p.insts, node, 0, reverse)?;
     p.start_leaves = super::vm::start_closure(&p);
+    if reverse {
+        p.next_leaves = super::vm::unit_closures(&p);
+    }
     Ok(p)
 }
 

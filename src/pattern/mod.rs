@@ -401,6 +401,25 @@ impl RuleSet {
         &self.compiled.anchor_words[rule]
     }
 
+    /// True if `norm` is an anchor word of some rule (see [`RuleSet::anchors`]): a
+    /// sentence none of whose units' texts is one has no match, so the caller need not
+    /// build its units.
+    #[inline]
+    pub(crate) fn wakes(&self, norm: &str) -> bool {
+        // the first filter turns most words away inline; the rest is out of line
+        self.compiled.anchor_filter.may_contain(norm) && self.wakes_rest(norm)
+    }
+
+    #[inline(never)]
+    fn wakes_rest(&self, norm: &str) -> bool {
+        let c = &self.compiled;
+        c.anchor_prefix.may_contain(norm)
+            && c.vocab.get(norm).is_some_and(|&w| {
+                let (a, b) = c.anchor_ranges[w as usize];
+                a < b
+            })
+    }
+
     /// A fresh cache sized for this set. Reuse it for every sentence.
     pub fn cache(&self) -> Cache {
         Cache::new()

@@ -21,7 +21,9 @@
 //! Captures are persistent linked lists of open/close events in an arena (shared tails,
 //! no copying when threads split); the arena is cleared for every selected match.
 
-use super::compile::{Compiled, Inst, NO_WORD, Pred, Program};
+use super::compile::{
+    Compiled, Fast, Inst, Leaves, NO_WORD, Pred, Program, SeedFilter, unit_features,
+};
 use super::parse::{EntitySel, kind_bit, shape_bit};
 use super::{Capture, Match, SlotId, Unit, UnitKind};
 use crate::text::fold_str;
@@ -38,6 +40,8 @@ const NONE: u32 = u32::MAX;
 pub struct Cache {
     /// Word id of every unit.
     words: Vec<u32>,
+    /// Feature bits of every unit (kind and shape, see `compile::unit_features`).
+    feats: Vec<u32>,
     /// Per rule: which of its anchor sets occur in the sentence (zero between calls).
     seen: Vec<u64>,
     /// Rules with a nonzero `seen` mask.
@@ -55,8 +59,9 @@ pub struct Cache {
     /// Captures being built: open spans waiting for their close.
     open: Vec<usize>,
     events: Vec<u32>,
-    /// Predicate results at the current position: `memo_at[p] == stamp` when `memo[p]`
-    /// holds predicate `p`'s result there (many threads test the same predicate).
+    /// Results of the slow predicates at the current position: `memo_at[s] == stamp` when
+    /// `memo[s]` holds the result of the predicate with memo slot `s` there (many threads
+    /// test the same predicate).
     memo: Vec<bool>,
     memo_at: Vec<u32>,
     stamp: u32,
@@ -64,18 +69,21 @@ pub struct Cache {
     steps: u64,
 }
 
-/// Evaluates predicate `pred` on `u`, once per position (see [`Cache::memo`]).
+/// Evaluates predicate `pred` (a slow one, memo slot `slot`) on `u`, once per position
+/// (see [`Cache::memo`]).
+#[allow(clippy::too_many_arguments)]
 #[inline]
 fn eval_memo(
     c: &Compiled,
     pred: u32,
+    slot: u32,
     u: &Unit<'_>,
     word: u32,
     memo: &mut [bool],
     memo_at: &mut [u32],
     stamp: u32,
 ) -> bool {
-    let p = pred as usize;
+    let p = slot as usize;
     if memo_at[p] == stamp {
         return memo[p];
     }
@@ -83,6 +91,30 @@ fn eval_memo(
     memo[p] = v;
     memo_at[p] = stamp;
     v
+}
+
+/// Tests predicate `pred` on unit `u` (word id `word`, features `feat`): inline for the
+/// simple forms, else through the memo.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn holds(
+    c: &Compiled,
+    pred: u32,
+    u: &Unit<'_>,
+    word: u32,
+    feat: u32,
+    memo: &mut [bool],
+    memo_at: &mut [u32],
+    stamp: u32,
+) -> bool {
+    match c.fast[pred as usize] {
+        Fast::Mask(m) => feat & m != 0,
+        Fast::Word(w) => word == w,
+        Fast::Class(k) => c.in_class(word, k),
+        Fast::Guard { mask, set, within } => feat & mask != 0 && c.in_set(word, set) == within,
+        Fast::Any => true,
+        Fast::Slow(slot) => eval_memo(c, pred, slot, u, word, memo, memo_at, stamp),
+    }
 }
 
 impl Cache {
@@ -118,6 +150,7 @@ impl Cache {
     pub(crate) fn capacities(&self) -> Vec<usize> {
         vec![
             self.words.capacity(),
+            self.feats.capacity(),
             self.seen.capacity(),
             self.touched.capacity(),
             self.lo.capacity(),
@@ -205,24 +238,31 @@ pub(crate) fn find(
         cache.lo.clear();
         cache.lo.resize(nrules, 0);
     }
-    // 1. anchor filter: which rules have all their anchor sets in the sentence?
+    // 1. word ids, and which rules have all their anchor sets in the sentence (every
+    // anchor word is in the vocabulary)
     cache.touched.clear();
+    cache.words.clear();
     for (i, u) in units.iter().enumerate() {
-        if c.anchor_filter.may_contain(u.norm)
-            && let Some(&w) = c.vocab.get(u.norm)
-        {
-            let (a, b) = c.anchor_ranges[w as usize];
-            for &(r, k) in &c.anchor_rules[a as usize..b as usize] {
-                let seen = &mut cache.seen[r as usize];
-                if *seen == 0 {
-                    cache.touched.push(r);
-                }
-                if *seen & (1 << k) == 0 {
-                    // positions only grow: the latest first sighting is the bound
-                    cache.lo[r as usize] = i as u32;
-                }
-                *seen |= 1 << k;
+        let w = if c.vocab_filter.may_contain(u.norm) {
+            c.vocab.get(u.norm).copied().unwrap_or(NO_WORD)
+        } else {
+            NO_WORD
+        };
+        cache.words.push(w);
+        if w == NO_WORD {
+            continue;
+        }
+        let (a, b) = c.anchor_ranges[w as usize];
+        for &(r, k) in &c.anchor_rules[a as usize..b as usize] {
+            let seen = &mut cache.seen[r as usize];
+            if *seen == 0 {
+                cache.touched.push(r);
             }
+            if *seen & (1 << k) == 0 {
+                // positions only grow: the latest first sighting is the bound
+                cache.lo[r as usize] = i as u32;
+            }
+            *seen |= 1 << k;
         }
     }
     if cache.touched.is_empty() {
@@ -240,25 +280,18 @@ pub(crate) fn find(
         return;
     }
     touched.sort_unstable();
-    // 2. word ids
-    cache.words.clear();
-    cache.words.extend(units.iter().map(|u| {
-        if c.vocab_filter.may_contain(u.norm) {
-            c.vocab.get(u.norm).copied().unwrap_or(NO_WORD)
-        } else {
-            NO_WORD
-        }
-    }));
+    cache.feats.clear();
+    cache.feats.extend(units.iter().map(unit_features));
     cache.cur.resize(c.max_insts);
     cache.next.resize(c.max_insts);
-    if cache.memo.len() < c.preds.len() {
-        cache.memo.resize(c.preds.len(), false);
-        cache.memo_at.resize(c.preds.len(), 0);
+    if cache.memo.len() < c.nslow {
+        cache.memo.resize(c.nslow, false);
+        cache.memo_at.resize(c.nslow, 0);
     }
     if cache.longest.len() < units.len() + 1 {
         cache.longest.resize(units.len() + 1, NONE);
     }
-    // 3. rules
+    // 2. rules
     for k in 0..cache.touched.len() {
         let r = cache.touched[k] as usize;
         run_rule(c, r, units, cache, out);
@@ -274,7 +307,7 @@ fn run_rule(
 ) {
     let prog = &c.progs[rule];
     let lo = cache.lo[rule] as usize;
-    longest_matches(c, &prog.rev, units, lo, cache);
+    longest_matches(c, &prog.rev, prog.seed.as_ref(), units, lo, cache);
     let n = units.len();
     let mut i = 0;
     while i < n {
@@ -299,15 +332,23 @@ fn run_rule(
 /// Fills `cache.longest[0..=n]` by running the reversed program from the end. Every match
 /// ends after unit `lo` (it holds an anchor word there or later): no thread is seeded at an
 /// end up to `lo`, and the pass stops once no thread is left below it.
-fn longest_matches(c: &Compiled, prog: &Program, units: &[Unit<'_>], lo: usize, cache: &mut Cache) {
+fn longest_matches(
+    c: &Compiled,
+    prog: &Program,
+    seed: Option<&SeedFilter>,
+    units: &[Unit<'_>],
+    lo: usize,
+    cache: &mut Cache,
+) {
     let n = units.len();
     let Cache {
         words,
+        feats,
         longest,
         cur,
         next,
         stack,
-        steps,
+        steps: total_steps,
         memo,
         memo_at,
         stamp,
@@ -315,19 +356,23 @@ fn longest_matches(c: &Compiled, prog: &Program, units: &[Unit<'_>], lo: usize, 
     } = cache;
     longest[..=n].fill(NONE);
     cur.clear();
+    // counted in a local (a register) and added to the cache's count at the end
+    let mut steps = 0u64;
     for pos in (0..=n).rev() {
         if pos <= lo && cur.list.is_empty() {
             break;
         }
         let st = Cache::next_stamp(stamp, memo_at);
-        // seed: a match ending at `pos` (lowest priority: smallest end so far)
-        if pos > lo {
+        // seed: a match ending at `pos` (lowest priority: smallest end so far), unless
+        // no start state can read the unit before `pos` (the seeds would all die there;
+        // `cur` takes no more states at this position, so they block nothing either)
+        if pos > lo && seed.is_none_or(|f| f.admits(words[pos - 1], feats[pos - 1])) {
             match &prog.start_leaves {
                 // the start's closure, computed once (the same states, in the same order,
                 // as `add` would reach; the seed is the last to enter `cur` here)
                 Some(leaves) => {
                     for &pc in leaves {
-                        *steps += 1;
+                        steps += 1;
                         if cur.insert(pc) {
                             cur.list.push(Thread {
                                 pc,
@@ -336,36 +381,50 @@ fn longest_matches(c: &Compiled, prog: &Program, units: &[Unit<'_>], lo: usize, 
                         }
                     }
                 }
-                None => add(prog, cur, stack, prog.start, pos as u32, pos, n, steps),
+                None => add(prog, cur, stack, prog.start, pos as u32, pos, n, &mut steps),
             }
         }
         next.clear();
         for k in 0..cur.list.len() {
             let t = cur.list[k];
-            *steps += 1;
+            steps += 1;
             match prog.insts[t.pc as usize] {
                 Inst::Match if longest[pos] == NONE || longest[pos] < t.data => {
                     longest[pos] = t.data;
                 }
                 Inst::Unit { pred, next: to }
                     if pos > 0
-                        && eval_memo(
+                        && holds(
                             c,
                             pred,
                             &units[pos - 1],
                             words[pos - 1],
+                            feats[pos - 1],
                             memo,
                             memo_at,
                             st,
                         ) =>
                 {
-                    add(prog, next, stack, to, t.data, pos - 1, n, steps);
+                    match &prog.next_leaves {
+                        // the closure of `to`, computed once: the leaves `add` would
+                        // reach, in its order, skipping those already in `next`
+                        Some(leaves) => {
+                            for &pc in leaves.of(to) {
+                                steps += 1;
+                                if next.insert(pc) {
+                                    next.list.push(Thread { pc, data: t.data });
+                                }
+                            }
+                        }
+                        None => add(prog, next, stack, to, t.data, pos - 1, n, &mut steps),
+                    }
                 }
                 _ => {}
             }
         }
         std::mem::swap(cur, next);
     }
+    *total_steps += steps;
 }
 
 /// Runs the forward program anchored at `s` and collects the captures of the
@@ -382,6 +441,7 @@ fn captures_of(
 ) {
     let Cache {
         words,
+        feats,
         cur,
         next,
         stack,
@@ -412,7 +472,16 @@ fn captures_of(
                 }
                 Inst::Unit { pred, next: to }
                     if pos < e
-                        && eval_memo(c, pred, &units[pos], words[pos], memo, memo_at, st) =>
+                        && holds(
+                            c,
+                            pred,
+                            &units[pos],
+                            words[pos],
+                            feats[pos],
+                            memo,
+                            memo_at,
+                            st,
+                        ) =>
                 {
                     add_fwd(prog, next, stack, arena, to, t.data, pos + 1, n, steps);
                 }
@@ -463,6 +532,52 @@ pub(crate) fn start_closure(prog: &Program) -> Option<Vec<u32>> {
     let (mut stack, mut steps) = (Vec::new(), 0);
     add(prog, &mut set, &mut stack, prog.start, 0, 0, 0, &mut steps);
     Some(set.list.iter().map(|t| t.pc).collect())
+}
+
+/// Most closure states kept per program by [`unit_closures`], per instruction on average.
+const MAX_LEAVES_PER_INST: usize = 16;
+
+/// The states [`add`] reaches from the state after each unit instruction, in its order,
+/// when that does not depend on the position (no `^` or `$`) and the lists stay within
+/// [`MAX_LEAVES_PER_INST`] per instruction: computed once per program.
+///
+/// Adding these leaves one by one, skipping those already in the set, gives the same
+/// states in the same order as [`add`]: the set [`add`] prunes at is closed under its
+/// walk (every state it holds came with all the states reachable from it), so pruning
+/// only skips states that are there already.
+pub(crate) fn unit_closures(prog: &Program) -> Option<Leaves> {
+    if prog
+        .insts
+        .iter()
+        .any(|i| matches!(i, Inst::AssertStart(_) | Inst::AssertEnd(_)))
+    {
+        return None;
+    }
+    let n = prog.insts.len();
+    let mut out = Leaves {
+        ranges: vec![(0, 0); n],
+        pcs: Vec::new(),
+    };
+    let mut set = Threads::default();
+    set.resize(n);
+    let (mut stack, mut steps) = (Vec::new(), 0);
+    for inst in &prog.insts {
+        let Inst::Unit { next, .. } = *inst else {
+            continue;
+        };
+        if out.ranges[next as usize] != (0, 0) {
+            continue;
+        }
+        set.clear();
+        add(prog, &mut set, &mut stack, next, 0, 0, 0, &mut steps);
+        let a = out.pcs.len() as u32;
+        out.pcs.extend(set.list.iter().map(|t| t.pc));
+        if out.pcs.len() > MAX_LEAVES_PER_INST * n + 1024 {
+            return None;
+        }
+        out.ranges[next as usize] = (a, out.pcs.len() as u32);
+    }
+    Some(out)
 }
 
 /// Adds the closure of `pc` at position `at` to `set` (backward: no capture instructions).
