@@ -419,8 +419,16 @@ impl<'t> Stages<'t> {
             doc_date: self.doc_date.as_deref(),
             dateline: self.dateline,
         };
-        let mut cache = ex.rules.cache();
-        let events = find_events(&cx, &ex.rules, &mut cache);
+        // the matcher's buffers are kept per thread, not made again for every document
+        thread_local! {
+            static CACHE: std::cell::RefCell<crate::pattern::Cache> =
+                std::cell::RefCell::new(crate::pattern::Cache::new());
+        }
+        let events = CACHE.with(|c| match c.try_borrow_mut() {
+            Ok(mut cache) => find_events(&cx, &ex.rules, &mut cache),
+            // (only if a rule callback re-entered the extractor on this thread)
+            Err(_) => find_events(&cx, &ex.rules, &mut ex.rules.cache()),
+        });
         for (e, a) in self.entities.iter_mut().zip(entity_attrs) {
             e.attrs = a;
         }
