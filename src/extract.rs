@@ -243,6 +243,21 @@ impl Extractor {
     }
 }
 
+/// Buffers of [`Stages::front`] kept per thread between documents (see [`Stages::front`]).
+type FrontBuffers = (
+    Folded,
+    Vec<crate::tokenize::Token>,
+    Vec<crate::tokenize::Sentence>,
+);
+
+/// The largest token buffer a thread keeps between documents (about 10 MB; a document of
+/// about 1 MB of text fills it).
+const KEEP_TOKENS: usize = 1 << 18;
+
+thread_local! {
+    static FRONT: std::cell::Cell<Option<FrontBuffers>> = const { std::cell::Cell::new(None) };
+}
+
 /// The state of one document between the stages of [`Extractor::extract_with_date`]:
 /// fold and tokenize, recognise (gazetteer and name rules), time, corefer, events. Each
 /// stage reads the fields the earlier ones filled. [`StageBench`] reruns one stage at a
@@ -269,10 +284,17 @@ struct Stages<'t> {
 impl<'t> Stages<'t> {
     /// Folds and tokenizes.
     fn front(_ex: &Extractor, text: &'t str, date: Option<Date>) -> Self {
-        let folded = Folded::new(text);
+        // the buffers of this thread's last document, when it gave them back: a long
+        // document's token list is megabytes, and fresh memory costs a page fault a page
+        let (mut folded, mut tokens, mut sentences) = FRONT
+            .with(|f| f.take())
+            .unwrap_or_else(|| (Folded::default(), Vec::new(), Vec::new()));
+        folded.refold(text);
         // news text has about one token per five bytes: one allocation, not a dozen
-        let mut tokens = Vec::with_capacity(text.len() / 4 + 16);
-        let mut sentences = Vec::with_capacity(text.len() / 64 + 4);
+        tokens.clear();
+        tokens.reserve(text.len() / 4 + 16);
+        sentences.clear();
+        sentences.reserve(text.len() / 64 + 4);
         tokenize(text, &folded, &mut tokens, &mut sentences);
         Stages {
             text,
@@ -436,14 +458,20 @@ impl<'t> Stages<'t> {
     }
 
     fn into_document(self, events: Vec<crate::doc::Event>) -> Document {
-        Document {
+        let doc = Document {
             text: self.text.to_string(),
             date: self.doc_date,
             sentences: self.sentences.iter().map(|s| s.span).collect::<Vec<Span>>(),
             entities: self.entities,
             times: self.times,
             events,
+        };
+        // the front buffers go back to the thread for its next document, unless a very
+        // long document made them large (a thread keeps at most a few megabytes)
+        if self.tokens.capacity() <= KEEP_TOKENS {
+            FRONT.with(|f| f.set(Some((self.folded, self.tokens, self.sentences))));
         }
+        doc
     }
 }
 
