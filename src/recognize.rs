@@ -1266,7 +1266,8 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
     let mut found: Vec<(usize, usize, Option<EntityKind>, Option<usize>)> = Vec::new();
     let mut k = 0;
     while k < n {
-        if !free_word(k) {
+        // (most tokens are no capitalised word: turned away before the full test)
+        if !is_cap(&tokens[k]) || !free_word(k) {
             k += 1;
             continue;
         }
