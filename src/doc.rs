@@ -32,6 +32,18 @@ pub enum EntityKind {
 }
 
 impl EntityKind {
+    /// Every type, in declaration order.
+    pub const ALL: [EntityKind; 8] = [
+        EntityKind::Person,
+        EntityKind::Location,
+        EntityKind::Organization,
+        EntityKind::Nationality,
+        EntityKind::Event,
+        EntityKind::Title,
+        EntityKind::GivenName,
+        EntityKind::Surname,
+    ];
+
     /// The name used in files and JSON (`PERSON`, `LOCATION`, ...).
     pub fn as_str(self) -> &'static str {
         match self {

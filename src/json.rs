@@ -577,16 +577,7 @@ mod tests {
 
     fn random_doc(r: &mut Rng) -> Document {
         let text: String = (0..r.below(30)).map(|_| r.pick(PIECES)).collect();
-        const KINDS: &[EntityKind] = &[
-            EntityKind::Person,
-            EntityKind::Location,
-            EntityKind::Organization,
-            EntityKind::Nationality,
-            EntityKind::Event,
-            EntityKind::Title,
-            EntityKind::GivenName,
-            EntityKind::Surname,
-        ];
+        const KINDS: &[EntityKind] = &EntityKind::ALL;
         let entities = (0..r.below(4))
             .map(|id| Entity {
                 id: if r.below(4) == 0 { number(r) } else { id },

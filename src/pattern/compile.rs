@@ -68,16 +68,7 @@ pub(crate) enum Fast {
 const FEAT_TOKEN: u32 = 5;
 /// Feature bits of entity kinds start here (one per [`EntityKind`]).
 const FEAT_ENTITY: u32 = 9;
-const ENTITY_KINDS: [EntityKind; 8] = [
-    EntityKind::Person,
-    EntityKind::Location,
-    EntityKind::Organization,
-    EntityKind::Nationality,
-    EntityKind::Event,
-    EntityKind::Title,
-    EntityKind::GivenName,
-    EntityKind::Surname,
-];
+const ENTITY_KINDS: [EntityKind; 8] = EntityKind::ALL;
 const FEAT_TIME: u32 = FEAT_ENTITY + ENTITY_KINDS.len() as u32;
 const FEAT_ANY_ENTITY: u32 = ((1 << ENTITY_KINDS.len()) - 1) << FEAT_ENTITY;
 
