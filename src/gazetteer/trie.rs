@@ -32,6 +32,17 @@ struct Node {
     edges: u32,
 }
 
+/// A node two bytes down, with its record: the few hundred of them are read by most walks,
+/// and the table keeps them together instead of one to a cache line across the trie.
+#[derive(Clone, Copy, Debug, Default)]
+struct Second {
+    /// The node (0: none).
+    node: u32,
+    /// Its record.
+    form: u32,
+    edges: u32,
+}
+
 /// The compiled trie.
 #[derive(Clone, Debug)]
 pub(crate) struct Trie {
@@ -42,9 +53,9 @@ pub(crate) struct Trie {
     root: Box<[u32; 256]>,
     /// The forms of one byte, by byte ([`NONE`]: none).
     root_form: Box<[u32; 256]>,
-    /// The node two bytes down by both bytes (`b0 << 8 | b1`; 0: none): a walk skips the
-    /// search in the long edge lists of the first level.
-    root2: Vec<u32>,
+    /// The node two bytes down by both bytes (`b0 << 8 | b1`), with its record: a walk
+    /// skips the search in the long edge lists of the first level.
+    root2: Vec<Second>,
 }
 
 impl Default for Trie {
@@ -163,14 +174,19 @@ impl Trie {
             lists,
             root,
             root_form: Box::new([NONE; 256]),
-            root2: vec![0; 1 << 16],
+            root2: vec![Second::default(); 1 << 16],
         };
         for b0 in 0..=255u8 {
             if let Some(n1) = trie.first(b0) {
                 trie.root_form[usize::from(b0)] = trie.nodes[n1 as usize].form;
                 for b1 in 0..=255u8 {
                     if let Some(n2) = trie.next(n1, trie.nodes[n1 as usize].edges, b1) {
-                        trie.root2[usize::from(b0) << 8 | usize::from(b1)] = n2;
+                        let Node { form, edges } = trie.nodes[n2 as usize];
+                        trie.root2[usize::from(b0) << 8 | usize::from(b1)] = Second {
+                            node: n2,
+                            form,
+                            edges,
+                        };
                     }
                 }
             }
@@ -234,12 +250,21 @@ impl Trie {
         let Some((&b1, rest)) = rest.split_first() else {
             return;
         };
-        let mut node = self.root2[usize::from(b) << 8 | usize::from(b1)];
-        if node == 0 {
+        let second = self.root2[usize::from(b) << 8 | usize::from(b1)];
+        if second.node == 0 {
             return;
         }
-        let mut end = 2;
+        if second.form != NONE {
+            each(2, second.form);
+        }
         let mut rest = rest.iter();
+        let Some(&b) = rest.next() else {
+            return;
+        };
+        let Some(mut node) = self.next(second.node, second.edges, b) else {
+            return;
+        };
+        let mut end = 3;
         loop {
             let Node { form, edges } = self.nodes[node as usize];
             if form != NONE {
@@ -262,7 +287,7 @@ impl Trie {
         self.nodes.capacity() * std::mem::size_of::<Node>()
             + self.lists.capacity()
             + 2 * 256 * 4
-            + self.root2.capacity() * 4
+            + self.root2.capacity() * std::mem::size_of::<Second>()
     }
 }
 
