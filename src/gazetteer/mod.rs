@@ -638,16 +638,18 @@ impl GazetteerBuilder {
         sense_start.push(senses.len() as u32);
         drop(recs);
         drop(arena);
-        let all = (0..forms.len() as u32).map(|f| (forms.get(f).as_bytes(), f));
-        let trie = Trie::from_sorted_iter(all.clone());
+        let trie = Trie::from_sorted_iter((0..forms.len() as u32).map(|f| (forms.bytes(f), f)));
         // at a lower-case word only a sense that takes any case can fit (see
         // `senses_for`): those forms get a trie of their own, a small fraction of the rest
-        let any_case = all.filter(|&(_, f)| {
-            senses[sense_start[f as usize] as usize..sense_start[f as usize + 1] as usize]
-                .iter()
-                .any(|s| s.policy == CasePolicy::Any)
-        });
-        let lower_trie = Trie::from_sorted_iter(any_case);
+        let any_case: Vec<u32> = (0..forms.len() as u32)
+            .filter(|&f| {
+                senses[sense_start[f as usize] as usize..sense_start[f as usize + 1] as usize]
+                    .iter()
+                    .any(|s| s.policy == CasePolicy::Any)
+            })
+            .collect();
+        let lower_trie = Trie::from_sorted_iter(any_case.iter().map(|&f| (forms.bytes(f), f)));
+        drop(any_case);
         let mut country_index = HashMap::default();
         for (i, row) in chosen.iter().enumerate() {
             if row.kind != EntityKind::Location {
@@ -952,6 +954,11 @@ impl Forms {
 
     fn get(&self, f: u32) -> &str {
         &self.text[self.start[f as usize] as usize..self.start[f as usize + 1] as usize]
+    }
+
+    /// [`Forms::get`] as bytes (no check of character boundaries).
+    fn bytes(&self, f: u32) -> &[u8] {
+        &self.text.as_bytes()[self.start[f as usize] as usize..self.start[f as usize + 1] as usize]
     }
 }
 

@@ -9,8 +9,8 @@
 //! reach them, so the first child of node `n` is always node `n + 1`: the long single-child
 //! chains of names ("...ovich") are consecutive in memory, and a walk reads one 8-byte
 //! record per byte (the form it ends and its edges) instead of three arrays. A node with
-//! one child keeps that child's label in its record; a node with more lists its labels and
-//! children in two side arrays.
+//! one child keeps that child's label in its record; a node with more has its labels and
+//! children side by side in one list (one cache line for most).
 
 /// No form ends at this node.
 const NONE: u32 = u32::MAX;
@@ -27,8 +27,19 @@ struct Node {
     /// The form that ends here, or [`NONE`].
     form: u32,
     /// [`LEAF`]; [`SINGLE`] `| label`; or, for two children or more, the offset `o` of the
-    /// node's edge list: `count - 1` at `labels[o]`, then the labels (sorted) at
-    /// `labels[o + 1..=o + count]` and the children at the same places of `child`.
+    /// node's edge list in `lists`: `count - 1` at `o`, the labels (sorted) at
+    /// `o + 1..=o + count`, then the children, four bytes each (little-endian).
+    edges: u32,
+}
+
+/// A node two bytes down, with its record: the few hundred of them are read by most walks,
+/// and the table keeps them together instead of one to a cache line across the trie.
+#[derive(Clone, Copy, Debug, Default)]
+struct Second {
+    /// The node (0: none).
+    node: u32,
+    /// Its record.
+    form: u32,
     edges: u32,
 }
 
@@ -37,13 +48,14 @@ struct Node {
 pub(crate) struct Trie {
     nodes: Vec<Node>,
     /// Edge lists of the nodes with two children or more (see [`Node::edges`]).
-    labels: Vec<u8>,
-    child: Vec<u32>,
+    lists: Vec<u8>,
     /// The root's transitions by byte (0: none; the root is never a child).
     root: Box<[u32; 256]>,
-    /// The node two bytes down by both bytes (`b0 << 8 | b1`; 0: none): a walk skips the
-    /// search in the long edge lists of the first level.
-    root2: Vec<u32>,
+    /// The forms of one byte, by byte ([`NONE`]: none).
+    root_form: Box<[u32; 256]>,
+    /// The node two bytes down by both bytes (`b0 << 8 | b1`), with its record: a walk
+    /// skips the search in the long edge lists of the first level.
+    root2: Vec<Second>,
 }
 
 impl Default for Trie {
@@ -99,23 +111,21 @@ impl Trie {
         // known once the sorted forms leave its subtree, and then its list is laid out
         let mut pending: Vec<Vec<(u8, u32)>> = Vec::new();
         // a list holds its node's extra edges and two entries more
-        let mut labels: Vec<u8> = Vec::with_capacity(3 * extra);
-        let mut child: Vec<u32> = Vec::with_capacity(3 * extra);
+        let mut lists: Vec<u8> = Vec::with_capacity(11 * extra);
         let mut finish = |nodes: &mut [Node], n: u32, extra: &mut Vec<(u8, u32)>| {
             if extra.is_empty() {
                 return;
             }
             let node = &mut nodes[n as usize];
             debug_assert!(node.edges & SINGLE != 0 && node.edges != LEAF);
-            let o = labels.len() as u32;
+            let o = lists.len() as u32;
             assert!(o < SINGLE, "trie edge lists overflow");
-            labels.push(extra.len() as u8);
-            child.push(0);
-            labels.push((node.edges & 0xFF) as u8);
-            child.push(n + 1);
-            for (b, c) in extra.drain(..) {
-                labels.push(b);
-                child.push(c);
+            lists.push(extra.len() as u8);
+            lists.push((node.edges & 0xFF) as u8);
+            lists.extend(extra.iter().map(|&(b, _)| b));
+            lists.extend((n + 1).to_le_bytes());
+            for (_, c) in extra.drain(..) {
+                lists.extend(c.to_le_bytes());
             }
             node.edges = o;
         };
@@ -161,16 +171,22 @@ impl Trie {
         }
         let mut trie = Trie {
             nodes,
-            labels,
-            child,
+            lists,
             root,
-            root2: vec![0; 1 << 16],
+            root_form: Box::new([NONE; 256]),
+            root2: vec![Second::default(); 1 << 16],
         };
         for b0 in 0..=255u8 {
             if let Some(n1) = trie.first(b0) {
+                trie.root_form[usize::from(b0)] = trie.nodes[n1 as usize].form;
                 for b1 in 0..=255u8 {
                     if let Some(n2) = trie.next(n1, trie.nodes[n1 as usize].edges, b1) {
-                        trie.root2[usize::from(b0) << 8 | usize::from(b1)] = n2;
+                        let Node { form, edges } = trie.nodes[n2 as usize];
+                        trie.root2[usize::from(b0) << 8 | usize::from(b1)] = Second {
+                            node: n2,
+                            form,
+                            edges,
+                        };
                     }
                 }
             }
@@ -202,11 +218,12 @@ impl Trie {
             return (edges == SINGLE | b as u32).then_some(node + 1);
         }
         let o = edges as usize;
-        let n = self.labels[o] as usize + 1;
-        self.labels[o + 1..o + 1 + n]
-            .iter()
-            .position(|&l| l == b)
-            .map(|p| self.child[o + 1 + p])
+        let n = self.lists[o] as usize + 1;
+        let p = self.lists[o + 1..o + 1 + n].iter().position(|&l| l == b)?;
+        let c = o + 1 + n + 4 * p;
+        Some(u32::from_le_bytes(
+            self.lists[c..c + 4].try_into().expect("4 bytes"),
+        ))
     }
 
     /// The form that ends at `node`.
@@ -223,22 +240,31 @@ impl Trie {
         let Some((&b, rest)) = hay.split_first() else {
             return;
         };
-        let Some(node) = self.first(b) else {
+        if self.root[b as usize] == 0 {
             return;
-        };
-        let form = self.nodes[node as usize].form;
+        }
+        let form = self.root_form[b as usize];
         if form != NONE {
             each(1, form);
         }
         let Some((&b1, rest)) = rest.split_first() else {
             return;
         };
-        let mut node = self.root2[usize::from(b) << 8 | usize::from(b1)];
-        if node == 0 {
+        let second = self.root2[usize::from(b) << 8 | usize::from(b1)];
+        if second.node == 0 {
             return;
         }
-        let mut end = 2;
+        if second.form != NONE {
+            each(2, second.form);
+        }
         let mut rest = rest.iter();
+        let Some(&b) = rest.next() else {
+            return;
+        };
+        let Some(mut node) = self.next(second.node, second.edges, b) else {
+            return;
+        };
+        let mut end = 3;
         loop {
             let Node { form, edges } = self.nodes[node as usize];
             if form != NONE {
@@ -259,10 +285,9 @@ impl Trie {
     #[allow(dead_code)]
     pub(crate) fn heap_bytes(&self) -> usize {
         self.nodes.capacity() * std::mem::size_of::<Node>()
-            + self.labels.capacity()
-            + self.child.capacity() * 4
-            + 256 * 4
-            + self.root2.capacity() * 4
+            + self.lists.capacity()
+            + 2 * 256 * 4
+            + self.root2.capacity() * std::mem::size_of::<Second>()
     }
 }
 
