@@ -56,9 +56,12 @@ impl std::hash::Hasher for FxHasher {
         self.add(i as u64);
     }
 
+    /// The state turned so that its well-mixed high bits land where hash tables take the
+    /// bucket index (the low bits of a product depend only on the low bits of its factors:
+    /// ids that differ in their last digits clustered in the gazetteer's tables).
     #[inline]
     fn finish(&self) -> u64 {
-        self.0
+        self.0.rotate_left(26)
     }
 }
 
