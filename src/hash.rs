@@ -248,9 +248,21 @@ impl<V: Copy + Default> WordMap<V> {
         }
     }
 
+    /// Makes room for `n` more words without growing again.
+    pub(crate) fn reserve(&mut self, n: usize) {
+        let want = (2 * (self.short + n)).next_power_of_two();
+        if want > self.slots.len() {
+            self.resize(want);
+        }
+    }
+
     /// Doubles the table (at least 16 slots) and places every word again.
     fn grow(&mut self) {
-        let size = (self.slots.len() * 2).max(16);
+        self.resize((self.slots.len() * 2).max(16));
+    }
+
+    /// Places every word again in a table of `size` slots (a power of two).
+    fn resize(&mut self, size: usize) {
         let empty = WordSlot {
             lo: 0,
             hi: 0,
