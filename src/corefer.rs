@@ -197,6 +197,13 @@ fn add_partial_names(
     }
     let mut new: Vec<Mention> = Vec::new();
     let mut relabel: Vec<(usize, usize)> = Vec::new();
+    // the first bytes of the parts: most capitalised words start otherwise and are turned
+    // away before their text is hashed
+    let mut firsts = [0u64; 4];
+    for p in parts.keys() {
+        let b = p.as_bytes()[0];
+        firsts[usize::from(b >> 6)] |= 1 << (b & 63);
+    }
     let mut k = 0;
     while k < tokens.len() {
         let t = &tokens[k];
@@ -206,6 +213,11 @@ fn add_partial_names(
         }
         let end = compound_end(tokens, folded, k, tokens.len());
         let part = &folded.as_str()[t.fold.start..tokens[end - 1].fold.end];
+        let b = part.as_bytes()[0];
+        if firsts[usize::from(b >> 6)] & (1 << (b & 63)) == 0 {
+            k = end;
+            continue;
+        }
         let Some(Some(full)) = parts.get(part) else {
             k = end;
             continue;
