@@ -1003,6 +1003,50 @@ fn plural(s: &str) -> String {
 }
 
 fn policy_of(surface: &str) -> CasePolicy {
+    // every name of the gazetteer goes through here at start-up: ASCII names in one pass
+    if let Some(p) = policy_of_ascii(surface.as_bytes()) {
+        return p;
+    }
+    policy_of_chars(surface)
+}
+
+/// [`policy_of`] for an ASCII name, in one pass over its bytes; `None` for any other name.
+fn policy_of_ascii(b: &[u8]) -> Option<CasePolicy> {
+    let (mut letters, mut lower) = (0usize, false);
+    // a space, and a word (after a space or a hyphen) that starts in lower case
+    let (mut space, mut lower_word) = (false, false);
+    let mut after_sep = false;
+    for &c in b {
+        if !c.is_ascii() {
+            return None;
+        }
+        if c.is_ascii_alphabetic() {
+            letters += 1;
+        }
+        if c.is_ascii_lowercase() {
+            lower = true;
+            lower_word |= after_sep;
+        }
+        space |= c == b' ';
+        after_sep = c == b' ' || c == b'-';
+    }
+    Some(if letters >= 2 && !lower {
+        if letters >= 4 {
+            CasePolicy::UpperOrCapitalized
+        } else {
+            CasePolicy::Upper
+        }
+    } else if b.first().is_some_and(u8::is_ascii_lowercase) {
+        CasePolicy::Any
+    } else if space && !lower_word {
+        CasePolicy::CapitalizedAll
+    } else {
+        CasePolicy::Capitalized
+    })
+}
+
+/// [`policy_of`], on characters (any name).
+fn policy_of_chars(surface: &str) -> CasePolicy {
     let (letters, lower) = if surface.is_ascii() {
         let b = surface.as_bytes();
         (
@@ -1248,6 +1292,57 @@ impl Gazetteer {
 mod tests {
     use super::*;
     use crate::tokenize::tokenize;
+
+    #[test]
+    fn the_ascii_case_policy_is_the_general_one() {
+        let mut names: Vec<String> = crate::defaults::GAZETTEERS
+            .iter()
+            .flat_map(|(_, src)| src.lines())
+            .flat_map(|l| l.split('\t').skip(2).take(2))
+            .flat_map(|c| c.split('|'))
+            .map(|c| c.trim().to_string())
+            .collect();
+        names.extend(
+            [
+                "",
+                "a",
+                "A",
+                "ab",
+                "AB",
+                "ABC",
+                "ABCD",
+                "Ab",
+                "aB",
+                "new York",
+                "New york",
+                "New-york",
+                "New- York",
+                "New  York",
+                "NEW York",
+                "X-ray",
+                "-a",
+                " a",
+                "A b",
+                "U.S.",
+                "u.s.",
+                "3M",
+                "A1",
+                "O'Brien",
+                "de Gaulle",
+            ]
+            .map(String::from),
+        );
+        let mut ascii = 0;
+        for n in &names {
+            if let Some(p) = policy_of_ascii(n.as_bytes()) {
+                ascii += 1;
+                assert_eq!(p, policy_of_chars(n), "{n:?}");
+            } else {
+                assert!(!n.is_ascii(), "{n:?}");
+            }
+        }
+        assert!(ascii > 100_000, "{ascii} ASCII names checked");
+    }
 
     const G: &str = "id\ttype\tname\taliases\tattrs
 t:1\tLOCATION\tMinsk\t\tkind=city
