@@ -151,10 +151,8 @@ impl<'a> Lex<'a> {
     fn new(g: &'a Gazetteer, tokens: &'a [Token], folded: &'a Folded) -> Lex<'a> {
         static EVERY_WORD: std::sync::LazyLock<Filter> = std::sync::LazyLock::new(|| {
             let mut f = Filter::new();
-            for w in SPORTS_WORDS.iter().chain(RELATIONAL_TITLES) {
-                f.add(w);
-                f.add(&format!("{w}s"));
-            }
+            SPORTS_WORDS.iter().for_each(|w| f.add(w));
+            relational_words().for_each(|w| f.add(&w));
             f
         });
         let filter = &*EVERY_WORD;
@@ -253,7 +251,6 @@ fn word_class(w: &str) -> u32 {
             (SIDE_AFTER, class::SIDE_AFTER),
             (COMPANY_AFTER, class::COMPANY_AFTER),
             (EVENT_WORDS, class::EVENT_WORDS),
-            (RELATIONAL_TITLES, class::RELATIONAL),
             // a weekday starting a sentence is no name either
             (&crate::time::WEEKDAYS[..], class::NOT_NAME),
         ] {
@@ -262,11 +259,9 @@ fn word_class(w: &str) -> u32 {
                 c.filter.add(w);
             }
         }
-        // "his counterparts" as well as "his counterpart"
-        for w in RELATIONAL_TITLES {
-            let plural = format!("{w}s");
-            c.map.update(&plural, |v| v | class::RELATIONAL);
-            c.filter.add(&plural);
+        for w in relational_words() {
+            c.map.update(&w, |v| v | class::RELATIONAL);
+            c.filter.add(&w);
         }
         c
     });
@@ -441,6 +436,14 @@ const NOT_NAME: &[&str] = &[
     "i", "the", "a", "he", "she", "it", "we", "they", "his", "her", "their", "this", "that", "on",
     "in", "at", "and", "or", "but", "of", "for", "to", "said", "says",
 ];
+
+/// The relational titles and their plurals ("his counterparts" as well as "his
+/// counterpart"): the words of [`class::RELATIONAL`].
+fn relational_words() -> impl Iterator<Item = String> {
+    RELATIONAL_TITLES
+        .iter()
+        .flat_map(|w| [w.to_string(), format!("{w}s")])
+}
 
 /// Title words that name a relation to someone else, not an office.
 const RELATIONAL_TITLES: &[&str] = &[
@@ -800,6 +803,7 @@ pub(crate) fn recognize(
         given: &given,
         surname: &surname,
         in_title: &in_title,
+        sentence_end: &sentence_end,
         lex: &lex,
         sports: lex.sports(),
     };
@@ -830,6 +834,8 @@ struct DocContext<'a> {
     surname: &'a [bool],
     /// Tokens of titles ("President", "foreign minister").
     in_title: &'a [bool],
+    /// One past the last token of each token's sentence.
+    sentence_end: &'a [u32],
     /// The words' lists, looked up once.
     lex: &'a Lex<'a>,
     /// The document reads as a sports report (see [`Lex::sports`]), computed once.
@@ -1224,12 +1230,6 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
             *c = Slot::some(i);
         }
     }
-    let mut sent_end = vec![n as u32; n];
-    for s in cx.sentences {
-        for e in &mut sent_end[s.tokens()] {
-            *e = s.last as u32;
-        }
-    }
     let free_word = |k: usize| -> bool {
         let t = &tokens[k];
         let w = t.norm(folded);
@@ -1282,7 +1282,7 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
             k += 1;
             continue;
         }
-        let end = sent_end[k] as usize;
+        let end = cx.sentence_end[k] as usize;
         let mut j = k + 1;
         let mut ampersand = false;
         while j < end {
@@ -1768,13 +1768,16 @@ fn org_rule(
     }
 }
 
-/// Applies the overlap policy: longer wins; on ties a gazetteer person, then a title-rule
-/// person ("President Clinton" is not the town of Clinton), then other gazetteer mentions.
 /// Keeps the mentions `keep` accepts, in order, and renumbers the `defined_by` links of
 /// acronyms (a link to a dropped mention is dropped): every removal from a finished list
 /// of mentions goes through here.
-pub(crate) fn retain_mentions(all: &mut Vec<Mention>, mut keep: impl FnMut(&Mention) -> bool) {
-    let flags: Vec<bool> = all.iter().map(&mut keep).collect();
+pub(crate) fn retain_mentions(all: &mut Vec<Mention>, keep: impl FnMut(&Mention) -> bool) {
+    let flags: Vec<bool> = all.iter().map(keep).collect();
+    retain_flagged(all, &flags);
+}
+
+/// [`retain_mentions`] with the answers given: mention `i` stays when `flags[i]`.
+fn retain_flagged(all: &mut Vec<Mention>, flags: &[bool]) {
     if flags.iter().all(|&k| k) {
         return;
     }
@@ -1822,13 +1825,11 @@ fn drop_overlaps(all: &mut Vec<Mention>) {
         taken[m.first..m.last].iter_mut().for_each(|t| *t = true);
         keep[i] = true;
     }
-    let mut i = 0;
-    retain_mentions(all, |_| {
-        i += 1;
-        keep[i - 1]
-    });
+    retain_flagged(all, &keep);
 }
 
+/// Applies the overlap policy: longer wins; on ties a gazetteer person, then a title-rule
+/// person ("President Clinton" is not the town of Clinton), then other gazetteer mentions.
 fn resolve_overlaps(gaz: Vec<Mention>, rules: Vec<Mention>) -> Vec<Mention> {
     let mut all: Vec<Mention> = gaz.into_iter().chain(rules).collect();
     // priority order: more tokens first, gazetteer before rules, then earlier
