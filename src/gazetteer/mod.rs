@@ -84,17 +84,16 @@ pub(crate) enum PlaceKind {
 }
 
 impl Facts {
-    /// The facts of a row of type `kind` with the attributes column `attrs` (read as the
-    /// parser reads it: `;`-separated `key=value`, keys given once).
-    fn of(kind: EntityKind, attrs: &str) -> Facts {
+    /// The facts of a row (its keys are given once: the parser checks).
+    fn of(row: &Cols) -> Facts {
         let mut f = Facts {
-            kind,
+            kind: row.kind,
             place: PlaceKind::None,
             population: 0,
             capital: false,
             common: false,
         };
-        for (k, v) in attrs.split(';').filter_map(|kv| kv.split_once('=')) {
+        for (k, v) in row.attrs() {
             match k {
                 "kind" => {
                     f.place = match v {
@@ -345,14 +344,16 @@ fn lines_in(src: &str) -> usize {
     src.bytes().filter(|&b| b == b'\n').count() + 1
 }
 
-impl Cols<'_> {
-    /// An attribute's value (as `parse_row` reads it: the first `=` splits).
-    fn attr(&self, key: &str) -> Option<&str> {
-        self.attrs
-            .split(';')
-            .filter_map(|kv| kv.split_once('='))
-            .find(|(k, _)| *k == key)
-            .map(|(_, v)| v)
+impl<'a> Cols<'a> {
+    /// The attributes as (key, value), as `parse_row` reads them: `;` separates them, the
+    /// first `=` splits one.
+    fn attrs(&self) -> impl Iterator<Item = (&'a str, &'a str)> + use<'a> {
+        self.attrs.split(';').filter_map(|kv| kv.split_once('='))
+    }
+
+    /// An attribute's value.
+    fn attr(&self, key: &str) -> Option<&'a str> {
+        self.attrs().find(|(k, _)| *k == key).map(|(_, v)| v)
     }
 
     /// The surface forms, in order, as (text, is the canonical name): the name, the
@@ -594,7 +595,7 @@ impl GazetteerBuilder {
         drop(by_id);
         let facts: Vec<Facts> = chosen
             .iter()
-            .map(|row| Facts::of(row.kind, row.cols(texts).attrs))
+            .map(|row| Facts::of(&row.cols(texts)))
             .collect();
         // every (folded surface, sense) pair, the folded text side by side in one buffer;
         // one sort by text then numbers the forms in byte order, which is also the order
@@ -681,7 +682,7 @@ impl GazetteerBuilder {
             paths: self.paths.clone(),
             texts: self.texts.clone(),
             entries,
-            lazy: chosen,
+            rows: chosen,
             all_entries: std::sync::OnceLock::new(),
             forms,
             senses,
@@ -714,8 +715,9 @@ impl IdTable {
         }
     }
 
-    /// The hash of an id: Fx, then mixed, since the table indexes by the low bits and
-    /// Fx leaves the last bytes of a key ("syn:person/123456") in the high bits only.
+    /// The hash of an id: Fx, mixed once more, since the table takes its index from the
+    /// low 32 bits and its tag from the high 32, and both must vary with every byte of
+    /// ids that differ only at the end ("syn:person/123456").
     fn hash(id: &str) -> u64 {
         use std::hash::Hasher;
         let mut h = crate::hash::FxHasher::default();
@@ -1047,18 +1049,8 @@ fn policy_of_ascii(b: &[u8]) -> Option<CasePolicy> {
 
 /// [`policy_of`], on characters (any name).
 fn policy_of_chars(surface: &str) -> CasePolicy {
-    let (letters, lower) = if surface.is_ascii() {
-        let b = surface.as_bytes();
-        (
-            b.iter().filter(|c| c.is_ascii_alphabetic()).count(),
-            b.iter().any(u8::is_ascii_lowercase),
-        )
-    } else {
-        (
-            surface.chars().filter(|c| c.is_alphabetic()).count(),
-            surface.chars().any(|c| c.is_lowercase()),
-        )
-    };
+    let letters = surface.chars().filter(|c| c.is_alphabetic()).count();
+    let lower = surface.chars().any(|c| c.is_lowercase());
     if letters >= 2 && !lower {
         if letters >= 4 {
             CasePolicy::UpperOrCapitalized
@@ -1097,7 +1089,7 @@ pub struct Gazetteer {
     /// The entries; a row's entry is parsed on first use.
     entries: Vec<std::sync::OnceLock<EntryBlock>>,
     /// The row of each entry.
-    lazy: Vec<RawRow>,
+    rows: Vec<RawRow>,
     /// All entries as one slice, made on the first call of [`Gazetteer::entries`].
     all_entries: std::sync::OnceLock<Vec<Entry>>,
     forms: Forms,
@@ -1125,7 +1117,7 @@ impl Gazetteer {
     /// All entries.
     pub fn entries(&self) -> &[Entry] {
         self.all_entries.get_or_init(|| {
-            (0..self.lazy.len() as EntryId)
+            (0..self.rows.len() as EntryId)
                 .map(|i| self.entry(i).clone())
                 .collect()
         })
@@ -1137,11 +1129,11 @@ impl Gazetteer {
     /// When `id` is out of range.
     pub fn entry(&self, id: EntryId) -> &Entry {
         let i = id as usize;
-        assert!(i < self.lazy.len(), "entry {id} out of range");
+        assert!(i < self.rows.len(), "entry {id} out of range");
         let block = self.entries[i / BLOCK]
             .get_or_init(|| (0..BLOCK).map(|_| std::sync::OnceLock::new()).collect());
         block[i % BLOCK].get_or_init(|| {
-            let r = &self.lazy[id as usize];
+            let r = &self.rows[id as usize];
             let path = &self.paths[r.file as usize];
             // the line number names errors only, and there are none: a caller's rows were
             // checked when added, the embedded ones by the test suite
@@ -1155,7 +1147,7 @@ impl Gazetteer {
     pub fn by_id(&self, id: &str) -> Option<EntryId> {
         self.id_index
             .get_or_init(|| {
-                (0..self.lazy.len() as EntryId)
+                (0..self.rows.len() as EntryId)
                     .map(|i| (self.entry(i).id.to_string(), i))
                     .collect()
             })
