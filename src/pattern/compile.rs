@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use crate::error::{Error, ErrorKind, Location, Result};
-use crate::hash::{Filter, FxHashMap as FxMap};
+use crate::hash::{Filter, FxHashMap as FxMap, PrefixFilter};
 
 use super::parse::{AttrTest, EntitySel, Member, Node, NodeKind, ParsedFile, Pos, PredAst};
 use super::{BUILTIN_SLOTS, Rule, SlotId, Unit, UnitKind};
@@ -206,45 +206,6 @@ fn fast_form(p: &Pred, class_words: &[Vec<u32>], nwords: usize, sets: &mut Vec<V
             }
         }
         None => Fast::Slow(0),
-    }
-}
-
-/// "Might this word be in the set", from its first eight bytes: a multiplicative hash of
-/// them picks one bit of 65,536. It backs up [`Filter`] (first and last byte, length),
-/// which lets through one word of nine of news text ("said", "its", "sales" look like
-/// anchor words to it); this one passes next to nothing but the words of the set.
-#[derive(Clone, Debug)]
-pub(crate) struct PrefixFilter {
-    bits: Vec<u64>,
-}
-
-impl Default for PrefixFilter {
-    fn default() -> PrefixFilter {
-        PrefixFilter {
-            bits: vec![0; 65_536 / 64],
-        }
-    }
-}
-
-impl PrefixFilter {
-    #[inline]
-    fn key(w: &[u8]) -> usize {
-        let v = match w.first_chunk::<8>() {
-            Some(b) => u64::from_le_bytes(*b),
-            None => w.iter().rev().fold(0u64, |v, &b| (v << 8) | u64::from(b)),
-        };
-        (v.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 48) as usize
-    }
-
-    fn add(&mut self, w: &str) {
-        let k = PrefixFilter::key(w.as_bytes());
-        self.bits[k / 64] |= 1 << (k % 64);
-    }
-
-    #[inline]
-    pub(crate) fn may_contain(&self, w: &str) -> bool {
-        let k = PrefixFilter::key(w.as_bytes());
-        self.bits[k / 64] & (1 << (k % 64)) != 0
     }
 }
 
