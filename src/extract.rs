@@ -277,8 +277,8 @@ struct Stages<'t> {
     /// The document's date (the caller's, or the dateline's) and the dateline's span.
     doc_date: Option<String>,
     dateline: Option<Span>,
-    /// The dateline the time stage read (`None` before it ran).
-    found_dateline: Option<Option<crate::time::Dateline>>,
+    /// The text's dateline, read by the time stage (which runs before the dates).
+    found_dateline: Option<crate::time::Dateline>,
 }
 
 impl<'t> Stages<'t> {
@@ -329,7 +329,7 @@ impl<'t> Stages<'t> {
     fn time(&mut self, ex: &Extractor) {
         // the dateline is read once, for the times and for the document's date
         let dateline = crate::time::dateline_date(self.text);
-        self.found_dateline = Some(dateline);
+        self.found_dateline = dateline;
         self.times = ex.time.find_with_dateline(
             &self.folded,
             &self.tokens,
@@ -403,11 +403,9 @@ impl<'t> Stages<'t> {
         }
     }
 
-    /// The document's date: the caller's, or the dateline's.
+    /// The document's date: the caller's, or the dateline's (read by [`Stages::time`]).
     fn dates(&mut self) {
-        let dateline = self
-            .found_dateline
-            .unwrap_or_else(|| crate::time::dateline_date(self.text));
+        let dateline = self.found_dateline;
         self.doc_date = match self.date {
             Some(d) => Some(d.to_string()),
             None => dateline.map(|d| d.value()),
@@ -446,11 +444,7 @@ impl<'t> Stages<'t> {
             static CACHE: std::cell::RefCell<crate::pattern::Cache> =
                 std::cell::RefCell::new(crate::pattern::Cache::new());
         }
-        let events = CACHE.with(|c| match c.try_borrow_mut() {
-            Ok(mut cache) => find_events(&cx, &ex.rules, &mut cache),
-            // (only if a rule callback re-entered the extractor on this thread)
-            Err(_) => find_events(&cx, &ex.rules, &mut ex.rules.cache()),
-        });
+        let events = CACHE.with_borrow_mut(|cache| find_events(&cx, &ex.rules, cache));
         for (e, a) in self.entities.iter_mut().zip(entity_attrs) {
             e.attrs = a;
         }
