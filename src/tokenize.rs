@@ -603,26 +603,14 @@ fn classify(
 /// [`shape_of`] for ASCII text, on bytes; `None` at the first non-ASCII byte.
 #[inline]
 fn shape_of_ascii(s: &[u8]) -> Option<Shape> {
-    let mut upper = 0usize;
-    let mut lower = 0usize;
-    let mut first_upper = false;
-    let mut lower_then_upper = false;
+    let mut case = CaseScan::default();
     for &b in s {
-        if b.is_ascii_lowercase() {
-            lower += 1;
-        } else if b.is_ascii_uppercase() {
-            if upper + lower == 0 {
-                first_upper = true;
-            } else if lower > 0 {
-                lower_then_upper = true;
-            }
-            upper += 1;
-        } else if !b.is_ascii() {
+        if !b.is_ascii() {
             return None;
         }
+        case.add(CLASS[b as usize]);
     }
-    let mc = s.starts_with(b"Mc") || s.starts_with(b"Mac");
-    Some(classify(upper, lower, first_upper, lower_then_upper, mc))
+    Some(case.shape(s))
 }
 
 fn is_closer(t: &str) -> bool {
