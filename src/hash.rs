@@ -152,7 +152,7 @@ impl PrefixFilter {
 /// it (two loads that overlap when the word is shorter than sixteen bytes and cover every
 /// byte). Longer words give `None`.
 #[inline]
-pub(crate) fn word_key(b: &[u8]) -> Option<(u64, u64)> {
+fn word_key(b: &[u8]) -> Option<(u64, u64)> {
     let n = b.len();
     let u64_at = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
     let u32_at = |i: usize| u64::from(u32::from_le_bytes(b[i..i + 4].try_into().expect("4 bytes")));
@@ -219,8 +219,10 @@ impl<V: Copy + Default> WordMap<V> {
 
     #[inline]
     fn slot_of(lo: u64, hi: u64, len: usize, mask: usize) -> usize {
+        // one multiply; the index comes from the product's high half, which every input
+        // bit reaches
         let x = (lo ^ hi.rotate_left(29) ^ ((len as u64) << 56)).wrapping_mul(FxHasher::K);
-        ((x ^ (x >> 29)).wrapping_mul(FxHasher::K) >> 32) as usize & mask
+        (x >> 32) as usize & mask
     }
 
     /// The slot holding `(lo, hi, len)`, or the empty slot where it would go.
@@ -240,7 +242,12 @@ impl<V: Copy + Default> WordMap<V> {
     /// The value stored for `w`.
     #[inline]
     pub(crate) fn get(&self, w: &str) -> Option<V> {
-        let b = w.as_bytes();
+        self.get_bytes(w.as_bytes())
+    }
+
+    /// [`WordMap::get`] for the bytes of a word (a slice of text).
+    #[inline]
+    pub(crate) fn get_bytes(&self, b: &[u8]) -> Option<V> {
         if b.is_empty() {
             return None;
         }
@@ -252,7 +259,9 @@ impl<V: Copy + Default> WordMap<V> {
                 let s = &self.slots[self.find(lo, hi, b.len())];
                 (s.len != 0).then_some(s.val)
             }
-            None => self.long.get(w).copied(),
+            None => std::str::from_utf8(b)
+                .ok()
+                .and_then(|w| self.long.get(w).copied()),
         }
     }
 

@@ -485,13 +485,9 @@ const WORDS: &[&str] = &[
 /// The longest word of [`WORDS`] ("approximately"); longer tokens are never looked up.
 const MAX_WORD: usize = 13;
 
-/// One slot of the lookup table: the word as its [`key`], and its class.
+/// A class and whether it can start an expression, as the table holds them.
 #[derive(Clone, Copy)]
 struct Slot {
-    lo: u64,
-    hi: u64,
-    /// Length of the word; 0 for an empty slot.
-    len: u8,
     /// [`can_start`] of `lex`.
     start: bool,
     lex: Lex,
@@ -500,28 +496,28 @@ struct Slot {
 impl Slot {
     const NONE: Slot = Slot::of(Lex::None);
 
-    /// A slot of no word holding a class.
     const fn of(lex: Lex) -> Slot {
         Slot {
-            lo: 0,
-            hi: 0,
-            len: 0,
             start: can_start(lex),
             lex,
         }
     }
 }
 
+impl Default for Slot {
+    fn default() -> Slot {
+        Slot::NONE
+    }
+}
+
 /// Tokens of up to [`MAX_WORD`] bytes, by length and first letter.
 const FILTER_ROWS: usize = (MAX_WORD + 1) * 26;
 
-/// An open-addressing hash table from word to class, built once.
-///
-/// Words are compared as two integers and a length (no string compare), and a bit
-/// pre-filter on (length, first letter, last byte) turns most tokens away before hashing.
+/// The words and their classes, built once: a [`WordMap`](crate::hash::WordMap) (words
+/// compared as two integers and a length), behind a bit pre-filter on (length, first
+/// letter, last byte) that turns most tokens away before hashing.
 struct Table {
-    slots: Vec<Slot>,
-    mask: usize,
+    words: crate::hash::WordMap<Slot>,
     /// The pre-filter: bit [`last_bit`] of the token's last byte in
     /// `filter[len * 26 + first letter]`, set when a word of that length starts and ends
     /// so, or a word one byte shorter starts so (the token then ends in a period).
@@ -544,19 +540,6 @@ fn last_bit(c: u8) -> u32 {
     }
 }
 
-/// A word of 1 to [`MAX_WORD`] bytes as two integers; with its length they identify it
-/// (see [`crate::hash::word_key`]).
-#[inline]
-fn key(b: &[u8]) -> (u64, u64) {
-    crate::hash::word_key(b).unwrap_or((0, 0))
-}
-
-#[inline]
-fn hash(lo: u64, hi: u64, len: usize) -> usize {
-    let x = (lo ^ hi.rotate_left(29) ^ (len as u64)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    (x >> 40) as usize
-}
-
 /// The lookup table (built on first use; [`super::TimeTagger::new`] builds it).
 pub(crate) fn table_init() {
     let _ = table();
@@ -564,9 +547,9 @@ pub(crate) fn table_init() {
 
 fn table() -> &'static Table {
     TABLE.get_or_init(|| {
-        let size = (WORDS.len() * 4).next_power_of_two();
-        let mut slots = vec![Slot::NONE; size];
-        let mask = size - 1;
+        let mut words = crate::hash::WordMap::new();
+        // (a quarter full, as the table was before it was a WordMap: probes stay at one)
+        words.reserve(2 * WORDS.len());
         let mut filter = vec![0u32; FILTER_ROWS];
         for &w in WORDS {
             let b = w.as_bytes();
@@ -578,47 +561,14 @@ fn table() -> &'static Table {
             if b.len() < MAX_WORD {
                 filter[(b.len() + 1) * 26 + row] |= 1 << last_bit(b'.');
             }
-            let (lo, hi) = key(b);
-            let mut i = hash(lo, hi, b.len()) & mask;
-            while slots[i].len != 0
-                && !(slots[i].lo == lo && slots[i].hi == hi && usize::from(slots[i].len) == b.len())
-            {
-                i = (i + 1) & mask;
-            }
-            let lex = classify_word(w);
-            slots[i] = Slot {
-                lo,
-                hi,
-                len: b.len() as u8,
-                start: can_start(lex),
-                lex,
-            };
+            words.update(w, |_| Slot::of(classify_word(w)));
         }
         Table {
-            slots,
-            mask,
+            words,
             filter,
             punct: (0..=255u8).map(|c| Slot::of(Lex::P(c))).collect(),
         }
     })
-}
-
-/// The slot of a known word.
-#[inline]
-fn lookup_in<'t>(t: &'t Table, w: &[u8]) -> Option<&'t Slot> {
-    let n = w.len();
-    let (lo, hi) = key(w);
-    let mut i = hash(lo, hi, n) & t.mask;
-    loop {
-        let s = t.slots.get(i)?;
-        if s.len == 0 {
-            return None;
-        }
-        if s.lo == lo && s.hi == hi && usize::from(s.len) == n {
-            return Some(s);
-        }
-        i = (i + 1) & t.mask;
-    }
 }
 
 #[cfg(test)]
@@ -628,7 +578,7 @@ fn lookup(w: &str) -> Lex {
     if b.is_empty() || b.len() > MAX_WORD {
         return Lex::None;
     }
-    lookup_in(t, b).map_or(Lex::None, |s| s.lex)
+    t.words.get(w).map_or(Lex::None, |s| s.lex)
 }
 
 /// The classes of a document's tokens.
@@ -683,18 +633,13 @@ pub(crate) fn classify_all(tokens: &[Token], folded: &[u8]) -> Classes {
     for (i, tok) in tokens.iter().enumerate() {
         // (the tokenizer's spans lie in the folded text)
         let b = &folded[tok.fold.start..tok.fold.end];
-        let number;
-        // a slot of the tables: class and start bit are copied without a branch on them
-        let s: &Slot = match tok.kind {
-            TokenKind::Word => word_in(t, b).unwrap_or(&Slot::NONE),
+        let s: Slot = match tok.kind {
+            TokenKind::Word => word_in(t, b).unwrap_or(Slot::NONE),
             TokenKind::Punct | TokenKind::Symbol => match b {
-                &[c] => &t.punct[usize::from(c)],
-                _ => &Slot::NONE,
+                &[c] => t.punct[usize::from(c)],
+                _ => Slot::NONE,
             },
-            TokenKind::Number => {
-                number = Slot::of(classify_number(b));
-                &number
-            }
+            TokenKind::Number => Slot::of(classify_number(b)),
         };
         lex.push(s.lex);
         bits |= u64::from(s.start) << (i & 63);
@@ -711,7 +656,7 @@ pub(crate) fn classify_all(tokens: &[Token], folded: &[u8]) -> Classes {
 
 /// The class of a word token whose folded form is `b` (a final period is dropped).
 #[inline]
-fn word_in<'t>(t: &'t Table, b: &[u8]) -> Option<&'t Slot> {
+fn word_in(t: &Table, b: &[u8]) -> Option<Slot> {
     let n = b.len();
     let (&first, &last) = (b.first()?, b.last()?);
     // most words go here: no known word has this length, first letter and last byte
@@ -720,7 +665,7 @@ fn word_in<'t>(t: &'t Table, b: &[u8]) -> Option<&'t Slot> {
         return None;
     }
     let w = if last == b'.' { &b[..n - 1] } else { b };
-    lookup_in(t, w)
+    t.words.get_bytes(w)
 }
 
 #[inline(never)]
