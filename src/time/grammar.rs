@@ -5,6 +5,8 @@
 //! ([`Sem`]). Normalisation: [`Resolver::resolve`] turns the meaning into a TIMEX3 value
 //! against the document date, the clause's tense and the last date resolved in the text.
 
+use std::cell::Cell;
+
 use super::lex::{Classes, Lex, REFS, SET_ADVERBS, Unit, W, classify_all};
 use super::tense::{Tense, tense_at};
 use super::{Date, Timex, TimexType, add_month};
@@ -147,6 +149,15 @@ impl Val {
     }
 }
 
+/// The largest class buffer a thread keeps between documents (2 MB of classes, the
+/// tokens of about 1 MB of text).
+const KEEP_CLASSES: usize = 1 << 18;
+
+thread_local! {
+    /// The token classes of this thread's last document: their buffers serve the next.
+    static CLASSES: Cell<Option<Classes>> = const { Cell::new(None) };
+}
+
 /// Runs recognition and resolution over a document.
 pub(crate) fn run(
     folded: &Folded,
@@ -156,11 +167,13 @@ pub(crate) fn run(
     year_known: bool,
 ) -> Vec<Timex> {
     let f = folded.as_str();
-    let Classes { lex, starts } = classify_all(tokens, f.as_bytes());
+    let mut classes = CLASSES.take().unwrap_or_default();
+    classify_all(tokens, f.as_bytes(), &mut classes);
+    let Classes { lex, starts } = &classes;
     let p = Parser {
         f,
         toks: tokens,
-        lex: &lex,
+        lex,
     };
     let mut r = Resolver {
         dct: anchor.unwrap_or(Date {
@@ -293,6 +306,9 @@ pub(crate) fn run(
             });
             i = end + 2;
         }
+    }
+    if classes.lex.capacity() <= KEEP_CLASSES {
+        CLASSES.set(Some(classes));
     }
     out
 }

@@ -510,35 +510,33 @@ impl Default for Slot {
     }
 }
 
-/// Tokens of up to [`MAX_WORD`] bytes, by length and first letter.
-const FILTER_ROWS: usize = (MAX_WORD + 1) * 26;
-
 /// The words and their classes, built once: a [`WordMap`](crate::hash::WordMap) (words
 /// compared as two integers and a length), behind a bit pre-filter on (length, first
 /// letter, last byte) that turns most tokens away before hashing.
 struct Table {
     words: crate::hash::WordMap<Slot>,
-    /// The pre-filter: bit [`last_bit`] of the token's last byte in
-    /// `filter[len * 26 + first letter]`, set when a word of that length starts and ends
-    /// so, or a word one byte shorter starts so (the token then ends in a period).
-    filter: Vec<u32>,
-    /// `Lex::P(b)` for every byte `b`.
-    punct: Vec<Slot>,
+    /// The pre-filter: bit [`LAST_BIT`] of the token's last byte in
+    /// `filter[len][first letter]`, set when a word of that length starts and ends so, or
+    /// a word one byte shorter starts so (the token then ends in a period). A fixed-size
+    /// array: a length and letter in range index it without a bounds check.
+    filter: [[u32; 26]; MAX_WORD + 1],
 }
 
 static TABLE: OnceLock<Table> = OnceLock::new();
 
 /// The filter bit of a token's last byte: `a`–`z` 0–25, `.` 26, `-` 27, others 28 (never
-/// set: no word ends so).
-#[inline]
-fn last_bit(c: u8) -> u32 {
-    match c {
-        b'a'..=b'z' => u32::from(c - b'a'),
-        b'.' => 26,
-        b'-' => 27,
-        _ => 28,
+/// set: no word ends so). A table, not a `match`: one load on every word token.
+const LAST_BIT: [u8; 256] = {
+    let mut t = [28u8; 256];
+    let mut c = b'a';
+    while c <= b'z' {
+        t[c as usize] = c - b'a';
+        c += 1;
     }
-}
+    t[b'.' as usize] = 26;
+    t[b'-' as usize] = 27;
+    t
+};
 
 /// The lookup table (built on first use; [`super::TimeTagger::new`] builds it).
 pub(crate) fn table_init() {
@@ -550,24 +548,23 @@ fn table() -> &'static Table {
         let mut words = crate::hash::WordMap::new();
         // (a quarter full, as the table was before it was a WordMap: probes stay at one)
         words.reserve(2 * WORDS.len());
-        let mut filter = vec![0u32; FILTER_ROWS];
+        let mut filter = [[0u32; 26]; MAX_WORD + 1];
         for &w in WORDS {
             let b = w.as_bytes();
             assert!(!b.is_empty() && b.len() <= MAX_WORD, "{w}");
             let (first, last) = (b[0], b[b.len() - 1]);
-            assert!(first.is_ascii_lowercase() && last_bit(last) < 28, "{w}");
+            assert!(
+                first.is_ascii_lowercase() && LAST_BIT[usize::from(last)] < 28,
+                "{w}"
+            );
             let row = usize::from(first - b'a');
-            filter[b.len() * 26 + row] |= 1 << last_bit(last);
+            filter[b.len()][row] |= 1 << LAST_BIT[usize::from(last)];
             if b.len() < MAX_WORD {
-                filter[(b.len() + 1) * 26 + row] |= 1 << last_bit(b'.');
+                filter[b.len() + 1][row] |= 1 << LAST_BIT[usize::from(b'.')];
             }
             words.update(w, |_| Slot::of(classify_word(w)));
         }
-        Table {
-            words,
-            filter,
-            punct: (0..=255u8).map(|c| Slot::of(Lex::P(c))).collect(),
-        }
+        Table { words, filter }
     })
 }
 
@@ -581,7 +578,9 @@ fn lookup(w: &str) -> Lex {
     t.words.get(w).map_or(Lex::None, |s| s.lex)
 }
 
-/// The classes of a document's tokens.
+/// The classes of a document's tokens. Kept from one document to the next
+/// ([`classify_all`] fills it again) so that its buffers are reused.
+#[derive(Default)]
 pub(crate) struct Classes {
     /// One class per token.
     pub(crate) lex: Vec<Lex>,
@@ -622,36 +621,41 @@ pub(crate) const fn can_start(l: Lex) -> bool {
     )
 }
 
-/// Classifies every token of a document; `folded` is the folded text the tokens' `fold`
-/// spans point into.
+/// Classifies every token of a document into `out`; `folded` is the folded text the
+/// tokens' `fold` spans point into.
+///
+/// The classes start as [`Lex::None`] with no start bit set, and only the tokens with a
+/// class are written: most tokens (words the pre-filter turns away) cost a few loads and
+/// branches, no store.
 #[inline(never)]
-pub(crate) fn classify_all(tokens: &[Token], folded: &[u8]) -> Classes {
+pub(crate) fn classify_all(tokens: &[Token], folded: &[u8], out: &mut Classes) {
     let t = table();
-    let mut lex = Vec::with_capacity(tokens.len());
-    let mut starts = Vec::with_capacity(tokens.len() / 64 + 1);
-    let mut bits = 0u64;
-    for (i, tok) in tokens.iter().enumerate() {
+    out.lex.clear();
+    out.lex.resize(tokens.len(), Lex::None);
+    out.starts.clear();
+    out.starts.resize(tokens.len().div_ceil(64), 0);
+    for (i, (tok, lex)) in tokens.iter().zip(out.lex.iter_mut()).enumerate() {
         // (the tokenizer's spans lie in the folded text)
         let b = &folded[tok.fold.start..tok.fold.end];
-        let s: Slot = match tok.kind {
-            TokenKind::Word => word_in(t, b).unwrap_or(Slot::NONE),
-            TokenKind::Punct | TokenKind::Symbol => match b {
-                &[c] => t.punct[usize::from(c)],
-                _ => Slot::NONE,
+        let s = match tok.kind {
+            TokenKind::Word => match word_in(t, b) {
+                Some(s) => s,
+                None => continue,
             },
+            // punctuation never starts an expression
+            TokenKind::Punct | TokenKind::Symbol => {
+                if let &[c] = b {
+                    *lex = Lex::P(c);
+                }
+                continue;
+            }
             TokenKind::Number => Slot::of(classify_number(b)),
         };
-        lex.push(s.lex);
-        bits |= u64::from(s.start) << (i & 63);
-        if i & 63 == 63 {
-            starts.push(bits);
-            bits = 0;
+        *lex = s.lex;
+        if s.start {
+            out.starts[i / 64] |= 1 << (i % 64);
         }
     }
-    if tokens.len() & 63 != 0 {
-        starts.push(bits);
-    }
-    Classes { lex, starts }
 }
 
 /// The class of a word token whose folded form is `b` (a final period is dropped).
@@ -661,7 +665,7 @@ fn word_in(t: &Table, b: &[u8]) -> Option<Slot> {
     let (&first, &last) = (b.first()?, b.last()?);
     // most words go here: no known word has this length, first letter and last byte
     let row = usize::from(first.wrapping_sub(b'a'));
-    if n > MAX_WORD || row >= 26 || t.filter.get(n * 26 + row)? & (1 << last_bit(last)) == 0 {
+    if n > MAX_WORD || row >= 26 || t.filter[n][row] & (1 << LAST_BIT[usize::from(last)]) == 0 {
         return None;
     }
     let w = if last == b'.' { &b[..n - 1] } else { b };
@@ -885,6 +889,52 @@ mod tests {
     #[test]
     fn classes_are_small() {
         assert!(std::mem::size_of::<Lex>() <= 8);
+    }
+
+    /// The classes of a text's tokens, one by one from the `match` (the reference), and as
+    /// [`classify_all`] gives them into `out`.
+    fn classes_of(text: &str, out: &mut Classes) -> Vec<Lex> {
+        let folded = crate::text::Folded::new(text);
+        let (mut tokens, mut sentences) = (Vec::new(), Vec::new());
+        crate::tokenize::tokenize(text, &folded, &mut tokens, &mut sentences);
+        classify_all(&tokens, folded.as_str().as_bytes(), out);
+        tokens
+            .iter()
+            .map(|tok| {
+                let w = tok.norm(&folded);
+                match tok.kind {
+                    TokenKind::Word => classify_word(w.strip_suffix('.').unwrap_or(w)),
+                    TokenKind::Number => classify_number(w.as_bytes()),
+                    _ => match w.as_bytes() {
+                        &[c] => Lex::P(c),
+                        _ => Lex::None,
+                    },
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn classify_all_agrees_with_the_match_and_reuses_its_buffers() {
+        let long = "On Tuesday, Feb. 28, the President met THE minister for two hours; \
+                    they last met 3 years ago, in the 1990s, at 5pm. Approximately. ";
+        let long = long.repeat(5);
+        let short = "Nothing here: said firm. Early in March!";
+        let mut out = Classes::default();
+        for text in [long.as_str(), short, "", short] {
+            let want = classes_of(text, &mut out);
+            assert_eq!(out.lex, want, "{text}");
+            assert_eq!(out.starts.len(), want.len().div_ceil(64));
+            for (i, &l) in want.iter().enumerate() {
+                let bit = out.starts[i / 64] >> (i % 64) & 1 == 1;
+                assert_eq!(bit, can_start(l), "{text}: token {i} {l:?}");
+            }
+            // no start bit past the last token
+            if !want.len().is_multiple_of(64) {
+                assert_eq!(out.starts[want.len() / 64] >> (want.len() % 64), 0);
+            }
+        }
+        assert!(out.lex.contains(&Lex::Month(3, true)));
     }
 
     #[test]
