@@ -6,6 +6,7 @@
 //! against the document date, the clause's tense and the last date resolved in the text.
 
 use std::cell::Cell;
+use std::fmt::Write as _;
 
 use super::lex::{Classes, Lex, REFS, SET_ADVERBS, Unit, W, classify_all};
 use super::tense::{Tense, tense_at};
@@ -111,41 +112,94 @@ impl Val {
         }
     }
 
+    /// The TIMEX3 value; `known` is false when the year is not known (`XXXX`).
     fn format(self, known: bool) -> Option<String> {
-        let y = |y: i32| -> String {
-            if known {
-                format!("{y:04}")
-            } else {
-                "XXXX".to_string()
-            }
-        };
-        Some(match self {
-            Val::Day(d) => format!("{}-{:02}-{:02}", y(d.year), d.month, d.day),
-            Val::Month(yy, m) => format!("{}-{:02}", y(yy), m),
-            Val::Year(yy) => {
+        let v = ValueText::new();
+        let v = match self {
+            Val::Day(d) => v.date(d, known),
+            Val::Month(y, m) => v.year(y, known).text("-").two(m),
+            Val::Year(y) => {
                 if !known {
                     return None;
                 }
-                y(yy)
+                v.year(y, true)
             }
-            Val::Quarter(yy, q) => format!("{}-Q{q}", y(yy)),
-            Val::Half(yy, h) => format!("{}-H{h}", y(yy)),
-            Val::Season(yy, s) => format!("{}-{}", y(yy), SEASONS[usize::from(s & 3)]),
-            Val::Week(yy, w) => format!("{}-W{w:02}", y(yy)),
-            Val::Weekend(yy, w) => format!("{}-W{w:02}-WE", y(yy)),
-            Val::Decade(d) => format!("{d:03}"),
-            Val::Century(c) => format!("{c:02}"),
-            Val::DayPart(d, p) => format!(
-                "{}-{:02}-{:02}T{}",
-                y(d.year),
-                d.month,
-                d.day,
-                PARTS[usize::from(p & 3)]
-            ),
-            Val::Clock(d, h, m) => {
-                format!("{}-{:02}-{:02}T{h:02}:{m:02}", y(d.year), d.month, d.day)
-            }
-        })
+            Val::Quarter(y, q) => v.year(y, known).text("-Q").num(q),
+            Val::Half(y, h) => v.year(y, known).text("-H").num(h),
+            Val::Season(y, s) => v.year(y, known).text("-").text(SEASONS[usize::from(s & 3)]),
+            Val::Week(y, w) => v.year(y, known).text("-W").two(w),
+            Val::Weekend(y, w) => v.year(y, known).text("-W").two(w).text("-WE"),
+            Val::Decade(d) => return Some(format!("{d:03}")),
+            Val::Century(c) => return Some(format!("{c:02}")),
+            Val::DayPart(d, p) => v.date(d, known).text("T").text(PARTS[usize::from(p & 3)]),
+            Val::Clock(d, h, m) => v.date(d, known).text("T").two(h).text(":").two(m),
+        };
+        Some(v.0)
+    }
+}
+
+/// A TIMEX3 value written field by field into one string: the usual fields (a year of
+/// four digits, a month or day of two) are written digit by digit, without the
+/// formatting machinery and the year's own string, which cost more than the rest of the
+/// resolution. Other numbers go through `write!` and give what `format!` gives.
+struct ValueText(String);
+
+impl ValueText {
+    fn new() -> ValueText {
+        ValueText(String::with_capacity(16))
+    }
+
+    /// `text` as is.
+    fn text(mut self, text: &str) -> ValueText {
+        self.0.push_str(text);
+        self
+    }
+
+    /// A year as `{:04}` formats it, or `XXXX` when it is not known.
+    fn year(mut self, y: i32, known: bool) -> ValueText {
+        match u32::try_from(y) {
+            _ if !known => self.0.push_str("XXXX"),
+            Ok(y) if y < 10_000 => self.digits(y, 4),
+            _ => write!(self.0, "{y:04}").expect("a String takes any text"),
+        }
+        self
+    }
+
+    /// A number as `{:02}` formats it.
+    fn two(mut self, v: u8) -> ValueText {
+        if v < 100 {
+            self.digits(u32::from(v), 2);
+        } else {
+            write!(self.0, "{v}").expect("a String takes any text");
+        }
+        self
+    }
+
+    /// A number as `{}` formats it.
+    fn num(mut self, v: u8) -> ValueText {
+        if v < 10 {
+            self.digits(u32::from(v), 1);
+        } else {
+            write!(self.0, "{v}").expect("a String takes any text");
+        }
+        self
+    }
+
+    /// A day: `2023-02-28`, `XXXX-02-28`.
+    fn date(self, d: Date, known: bool) -> ValueText {
+        self.year(d.year, known)
+            .text("-")
+            .two(d.month)
+            .text("-")
+            .two(d.day)
+    }
+
+    /// The last `n` decimal digits of `v`, with leading zeros.
+    fn digits(&mut self, v: u32, n: u32) {
+        for k in (0..n).rev() {
+            let digit = (v / 10u32.pow(k) % 10) as u8;
+            self.0.push(char::from(b'0' + digit));
+        }
     }
 }
 
@@ -1705,9 +1759,16 @@ fn dur_value(n: Option<u32>, u: Unit) -> String {
         (Some(n), Unit::Quarter) => format!("P{}M", u64::from(n) * 3),
         (None, Unit::Quarter) => "PXM".to_string(),
         (n, u) => {
+            // (one string: the amount is not formatted into a string of its own)
             let (letter, t) = u.letter();
-            let amount = n.map_or("X".to_string(), |n| n.to_string());
-            format!("P{}{amount}{letter}", if t { "T" } else { "" })
+            let mut s = String::with_capacity(8);
+            s.push_str(if t { "PT" } else { "P" });
+            match n {
+                Some(n) => write!(s, "{n}").expect("a String takes any text"),
+                None => s.push('X'),
+            }
+            s.push_str(letter);
+            s
         }
     }
 }
@@ -2145,6 +2206,63 @@ mod tests {
             .into_iter()
             .map(|x| (x.span.slice(text).to_string(), x.kind, x.value))
             .collect()
+    }
+
+    #[test]
+    fn values_are_written_as_format_writes_them() {
+        // years of every width and sign, fields of one to three digits
+        for y in [
+            -123_456, -10_000, -999, -5, 0, 7, 99, 999, 2023, 9999, 10_000, 123_456,
+        ] {
+            for m in [0u8, 1, 9, 10, 12, 99, 100, 255] {
+                let d = Date {
+                    year: y,
+                    month: m,
+                    day: m / 2,
+                };
+                let dd = m / 2;
+                let cases = [
+                    (Val::Day(d), format!("{y:04}-{m:02}-{dd:02}")),
+                    (Val::Month(y, m), format!("{y:04}-{m:02}")),
+                    (Val::Year(y), format!("{y:04}")),
+                    (Val::Quarter(y, m), format!("{y:04}-Q{m}")),
+                    (Val::Half(y, m), format!("{y:04}-H{m}")),
+                    (
+                        Val::Season(y, m),
+                        format!("{y:04}-{}", SEASONS[usize::from(m & 3)]),
+                    ),
+                    (Val::Week(y, m), format!("{y:04}-W{m:02}")),
+                    (Val::Weekend(y, m), format!("{y:04}-W{m:02}-WE")),
+                    (Val::Decade(y), format!("{y:03}")),
+                    (Val::Century(y), format!("{y:02}")),
+                    (
+                        Val::DayPart(d, m),
+                        format!("{y:04}-{m:02}-{dd:02}T{}", PARTS[usize::from(m & 3)]),
+                    ),
+                    (
+                        Val::Clock(d, m, dd),
+                        format!("{y:04}-{m:02}-{dd:02}T{m:02}:{dd:02}"),
+                    ),
+                ];
+                for (v, want) in cases {
+                    assert_eq!(v.format(true).as_deref(), Some(want.as_str()), "{v:?}");
+                    let unknown = match v {
+                        Val::Year(_) => None,
+                        Val::Decade(_) | Val::Century(_) => Some(want),
+                        _ => Some(want.replacen(&format!("{y:04}"), "XXXX", 1)),
+                    };
+                    assert_eq!(v.format(false), unknown, "{v:?}");
+                }
+            }
+        }
+        for n in [None, Some(0), Some(3), Some(12), Some(4_000_000_000)] {
+            for u in [Unit::Second, Unit::Hour, Unit::Day, Unit::Week, Unit::Year] {
+                let (letter, t) = u.letter();
+                let amount = n.map_or("X".to_string(), |n| n.to_string());
+                let want = format!("P{}{amount}{letter}", if t { "T" } else { "" });
+                assert_eq!(dur_value(n, u), want);
+            }
+        }
     }
 
     fn one(text: &str, dct: &str) -> (String, String) {
