@@ -511,15 +511,10 @@ impl Default for Slot {
 }
 
 /// The words and their classes, built once: a [`WordMap`](crate::hash::WordMap) (words
-/// compared as two integers and a length), behind a bit pre-filter on (length, first
-/// letter, last byte) that turns most tokens away before hashing.
+/// compared as two integers and a length), behind the pre-filter [`FILTER`] that turns
+/// most tokens away before hashing.
 struct Table {
     words: crate::hash::WordMap<Slot>,
-    /// The pre-filter: bit [`LAST_BIT`] of the token's last byte in
-    /// `filter[len][first letter]`, set when a word of that length starts and ends so, or
-    /// a word one byte shorter starts so (the token then ends in a period). A fixed-size
-    /// array: a length and letter in range index it without a bounds check.
-    filter: [[u32; 26]; MAX_WORD + 1],
 }
 
 static TABLE: OnceLock<Table> = OnceLock::new();
@@ -538,6 +533,29 @@ const LAST_BIT: [u8; 256] = {
     t
 };
 
+/// The pre-filter on (length, first letter, last byte): bit [`LAST_BIT`] of the token's
+/// last byte in `FILTER[len][first letter]` is set when a word of that length starts and
+/// ends so, or a word one byte shorter starts so (the token then ends in a period).
+/// Computed at compile time from [`WORDS`] (which the asserts check: every word
+/// lower-case ASCII at both ends, at most [`MAX_WORD`] bytes).
+static FILTER: [[u32; 26]; MAX_WORD + 1] = {
+    let mut filter = [[0u32; 26]; MAX_WORD + 1];
+    let mut i = 0;
+    while i < WORDS.len() {
+        let b = WORDS[i].as_bytes();
+        assert!(!b.is_empty() && b.len() <= MAX_WORD);
+        let (first, last) = (b[0], b[b.len() - 1]);
+        assert!(first.is_ascii_lowercase() && LAST_BIT[last as usize] < 28);
+        let row = (first - b'a') as usize;
+        filter[b.len()][row] |= 1 << LAST_BIT[last as usize];
+        if b.len() < MAX_WORD {
+            filter[b.len() + 1][row] |= 1 << LAST_BIT[b'.' as usize];
+        }
+        i += 1;
+    }
+    filter
+};
+
 /// The lookup table (built on first use; [`super::TimeTagger::new`] builds it).
 pub(crate) fn table_init() {
     let _ = table();
@@ -548,23 +566,10 @@ fn table() -> &'static Table {
         let mut words = crate::hash::WordMap::new();
         // (a quarter full, as the table was before it was a WordMap: probes stay at one)
         words.reserve(2 * WORDS.len());
-        let mut filter = [[0u32; 26]; MAX_WORD + 1];
         for &w in WORDS {
-            let b = w.as_bytes();
-            assert!(!b.is_empty() && b.len() <= MAX_WORD, "{w}");
-            let (first, last) = (b[0], b[b.len() - 1]);
-            assert!(
-                first.is_ascii_lowercase() && LAST_BIT[usize::from(last)] < 28,
-                "{w}"
-            );
-            let row = usize::from(first - b'a');
-            filter[b.len()][row] |= 1 << LAST_BIT[usize::from(last)];
-            if b.len() < MAX_WORD {
-                filter[b.len() + 1][row] |= 1 << LAST_BIT[usize::from(b'.')];
-            }
             words.update(w, |_| Slot::of(classify_word(w)));
         }
-        Table { words, filter }
+        Table { words }
     })
 }
 
@@ -662,10 +667,14 @@ pub(crate) fn classify_all(tokens: &[Token], folded: &[u8], out: &mut Classes) {
 #[inline]
 fn word_in(t: &Table, b: &[u8]) -> Option<Slot> {
     let n = b.len();
-    let (&first, &last) = (b.first()?, b.last()?);
+    // (one comparison turns away the empty token and those longer than any word)
+    if n.wrapping_sub(1) >= MAX_WORD {
+        return None;
+    }
+    let (first, last) = (b[0], b[n - 1]);
     // most words go here: no known word has this length, first letter and last byte
     let row = usize::from(first.wrapping_sub(b'a'));
-    if n > MAX_WORD || row >= 26 || t.filter[n][row] & (1 << LAST_BIT[usize::from(last)]) == 0 {
+    if row >= 26 || FILTER[n][row] & (1 << LAST_BIT[usize::from(last)]) == 0 {
         return None;
     }
     let w = if last == b'.' { &b[..n - 1] } else { b };
