@@ -1231,9 +1231,6 @@ impl Gazetteer {
         out: &mut Vec<Candidate>,
     ) {
         let hay = folded.as_str().as_bytes();
-        let Some(sent_end) = range.clone().last().map(|k| tokens[k].fold.end) else {
-            return;
-        };
         let mut k = range.start;
         while k < range.end {
             let t = &tokens[k];
@@ -1241,31 +1238,12 @@ impl Gazetteer {
                 k += 1;
                 continue;
             }
-            // walk the trie from the token start; the last form passed that ends on a
-            // token boundary is the longest token-aligned match
             let trie = if t.shape == Shape::Lower && t.span.len() > 1 {
                 &self.lower_trie
             } else {
                 &self.trie
             };
-            let mut j = k;
-            let mut found = None;
-            let start = t.fold.start;
-            trie.prefixes(&hay[start..sent_end], |len, form| {
-                let end = start + len;
-                while j < range.end && tokens[j].fold.end < end {
-                    j += 1;
-                }
-                // a longer name counts only when its case fits the text ("New York
-                // City" needs capitals); else a shorter one found on the way stands
-                if j < range.end
-                    && tokens[j].fold.end == end
-                    && (j == k || self.case_fits(form, tokens, k, j + 1))
-                {
-                    found = Some((j + 1, form));
-                }
-            });
-            match found {
+            match self.longest_at(trie, hay, tokens, k, range.end) {
                 Some((last, form)) => {
                     out.push(Candidate {
                         first: k,
@@ -1276,6 +1254,57 @@ impl Gazetteer {
                 }
                 None => k += 1,
             }
+        }
+    }
+
+    /// The longest form of `trie` that starts at token `k` and ends at the end of a token
+    /// before `end`, with its case fitting the text, as (one past its last token, form).
+    ///
+    /// The walk goes a token at a time (the bytes from one token's end to the next one's,
+    /// spaces included), and asks for a form only at a token's end: a form that ends
+    /// inside a token is never a match.
+    #[inline]
+    fn longest_at(
+        &self,
+        trie: &Trie,
+        hay: &[u8],
+        tokens: &[Token],
+        k: usize,
+        end: usize,
+    ) -> Option<(usize, u32)> {
+        // the next token after `j` that ends past `pos` (a token may fold to nothing)
+        let next_end = |mut j: usize, pos: usize| {
+            while j < end && tokens[j].fold.end <= pos {
+                j += 1;
+            }
+            j
+        };
+        let start = tokens[k].fold.start;
+        let mut j = next_end(k, start);
+        if j == end {
+            return None;
+        }
+        let mut pos = tokens[j].fold.end;
+        let mut at = trie.start(&hay[start..pos])?;
+        let mut found = None;
+        loop {
+            // a longer name counts only when its case fits the text ("New York City"
+            // needs capitals); else a shorter one found on the way stands
+            if let Some(form) = at.form()
+                && (j == k || self.case_fits(form, tokens, k, j + 1))
+            {
+                found = Some((j + 1, form));
+            }
+            j = next_end(j + 1, pos);
+            if j == end {
+                return found;
+            }
+            let e = tokens[j].fold.end;
+            match trie.descend(at, &hay[pos..e]) {
+                Some(a) => at = a,
+                None => return found,
+            }
+            pos = e;
         }
     }
 }
