@@ -1,9 +1,11 @@
 //! A byte trie over the folded surface forms, for anchored longest-match search.
 //!
 //! Matching in the gazetteer is anchored at a token start and wants the longest form that
-//! also ends on a token boundary. A trie answers that in one walk: every node passed that
-//! ends a form is a candidate, and the last one on a boundary wins. No failure links are
-//! needed (nothing is searched unanchored), so building is one sort and one linear pass.
+//! also ends on a token boundary. A trie answers that in one walk, which the gazetteer takes
+//! a token at a time ([`Trie::start`] over the first token, [`Trie::descend`] over each next
+//! one with the spaces before it) and asks for a form only where a token ends. No failure
+//! links are needed (nothing is searched unanchored), so building is one sort and one
+//! linear pass.
 //!
 //! Layout: nodes are numbered depth-first (preorder), in the order the sorted forms first
 //! reach them, so the first child of node `n` is always node `n + 1`: the long single-child
@@ -59,9 +61,10 @@ pub(crate) struct Trie {
     /// The nodes one byte down, by byte.
     root: Box<[At; 256]>,
     /// The nodes two and three bytes down, by their path: a walk starts three bytes down
-    /// with one read of a small table (16 KB and 128 KB for the default gazetteer, so they
-    /// stay in the cache) instead of two searches in the long edge lists of the first
-    /// levels and a read of a node record far away in the trie.
+    /// with one read of a small table (32 KB and 256 KB for the default gazetteer, so they
+    /// stay in the second-level cache; 8 KB each for its lower-case trie) instead of two
+    /// searches in the long edge lists of the first levels and a read of a node record far
+    /// away in the trie.
     two: Level,
     three: Level,
 }
