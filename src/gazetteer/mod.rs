@@ -1231,9 +1231,6 @@ impl Gazetteer {
         out: &mut Vec<Candidate>,
     ) {
         let hay = folded.as_str().as_bytes();
-        let Some(sent_end) = range.clone().last().map(|k| tokens[k].fold.end) else {
-            return;
-        };
         let mut k = range.start;
         while k < range.end {
             let t = &tokens[k];
@@ -1241,31 +1238,12 @@ impl Gazetteer {
                 k += 1;
                 continue;
             }
-            // walk the trie from the token start; the last form passed that ends on a
-            // token boundary is the longest token-aligned match
             let trie = if t.shape == Shape::Lower && t.span.len() > 1 {
                 &self.lower_trie
             } else {
                 &self.trie
             };
-            let mut j = k;
-            let mut found = None;
-            let start = t.fold.start;
-            trie.prefixes(&hay[start..sent_end], |len, form| {
-                let end = start + len;
-                while j < range.end && tokens[j].fold.end < end {
-                    j += 1;
-                }
-                // a longer name counts only when its case fits the text ("New York
-                // City" needs capitals); else a shorter one found on the way stands
-                if j < range.end
-                    && tokens[j].fold.end == end
-                    && (j == k || self.case_fits(form, tokens, k, j + 1))
-                {
-                    found = Some((j + 1, form));
-                }
-            });
-            match found {
+            match self.longest_at(trie, hay, tokens, k, range.end) {
                 Some((last, form)) => {
                     out.push(Candidate {
                         first: k,
@@ -1276,6 +1254,57 @@ impl Gazetteer {
                 }
                 None => k += 1,
             }
+        }
+    }
+
+    /// The longest form of `trie` that starts at token `k` and ends at the end of a token
+    /// before `end`, with its case fitting the text, as (one past its last token, form).
+    ///
+    /// The walk goes a token at a time (the bytes from one token's end to the next one's,
+    /// spaces included), and asks for a form only at a token's end: a form that ends
+    /// inside a token is never a match.
+    #[inline]
+    fn longest_at(
+        &self,
+        trie: &Trie,
+        hay: &[u8],
+        tokens: &[Token],
+        k: usize,
+        end: usize,
+    ) -> Option<(usize, u32)> {
+        // the first token from `j` on that ends past `pos` (a token may fold to nothing)
+        let next_end = |mut j: usize, pos: usize| {
+            while j < end && tokens[j].fold.end <= pos {
+                j += 1;
+            }
+            j
+        };
+        let start = tokens[k].fold.start;
+        let mut j = next_end(k, start);
+        if j == end {
+            return None;
+        }
+        let mut pos = tokens[j].fold.end;
+        let mut at = trie.start(&hay[start..pos])?;
+        let mut found = None;
+        loop {
+            // a longer name counts only when its case fits the text ("New York City"
+            // needs capitals); else a shorter one found on the way stands
+            if let Some(form) = at.form()
+                && (j == k || self.case_fits(form, tokens, k, j + 1))
+            {
+                found = Some((j + 1, form));
+            }
+            j = next_end(j + 1, pos);
+            if j == end {
+                return found;
+            }
+            let e = tokens[j].fold.end;
+            match trie.descend(at, &hay[pos..e]) {
+                Some(a) => at = a,
+                None => return found,
+            }
+            pos = e;
         }
     }
 }
@@ -1439,6 +1468,95 @@ t:8\tLOCATION\tNew\t\tkind=city
             run("New York Citys"),
             vec![("New York".into(), "New York".into())]
         );
+    }
+
+    /// [`Gazetteer::find_in`] the slow way: from each token, every token end is looked up
+    /// in the sorted forms.
+    fn find_naive(g: &Gazetteer, f: &Folded, t: &[Token]) -> Vec<Candidate> {
+        let hay = f.as_str().as_bytes();
+        let ids: Vec<u32> = (0..g.form_count() as u32).collect();
+        let lookup = |b: &[u8]| {
+            ids.binary_search_by(|&x| g.forms.bytes(x).cmp(b))
+                .ok()
+                .map(|i| i as u32)
+        };
+        let mut out = Vec::new();
+        let mut k = 0;
+        while k < t.len() {
+            if !matches!(t[k].kind, TokenKind::Word | TokenKind::Number) {
+                k += 1;
+                continue;
+            }
+            let lower = t[k].shape == Shape::Lower && t[k].span.len() > 1;
+            let mut best = None;
+            for j in k..t.len() {
+                let Some(form) = lookup(&hay[t[k].fold.start..t[j].fold.end]) else {
+                    continue;
+                };
+                let any_case = g.senses(form).iter().any(|s| s.policy == CasePolicy::Any);
+                if (!lower || any_case) && (j == k || g.case_fits(form, t, k, j + 1)) {
+                    best = Some((j + 1, form));
+                }
+            }
+            match best {
+                Some((last, form)) => {
+                    out.push(Candidate {
+                        first: k,
+                        last,
+                        form,
+                    });
+                    k = last;
+                }
+                None => k += 1,
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn find_in_matches_the_naive_search() {
+        let ex = crate::Extractor::new().unwrap();
+        let g = ex.gazetteer();
+        // names of the default gazetteer as written, in capitals, in lower case, and run
+        // together, between common words
+        let mut text = String::from(
+            "The Shanghai Cooperation Organization met in New York City, not Minsky. The \
+             foreign minister of Belarus, Sergei Lavrov and the U.S. Secretary of State \
+             flew to São Paulo; the sco and Nato. ",
+        );
+        let glue = [
+            "said", "and", "the", "of", "in", ",", "to", "New", "foreign",
+        ];
+        for (i, f) in (0..g.form_count() as u32).step_by(97).enumerate() {
+            let form = g.form(f);
+            let written = match i % 4 {
+                0 => form.to_string(),
+                1 => form.to_uppercase(),
+                2 => form
+                    .split(' ')
+                    .map(|w| {
+                        let mut c = w.chars();
+                        c.next().map_or(String::new(), |x| {
+                            x.to_uppercase().chain(c).collect::<String>()
+                        })
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                _ => form.replace(' ', ""),
+            };
+            text.push_str(&written);
+            text.push(' ');
+            text.push_str(glue[i % glue.len()]);
+            text.push(' ');
+        }
+        let f = Folded::new(&text);
+        let (mut t, mut s) = (Vec::new(), Vec::new());
+        tokenize(&text, &f, &mut t, &mut s);
+        let mut got = Vec::new();
+        g.find_in(&f, &t, 0..t.len(), &mut got);
+        let want = find_naive(g, &f, &t);
+        assert!(want.len() > 500, "{} candidates", want.len());
+        assert_eq!(got, want);
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! A byte trie over the folded surface forms, for anchored longest-match search.
 //!
 //! Matching in the gazetteer is anchored at a token start and wants the longest form that
-//! also ends on a token boundary. A trie answers that in one walk: every node passed that
-//! ends a form is a candidate, and the last one on a boundary wins. No failure links are
-//! needed (nothing is searched unanchored), so building is one sort and one linear pass.
+//! also ends on a token boundary. A trie answers that in one walk, which the gazetteer takes
+//! a token at a time ([`Trie::start`] over the first token, [`Trie::descend`] over each next
+//! one with the spaces before it) and asks for a form only where a token ends. No failure
+//! links are needed (nothing is searched unanchored), so building is one sort and one
+//! linear pass.
 //!
 //! Layout: nodes are numbered depth-first (preorder), in the order the sorted forms first
 //! reach them, so the first child of node `n` is always node `n + 1`: the long single-child
@@ -32,15 +34,22 @@ struct Node {
     edges: u32,
 }
 
-/// A node two bytes down, with its record: the few hundred of them are read by most walks,
-/// and the table keeps them together instead of one to a cache line across the trie.
-#[derive(Clone, Copy, Debug, Default)]
-struct Second {
-    /// The node (0: none).
+/// A place in a walk: a node with its record.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct At {
+    /// The node (0: none, in the tables of the first levels).
     node: u32,
     /// Its record.
     form: u32,
     edges: u32,
+}
+
+impl At {
+    /// The form that ends here.
+    #[inline]
+    pub(crate) fn form(self) -> Option<u32> {
+        (self.form != NONE).then_some(self.form)
+    }
 }
 
 /// The compiled trie.
@@ -49,13 +58,77 @@ pub(crate) struct Trie {
     nodes: Vec<Node>,
     /// Edge lists of the nodes with two children or more (see [`Node::edges`]).
     lists: Vec<u8>,
-    /// The root's transitions by byte (0: none; the root is never a child).
-    root: Box<[u32; 256]>,
-    /// The forms of one byte, by byte ([`NONE`]: none).
-    root_form: Box<[u32; 256]>,
-    /// The node two bytes down by both bytes (`b0 << 8 | b1`), with its record: a walk
-    /// skips the search in the long edge lists of the first level.
-    root2: Vec<Second>,
+    /// The nodes one byte down, by byte.
+    root: Box<[At; 256]>,
+    /// The nodes two and three bytes down, by their path: a walk starts three bytes down
+    /// with one read of a small table (32 KB and 256 KB for the default gazetteer, so they
+    /// stay in the second-level cache; 8 KB each for its lower-case trie) instead of two
+    /// searches in the long edge lists of the first levels and a read of a node record far
+    /// away in the trie.
+    two: Level,
+    three: Level,
+}
+
+/// The nodes at one depth (two or three bytes), by their path, as an open-addressing
+/// table: the few thousand of them are a small fraction of a 65,536 or 16,777,216 entry
+/// table indexed by the path, and a walk from each token reads one.
+#[derive(Clone, Debug)]
+struct Level {
+    /// (path, node); `At::node == 0` marks an empty slot. At most half full (a quarter
+    /// while small).
+    slots: Vec<(u32, At)>,
+    /// 32 minus the log2 of the table size: a hash's top bits index it.
+    shift: u32,
+}
+
+impl Level {
+    /// The table of `nodes`, as (path, node) (distinct paths).
+    fn new(nodes: &[(u32, At)]) -> Level {
+        // a quarter full while that is small (the lower-case trie's tables, read from most
+        // tokens, and most of the reads find nothing: such a read probes to an empty
+        // slot, about 1.4 slots a quarter full, 2.5 half full); half full for the big ones
+        let size = match (4 * nodes.len()).next_power_of_two() {
+            small @ ..=1024 => small.max(2),
+            _ => (2 * nodes.len()).next_power_of_two(),
+        };
+        let mut level = Level {
+            slots: vec![(0, At::default()); size],
+            shift: 32 - size.trailing_zeros(),
+        };
+        let mask = size - 1;
+        for &(path, at) in nodes {
+            let mut i = level.slot(path);
+            while level.slots[i].1.node != 0 {
+                i = (i + 1) & mask;
+            }
+            level.slots[i] = (path, at);
+        }
+        level
+    }
+
+    /// The first slot `path` may be in.
+    #[inline]
+    fn slot(&self, path: u32) -> usize {
+        // Fibonacci hashing: the top bits of the product mix every byte of the path
+        (path.wrapping_mul(0x9E37_79B1) >> self.shift) as usize
+    }
+
+    /// The node at `path`.
+    #[inline]
+    fn get(&self, path: u32) -> Option<At> {
+        let mask = self.slots.len() - 1;
+        let mut i = self.slot(path);
+        loop {
+            let (p, at) = self.slots[i];
+            if at.node == 0 {
+                return None;
+            }
+            if p == path {
+                return Some(at);
+            }
+            i = (i + 1) & mask;
+        }
+    }
 }
 
 impl Default for Trie {
@@ -129,7 +202,7 @@ impl Trie {
             }
             node.edges = o;
         };
-        let mut root = Box::new([0u32; 256]);
+        let mut root = [0u32; 256];
         let mut prev: &[u8] = &[];
         for (f, id) in order {
             debug_assert!(prev < f && !f.is_empty(), "sorted, distinct, non-empty");
@@ -172,42 +245,84 @@ impl Trie {
         let mut trie = Trie {
             nodes,
             lists,
-            root,
-            root_form: Box::new([NONE; 256]),
-            root2: vec![Second::default(); 1 << 16],
+            root: Box::new([At::default(); 256]),
+            two: Level::new(&[]),
+            three: Level::new(&[]),
         };
+        let (mut two, mut three) = (Vec::new(), Vec::new());
         for b0 in 0..=255u8 {
-            if let Some(n1) = trie.first(b0) {
-                trie.root_form[usize::from(b0)] = trie.nodes[n1 as usize].form;
-                for b1 in 0..=255u8 {
-                    if let Some(n2) = trie.next(n1, trie.nodes[n1 as usize].edges, b1) {
-                        let Node { form, edges } = trie.nodes[n2 as usize];
-                        trie.root2[usize::from(b0) << 8 | usize::from(b1)] = Second {
-                            node: n2,
-                            form,
-                            edges,
-                        };
-                    }
+            let n1 = root[usize::from(b0)];
+            if n1 == 0 {
+                continue;
+            }
+            trie.root[usize::from(b0)] = trie.at(n1);
+            for (b1, n2) in trie.children(n1) {
+                let p2 = u32::from(b0) << 8 | u32::from(b1);
+                two.push((p2, trie.at(n2)));
+                for (b2, n3) in trie.children(n2) {
+                    three.push((p2 << 8 | u32::from(b2), trie.at(n3)));
                 }
             }
         }
+        trie.two = Level::new(&two);
+        trie.three = Level::new(&three);
         trie
     }
 
-    /// The node reached from the root through `b`.
-    #[inline]
-    pub(crate) fn first(&self, b: u8) -> Option<u32> {
-        let c = self.root[b as usize];
-        (c != 0).then_some(c)
+    /// The children of `node`, as (label, child).
+    fn children(&self, node: u32) -> Vec<(u8, u32)> {
+        let edges = self.nodes[node as usize].edges;
+        if edges == LEAF {
+            return Vec::new();
+        }
+        if edges & SINGLE != 0 {
+            return vec![(edges as u8, node + 1)];
+        }
+        let o = edges as usize;
+        let n = self.lists[o] as usize + 1;
+        (0..n)
+            .map(|i| {
+                let c = o + 1 + n + 4 * i;
+                let child = u32::from_le_bytes(self.lists[c..c + 4].try_into().expect("4 bytes"));
+                (self.lists[o + 1 + i], child)
+            })
+            .collect()
     }
 
-    /// The node reached from `node` through `b`.
-    #[cfg(test)]
-    pub(crate) fn step(&self, node: u32, b: u8) -> Option<u32> {
-        if node == 0 {
-            return self.first(b);
+    /// Node `n` with its record.
+    #[inline]
+    fn at(&self, n: u32) -> At {
+        let Node { form, edges } = self.nodes[n as usize];
+        At {
+            node: n,
+            form,
+            edges,
         }
-        self.next(node, self.nodes[node as usize].edges, b)
+    }
+
+    /// Walks `seg` from the root: where it ends, or `None` when no form starts with it
+    /// (nor with the empty `seg`: the root is no place to stand).
+    #[inline]
+    pub(crate) fn start(&self, seg: &[u8]) -> Option<At> {
+        let path = |b: &[u8]| b.iter().fold(0, |p, &b| p << 8 | u32::from(b));
+        match *seg {
+            [] => None,
+            [b0] => Some(self.root[usize::from(b0)]).filter(|a| a.node != 0),
+            [_, _] => self.two.get(path(seg)),
+            _ => {
+                let (head, rest) = seg.split_at(3);
+                self.descend(self.three.get(path(head))?, rest)
+            }
+        }
+    }
+
+    /// Walks `seg` on from `at`: where it ends, or `None` when no form goes that way.
+    #[inline(always)]
+    pub(crate) fn descend(&self, mut at: At, seg: &[u8]) -> Option<At> {
+        for &b in seg {
+            at = self.at(self.next(at.node, at.edges, b)?);
+        }
+        Some(at)
     }
 
     /// The node reached from `node`, whose edges are `edges`, through `b`.
@@ -226,68 +341,14 @@ impl Trie {
         ))
     }
 
-    /// The form that ends at `node`.
-    #[cfg(test)]
-    pub(crate) fn form(&self, node: u32) -> Option<u32> {
-        let f = self.nodes[node as usize].form;
-        (f != NONE).then_some(f)
-    }
-
-    /// Walks `hay` from the root, calling `each(end, form)` for every form that is a
-    /// prefix of it (`end`: its length), shortest first.
-    #[inline]
-    pub(crate) fn prefixes(&self, hay: &[u8], mut each: impl FnMut(usize, u32)) {
-        let Some((&b, rest)) = hay.split_first() else {
-            return;
-        };
-        if self.root[b as usize] == 0 {
-            return;
-        }
-        let form = self.root_form[b as usize];
-        if form != NONE {
-            each(1, form);
-        }
-        let Some((&b1, rest)) = rest.split_first() else {
-            return;
-        };
-        let second = self.root2[usize::from(b) << 8 | usize::from(b1)];
-        if second.node == 0 {
-            return;
-        }
-        if second.form != NONE {
-            each(2, second.form);
-        }
-        let mut rest = rest.iter();
-        let Some(&b) = rest.next() else {
-            return;
-        };
-        let Some(mut node) = self.next(second.node, second.edges, b) else {
-            return;
-        };
-        let mut end = 3;
-        loop {
-            let Node { form, edges } = self.nodes[node as usize];
-            if form != NONE {
-                each(end, form);
-            }
-            let Some(&b) = rest.next() else {
-                return;
-            };
-            match self.next(node, edges, b) {
-                Some(n) => node = n,
-                None => return,
-            }
-            end += 1;
-        }
-    }
-
     /// Heap bytes held.
     #[allow(dead_code)]
     pub(crate) fn heap_bytes(&self) -> usize {
         self.nodes.capacity() * std::mem::size_of::<Node>()
             + self.lists.capacity()
-            + 2 * 256 * 4
-            + self.root2.capacity() * std::mem::size_of::<Second>()
+            + std::mem::size_of::<[At; 256]>()
+            + (self.two.slots.capacity() + self.three.slots.capacity())
+                * std::mem::size_of::<(u32, At)>()
     }
 }
 
@@ -327,17 +388,39 @@ mod tests {
         v
     }
 
+    /// Every form on `hay`'s path, one byte at a time.
     fn walk(t: &Trie, hay: &str) -> Vec<(usize, u32)> {
         let mut out = Vec::new();
-        let mut node = 0;
+        let mut at = None;
         for (p, &b) in hay.as_bytes().iter().enumerate() {
-            match t.step(node, b) {
-                Some(n) => node = n,
-                None => break,
-            }
-            if let Some(f) = t.form(node) {
+            at = match at {
+                None => t.start(&[b]),
+                Some(a) => t.descend(a, &[b]),
+            };
+            let Some(a) = at else { break };
+            if let Some(f) = a.form() {
                 out.push((p + 1, f));
             }
+        }
+        out
+    }
+
+    /// The forms at the ends of `hay`'s pieces, cut at `cuts`, walked a piece at a time as
+    /// the gazetteer walks tokens.
+    fn walk_pieces(t: &Trie, hay: &str, cuts: &[usize]) -> Vec<(usize, u32)> {
+        let mut out = Vec::new();
+        let (mut at, mut pos) = (None, 0);
+        for &end in cuts {
+            let seg = &hay.as_bytes()[pos..end];
+            at = match at {
+                None => t.start(seg),
+                Some(a) => t.descend(a, seg),
+            };
+            let Some(a) = at else { break };
+            if let Some(f) = a.form() {
+                out.push((end, f));
+            }
+            pos = end;
         }
         out
     }
@@ -373,18 +456,26 @@ mod tests {
         ] {
             assert_eq!(walk(&t, hay), naive(&forms, hay), "{hay:?}");
         }
+        assert_eq!(t.start(b""), None);
+        assert_eq!(t.start(b"x").map(At::form), None);
+        assert_eq!(t.start(b"n").and_then(At::form), Some(4));
+        assert_eq!(t.start(b"ne").and_then(At::form), None);
+        assert_eq!(t.start(b"new").and_then(At::form), Some(0));
     }
 
     #[test]
-    fn prefixes_match_the_walk() {
+    fn pieces_match_the_naive_oracle() {
         // many forms, with long shared prefixes and nodes of many children
         let mut forms: Vec<String> = Vec::new();
         let mut x: u32 = 7;
+        let mut next = || {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            x >> 16
+        };
         for _ in 0..3000 {
             let mut s = String::new();
-            for _ in 0..(x % 9 + 1) {
-                x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
-                s.push(b"ab cdeoq"[(x >> 16) as usize % 8] as char);
+            for _ in 0..(next() % 9 + 1) {
+                s.push(b"ab cdeoq"[next() as usize % 8] as char);
             }
             forms.push(s);
         }
@@ -393,10 +484,15 @@ mod tests {
         forms.retain(|f| !f.is_empty());
         let t = Trie::new(&forms);
         for hay in forms.iter().take(500).map(|f| format!("{f}{f} x")) {
-            let mut got = Vec::new();
-            t.prefixes(hay.as_bytes(), |end, f| got.push((end, f)));
-            assert_eq!(got, naive(&forms, &hay), "{hay:?}");
-            assert_eq!(walk(&t, &hay), got, "{hay:?}");
+            let all = naive(&forms, &hay);
+            assert_eq!(walk(&t, &hay), all, "{hay:?}");
+            // cut at random places: the forms found are those that end at a cut
+            let mut cuts: Vec<usize> = (1..=hay.len()).filter(|_| next() % 3 == 0).collect();
+            cuts.push(hay.len());
+            cuts.dedup();
+            let want: Vec<(usize, u32)> =
+                all.into_iter().filter(|(e, _)| cuts.contains(e)).collect();
+            assert_eq!(walk_pieces(&t, &hay, &cuts), want, "{hay:?} {cuts:?}");
         }
     }
 
@@ -422,7 +518,8 @@ mod tests {
     #[test]
     fn empty_trie() {
         let t = Trie::new(&[]);
-        assert_eq!(t.step(0, b'a'), None);
-        assert_eq!(t.form(0), None);
+        assert!(t.start(b"a").is_none());
+        assert!(t.start(b"ab").is_none());
+        assert!(t.start(b"abc").is_none());
     }
 }
