@@ -388,7 +388,7 @@ impl RuleSet {
         self.compiled
             .vocab
             .get(norm)
-            .is_some_and(|&w| self.compiled.in_class(w, c))
+            .is_some_and(|w| self.compiled.in_class(w, c))
     }
 
     /// The word sets a rule is indexed by (each sorted): it runs on a sentence only when
@@ -414,7 +414,7 @@ impl RuleSet {
     fn wakes_rest(&self, norm: &str) -> bool {
         let c = &self.compiled;
         c.anchor_prefix.may_contain(norm)
-            && c.vocab.get(norm).is_some_and(|&w| {
+            && c.vocab.get(norm).is_some_and(|w| {
                 let (a, b) = c.anchor_ranges[w as usize];
                 a < b
             })

@@ -155,9 +155,9 @@ impl Cache {
             self.touched.capacity(),
             self.lo.capacity(),
             self.longest.capacity(),
-            self.cur.dense.capacity(),
+            self.cur.mark.capacity(),
             self.cur.list.capacity(),
-            self.next.dense.capacity(),
+            self.next.mark.capacity(),
             self.next.list.capacity(),
             self.stack.capacity(),
             self.arena.capacity(),
@@ -184,40 +184,75 @@ struct Thread {
     data: u32,
 }
 
-/// A sparse set of states plus the ordered list of threads waiting on a unit.
-#[derive(Clone, Debug, Default)]
+/// A set of states plus the ordered list of threads waiting on a unit.
+///
+/// The set is a mark per state: state `pc` is in it when `mark[pc] == stamp`, so clearing
+/// it is one increment. The list is sized to the program once ([`Threads::resize`]): a
+/// state enters it at most once between clears, so adding a thread never grows it, and
+/// the matcher's inner loops make no call that could (which let the compiler keep the
+/// set's fields in registers).
+#[derive(Clone, Debug)]
 struct Threads {
-    dense: Vec<u32>,
-    sparse: Vec<u32>,
-    len: usize,
+    mark: Vec<u32>,
+    stamp: u32,
+    /// The threads are `list[..len]`.
     list: Vec<Thread>,
+    len: usize,
+}
+
+impl Default for Threads {
+    fn default() -> Threads {
+        // a stamp no fresh mark (0) equals: the empty set
+        Threads {
+            mark: Vec::new(),
+            stamp: 1,
+            list: Vec::new(),
+            len: 0,
+        }
+    }
 }
 
 impl Threads {
+    /// Makes room for the states of a program of `n` instructions.
     fn resize(&mut self, n: usize) {
-        if self.sparse.len() < n {
-            self.sparse.resize(n, 0);
-            self.dense.resize(n, 0);
+        if self.mark.len() < n {
+            self.mark.resize(n, 0);
+            self.list.resize(n, Thread { pc: 0, data: 0 });
         }
     }
 
     #[inline]
     fn clear(&mut self) {
         self.len = 0;
-        self.list.clear();
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.mark.fill(0);
+            self.stamp = 1;
+        }
     }
 
     /// Inserts `pc`; false if it was already there.
     #[inline]
     fn insert(&mut self, pc: u32) -> bool {
-        let i = self.sparse[pc as usize] as usize;
-        if i < self.len && self.dense[i] == pc {
+        let m = &mut self.mark[pc as usize];
+        if *m == self.stamp {
             return false;
         }
-        self.dense[self.len] = pc;
-        self.sparse[pc as usize] = self.len as u32;
-        self.len += 1;
+        *m = self.stamp;
         true
+    }
+
+    /// Appends a thread (its state was just inserted, so there is room).
+    #[inline]
+    fn push(&mut self, t: Thread) {
+        self.list[self.len] = t;
+        self.len += 1;
+    }
+
+    /// The threads, in order.
+    #[inline]
+    fn threads(&self) -> &[Thread] {
+        &self.list[..self.len]
     }
 }
 
@@ -244,7 +279,7 @@ pub(crate) fn find(
     cache.words.clear();
     for (i, u) in units.iter().enumerate() {
         let w = if c.vocab_filter.may_contain(u.norm) {
-            c.vocab.get(u.norm).copied().unwrap_or(NO_WORD)
+            c.vocab.get(u.norm).unwrap_or(NO_WORD)
         } else {
             NO_WORD
         };
@@ -307,9 +342,12 @@ fn run_rule(
 ) {
     let prog = &c.progs[rule];
     let lo = cache.lo[rule] as usize;
-    longest_matches(c, &prog.rev, prog.seed.as_ref(), units, lo, cache);
+    // most runs find nothing: then there is nothing to select
+    let Some(first) = longest_matches(c, &prog.rev, prog.seed.as_ref(), units, lo, cache) else {
+        return;
+    };
     let n = units.len();
-    let mut i = 0;
+    let mut i = first;
     while i < n {
         let e = cache.longest[i];
         if e == NONE || e as usize <= i {
@@ -331,7 +369,8 @@ fn run_rule(
 
 /// Fills `cache.longest[0..=n]` by running the reversed program from the end. Every match
 /// ends after unit `lo` (it holds an anchor word there or later): no thread is seeded at an
-/// end up to `lo`, and the pass stops once no thread is left below it.
+/// end up to `lo`, and the pass stops once no thread is left below it. Returns the first
+/// start with a match (`longest` is `NONE` before it), or `None` when there is none.
 fn longest_matches(
     c: &Compiled,
     prog: &Program,
@@ -339,7 +378,7 @@ fn longest_matches(
     units: &[Unit<'_>],
     lo: usize,
     cache: &mut Cache,
-) {
+) -> Option<usize> {
     let n = units.len();
     let Cache {
         words,
@@ -355,18 +394,28 @@ fn longest_matches(
         ..
     } = cache;
     longest[..=n].fill(NONE);
+    // the buffers' roles swap at every position: swap the references, not the buffers
+    let (mut cur, mut next) = (cur, next);
     cur.clear();
     // counted in a local (a register) and added to the cache's count at the end
     let mut steps = 0u64;
+    // positions go down: the last one given a match is the first start
+    let mut first = None;
     for pos in (0..=n).rev() {
-        if pos <= lo && cur.list.is_empty() {
+        if pos <= lo && cur.len == 0 {
             break;
         }
         let st = Cache::next_stamp(stamp, memo_at);
+        // the unit the threads read at this position (the one before it), read once here
+        // rather than by every thread
+        let before = pos.checked_sub(1).map(|i| (&units[i], words[i], feats[i]));
         // seed: a match ending at `pos` (lowest priority: smallest end so far), unless
         // no start state can read the unit before `pos` (the seeds would all die there;
         // `cur` takes no more states at this position, so they block nothing either)
-        if pos > lo && seed.is_none_or(|f| f.admits(words[pos - 1], feats[pos - 1])) {
+        if pos > lo
+            && let Some((_, word, feat)) = before
+            && seed.is_none_or(|f| f.admits(word, feat))
+        {
             match &prog.start_leaves {
                 // the start's closure, computed once (the same states, in the same order,
                 // as `add` would reach; the seed is the last to enter `cur` here)
@@ -374,7 +423,7 @@ fn longest_matches(
                     for &pc in leaves {
                         steps += 1;
                         if cur.insert(pc) {
-                            cur.list.push(Thread {
+                            cur.push(Thread {
                                 pc,
                                 data: pos as u32,
                             });
@@ -385,26 +434,20 @@ fn longest_matches(
             }
         }
         next.clear();
-        for k in 0..cur.list.len() {
-            let t = cur.list[k];
+        for &t in cur.threads() {
             steps += 1;
             match prog.insts[t.pc as usize] {
                 Inst::Match if longest[pos] == NONE || longest[pos] < t.data => {
                     longest[pos] = t.data;
+                    first = Some(pos);
                 }
-                Inst::Unit { pred, next: to }
-                    if pos > 0
-                        && holds(
-                            c,
-                            pred,
-                            &units[pos - 1],
-                            words[pos - 1],
-                            feats[pos - 1],
-                            memo,
-                            memo_at,
-                            st,
-                        ) =>
-                {
+                Inst::Unit { pred, next: to } => {
+                    let Some((unit, word, feat)) = before else {
+                        continue;
+                    };
+                    if !holds(c, pred, unit, word, feat, memo, memo_at, st) {
+                        continue;
+                    }
                     match &prog.next_leaves {
                         // the closure of `to`, computed once: the leaves `add` would
                         // reach, in its order, skipping those already in `next`
@@ -412,7 +455,7 @@ fn longest_matches(
                             for &pc in leaves.of(to) {
                                 steps += 1;
                                 if next.insert(pc) {
-                                    next.list.push(Thread { pc, data: t.data });
+                                    next.push(Thread { pc, data: t.data });
                                 }
                             }
                         }
@@ -422,9 +465,10 @@ fn longest_matches(
                 _ => {}
             }
         }
-        std::mem::swap(cur, next);
+        std::mem::swap(&mut cur, &mut next);
     }
     *total_steps += steps;
+    first
 }
 
 /// Runs the forward program anchored at `s` and collects the captures of the
@@ -462,8 +506,7 @@ fn captures_of(
     'outer: for pos in s..=e {
         let st = Cache::next_stamp(stamp, memo_at);
         next.clear();
-        for k in 0..cur.list.len() {
-            let t = cur.list[k];
+        for &t in cur.threads() {
             *steps += 1;
             match prog.insts[t.pc as usize] {
                 Inst::Match if pos == e => {
@@ -531,7 +574,7 @@ pub(crate) fn start_closure(prog: &Program) -> Option<Vec<u32>> {
     set.resize(prog.insts.len());
     let (mut stack, mut steps) = (Vec::new(), 0);
     add(prog, &mut set, &mut stack, prog.start, 0, 0, 0, &mut steps);
-    Some(set.list.iter().map(|t| t.pc).collect())
+    Some(set.threads().iter().map(|t| t.pc).collect())
 }
 
 /// Most closure states kept per program by [`unit_closures`], per instruction on average.
@@ -571,7 +614,7 @@ pub(crate) fn unit_closures(prog: &Program) -> Option<Leaves> {
         set.clear();
         add(prog, &mut set, &mut stack, next, 0, 0, 0, &mut steps);
         let a = out.pcs.len() as u32;
-        out.pcs.extend(set.list.iter().map(|t| t.pc));
+        out.pcs.extend(set.threads().iter().map(|t| t.pc));
         if out.pcs.len() > MAX_LEAVES_PER_INST * n + 1024 {
             return None;
         }
@@ -620,7 +663,7 @@ fn add(
                     pc = next;
                 }
                 Inst::Unit { .. } | Inst::Match => {
-                    set.list.push(Thread { pc, data });
+                    set.push(Thread { pc, data });
                     break;
                 }
             }
@@ -679,7 +722,7 @@ fn add_fwd(
                     pc = next;
                 }
                 Inst::Unit { .. } | Inst::Match => {
-                    set.list.push(Thread { pc, data: caps });
+                    set.push(Thread { pc, data: caps });
                     break;
                 }
             }
