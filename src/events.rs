@@ -290,10 +290,10 @@ fn may_wake(
     times: &[Timex],
 ) -> bool {
     let toks = &cx.tokens[s.first..s.last];
-    if toks.iter().any(|t| rules.wakes(t.norm(cx.folded))) {
+    let text_f = cx.folded.as_str().as_bytes();
+    if any_token_wakes(rules, text_f, toks) {
         return true;
     }
-    let text_f = cx.folded.as_str();
     // the text of the unit made of tokens `a..b`, as `walk_units` cuts it
     let wakes = |a: usize, b: usize| {
         b > a + 1 && rules.wakes(&text_f[cx.tokens[a].fold.start..cx.tokens[b - 1].fold.end])
@@ -335,6 +335,17 @@ fn may_wake(
         }
     }
     false
+}
+
+/// True when the folded text of one of `tokens` is an anchor word of some rule: the test
+/// every token of every sentence goes through. Out of line, as a loop of its own keeps the
+/// filter's table and the text in registers (inside `find_events` they were reloaded from
+/// the stack for every token).
+#[inline(never)]
+fn any_token_wakes(rules: &RuleSet, text_f: &[u8], tokens: &[Token]) -> bool {
+    tokens
+        .iter()
+        .any(|t| rules.wakes(&text_f[t.fold.start..t.fold.end]))
 }
 
 /// Walks the units of sentence `s` (each mention, time and title phrase one unit, every

@@ -100,7 +100,13 @@ impl Filter {
 
     #[inline]
     pub(crate) fn may_contain(&self, w: &str) -> bool {
-        let b = w.as_bytes();
+        self.may_contain_bytes(w.as_bytes())
+    }
+
+    /// [`Filter::may_contain`] for the bytes of a word (a slice of text: no UTF-8
+    /// boundary checks).
+    #[inline]
+    pub(crate) fn may_contain_bytes(&self, b: &[u8]) -> bool {
         if b.is_empty() || self.lens & (1 << b.len().min(63)) == 0 {
             return false;
         }
@@ -141,9 +147,10 @@ impl PrefixFilter {
         self.bits[k / 64] |= 1 << (k % 64);
     }
 
+    /// True when `w` (the bytes of a word) may be in the set.
     #[inline]
-    pub(crate) fn may_contain(&self, w: &str) -> bool {
-        let k = PrefixFilter::key(w.as_bytes());
+    pub(crate) fn may_contain(&self, w: &[u8]) -> bool {
+        let k = PrefixFilter::key(w);
         self.bits[k / 64] & (1 << (k % 64)) != 0
     }
 }
