@@ -249,6 +249,26 @@ impl Threads {
         self.len += 1;
     }
 
+    /// Adds a thread with `data` for each state of `pcs` not in the set yet, in order: a
+    /// closure computed once (see [`unit_closures`]). The set's fields are read into locals
+    /// first: written through the struct, they were reloaded for every state (the compiler
+    /// cannot tell that the marks and threads written do not overlap them).
+    #[inline]
+    fn add_leaves(&mut self, pcs: &[u32], data: u32) {
+        let stamp = self.stamp;
+        let (mark, list) = (&mut self.mark[..], &mut self.list[..]);
+        let mut len = self.len;
+        for &pc in pcs {
+            let m = &mut mark[pc as usize];
+            if *m != stamp {
+                *m = stamp;
+                list[len] = Thread { pc, data };
+                len += 1;
+            }
+        }
+        self.len = len;
+    }
+
     /// The threads, in order.
     #[inline]
     fn threads(&self) -> &[Thread] {
@@ -401,9 +421,20 @@ fn longest_matches(
     let mut steps = 0u64;
     // positions go down: the last one given a match is the first start
     let mut first = None;
-    for pos in (0..=n).rev() {
-        if pos <= lo && cur.len == 0 {
-            break;
+    // whether a seed can take a step on unit `i`
+    let admits = |i: usize| seed.is_none_or(|f| f.admits(words[i], feats[i]));
+    let mut pos = n + 1;
+    while pos > 0 {
+        pos -= 1;
+        if cur.len == 0 {
+            // no thread left: only a seed can start one, so go straight to the next end
+            // whose unit a seed can read (most positions, at a few instructions each)
+            while pos > lo && !admits(pos - 1) {
+                pos -= 1;
+            }
+            if pos <= lo {
+                break;
+            }
         }
         let st = Cache::next_stamp(stamp, memo_at);
         // the unit the threads read at this position (the one before it), read once here
@@ -412,23 +443,13 @@ fn longest_matches(
         // seed: a match ending at `pos` (lowest priority: smallest end so far), unless
         // no start state can read the unit before `pos` (the seeds would all die there;
         // `cur` takes no more states at this position, so they block nothing either)
-        if pos > lo
-            && let Some((_, word, feat)) = before
-            && seed.is_none_or(|f| f.admits(word, feat))
-        {
+        if pos > lo && admits(pos - 1) {
             match &prog.start_leaves {
                 // the start's closure, computed once (the same states, in the same order,
                 // as `add` would reach; the seed is the last to enter `cur` here)
                 Some(leaves) => {
-                    for &pc in leaves {
-                        steps += 1;
-                        if cur.insert(pc) {
-                            cur.push(Thread {
-                                pc,
-                                data: pos as u32,
-                            });
-                        }
-                    }
+                    steps += leaves.len() as u64;
+                    cur.add_leaves(leaves, pos as u32);
                 }
                 None => add(prog, cur, stack, prog.start, pos as u32, pos, n, &mut steps),
             }
@@ -452,12 +473,9 @@ fn longest_matches(
                         // the closure of `to`, computed once: the leaves `add` would
                         // reach, in its order, skipping those already in `next`
                         Some(leaves) => {
-                            for &pc in leaves.of(to) {
-                                steps += 1;
-                                if next.insert(pc) {
-                                    next.push(Thread { pc, data: t.data });
-                                }
-                            }
+                            let leaves = leaves.of(to);
+                            steps += leaves.len() as u64;
+                            next.add_leaves(leaves, t.data);
                         }
                         None => add(prog, next, stack, to, t.data, pos - 1, n, &mut steps),
                     }
