@@ -383,7 +383,9 @@ fn fill_starts(
 
 /// Appends the units of sentence `s` to `units` (each mention, time and title phrase one
 /// unit, every other token one unit) and their sources to `srcs`. `starts` is what starts
-/// at each token of the sentence (see [`fill_starts`]).
+/// at each token of the sentence (see [`fill_starts`]). Out of line: inlined into
+/// `find_events`, its loop kept its state on the stack.
+#[inline(never)]
 fn walk_units<'a>(
     cx: &Context<'a>,
     s: &Sentence,

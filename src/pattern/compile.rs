@@ -585,7 +585,7 @@ pub(crate) fn compile(files: Vec<ParsedFile>) -> Result<(Vec<Rule>, Compiled)> {
     }
     let mut vocab_filter = Filter::new();
     let mut vocab = WordMap::new();
-    vocab.reserve(cx.words.len());
+    vocab.reserve(4 * cx.words.len());
     for (id, w) in cx.words.iter().enumerate() {
         vocab_filter.add(w);
         vocab.update(w, |_| id as u32);
