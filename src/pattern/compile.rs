@@ -585,6 +585,8 @@ pub(crate) fn compile(files: Vec<ParsedFile>) -> Result<(Vec<Rule>, Compiled)> {
     }
     let mut vocab_filter = Filter::new();
     let mut vocab = WordMap::new();
+    // at most an eighth full: every unit of a sentence the rules run on is looked up (most
+    // of them in vain), and at half full a lookup took 1.7 probes
     vocab.reserve(4 * cx.words.len());
     for (id, w) in cx.words.iter().enumerate() {
         vocab_filter.add(w);

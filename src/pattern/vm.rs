@@ -1,5 +1,6 @@
 //! The matcher: anchor filter, then per rule a backward longest-match pass and a forward
-//! capture pass, both Thompson-NFA simulations (Pike VM) with sparse sets.
+//! capture pass, both Thompson-NFA simulations (Pike VM) over sets of states marked with a
+//! stamp (see `Threads`).
 //!
 //! # Why two passes
 //!
