@@ -799,3 +799,52 @@ fn folded_eq(value: &str, want: &str) -> bool {
         super::parse::fold_phrase(&fold_str(value)) == want
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `add_leaves` (the closure loop of the backward pass) adds the same threads in the
+    /// same order as `insert` and `push` one state at a time, across clears and with
+    /// states repeated within and between lists.
+    #[test]
+    fn add_leaves_is_insert_then_push() {
+        let n = 40;
+        let (mut fast, mut slow) = (Threads::default(), Threads::default());
+        fast.resize(n);
+        slow.resize(n);
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        for round in 0..300 {
+            if round % 7 == 0 {
+                fast.clear();
+                slow.clear();
+            }
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let pcs: Vec<u32> = (0..x % 12)
+                .map(|i| ((x >> (4 * i)) % n as u64) as u32)
+                .collect();
+            let data = round as u32;
+            fast.add_leaves(&pcs, data);
+            for &pc in &pcs {
+                if slow.insert(pc) {
+                    slow.push(Thread { pc, data });
+                }
+            }
+            let key = |t: &Threads| {
+                t.threads()
+                    .iter()
+                    .map(|t| (t.pc, t.data))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(key(&fast), key(&slow), "round {round}");
+            assert!(fast.len <= n);
+        }
+        // a cleared set holds nothing, whatever its stamp wrapped to
+        fast.stamp = u32::MAX;
+        fast.clear();
+        assert!(fast.threads().is_empty());
+        assert!((0..n as u32).all(|pc| fast.insert(pc)));
+    }
+}
