@@ -186,9 +186,7 @@ pub(crate) fn find_events(cx: &Context<'_>, rules: &RuleSet, cache: &mut Cache) 
     // extraction before them).
     let mention_order = order_by(cx.mentions, |m| m.first);
     let title_order = order_by(cx.titles, |t| t.first);
-    let mut mention_at: Vec<u32> = Vec::new();
-    let mut time_at: Vec<u32> = Vec::new();
-    let mut title_at: Vec<u32> = Vec::new();
+    let mut starts: Vec<Starts> = Vec::new();
     let summit_places = summit_places(cx);
     let mut drafts: Vec<Draft> = Vec::new();
     let mut units: Vec<Unit<'_>> = Vec::new();
@@ -208,42 +206,10 @@ pub(crate) fn find_events(cx: &Context<'_>, rules: &RuleSet, cache: &mut Cache) 
         if !may_wake(cx, s, rules, mentions, titles, times) {
             continue;
         }
-        let base = s.first;
-        let len = s.last.saturating_sub(s.first);
-        // the last mention (title) starting at a token wins, as in a map filled in order
-        for (buf, items) in [(&mut mention_at, mentions), (&mut title_at, titles)] {
-            buf.clear();
-            buf.resize(len, NONE);
-            for &(first, i) in items {
-                if first >= s.last {
-                    break;
-                }
-                buf[first - base] = i;
-            }
-        }
-        // the first time starting at a token (times are in text order)
-        time_at.clear();
-        time_at.resize(len, NONE);
-        if len > 0 {
-            // `times` starts at the first time starting at or after the sentence's start
-            let mut ti = cx.times.len() - times.len();
-            for (k, t) in cx.tokens[base..s.last].iter().enumerate() {
-                while ti < cx.times.len() && cx.times[ti].span.start < t.span.start {
-                    ti += 1;
-                }
-                if ti < cx.times.len() && cx.times[ti].span.start == t.span.start {
-                    time_at[k] = ti as u32;
-                }
-            }
-        }
-        let maps = [&mention_at[..], &time_at[..], &title_at[..]];
+        fill_starts(cx, s, mentions, titles, times, &mut starts);
         units.clear();
         srcs.clear();
-        walk_units(cx, s, maps, |u, src| {
-            units.push(u);
-            srcs.push(src);
-            true
-        });
+        walk_units(cx, s, &starts, &mut units, &mut srcs);
         matches.clear();
         rules.find_all(&units, cache, &mut matches);
         for m in &matches {
@@ -290,10 +256,10 @@ fn may_wake(
     times: &[Timex],
 ) -> bool {
     let toks = &cx.tokens[s.first..s.last];
-    if toks.iter().any(|t| rules.wakes(t.norm(cx.folded))) {
+    let text_f = cx.folded.as_str().as_bytes();
+    if any_token_wakes(rules, text_f, toks) {
         return true;
     }
-    let text_f = cx.folded.as_str();
     // the text of the unit made of tokens `a..b`, as `walk_units` cuts it
     let wakes = |a: usize, b: usize| {
         b > a + 1 && rules.wakes(&text_f[cx.tokens[a].fold.start..cx.tokens[b - 1].fold.end])
@@ -337,117 +303,181 @@ fn may_wake(
     false
 }
 
-/// Walks the units of sentence `s` (each mention, time and title phrase one unit, every
-/// other token one unit) and gives each to `emit` with its source, until `emit` returns
-/// false. `maps` are the mention, time and title starting at each token of the sentence.
-fn walk_units<'a>(
-    cx: &Context<'a>,
-    s: &Sentence,
-    maps: [&[u32]; 3],
-    mut emit: impl FnMut(Unit<'a>, UnitSrc) -> bool,
-) {
-    let [mention_at, time_at, title_at] = maps;
-    let text_f = cx.folded.as_str();
-    let base = s.first;
-    let mut k = s.first;
-    while k < s.last {
-        if let Some(mi) = at(mention_at, k - base) {
-            let m = &cx.mentions[mi];
-            let ent = cx.mention_entity[mi];
-            let u = Unit {
-                norm: &text_f[cx.tokens[m.first].fold.start..cx.tokens[m.last - 1].fold.end],
-                shape: cx.tokens[m.first].shape,
-                kind: UnitKind::Entity(m.kind),
-                attrs: cx.entity_attrs.get(ent),
-            };
-            let src = UnitSrc {
-                first: m.first,
-                last: m.last.min(s.last),
-                mention: Some(mi),
-                time: None,
-            };
-            if !emit(u, src) {
-                return;
-            }
-            k = m.last.max(k + 1);
-            continue;
-        }
-        if let Some(ti) = at(time_at, k - base) {
-            let end = cx.times[ti].span.end;
-            let mut j = k + 1;
-            while j < s.last && cx.tokens[j].span.start < end {
-                j += 1;
-            }
-            let u = Unit {
-                norm: &text_f[cx.tokens[k].fold.start..cx.tokens[j - 1].fold.end],
-                shape: cx.tokens[k].shape,
-                kind: UnitKind::Time,
-                attrs: None,
-            };
-            let src = UnitSrc {
-                first: k,
-                last: j,
-                mention: None,
-                time: Some(ti),
-            };
-            if !emit(u, src) {
-                return;
-            }
-            k = j;
-            continue;
-        }
-        if let Some(ti) = at(title_at, k - base) {
-            let th = &cx.titles[ti];
-            let end = th.last.min(s.last);
-            // a title phrase is one unit unless a mention starts inside it
-            if !(k + 1 - base..end - base).any(|j| mention_at[j] != NONE || time_at[j] != NONE) {
-                let u = Unit {
-                    norm: &text_f[cx.tokens[k].fold.start..cx.tokens[end - 1].fold.end],
-                    shape: cx.tokens[k].shape,
-                    kind: UnitKind::Entity(EntityKind::Title),
-                    attrs: None,
-                };
-                let src = UnitSrc {
-                    first: k,
-                    last: end,
-                    mention: None,
-                    time: None,
-                };
-                if !emit(u, src) {
-                    return;
-                }
-                k = end;
-                continue;
-            }
-        }
-        let t = &cx.tokens[k];
-        let u = Unit {
-            norm: t.norm(cx.folded),
-            shape: t.shape,
-            kind: UnitKind::Token(t.kind),
-            attrs: None,
-        };
-        let src = UnitSrc {
-            first: k,
-            last: k + 1,
-            mention: None,
-            time: None,
-        };
-        if !emit(u, src) {
-            return;
-        }
-        k += 1;
-    }
+/// True when the folded text of one of `tokens` is an anchor word of some rule: the test
+/// every token of every sentence goes through. Out of line, as a loop of its own keeps the
+/// filter's table and the text in registers (inside `find_events` they were reloaded from
+/// the stack for every token).
+#[inline(never)]
+fn any_token_wakes(rules: &RuleSet, text_f: &[u8], tokens: &[Token]) -> bool {
+    tokens
+        .iter()
+        .any(|t| rules.wakes(&text_f[t.fold.start..t.fold.end]))
+}
+
+/// What starts at one token of the sentence at hand: the index of a mention, a time and
+/// a title phrase, each `NONE` if none. One record per token, so that the walk over the
+/// units reads one entry per token rather than three maps.
+#[derive(Clone, Copy, Debug)]
+struct Starts {
+    mention: u32,
+    time: u32,
+    title: u32,
 }
 
 /// No mention, time or title starts at this token.
 const NONE: u32 = u32::MAX;
 
-/// The entry of a token-indexed map.
-#[inline]
-fn at(map: &[u32], k: usize) -> Option<usize> {
-    let v = map[k];
-    (v != NONE).then_some(v as usize)
+/// Nothing starts at this token.
+const NO_STARTS: Starts = Starts {
+    mention: NONE,
+    time: NONE,
+    title: NONE,
+};
+
+/// Fills `starts` with what starts at each token of sentence `s`: the last mention (title)
+/// starting at a token, as in a map filled in order, and the first time. `mentions`,
+/// `titles` and `times` start at the sentence's first item (see [`seek`]).
+fn fill_starts(
+    cx: &Context<'_>,
+    s: &Sentence,
+    mentions: &[(usize, u32)],
+    titles: &[(usize, u32)],
+    times: &[Timex],
+    starts: &mut Vec<Starts>,
+) {
+    let base = s.first;
+    let toks = &cx.tokens[base..s.last];
+    starts.clear();
+    starts.resize(toks.len(), NO_STARTS);
+    for &(first, i) in mentions {
+        if first >= s.last {
+            break;
+        }
+        starts[first - base].mention = i;
+    }
+    for &(first, i) in titles {
+        if first >= s.last {
+            break;
+        }
+        starts[first - base].title = i;
+    }
+    let Some(t1) = toks.last() else {
+        return;
+    };
+    // times are in text order: each goes to the tokens starting where it starts (found by
+    // binary search; a sentence has few times), unless an earlier time took them
+    let skipped = cx.times.len() - times.len();
+    for (i, t) in times.iter().enumerate() {
+        if t.span.start > t1.span.start {
+            break;
+        }
+        let mut k = toks.partition_point(|x| x.span.start < t.span.start);
+        while k < toks.len() && toks[k].span.start == t.span.start {
+            if starts[k].time == NONE {
+                starts[k].time = (skipped + i) as u32;
+            }
+            k += 1;
+        }
+    }
+}
+
+/// Appends the units of sentence `s` to `units` (each mention, time and title phrase one
+/// unit, every other token one unit) and their sources to `srcs`. `starts` is what starts
+/// at each token of the sentence (see [`fill_starts`]). Out of line: inlined into
+/// `find_events`, its loop kept its state on the stack.
+#[inline(never)]
+fn walk_units<'a>(
+    cx: &Context<'a>,
+    s: &Sentence,
+    starts: &[Starts],
+    units: &mut Vec<Unit<'a>>,
+    srcs: &mut Vec<UnitSrc>,
+) {
+    let text_f = cx.folded.as_str();
+    let base = s.first;
+    let mut k = s.first;
+    while k < s.last {
+        let at = starts[k - base];
+        if at.mention != NONE {
+            let mi = at.mention as usize;
+            let m = &cx.mentions[mi];
+            let ent = cx.mention_entity[mi];
+            units.push(Unit {
+                norm: &text_f[cx.tokens[m.first].fold.start..cx.tokens[m.last - 1].fold.end],
+                shape: cx.tokens[m.first].shape,
+                kind: UnitKind::Entity(m.kind),
+                attrs: cx.entity_attrs.get(ent),
+            });
+            srcs.push(UnitSrc {
+                first: m.first,
+                last: m.last.min(s.last),
+                mention: Some(mi),
+                time: None,
+            });
+            k = m.last.max(k + 1);
+            continue;
+        }
+        if at.time != NONE {
+            let ti = at.time as usize;
+            let end = cx.times[ti].span.end;
+            let mut j = k + 1;
+            while j < s.last && cx.tokens[j].span.start < end {
+                j += 1;
+            }
+            units.push(Unit {
+                norm: &text_f[cx.tokens[k].fold.start..cx.tokens[j - 1].fold.end],
+                shape: cx.tokens[k].shape,
+                kind: UnitKind::Time,
+                attrs: None,
+            });
+            srcs.push(UnitSrc {
+                first: k,
+                last: j,
+                mention: None,
+                time: Some(ti),
+            });
+            k = j;
+            continue;
+        }
+        if at.title != NONE {
+            let th = &cx.titles[at.title as usize];
+            let end = th.last.min(s.last);
+            // a title phrase is one unit unless a mention or time starts inside it
+            if !starts[k + 1 - base..end - base]
+                .iter()
+                .any(|x| x.mention != NONE || x.time != NONE)
+            {
+                units.push(Unit {
+                    norm: &text_f[cx.tokens[k].fold.start..cx.tokens[end - 1].fold.end],
+                    shape: cx.tokens[k].shape,
+                    kind: UnitKind::Entity(EntityKind::Title),
+                    attrs: None,
+                });
+                srcs.push(UnitSrc {
+                    first: k,
+                    last: end,
+                    mention: None,
+                    time: None,
+                });
+                k = end;
+                continue;
+            }
+        }
+        let t = &cx.tokens[k];
+        units.push(Unit {
+            norm: t.norm(cx.folded),
+            shape: t.shape,
+            kind: UnitKind::Token(t.kind),
+            attrs: None,
+        });
+        srcs.push(UnitSrc {
+            first: k,
+            last: k + 1,
+            mention: None,
+            time: None,
+        });
+        k += 1;
+    }
 }
 
 /// `(key, index)` of every item, ordered by key and then index (a stable sort, skipped

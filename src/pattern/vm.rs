@@ -1,5 +1,6 @@
 //! The matcher: anchor filter, then per rule a backward longest-match pass and a forward
-//! capture pass, both Thompson-NFA simulations (Pike VM) with sparse sets.
+//! capture pass, both Thompson-NFA simulations (Pike VM) over sets of states marked with a
+//! stamp (see `Threads`).
 //!
 //! # Why two passes
 //!
@@ -155,9 +156,9 @@ impl Cache {
             self.touched.capacity(),
             self.lo.capacity(),
             self.longest.capacity(),
-            self.cur.dense.capacity(),
+            self.cur.mark.capacity(),
             self.cur.list.capacity(),
-            self.next.dense.capacity(),
+            self.next.mark.capacity(),
             self.next.list.capacity(),
             self.stack.capacity(),
             self.arena.capacity(),
@@ -184,40 +185,95 @@ struct Thread {
     data: u32,
 }
 
-/// A sparse set of states plus the ordered list of threads waiting on a unit.
-#[derive(Clone, Debug, Default)]
+/// A set of states plus the ordered list of threads waiting on a unit.
+///
+/// The set is a mark per state: state `pc` is in it when `mark[pc] == stamp`, so clearing
+/// it is one increment. The list is sized to the program once ([`Threads::resize`]): a
+/// state enters it at most once between clears, so adding a thread never grows it, and
+/// the matcher's inner loops make no call that could (which let the compiler keep the
+/// set's fields in registers).
+#[derive(Clone, Debug)]
 struct Threads {
-    dense: Vec<u32>,
-    sparse: Vec<u32>,
-    len: usize,
+    mark: Vec<u32>,
+    stamp: u32,
+    /// The threads are `list[..len]`.
     list: Vec<Thread>,
+    len: usize,
+}
+
+impl Default for Threads {
+    fn default() -> Threads {
+        // a stamp no fresh mark (0) equals: the empty set
+        Threads {
+            mark: Vec::new(),
+            stamp: 1,
+            list: Vec::new(),
+            len: 0,
+        }
+    }
 }
 
 impl Threads {
+    /// Makes room for the states of a program of `n` instructions.
     fn resize(&mut self, n: usize) {
-        if self.sparse.len() < n {
-            self.sparse.resize(n, 0);
-            self.dense.resize(n, 0);
+        if self.mark.len() < n {
+            self.mark.resize(n, 0);
+            self.list.resize(n, Thread { pc: 0, data: 0 });
         }
     }
 
     #[inline]
     fn clear(&mut self) {
         self.len = 0;
-        self.list.clear();
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.mark.fill(0);
+            self.stamp = 1;
+        }
     }
 
     /// Inserts `pc`; false if it was already there.
     #[inline]
     fn insert(&mut self, pc: u32) -> bool {
-        let i = self.sparse[pc as usize] as usize;
-        if i < self.len && self.dense[i] == pc {
+        let m = &mut self.mark[pc as usize];
+        if *m == self.stamp {
             return false;
         }
-        self.dense[self.len] = pc;
-        self.sparse[pc as usize] = self.len as u32;
-        self.len += 1;
+        *m = self.stamp;
         true
+    }
+
+    /// Appends a thread (its state was just inserted, so there is room).
+    #[inline]
+    fn push(&mut self, t: Thread) {
+        self.list[self.len] = t;
+        self.len += 1;
+    }
+
+    /// Adds a thread with `data` for each state of `pcs` not in the set yet, in order: a
+    /// closure computed once (see [`unit_closures`]). The set's fields are read into locals
+    /// first: written through the struct, they were reloaded for every state (the compiler
+    /// cannot tell that the marks and threads written do not overlap them).
+    #[inline]
+    fn add_leaves(&mut self, pcs: &[u32], data: u32) {
+        let stamp = self.stamp;
+        let (mark, list) = (&mut self.mark[..], &mut self.list[..]);
+        let mut len = self.len;
+        for &pc in pcs {
+            let m = &mut mark[pc as usize];
+            if *m != stamp {
+                *m = stamp;
+                list[len] = Thread { pc, data };
+                len += 1;
+            }
+        }
+        self.len = len;
+    }
+
+    /// The threads, in order.
+    #[inline]
+    fn threads(&self) -> &[Thread] {
+        &self.list[..self.len]
     }
 }
 
@@ -244,7 +300,7 @@ pub(crate) fn find(
     cache.words.clear();
     for (i, u) in units.iter().enumerate() {
         let w = if c.vocab_filter.may_contain(u.norm) {
-            c.vocab.get(u.norm).copied().unwrap_or(NO_WORD)
+            c.vocab.get(u.norm).unwrap_or(NO_WORD)
         } else {
             NO_WORD
         };
@@ -307,9 +363,12 @@ fn run_rule(
 ) {
     let prog = &c.progs[rule];
     let lo = cache.lo[rule] as usize;
-    longest_matches(c, &prog.rev, prog.seed.as_ref(), units, lo, cache);
+    // most runs find nothing: then there is nothing to select
+    let Some(first) = longest_matches(c, &prog.rev, prog.seed.as_ref(), units, lo, cache) else {
+        return;
+    };
     let n = units.len();
-    let mut i = 0;
+    let mut i = first;
     while i < n {
         let e = cache.longest[i];
         if e == NONE || e as usize <= i {
@@ -331,7 +390,8 @@ fn run_rule(
 
 /// Fills `cache.longest[0..=n]` by running the reversed program from the end. Every match
 /// ends after unit `lo` (it holds an anchor word there or later): no thread is seeded at an
-/// end up to `lo`, and the pass stops once no thread is left below it.
+/// end up to `lo`, and the pass stops once no thread is left below it. Returns the first
+/// start with a match (`longest` is `NONE` before it), or `None` when there is none.
 fn longest_matches(
     c: &Compiled,
     prog: &Program,
@@ -339,7 +399,7 @@ fn longest_matches(
     units: &[Unit<'_>],
     lo: usize,
     cache: &mut Cache,
-) {
+) -> Option<usize> {
     let n = units.len();
     let Cache {
         words,
@@ -355,66 +415,68 @@ fn longest_matches(
         ..
     } = cache;
     longest[..=n].fill(NONE);
+    // the buffers' roles swap at every position: swap the references, not the buffers
+    let (mut cur, mut next) = (cur, next);
     cur.clear();
     // counted in a local (a register) and added to the cache's count at the end
     let mut steps = 0u64;
-    for pos in (0..=n).rev() {
-        if pos <= lo && cur.list.is_empty() {
-            break;
+    // positions go down: the last one given a match is the first start
+    let mut first = None;
+    // whether a seed can take a step on unit `i`
+    let admits = |i: usize| seed.is_none_or(|f| f.admits(words[i], feats[i]));
+    let mut pos = n + 1;
+    while pos > 0 {
+        pos -= 1;
+        if cur.len == 0 {
+            // no thread left: only a seed can start one, so go straight to the next end
+            // whose unit a seed can read (most positions, at a few instructions each)
+            while pos > lo && !admits(pos - 1) {
+                pos -= 1;
+            }
+            if pos <= lo {
+                break;
+            }
         }
         let st = Cache::next_stamp(stamp, memo_at);
+        // the unit the threads read at this position (the one before it), read once here
+        // rather than by every thread
+        let before = pos.checked_sub(1).map(|i| (&units[i], words[i], feats[i]));
         // seed: a match ending at `pos` (lowest priority: smallest end so far), unless
         // no start state can read the unit before `pos` (the seeds would all die there;
         // `cur` takes no more states at this position, so they block nothing either)
-        if pos > lo && seed.is_none_or(|f| f.admits(words[pos - 1], feats[pos - 1])) {
+        if pos > lo && admits(pos - 1) {
             match &prog.start_leaves {
                 // the start's closure, computed once (the same states, in the same order,
                 // as `add` would reach; the seed is the last to enter `cur` here)
                 Some(leaves) => {
-                    for &pc in leaves {
-                        steps += 1;
-                        if cur.insert(pc) {
-                            cur.list.push(Thread {
-                                pc,
-                                data: pos as u32,
-                            });
-                        }
-                    }
+                    steps += leaves.len() as u64;
+                    cur.add_leaves(leaves, pos as u32);
                 }
                 None => add(prog, cur, stack, prog.start, pos as u32, pos, n, &mut steps),
             }
         }
         next.clear();
-        for k in 0..cur.list.len() {
-            let t = cur.list[k];
+        for &t in cur.threads() {
             steps += 1;
             match prog.insts[t.pc as usize] {
                 Inst::Match if longest[pos] == NONE || longest[pos] < t.data => {
                     longest[pos] = t.data;
+                    first = Some(pos);
                 }
-                Inst::Unit { pred, next: to }
-                    if pos > 0
-                        && holds(
-                            c,
-                            pred,
-                            &units[pos - 1],
-                            words[pos - 1],
-                            feats[pos - 1],
-                            memo,
-                            memo_at,
-                            st,
-                        ) =>
-                {
+                Inst::Unit { pred, next: to } => {
+                    let Some((unit, word, feat)) = before else {
+                        continue;
+                    };
+                    if !holds(c, pred, unit, word, feat, memo, memo_at, st) {
+                        continue;
+                    }
                     match &prog.next_leaves {
                         // the closure of `to`, computed once: the leaves `add` would
                         // reach, in its order, skipping those already in `next`
                         Some(leaves) => {
-                            for &pc in leaves.of(to) {
-                                steps += 1;
-                                if next.insert(pc) {
-                                    next.list.push(Thread { pc, data: t.data });
-                                }
-                            }
+                            let leaves = leaves.of(to);
+                            steps += leaves.len() as u64;
+                            next.add_leaves(leaves, t.data);
                         }
                         None => add(prog, next, stack, to, t.data, pos - 1, n, &mut steps),
                     }
@@ -422,9 +484,10 @@ fn longest_matches(
                 _ => {}
             }
         }
-        std::mem::swap(cur, next);
+        std::mem::swap(&mut cur, &mut next);
     }
     *total_steps += steps;
+    first
 }
 
 /// Runs the forward program anchored at `s` and collects the captures of the
@@ -462,8 +525,7 @@ fn captures_of(
     'outer: for pos in s..=e {
         let st = Cache::next_stamp(stamp, memo_at);
         next.clear();
-        for k in 0..cur.list.len() {
-            let t = cur.list[k];
+        for &t in cur.threads() {
             *steps += 1;
             match prog.insts[t.pc as usize] {
                 Inst::Match if pos == e => {
@@ -531,7 +593,7 @@ pub(crate) fn start_closure(prog: &Program) -> Option<Vec<u32>> {
     set.resize(prog.insts.len());
     let (mut stack, mut steps) = (Vec::new(), 0);
     add(prog, &mut set, &mut stack, prog.start, 0, 0, 0, &mut steps);
-    Some(set.list.iter().map(|t| t.pc).collect())
+    Some(set.threads().iter().map(|t| t.pc).collect())
 }
 
 /// Most closure states kept per program by [`unit_closures`], per instruction on average.
@@ -571,7 +633,7 @@ pub(crate) fn unit_closures(prog: &Program) -> Option<Leaves> {
         set.clear();
         add(prog, &mut set, &mut stack, next, 0, 0, 0, &mut steps);
         let a = out.pcs.len() as u32;
-        out.pcs.extend(set.list.iter().map(|t| t.pc));
+        out.pcs.extend(set.threads().iter().map(|t| t.pc));
         if out.pcs.len() > MAX_LEAVES_PER_INST * n + 1024 {
             return None;
         }
@@ -620,7 +682,7 @@ fn add(
                     pc = next;
                 }
                 Inst::Unit { .. } | Inst::Match => {
-                    set.list.push(Thread { pc, data });
+                    set.push(Thread { pc, data });
                     break;
                 }
             }
@@ -679,7 +741,7 @@ fn add_fwd(
                     pc = next;
                 }
                 Inst::Unit { .. } | Inst::Match => {
-                    set.list.push(Thread { pc, data: caps });
+                    set.push(Thread { pc, data: caps });
                     break;
                 }
             }
@@ -735,5 +797,54 @@ fn folded_eq(value: &str, want: &str) -> bool {
             || (value.contains(char::is_whitespace) && super::parse::fold_phrase(value) == want)
     } else {
         super::parse::fold_phrase(&fold_str(value)) == want
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `add_leaves` (the closure loop of the backward pass) adds the same threads in the
+    /// same order as `insert` and `push` one state at a time, across clears and with
+    /// states repeated within and between lists.
+    #[test]
+    fn add_leaves_is_insert_then_push() {
+        let n = 40;
+        let (mut fast, mut slow) = (Threads::default(), Threads::default());
+        fast.resize(n);
+        slow.resize(n);
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        for round in 0..300 {
+            if round % 7 == 0 {
+                fast.clear();
+                slow.clear();
+            }
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let pcs: Vec<u32> = (0..x % 12)
+                .map(|i| ((x >> (4 * i)) % n as u64) as u32)
+                .collect();
+            let data = round as u32;
+            fast.add_leaves(&pcs, data);
+            for &pc in &pcs {
+                if slow.insert(pc) {
+                    slow.push(Thread { pc, data });
+                }
+            }
+            let key = |t: &Threads| {
+                t.threads()
+                    .iter()
+                    .map(|t| (t.pc, t.data))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(key(&fast), key(&slow), "round {round}");
+            assert!(fast.len <= n);
+        }
+        // a cleared set holds nothing, whatever its stamp wrapped to
+        fast.stamp = u32::MAX;
+        fast.clear();
+        assert!(fast.threads().is_empty());
+        assert!((0..n as u32).all(|pc| fast.insert(pc)));
     }
 }
