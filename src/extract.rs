@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::corefer::corefer;
+use crate::corefer::{ShownEntries, corefer};
 use crate::doc::{Document, Entity, EntityKind};
 use crate::error::{Error, ErrorKind, Result};
 use crate::events::{Context, find_events};
@@ -136,6 +136,7 @@ impl ExtractorBuilder {
             Arc::new(RuleSet::from_sources(&refs)?)
         };
         Ok(Extractor {
+            shown: Arc::new(ShownEntries::new(&gazetteer)),
             gazetteer,
             rules,
             time: Arc::new(TimeTagger::new()),
@@ -175,6 +176,8 @@ fn default_rules() -> Result<Arc<RuleSet>> {
 #[derive(Debug, Clone)]
 pub struct Extractor {
     gazetteer: Arc<Gazetteer>,
+    /// What the gazetteer's entries give their entities, kept between documents.
+    shown: Arc<ShownEntries>,
     rules: Arc<RuleSet>,
     time: Arc<TimeTagger>,
     max_document_bytes: usize,
@@ -374,6 +377,7 @@ impl<'t> Stages<'t> {
         let mentions = &mut self.mentions;
         let (mut drafts, mention_entity) = corefer(
             &ex.gazetteer,
+            &ex.shown,
             self.text,
             &self.folded,
             &self.tokens,
