@@ -106,8 +106,11 @@ pub(crate) fn corefer(
     add_partial_names(g, shown, folded, tokens, in_time, mentions);
     let mut entities: Vec<EntityDraft> = Vec::new();
     let mut of: Vec<usize> = vec![usize::MAX; mentions.len()];
-    let mut by_entry: HashMap<u32, usize> = HashMap::default();
-    let mut by_text: HashMap<(EntityKind, &str), usize> = HashMap::default();
+    // (sized for every mention at once: growing them rehashed every key again)
+    let mut by_entry: HashMap<u32, usize> =
+        HashMap::with_capacity_and_hasher(mentions.len(), Default::default());
+    let mut by_text: HashMap<(EntityKind, &str), usize> =
+        HashMap::with_capacity_and_hasher(mentions.len(), Default::default());
     // full names first, so that partial names and acronyms can point at them
     let mut order: Vec<usize> = (0..mentions.len()).collect();
     order.sort_by_key(|&i| {
@@ -213,9 +216,9 @@ fn add_partial_names(
         }
         let family_first = m.entry.is_some_and(|e| shown.get(g, e).family_first);
         // name parts: words, with hyphen-joined pieces kept together ("Mensah-Boateng")
-        let parts_of = name_parts(tokens, folded, m.first, m.last);
-        let Some(&(ks, ke)) = (if family_first {
-            parts_of.first()
+        let mut parts_of = name_parts(tokens, folded, m.first, m.last);
+        let Some((ks, ke)) = (if family_first {
+            parts_of.next()
         } else {
             parts_of.last()
         }) else {
@@ -321,6 +324,7 @@ fn add_partial_names(
 }
 
 /// The end of the hyphen-joined compound starting at word `k` ("Mensah-Boateng", "Jae-in").
+#[inline]
 fn compound_end(tokens: &[Token], folded: &Folded, k: usize, limit: usize) -> usize {
     let mut end = k + 1;
     while end + 1 < limit
@@ -335,19 +339,24 @@ fn compound_end(tokens: &[Token], folded: &Folded, k: usize, limit: usize) -> us
 }
 
 /// The parts of a name: words with their hyphen-joined pieces, as token ranges.
-fn name_parts(tokens: &[Token], folded: &Folded, first: usize, last: usize) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
+fn name_parts<'a>(
+    tokens: &'a [Token],
+    folded: &'a Folded,
+    first: usize,
+    last: usize,
+) -> impl Iterator<Item = (usize, usize)> + 'a {
     let mut k = first;
-    while k < last {
-        if tokens[k].kind == TokenKind::Word {
-            let e = compound_end(tokens, folded, k, last);
-            out.push((k, e));
-            k = e;
-        } else {
+    std::iter::from_fn(move || {
+        while k < last && tokens[k].kind != TokenKind::Word {
             k += 1;
         }
-    }
-    out
+        (k < last).then(|| {
+            let e = compound_end(tokens, folded, k, last);
+            let part = (k, e);
+            k = e;
+            part
+        })
+    })
 }
 
 fn partial(full: &Mention, full_idx: usize, tokens: &[Token], k: usize, end: usize) -> Mention {
