@@ -91,7 +91,8 @@ impl ShownEntries {
 }
 
 /// Groups `mentions` into entities; adds partial-name mentions first, but none on a token
-/// of a time expression (`in_time`: "May" of "May 6" is a date, not Theresa May). Returns
+/// of a time expression (`in_time(k)` for token `k`: "May" of "May 6" is a date, not
+/// Theresa May). Returns
 /// the entities and, per mention, its entity index. `shown` keeps what the entries of `g`
 /// give their entities.
 pub(crate) fn corefer(
@@ -100,7 +101,7 @@ pub(crate) fn corefer(
     text: &str,
     folded: &Folded,
     tokens: &[Token],
-    in_time: &[bool],
+    in_time: &dyn Fn(usize) -> bool,
     mentions: &mut Vec<Mention>,
 ) -> (Vec<EntityDraft>, Vec<usize>) {
     add_partial_names(g, shown, folded, tokens, in_time, mentions);
@@ -204,7 +205,7 @@ fn add_partial_names(
     shown: &ShownEntries,
     folded: &Folded,
     tokens: &[Token],
-    in_time: &[bool],
+    in_time: &dyn Fn(usize) -> bool,
     mentions: &mut Vec<Mention>,
 ) {
     let mut parts: HashMap<&str, Option<usize>> = HashMap::default();
@@ -281,7 +282,7 @@ fn add_partial_names(
             continue;
         };
         let full = *full;
-        if (k..end).any(|j| in_time.get(j).copied().unwrap_or(false)) {
+        if (k..end).any(in_time) {
             k = end;
             continue;
         }
