@@ -87,6 +87,13 @@ impl Folded {
         self.text = String::from_utf8(out).expect("folds of chars are UTF-8");
     }
 
+    /// True when the fold maps every byte to one byte at the same offset (an ASCII text):
+    /// then [`Folded::to_folded`] and [`Folded::to_original`] return their argument.
+    #[inline]
+    pub(crate) fn is_identity(&self) -> bool {
+        self.to_fold.is_empty()
+    }
+
     /// The folded text.
     #[inline]
     pub fn as_str(&self) -> &str {

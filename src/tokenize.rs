@@ -293,6 +293,8 @@ pub fn tokenize(
     let bytes = text.as_bytes();
     let mut i = 0;
     let mut joined = false;
+    // an ASCII text folds byte for byte: a token's folded span is its span
+    let identity = folded.is_identity();
     // Line breaks between tokens: the index of the first token after each line break.
     let mut breaks_before: Vec<usize> = Vec::new();
     // The tokens that may end a sentence (see `may_end_sentence`).
@@ -370,8 +372,17 @@ pub fn tokenize(
         if may_end {
             candidates.push(tokens.len());
         }
-        let span = Span::new(start, end);
-        let fold = Span::new(folded.to_folded(start), folded.to_folded(end));
+        // (`end > start`: every path takes at least one byte; the fold's map is monotone)
+        debug_assert!(start < end);
+        let span = Span { start, end };
+        let fold = if identity {
+            span
+        } else {
+            Span {
+                start: folded.to_folded(start),
+                end: folded.to_folded(end),
+            }
+        };
         tokens.push(Token {
             span,
             fold,
