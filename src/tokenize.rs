@@ -390,8 +390,15 @@ pub fn tokenize(
             shape,
             joined,
         });
-        joined = true;
-        i = end;
+        // one space after a token, the usual case, is stepped over here rather than by a
+        // turn of the loop
+        if bytes.get(end) == Some(&b' ') {
+            joined = false;
+            i = end + 1;
+        } else {
+            joined = true;
+            i = end;
+        }
     }
     split_sentences(text, folded, tokens, &breaks_before, &candidates, sentences);
 }
