@@ -189,6 +189,31 @@ static CLASS: [u8; 256] = {
     t
 };
 
+/// [`FOLLOW`]: the byte after a run of ASCII letters and digits that starts with a letter
+/// sends the word to the general scan (a non-ASCII byte, `'` or `.`).
+const F_WORD_GOES_ON: u8 = 1;
+/// [`FOLLOW`]: the byte after a run of ASCII digits sends the number to the general scan
+/// (a non-ASCII byte, `,`, `.` or a letter).
+const F_NUMBER_GOES_ON: u8 = 2;
+
+/// What each byte means right after a run of ASCII letters and digits: one lookup instead
+/// of a chain of comparisons per token.
+static FOLLOW: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if !c.is_ascii() || c == b'\'' || c == b'.' {
+            t[b] |= F_WORD_GOES_ON;
+        }
+        if !c.is_ascii() || c == b',' || c == b'.' || c.is_ascii_alphabetic() {
+            t[b] |= F_NUMBER_GOES_ON;
+        }
+        b += 1;
+    }
+    t
+};
+
 /// The letter case of an ASCII token, gathered byte by byte during a scan.
 #[derive(Default)]
 struct CaseScan {
@@ -319,7 +344,7 @@ pub fn tokenize(
             // stops at an apostrophe, a period or a non-ASCII byte takes the general path
             let (j, has_upper) = ascii_alnum_run(bytes, i);
             match bytes.get(j) {
-                Some(&nb) if !nb.is_ascii() || nb == b'\'' || nb == b'.' => {
+                Some(&nb) if FOLLOW[usize::from(nb)] & F_WORD_GOES_ON != 0 => {
                     let end = scan_word_from(text, i, j, folded);
                     let may_end = end - start > 1 && bytes[end - 1] == b'.';
                     (end, TokenKind::Word, shape_of(&text[start..end]), may_end)
@@ -340,9 +365,7 @@ pub fn tokenize(
                 .position(|&b| CLASS[b as usize] != C_DIGIT)
                 .map_or(bytes.len(), |n| i + n);
             match bytes.get(j) {
-                Some(&nb)
-                    if !nb.is_ascii() || nb == b',' || nb == b'.' || nb.is_ascii_alphabetic() =>
-                {
+                Some(&nb) if FOLLOW[usize::from(nb)] & F_NUMBER_GOES_ON != 0 => {
                     let end = scan_number(text, i);
                     (end, TokenKind::Number, shape_of(&text[start..end]), false)
                 }
