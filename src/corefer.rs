@@ -13,6 +13,8 @@
 
 use std::sync::OnceLock;
 
+use std::collections::hash_map::Entry;
+
 use crate::hash::FxHashMap as HashMap;
 
 use crate::doc::{Attrs, EntityKind};
@@ -125,15 +127,20 @@ pub(crate) fn corefer(
     for i in order {
         let m = &mentions[i];
         let folded_text = &folded.as_str()[tokens[m.first].fold.start..tokens[m.last - 1].fold.end];
-        let target = if let Some(e) = m.entry.and_then(|e| by_entry.get(&e)) {
-            Some(*e)
+        // each map is looked up once: the slot found is read here and filled below
+        let entry_slot = m.entry.map(|e| by_entry.entry(e));
+        let text_slot = by_text.entry((m.kind, folded_text));
+        let target = if let Some(Entry::Occupied(e)) = &entry_slot {
+            Some(*e.get())
         } else if let Some(d) = m
             .defined_by
             .filter(|&d| d < of.len() && of[d] != usize::MAX)
         {
             Some(of[d])
+        } else if let Entry::Occupied(e) = &text_slot {
+            Some(*e.get())
         } else {
-            by_text.get(&(m.kind, folded_text)).copied()
+            None
         };
         let ent = match target {
             Some(e) => e,
@@ -157,10 +164,10 @@ pub(crate) fn corefer(
         };
         of[i] = ent;
         entities[ent].mentions.push(i);
-        if let Some(eid) = m.entry {
-            by_entry.entry(eid).or_insert(ent);
+        if let Some(slot) = entry_slot {
+            slot.or_insert(ent);
         }
-        by_text.entry((m.kind, folded_text)).or_insert(ent);
+        text_slot.or_insert(ent);
         // attributes from the context win over the gazetteer's
         for (k, v) in &m.attrs {
             entities[ent].attrs.insert(k.clone(), v.clone());
