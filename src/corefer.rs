@@ -11,10 +11,14 @@
 //! - Pronoun subjects (`he is expected to meet`) are resolved on demand by
 //!   `resolve_pronoun`: the nearest person mentioned before, within two sentences.
 
+use std::sync::OnceLock;
+
+use std::collections::hash_map::Entry;
+
 use crate::hash::FxHashMap as HashMap;
 
 use crate::doc::{Attrs, EntityKind};
-use crate::gazetteer::Gazetteer;
+use crate::gazetteer::{EntryId, Gazetteer};
 use crate::recognize::{Mention, Source, country_by_code};
 use crate::text::Folded;
 use crate::tokenize::{Sentence, Shape, Token, TokenKind};
@@ -29,22 +33,87 @@ pub(crate) struct EntityDraft {
     pub mentions: Vec<usize>,
 }
 
+/// What an entity of a gazetteer entry starts with: the entry's name and id and the
+/// attributes shown for it (see [`gazetteer_attrs`]), and whether the entry names a person
+/// family name first.
+#[derive(Debug)]
+struct Shown {
+    name: String,
+    kb: String,
+    attrs: Attrs,
+    family_first: bool,
+}
+
+impl Shown {
+    fn of(g: &Gazetteer, id: EntryId) -> Shown {
+        let e = g.entry(id);
+        Shown {
+            name: e.name.to_string(),
+            kb: e.id.to_string(),
+            attrs: gazetteer_attrs(g, &e.attrs),
+            family_first: e.attrs.get("order").is_some_and(|o| o == "family-first"),
+        }
+    }
+}
+
+/// Entries in a block of [`ShownEntries`].
+const SHOWN_BLOCK: usize = 64;
+
+/// A block of [`ShownEntries`]: [`SHOWN_BLOCK`] cells, each filled on first use.
+type ShownBlock = Box<[OnceLock<Shown>]>;
+
+/// The [`Shown`] of each entry of one gazetteer, made on the entry's first entity and kept
+/// by the extractor: the same few thousand entries are the entities of most documents, and
+/// converting an entry's attributes (its country code looked up, each kept pair copied into
+/// a new map) cost more than copying a finished map.
+#[derive(Debug)]
+pub(crate) struct ShownEntries {
+    /// In blocks of [`SHOWN_BLOCK`] entries, a block made on its first use: a caller's
+    /// gazetteer of a million rows costs no table of a million empty cells.
+    blocks: Box<[OnceLock<ShownBlock>]>,
+}
+
+impl ShownEntries {
+    /// An empty table for the entries of `g`.
+    pub(crate) fn new(g: &Gazetteer) -> ShownEntries {
+        ShownEntries {
+            blocks: (0..g.len().div_ceil(SHOWN_BLOCK))
+                .map(|_| OnceLock::new())
+                .collect(),
+        }
+    }
+
+    /// Entry `id`'s [`Shown`]; `g` must be the gazetteer the table was made for.
+    fn get(&self, g: &Gazetteer, id: EntryId) -> &Shown {
+        let i = id as usize;
+        let block = self.blocks[i / SHOWN_BLOCK]
+            .get_or_init(|| (0..SHOWN_BLOCK).map(|_| OnceLock::new()).collect());
+        block[i % SHOWN_BLOCK].get_or_init(|| Shown::of(g, id))
+    }
+}
+
 /// Groups `mentions` into entities; adds partial-name mentions first, but none on a token
-/// of a time expression (`in_time`: "May" of "May 6" is a date, not Theresa May). Returns
-/// the entities and, per mention, its entity index.
+/// of a time expression (`in_time(k)` for token `k`: "May" of "May 6" is a date, not
+/// Theresa May). Returns
+/// the entities and, per mention, its entity index. `shown` keeps what the entries of `g`
+/// give their entities.
 pub(crate) fn corefer(
     g: &Gazetteer,
+    shown: &ShownEntries,
     text: &str,
     folded: &Folded,
     tokens: &[Token],
-    in_time: &[bool],
+    in_time: &dyn Fn(usize) -> bool,
     mentions: &mut Vec<Mention>,
 ) -> (Vec<EntityDraft>, Vec<usize>) {
-    add_partial_names(g, folded, tokens, in_time, mentions);
+    add_partial_names(g, shown, folded, tokens, in_time, mentions);
     let mut entities: Vec<EntityDraft> = Vec::new();
     let mut of: Vec<usize> = vec![usize::MAX; mentions.len()];
-    let mut by_entry: HashMap<u32, usize> = HashMap::default();
-    let mut by_text: HashMap<(EntityKind, &str), usize> = HashMap::default();
+    // (sized for every mention at once: growing them rehashed every key again)
+    let mut by_entry: HashMap<u32, usize> =
+        HashMap::with_capacity_and_hasher(mentions.len(), Default::default());
+    let mut by_text: HashMap<(EntityKind, &str), usize> =
+        HashMap::with_capacity_and_hasher(mentions.len(), Default::default());
     // full names first, so that partial names and acronyms can point at them
     let mut order: Vec<usize> = (0..mentions.len()).collect();
     order.sort_by_key(|&i| {
@@ -58,27 +127,28 @@ pub(crate) fn corefer(
     for i in order {
         let m = &mentions[i];
         let folded_text = &folded.as_str()[tokens[m.first].fold.start..tokens[m.last - 1].fold.end];
-        let target = if let Some(e) = m.entry.and_then(|e| by_entry.get(&e)) {
-            Some(*e)
+        // each map is looked up once: the slot found is read here and filled below
+        let entry_slot = m.entry.map(|e| by_entry.entry(e));
+        let text_slot = by_text.entry((m.kind, folded_text));
+        let target = if let Some(Entry::Occupied(e)) = &entry_slot {
+            Some(*e.get())
         } else if let Some(d) = m
             .defined_by
             .filter(|&d| d < of.len() && of[d] != usize::MAX)
         {
             Some(of[d])
+        } else if let Entry::Occupied(e) = &text_slot {
+            Some(*e.get())
         } else {
-            by_text.get(&(m.kind, folded_text)).copied()
+            None
         };
         let ent = match target {
             Some(e) => e,
             None => {
                 let (name, kb, attrs) = match m.entry {
                     Some(eid) => {
-                        let e = g.entry(eid);
-                        (
-                            e.name.to_string(),
-                            Some(e.id.to_string()),
-                            gazetteer_attrs(g, &e.attrs),
-                        )
+                        let s = shown.get(g, eid);
+                        (s.name.clone(), Some(s.kb.clone()), s.attrs.clone())
                     }
                     None => (m.span.slice(text).to_string(), None, Attrs::new()),
                 };
@@ -94,10 +164,10 @@ pub(crate) fn corefer(
         };
         of[i] = ent;
         entities[ent].mentions.push(i);
-        if let Some(eid) = m.entry {
-            by_entry.entry(eid).or_insert(ent);
+        if let Some(slot) = entry_slot {
+            slot.or_insert(ent);
         }
-        by_text.entry((m.kind, folded_text)).or_insert(ent);
+        text_slot.or_insert(ent);
         // attributes from the context win over the gazetteer's
         for (k, v) in &m.attrs {
             entities[ent].attrs.insert(k.clone(), v.clone());
@@ -139,9 +209,10 @@ fn gazetteer_attrs(g: &Gazetteer, attrs: &Attrs) -> Attrs {
 /// Adds mentions for later uses of one part of a person's full name.
 fn add_partial_names(
     g: &Gazetteer,
+    shown: &ShownEntries,
     folded: &Folded,
     tokens: &[Token],
-    in_time: &[bool],
+    in_time: &dyn Fn(usize) -> bool,
     mentions: &mut Vec<Mention>,
 ) {
     let mut parts: HashMap<&str, Option<usize>> = HashMap::default();
@@ -151,16 +222,11 @@ fn add_partial_names(
         if m.kind != EntityKind::Person || m.last - m.first < 2 {
             continue;
         }
-        let family_first = m.entry.is_some_and(|e| {
-            g.entry(e)
-                .attrs
-                .get("order")
-                .is_some_and(|o| o == "family-first")
-        });
+        let family_first = m.entry.is_some_and(|e| shown.get(g, e).family_first);
         // name parts: words, with hyphen-joined pieces kept together ("Mensah-Boateng")
-        let parts_of = name_parts(tokens, folded, m.first, m.last);
-        let Some(&(ks, ke)) = (if family_first {
-            parts_of.first()
+        let mut parts_of = name_parts(tokens, folded, m.first, m.last);
+        let Some((ks, ke)) = (if family_first {
+            parts_of.next()
         } else {
             parts_of.last()
         }) else {
@@ -223,7 +289,7 @@ fn add_partial_names(
             continue;
         };
         let full = *full;
-        if (k..end).any(|j| in_time.get(j).copied().unwrap_or(false)) {
+        if (k..end).any(in_time) {
             k = end;
             continue;
         }
@@ -266,6 +332,7 @@ fn add_partial_names(
 }
 
 /// The end of the hyphen-joined compound starting at word `k` ("Mensah-Boateng", "Jae-in").
+#[inline]
 fn compound_end(tokens: &[Token], folded: &Folded, k: usize, limit: usize) -> usize {
     let mut end = k + 1;
     while end + 1 < limit
@@ -280,19 +347,24 @@ fn compound_end(tokens: &[Token], folded: &Folded, k: usize, limit: usize) -> us
 }
 
 /// The parts of a name: words with their hyphen-joined pieces, as token ranges.
-fn name_parts(tokens: &[Token], folded: &Folded, first: usize, last: usize) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
+fn name_parts<'a>(
+    tokens: &'a [Token],
+    folded: &'a Folded,
+    first: usize,
+    last: usize,
+) -> impl Iterator<Item = (usize, usize)> + 'a {
     let mut k = first;
-    while k < last {
-        if tokens[k].kind == TokenKind::Word {
-            let e = compound_end(tokens, folded, k, last);
-            out.push((k, e));
-            k = e;
-        } else {
+    std::iter::from_fn(move || {
+        while k < last && tokens[k].kind != TokenKind::Word {
             k += 1;
         }
-    }
-    out
+        (k < last).then(|| {
+            let e = compound_end(tokens, folded, k, last);
+            let part = (k, e);
+            k = e;
+            part
+        })
+    })
 }
 
 fn partial(full: &Mention, full_idx: usize, tokens: &[Token], k: usize, end: usize) -> Mention {
@@ -347,11 +419,40 @@ pub(crate) fn resolve_pronoun(
         .find(|(_, m)| {
             let gender = m
                 .entry
-                .and_then(|e| g.entry(e).attrs.get("gender").cloned());
-            match (want, gender.as_deref()) {
+                .and_then(|e| g.entry(e).attrs.get("gender").map(String::as_str));
+            match (want, gender) {
                 (Some(w), Some(gd)) => w == gd,
                 _ => true,
             }
         })
         .map(|(i, _)| mention_entity[i])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shown_entries_convert_once_and_match_the_entry() {
+        let ex = crate::Extractor::new().unwrap();
+        let g = ex.gazetteer();
+        let shown = ShownEntries::new(g);
+        let minsk = g.by_id("geonames:625144").unwrap();
+        let s = shown.get(g, minsk);
+        assert_eq!(s.name, "Minsk");
+        assert_eq!(s.kb, "geonames:625144");
+        assert_eq!(s.attrs, gazetteer_attrs(g, &g.entry(minsk).attrs));
+        // the country code is shown with its country's name; admin1 is not shown
+        assert_eq!(s.attrs["country_code"], "BY");
+        assert_eq!(s.attrs["country"], "Belarus");
+        assert!(!s.attrs.contains_key("admin1"));
+        assert!(!s.family_first);
+        // made once: the second call returns the same value
+        assert!(std::ptr::eq(s, shown.get(g, minsk)));
+        // the last entry, in the last (partial) block
+        let last = (g.len() - 1) as EntryId;
+        assert_eq!(shown.get(g, last).kb, &*g.entry(last).id);
+        let xi = g.by_id("wikidata:Q15031").unwrap();
+        assert!(shown.get(g, xi).family_first);
+    }
 }

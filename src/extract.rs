@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::corefer::corefer;
+use crate::corefer::{ShownEntries, corefer};
 use crate::doc::{Document, Entity, EntityKind};
 use crate::error::{Error, ErrorKind, Result};
 use crate::events::{Context, find_events};
@@ -136,6 +136,7 @@ impl ExtractorBuilder {
             Arc::new(RuleSet::from_sources(&refs)?)
         };
         Ok(Extractor {
+            shown: Arc::new(ShownEntries::new(&gazetteer)),
             gazetteer,
             rules,
             time: Arc::new(TimeTagger::new()),
@@ -175,6 +176,8 @@ fn default_rules() -> Result<Arc<RuleSet>> {
 #[derive(Debug, Clone)]
 pub struct Extractor {
     gazetteer: Arc<Gazetteer>,
+    /// What the gazetteer's entries give their entities, kept between documents.
+    shown: Arc<ShownEntries>,
     rules: Arc<RuleSet>,
     time: Arc<TimeTagger>,
     max_document_bytes: usize,
@@ -272,6 +275,8 @@ struct Stages<'t> {
     /// Mentions: the recogniser's, less those a time overlaps, then with corefer's additions.
     mentions: Vec<crate::recognize::Mention>,
     times: Vec<crate::time::Timex>,
+    /// The spans of `times`, to ask what they overlap.
+    time_spans: TimeSpans,
     entities: Vec<Entity>,
     mention_entity: Vec<usize>,
     /// The document's date (the caller's, or the dateline's) and the dateline's span.
@@ -279,6 +284,36 @@ struct Stages<'t> {
     dateline: Option<Span>,
     /// The text's dateline, read by the time stage (which runs before the dates).
     found_dateline: Option<crate::time::Dateline>,
+}
+
+/// The spans of a document's time expressions, sorted by start, with the running maximum
+/// of their ends: whether any overlaps a span is a binary search (a scan of every time per
+/// mention was quadratic in the document's length).
+#[derive(Debug, Default)]
+struct TimeSpans {
+    spans: Vec<Span>,
+    max_end: Vec<usize>,
+}
+
+impl TimeSpans {
+    fn new(times: &[crate::time::Timex]) -> TimeSpans {
+        let mut spans: Vec<Span> = times.iter().map(|t| t.span).collect();
+        spans.sort_unstable_by_key(|s| s.start);
+        let max_end = spans
+            .iter()
+            .scan(0, |e, s| {
+                *e = s.end.max(*e);
+                Some(*e)
+            })
+            .collect();
+        TimeSpans { spans, max_end }
+    }
+
+    /// Whether a time overlaps `s`: starts before `s` ends and ends after `s` starts.
+    fn overlap(&self, s: Span) -> bool {
+        let p = self.spans.partition_point(|t| t.start < s.end);
+        p > 0 && self.max_end[p - 1] > s.start
+    }
 }
 
 impl<'t> Stages<'t> {
@@ -305,6 +340,7 @@ impl<'t> Stages<'t> {
             rec: None,
             mentions: Vec::new(),
             times: Vec::new(),
+            time_spans: TimeSpans::default(),
             entities: Vec::new(),
             mention_entity: Vec::new(),
             doc_date: None,
@@ -339,41 +375,20 @@ impl<'t> Stages<'t> {
         );
         // events.rs relies on text order
         debug_assert!(self.times.is_sorted_by_key(|t| t.span.start));
-        // temporal expressions win over entities they overlap ("May", "Sunday"); a time
-        // overlaps a mention when it starts before the mention ends and ends after the
-        // mention starts: binary search on starts, running maximum of ends (a scan of
-        // every time per mention was quadratic in the document's length)
-        let mut spans: Vec<Span> = self.times.iter().map(|t| t.span).collect();
-        spans.sort_unstable_by_key(|s| s.start);
-        let max_end: Vec<usize> = spans
-            .iter()
-            .scan(0, |e, s| {
-                *e = s.end.max(*e);
-                Some(*e)
-            })
-            .collect();
+        // temporal expressions win over entities they overlap ("May", "Sunday")
+        self.time_spans = TimeSpans::new(&self.times);
         // (acronym links are renumbered: a plain `retain` left them pointing past the end)
-        crate::recognize::retain_mentions(&mut self.mentions, |m| {
-            let p = spans.partition_point(|s| s.start < m.span.end);
-            !(p > 0 && max_end[p - 1] > m.span.start)
-        });
+        crate::recognize::retain_mentions(&mut self.mentions, |m| !self.time_spans.overlap(m.span));
     }
 
     fn corefer(&mut self, ex: &Extractor) {
         // tokens inside a time expression take no partial name ("May" of "May 6")
-        let mut in_time = vec![false; self.tokens.len()];
-        for t in &self.times {
-            let a = self.tokens.partition_point(|k| k.span.end <= t.span.start);
-            for (k, flag) in in_time.iter_mut().enumerate().skip(a) {
-                if self.tokens[k].span.start >= t.span.end {
-                    break;
-                }
-                *flag = true;
-            }
-        }
+        let (tokens, time_spans) = (&self.tokens, &self.time_spans);
+        let in_time = |k: usize| time_spans.overlap(tokens[k].span);
         let mentions = &mut self.mentions;
         let (mut drafts, mention_entity) = corefer(
             &ex.gazetteer,
+            &ex.shown,
             self.text,
             &self.folded,
             &self.tokens,
@@ -775,6 +790,40 @@ mod tests {
             "Vladimir Putin held a phone call with Recep Tayyip Erdogan on Monday.",
         ];
         (0..40).map(|i| format!("{} ({i})", base[i % 3])).collect()
+    }
+
+    #[test]
+    fn time_spans_overlap_as_a_scan_of_every_time_does() {
+        // overlapping, nested, touching and empty times, in no order
+        let spans = [
+            (10, 14),
+            (0, 3),
+            (12, 20),
+            (30, 30),
+            (25, 28),
+            (13, 14),
+            (40, 45),
+        ];
+        let times: Vec<crate::time::Timex> = spans
+            .iter()
+            .map(|&(a, b)| crate::time::Timex {
+                span: Span::new(a, b),
+                kind: crate::time::TimexType::Date,
+                value: None,
+            })
+            .collect();
+        let ts = TimeSpans::new(&times);
+        let mut hits = 0;
+        for a in 0..50 {
+            for b in a..50 {
+                let s = Span::new(a, b);
+                let scan = spans.iter().any(|&(ta, tb)| ta < s.end && tb > s.start);
+                assert_eq!(ts.overlap(s), scan, "{a}..{b}");
+                hits += usize::from(scan);
+            }
+        }
+        assert!(hits > 100);
+        assert!(!TimeSpans::new(&[]).overlap(Span::new(0, 5)));
     }
 
     #[test]

@@ -189,6 +189,31 @@ static CLASS: [u8; 256] = {
     t
 };
 
+/// [`FOLLOW`]: the byte after a run of ASCII letters and digits that starts with a letter
+/// sends the word to the general scan (a non-ASCII byte, `'` or `.`).
+const F_WORD_GOES_ON: u8 = 1;
+/// [`FOLLOW`]: the byte after a run of ASCII digits sends the number to the general scan
+/// (a non-ASCII byte, `,`, `.` or a letter).
+const F_NUMBER_GOES_ON: u8 = 2;
+
+/// What each byte means right after a run of ASCII letters and digits: one lookup instead
+/// of a chain of comparisons per token.
+static FOLLOW: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if !c.is_ascii() || c == b'\'' || c == b'.' {
+            t[b] |= F_WORD_GOES_ON;
+        }
+        if !c.is_ascii() || c == b',' || c == b'.' || c.is_ascii_alphabetic() {
+            t[b] |= F_NUMBER_GOES_ON;
+        }
+        b += 1;
+    }
+    t
+};
+
 /// The letter case of an ASCII token, gathered byte by byte during a scan.
 #[derive(Default)]
 struct CaseScan {
@@ -293,6 +318,8 @@ pub fn tokenize(
     let bytes = text.as_bytes();
     let mut i = 0;
     let mut joined = false;
+    // an ASCII text folds byte for byte: a token's folded span is its span
+    let identity = folded.is_identity();
     // Line breaks between tokens: the index of the first token after each line break.
     let mut breaks_before: Vec<usize> = Vec::new();
     // The tokens that may end a sentence (see `may_end_sentence`).
@@ -317,7 +344,7 @@ pub fn tokenize(
             // stops at an apostrophe, a period or a non-ASCII byte takes the general path
             let (j, has_upper) = ascii_alnum_run(bytes, i);
             match bytes.get(j) {
-                Some(&nb) if !nb.is_ascii() || nb == b'\'' || nb == b'.' => {
+                Some(&nb) if FOLLOW[usize::from(nb)] & F_WORD_GOES_ON != 0 => {
                     let end = scan_word_from(text, i, j, folded);
                     let may_end = end - start > 1 && bytes[end - 1] == b'.';
                     (end, TokenKind::Word, shape_of(&text[start..end]), may_end)
@@ -338,9 +365,7 @@ pub fn tokenize(
                 .position(|&b| CLASS[b as usize] != C_DIGIT)
                 .map_or(bytes.len(), |n| i + n);
             match bytes.get(j) {
-                Some(&nb)
-                    if !nb.is_ascii() || nb == b',' || nb == b'.' || nb.is_ascii_alphabetic() =>
-                {
+                Some(&nb) if FOLLOW[usize::from(nb)] & F_NUMBER_GOES_ON != 0 => {
                     let end = scan_number(text, i);
                     (end, TokenKind::Number, shape_of(&text[start..end]), false)
                 }
@@ -370,8 +395,17 @@ pub fn tokenize(
         if may_end {
             candidates.push(tokens.len());
         }
-        let span = Span::new(start, end);
-        let fold = Span::new(folded.to_folded(start), folded.to_folded(end));
+        // (`end > start`: every path takes at least one byte; the fold's map is monotone)
+        debug_assert!(start < end);
+        let span = Span { start, end };
+        let fold = if identity {
+            span
+        } else {
+            Span {
+                start: folded.to_folded(start),
+                end: folded.to_folded(end),
+            }
+        };
         tokens.push(Token {
             span,
             fold,
@@ -379,8 +413,15 @@ pub fn tokenize(
             shape,
             joined,
         });
-        joined = true;
-        i = end;
+        // one space after a token, the usual case, is stepped over here rather than by a
+        // turn of the loop
+        if bytes.get(end) == Some(&b' ') {
+            joined = false;
+            i = end + 1;
+        } else {
+            joined = true;
+            i = end;
+        }
     }
     split_sentences(text, folded, tokens, &breaks_before, &candidates, sentences);
 }

@@ -1123,6 +1123,11 @@ impl Gazetteer {
         })
     }
 
+    /// The number of entries (ids are `0..len`).
+    pub(crate) fn len(&self) -> usize {
+        self.rows.len()
+    }
+
     /// One entry.
     ///
     /// # Panics
