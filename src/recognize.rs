@@ -137,7 +137,8 @@ mod class {
 /// the document: the lists it is on ([`word_class`]) and whether it is a common word. The
 /// rules ask these of the same tokens many times over, and of most tokens never; the two
 /// questions asked of every word (a sports word? a relational title?) go through a small
-/// filter of those lists alone first.
+/// filter of those lists alone first, in the one pass over all tokens that also lists the
+/// capitalised words (the only tokens most rules start at).
 struct Lex<'a> {
     bits: Vec<std::cell::Cell<u32>>,
     g: &'a Gazetteer,
@@ -145,6 +146,10 @@ struct Lex<'a> {
     folded: &'a Folded,
     /// Three sports words or more (see [`Lex::sports`]).
     sports: bool,
+    /// The capitalised words ([`is_cap`]), in text order.
+    caps: Vec<u32>,
+    /// The relational titles ("counterpart", "hosts"), in text order.
+    relational: Vec<u32>,
 }
 
 impl<'a> Lex<'a> {
@@ -157,17 +162,28 @@ impl<'a> Lex<'a> {
         });
         let filter = &*EVERY_WORD;
         let mut sports_words = 0;
+        let mut caps = Vec::new();
+        let mut relational = Vec::new();
         let bits = tokens
             .iter()
-            .map(|t| {
-                let w = t.norm(folded);
-                let b = if t.kind == TokenKind::Word && filter.may_contain(w) {
-                    let c = word_class(w);
-                    sports_words += usize::from(c & class::SPORTS_WORDS != 0);
-                    c | class::LISTS_KNOWN
-                } else {
-                    0
-                };
+            .enumerate()
+            .map(|(k, t)| {
+                // (numbers and punctuation are on no list: not even sliced)
+                let mut b = 0;
+                if t.kind == TokenKind::Word {
+                    if is_cap(t) {
+                        caps.push(k as u32);
+                    }
+                    let w = t.norm(folded);
+                    if filter.may_contain(w) {
+                        let c = word_class(w);
+                        sports_words += usize::from(c & class::SPORTS_WORDS != 0);
+                        if c & class::RELATIONAL != 0 {
+                            relational.push(k as u32);
+                        }
+                        b = c | class::LISTS_KNOWN;
+                    }
+                }
                 std::cell::Cell::new(b)
             })
             .collect();
@@ -177,6 +193,8 @@ impl<'a> Lex<'a> {
             tokens,
             folded,
             sports: sports_words >= 3,
+            caps,
+            relational,
         }
     }
 
@@ -197,14 +215,6 @@ impl<'a> Lex<'a> {
         let cell = &self.bits[k];
         cell.set(cell.get() | c | class::LISTS_KNOWN);
         c
-    }
-
-    /// True when word token `k` is a relational title ("counterpart", "hosts"): answered
-    /// from the filter pass, without a lookup for the other words.
-    #[inline]
-    fn relational(&self, k: usize) -> bool {
-        let b = self.bits[k].get();
-        b & class::LISTS_KNOWN != 0 && b & class::RELATIONAL != 0
     }
 
     /// True when token `k`'s word is a common word.
@@ -640,25 +650,27 @@ pub(crate) fn recognize(
         }
     }
     // relational words act as titles before a name: "his Chinese counterpart Xi Jinping"
-    for (k, t) in tokens.iter().enumerate() {
-        if t.kind == TokenKind::Word && lex.relational(k) {
-            titles.push(TitleHit {
-                first: k,
-                last: k + 1,
-                entry: None,
-            });
-        }
+    for &k in &lex.relational {
+        let k = k as usize;
+        titles.push(TitleHit {
+            first: k,
+            last: k + 1,
+            entry: None,
+        });
     }
     titles.sort_by_key(|t| t.first);
     // token -> gazetteer mention index, for the rules below
     let mut rules: Vec<Mention> = Vec::new();
-    let title_end: Vec<Slot> = {
-        let mut v = vec![Slot::NONE; tokens.len() + 1];
-        for (i, t) in titles.iter().enumerate() {
-            v[t.last] = Slot::some(i);
-        }
-        v
-    };
+    // (token after a title, title): for each token the title ending right before it that
+    // starts last, in text order
+    let mut title_end: Vec<(usize, usize)> = titles
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.last, i))
+        .filter(|&(after, _)| after < tokens.len())
+        .collect();
+    title_end.sort_unstable_by_key(|&(after, i)| (after, std::cmp::Reverse(i)));
+    title_end.dedup_by_key(|&mut (after, _)| after);
     let mut in_title = vec![false; tokens.len()];
     for t in &titles {
         for f in in_title.iter_mut().take(t.last).skip(t.first) {
@@ -717,46 +729,47 @@ pub(crate) fn recognize(
         // do not end on a particle
         k
     };
-    // the gazetteer mention starting at each token
-    let mut gaz_at: Vec<Slot> = vec![Slot::NONE; tokens.len()];
-    for (i, m) in mentions.iter().enumerate() {
-        if gaz_at[m.first] == Slot::NONE {
-            gaz_at[m.first] = Slot::some(i);
+    // the gazetteer mention starting at each token (asked after relational titles only)
+    let mut gaz_at: Vec<Slot> = Vec::new();
+    if !lex.relational.is_empty() {
+        gaz_at.resize(tokens.len(), Slot::NONE);
+        for (i, m) in mentions.iter().enumerate() {
+            if gaz_at[m.first] == Slot::NONE {
+                gaz_at[m.first] = Slot::some(i);
+            }
         }
     }
     // 2. title + name
-    for (k, te) in title_end.iter().enumerate().take(tokens.len()) {
-        if let Some(ti) = te.get() {
-            let modifier = titles[ti]
-                .entry
-                .is_some_and(|e| g.facts(e).place == PlaceKind::Modifier);
-            if modifier {
-                continue;
-            }
-            let end = name_run(k);
-            // a relation word before a country is no person ("World Cup hosts France")
-            let relation_before_place = titles[ti].entry.is_none()
-                && gaz_at[k].get().is_some_and(|i| {
-                    let m = &mentions[i];
-                    m.last == end
-                        && matches!(m.kind, EntityKind::Location | EntityKind::Organization)
-                });
-            if end > k && !relation_before_place {
-                rules.push(rule_mention(
-                    tokens,
-                    k,
-                    end,
-                    EntityKind::Person,
-                    Source::TitleRule,
-                ));
-            }
+    for &(k, ti) in &title_end {
+        let modifier = titles[ti]
+            .entry
+            .is_some_and(|e| g.facts(e).place == PlaceKind::Modifier);
+        if modifier {
+            continue;
+        }
+        let end = name_run(k);
+        // a relation word before a country is no person ("World Cup hosts France")
+        let relation_before_place = titles[ti].entry.is_none()
+            && gaz_at[k].get().is_some_and(|i| {
+                let m = &mentions[i];
+                m.last == end && matches!(m.kind, EntityKind::Location | EntityKind::Organization)
+            });
+        if end > k && !relation_before_place {
+            rules.push(rule_mention(
+                tokens,
+                k,
+                end,
+                EntityKind::Person,
+                Source::TitleRule,
+            ));
         }
     }
     // 3. given name + capitalised word(s)
-    for k in 0..tokens.len() {
+    for &k in &lex.caps {
+        let k = k as usize;
         // the next word follows a space: "Clinton-Trump debate" is no name
         let spaced = tokens.get(k + 1).is_some_and(|t| !t.joined);
-        if given[k] && is_cap(&tokens[k]) && spaced {
+        if given[k] && spaced {
             let end = name_run(k);
             if end >= k + 2 {
                 // "Ross County", "Crystal Palace United": a club, not a person
@@ -1264,11 +1277,12 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
     };
     // (first, last, kind or None when the type must come from the document, merged mention)
     let mut found: Vec<(usize, usize, Option<EntityKind>, Option<usize>)> = Vec::new();
-    let mut k = 0;
-    while k < n {
-        // (most tokens are no capitalised word: turned away before the full test)
-        if !is_cap(&tokens[k]) || !free_word(k) {
-            k += 1;
+    // tokens before `next` are part of a name found at an earlier start
+    let mut next = 0;
+    // (a name starts at a capitalised word: most tokens are none)
+    for &k in &cx.lex.caps {
+        let k = k as usize;
+        if k < next || !free_word(k) {
             continue;
         }
         // a common word opening a sentence is no name ("Meanwhile", "During")
@@ -1279,7 +1293,6 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
                 && free_word(k + 1)
                 && (cx.given[k] || inner_pairs().contains(pair_text(k))))
         {
-            k += 1;
             continue;
         }
         let end = cx.sentence_end[k] as usize;
@@ -1364,7 +1377,7 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
                 // given name that is also a village
                 EntityKind::Person
             } else if all_common && !team_word && (cx.sent_start[k] || caps[k]) {
-                k = j;
+                next = j;
                 continue;
             } else if (cx.lex.class(j - 1) & class::PLACE_HEADS != 0
                 || cx.lex.class(j - 1) & class::FACILITY_HEADS != 0)
@@ -1382,12 +1395,12 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
                 }
             };
             found.push((k, j, Some(kind), Some(m)));
-            k = j;
+            next = j;
             continue;
         }
         // common words alone tell nothing ("the Federal Reserve" or "the Cold War")
         if all_common {
-            k = j;
+            next = j;
             continue;
         }
         // "Jansher Khan ( Pakistan )": an athlete and the country he plays for
@@ -1450,7 +1463,7 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
             None
         };
         found.push((k, j, kind, None));
-        k = j;
+        next = j;
     }
     if found.is_empty() {
         return;
@@ -1667,22 +1680,26 @@ fn org_rule(
     out: &mut Vec<Mention>,
 ) {
     // the first nationality mention starting at each token (a scan per token was quadratic)
-    let mut nationality_by_first: Vec<Option<&Mention>> = vec![None; tokens.len()];
+    // (left empty when the document has no nationality mention)
+    let mut nationality_by_first: Vec<Option<&Mention>> = Vec::new();
     for m in gaz.iter().filter(|m| m.kind == EntityKind::Nationality) {
+        if nationality_by_first.is_empty() {
+            nationality_by_first.resize(tokens.len(), None);
+        }
         if let Some(slot @ None) = nationality_by_first.get_mut(m.first) {
             *slot = Some(m);
         }
     }
-    let nationality_at = |k: usize| nationality_by_first[k];
+    let nationality_at = |k: usize| nationality_by_first.get(k).copied().flatten();
     // a run of capitalised words without an org head: any later start inside it ends at the
     // same place without a head either, so it is not scanned again (else quadratic)
     let mut no_head_until = 0;
-    let mut k = 0;
-    while k < tokens.len() {
-        let t = &tokens[k];
-        if !is_cap(t) {
-            // demonym + lower-case ministry: handled when k is the demonym (capitalised)
-            k += 1;
+    // tokens before `next` were read as part of a name found at an earlier start
+    let mut next = 0;
+    // (names start at capitalised words; so does the demonym before a lower-case ministry)
+    for &k in &lex.caps {
+        let k = k as usize;
+        if k < next {
             continue;
         }
         // lower-case ministry after a demonym: "Chinese foreign ministry"
@@ -1709,7 +1726,6 @@ fn org_rule(
             }
         }
         if k < no_head_until {
-            k += 1;
             continue;
         }
         // capitalised run with connectors, ending in an org head ("Belarusian Foreign
@@ -1760,10 +1776,9 @@ fn org_rule(
                 };
                 out.push(rule_mention(tokens, start, h, kind, Source::OrgRule));
             }
-            k = h.max(k + 1);
+            next = h.max(k + 1);
         } else {
             no_head_until = j;
-            k += 1;
         }
     }
 }
