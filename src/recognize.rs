@@ -1475,9 +1475,26 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
         |a: usize, b: usize| &folded.as_str()[tokens[a].fold.start..tokens[b - 1].fold.end];
     let mut by_text: crate::hash::FxHashMap<&str, EntityKind> = Default::default();
     if found.iter().any(|f| f.2.is_none()) {
+        // only the texts of those names are ever looked up: a bit per (length, first byte)
+        // of them turns most other texts away before they are hashed
+        let bit = |t: &str| {
+            let first = t.as_bytes().first().copied().unwrap_or(0);
+            1u64 << ((t.len() + 7 * usize::from(first)) & 63)
+        };
+        let asked = found
+            .iter()
+            .filter(|f| f.2.is_none())
+            .fold(0, |m, &(a, b, _, _)| m | bit(text_of(a, b)));
+        // the type of the text of tokens a..b, unless it has one or is never asked for
+        let mut put = |a: usize, b: usize, kind: EntityKind| {
+            let t = text_of(a, b);
+            if asked & bit(t) != 0 {
+                by_text.entry(t).or_insert(kind);
+            }
+        };
         for &(a, b, kind, _) in &found {
             if let Some(kind) = kind {
-                by_text.entry(text_of(a, b)).or_insert(kind);
+                put(a, b, kind);
             }
         }
         // a word of a person's name found here names that person alone ("Jansher" after
@@ -1499,9 +1516,7 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
             if b > a + 1 {
                 for i in (a..b).filter(|&i| tokens[i].kind == TokenKind::Word && is_cap(&tokens[i]))
                 {
-                    by_text
-                        .entry(text_of(i, i + 1))
-                        .or_insert(EntityKind::Person);
+                    put(i, i + 1, EntityKind::Person);
                 }
             }
         }
@@ -1510,7 +1525,7 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
                 m.kind,
                 EntityKind::Person | EntityKind::Location | EntityKind::Organization
             ) {
-                by_text.entry(text_of(m.first, m.last)).or_insert(m.kind);
+                put(m.first, m.last, m.kind);
             }
         }
     }
@@ -1890,8 +1905,9 @@ fn acronyms(text: &str, folded: &Folded, tokens: &[Token], mentions: &mut Vec<Me
     let mut defs: Vec<(usize, usize, usize)> = Vec::new();
     let mut k = 0;
     while k + 2 < tokens.len() {
-        if !(tokens[k].text(text) == "("
-            && tokens[k + 1].shape == Shape::Upper
+        // (the cheap test first: few tokens are in capitals)
+        if !(tokens[k + 1].shape == Shape::Upper
+            && tokens[k].text(text) == "("
             && tokens[k + 2].text(text) == ")")
         {
             k += 1;
