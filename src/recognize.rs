@@ -1835,6 +1835,11 @@ fn retain_flagged(all: &mut Vec<Mention>, flags: &[bool]) {
 /// gazetteer mention, then the earlier one), keeping text order and remapping the
 /// `defined_by` links of acronyms (a link to a dropped mention is dropped).
 fn drop_overlaps(all: &mut Vec<Mention>) {
+    // (the passes since the last resolution seldom add an overlap: a list in text order
+    // without one keeps every mention)
+    if all.windows(2).all(|w| w[0].last <= w[1].first) {
+        return;
+    }
     let n_tokens = all.iter().map(|m| m.last).max().unwrap_or(0);
     let mut order: Vec<usize> = (0..all.len()).collect();
     order.sort_by_key(|&i| {
@@ -2034,6 +2039,9 @@ fn attach_attributes(
     let persons: Vec<usize> = (0..mentions.len())
         .filter(|&i| mentions[i].kind == EntityKind::Person)
         .collect();
+    if persons.is_empty() {
+        return;
+    }
     let n = tokens.len() + 1;
     let mut title_by_last: Vec<Slot> = vec![Slot::NONE; n];
     for (i, t) in titles.iter().enumerate() {
