@@ -100,7 +100,12 @@ impl Filter {
 
     #[inline]
     pub(crate) fn may_contain(&self, w: &str) -> bool {
-        let b = w.as_bytes();
+        self.may_contain_bytes(w.as_bytes())
+    }
+
+    /// [`Filter::may_contain`] for a word's bytes (a byte slice needs no char-boundary checks).
+    #[inline]
+    pub(crate) fn may_contain_bytes(&self, b: &[u8]) -> bool {
         if b.is_empty() || self.lens & (1 << b.len().min(63)) == 0 {
             return false;
         }

@@ -161,6 +161,7 @@ impl<'a> Lex<'a> {
             f
         });
         let filter = &*EVERY_WORD;
+        let bytes = folded.as_str().as_bytes();
         let mut sports_words = 0;
         let mut caps = Vec::new();
         let mut relational = Vec::new();
@@ -174,9 +175,8 @@ impl<'a> Lex<'a> {
                     if is_cap(t) {
                         caps.push(k as u32);
                     }
-                    let w = t.norm(folded);
-                    if filter.may_contain(w) {
-                        let c = word_class(w);
+                    if filter.may_contain_bytes(&bytes[t.fold.start..t.fold.end]) {
+                        let c = word_class(t.norm(folded));
                         sports_words += usize::from(c & class::SPORTS_WORDS != 0);
                         if c & class::RELATIONAL != 0 {
                             relational.push(k as u32);
