@@ -1752,11 +1752,11 @@ fn org_rule(
         let mut facility = false;
         while j < end {
             let tj = &tokens[j];
-            let n = tj.norm(folded);
             if is_cap(tj) {
+                let n = || tj.norm(folded);
                 if lex.class(j) & class::ORG_HEADS != 0
-                    || (n.ends_with('.')
-                        && word_class(n.trim_end_matches('.')) & class::ORG_HEADS != 0)
+                    || (n().ends_with('.')
+                        && word_class(n().trim_end_matches('.')) & class::ORG_HEADS != 0)
                 {
                     last_head = Some(j + 1);
                     facility = false;
@@ -1765,8 +1765,12 @@ fn org_rule(
                     facility = true;
                 }
                 j += 1;
-            } else if j > k && ORG_CONNECTORS.contains(&n) && j + 1 < end && is_cap(&tokens[j + 1])
+            } else if j > k
+                && j + 1 < end
+                && is_cap(&tokens[j + 1])
+                && ORG_CONNECTORS.contains(&tj.norm(folded))
             {
+                let n = tj.norm(folded);
                 if last_head == Some(j) && matches!(n, "of" | "for" | "on") {
                     head_then_of = true;
                 }
@@ -1866,23 +1870,32 @@ fn drop_overlaps(all: &mut Vec<Mention>) {
 /// Applies the overlap policy: longer wins; on ties a gazetteer person, then a title-rule
 /// person ("President Clinton" is not the town of Clinton), then other gazetteer mentions.
 fn resolve_overlaps(gaz: Vec<Mention>, rules: Vec<Mention>) -> Vec<Mention> {
-    let mut all: Vec<Mention> = gaz.into_iter().chain(rules).collect();
-    // priority order: more tokens first, gazetteer before rules, then earlier
-    let mut order: Vec<usize> = (0..all.len()).collect();
-    order.sort_by_key(|&i| {
-        let m = &all[i];
-        let rank = match (m.source, m.kind) {
-            (Source::Gazetteer, EntityKind::Person) => 0,
-            (Source::TitleRule, _) => 1,
-            (Source::Gazetteer, _) => 2,
-            _ => 3,
-        };
-        (std::cmp::Reverse(m.last - m.first), rank, m.first)
-    });
-    let mut keep = vec![false; all.len()];
+    let all: Vec<Mention> = gaz.into_iter().chain(rules).collect();
+    // priority order: more tokens first, gazetteer before rules, then earlier, then the list
+    // order; packed into one integer per mention, so the sort compares integers and does
+    // not reach into the mentions
+    let mut order: Vec<u128> = all
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let rank: u128 = match (m.source, m.kind) {
+                (Source::Gazetteer, EntityKind::Person) => 0,
+                (Source::TitleRule, _) => 1,
+                (Source::Gazetteer, _) => 2,
+                _ => 3,
+            };
+            let shorter = u128::from(u32::MAX - Slot::some(m.last - m.first).0);
+            let first = u128::from(Slot::some(m.first).0);
+            (shorter << 96) | (rank << 64) | (first << 32) | u128::from(Slot::some(i).0)
+        })
+        .collect();
+    order.sort_unstable();
     let n_tokens = all.iter().map(|m| m.last).max().unwrap_or(0);
     let mut taken = vec![false; n_tokens];
-    for i in order {
+    // (first token, index) of the mentions kept
+    let mut kept: Vec<(usize, usize)> = Vec::new();
+    for key in order {
+        let i = (key as u32) as usize;
         let m = &all[i];
         if taken[m.first..m.last].iter().any(|&t| t) {
             continue;
@@ -1890,16 +1903,12 @@ fn resolve_overlaps(gaz: Vec<Mention>, rules: Vec<Mention>) -> Vec<Mention> {
         for t in &mut taken[m.first..m.last] {
             *t = true;
         }
-        keep[i] = true;
+        kept.push((m.first, i));
     }
-    let mut idx = 0;
-    all.retain(|_| {
-        let k = keep[idx];
-        idx += 1;
-        k
-    });
-    all.sort_by_key(|m| m.first);
-    all
+    // back in text order (the kept mentions do not overlap: no two start at one token)
+    kept.sort_unstable();
+    let mut all: Vec<Option<Mention>> = all.into_iter().map(Some).collect();
+    kept.iter().filter_map(|&(_, i)| all[i].take()).collect()
 }
 
 /// `Long Name (ACR)`: the acronym's letters are the initials of the name's capitalised words.
@@ -2226,6 +2235,49 @@ mod tests {
         for w in ["", "minsk", "ebola", "ministries", "ministr", "x"] {
             assert_eq!(word_class(w), 0, "{w}");
         }
+    }
+
+    #[test]
+    fn overlaps_resolve_by_length_then_source_and_come_back_in_text_order() {
+        use super::*;
+        let m = |first, last, kind, source| Mention {
+            span: Span::new(first, last),
+            first,
+            last,
+            kind,
+            entry: None,
+            source,
+            attrs: Attrs::new(),
+            defined_by: None,
+        };
+        use EntityKind::{Location as Loc, Organization as Org, Person as Per};
+        let gaz = vec![
+            m(6, 7, Per, Source::Gazetteer),
+            m(0, 1, Loc, Source::Gazetteer),
+            m(3, 5, Loc, Source::Gazetteer),
+        ];
+        let rules = vec![
+            m(0, 1, Per, Source::TitleRule),
+            m(2, 5, Org, Source::OrgRule),
+            m(6, 7, Per, Source::GivenNameRule),
+            m(8, 9, Per, Source::TitleRule),
+        ];
+        let kept: Vec<(usize, usize, Source)> = resolve_overlaps(gaz, rules)
+            .iter()
+            .map(|m| (m.first, m.last, m.source))
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                // a title-rule person beats a place of the same length
+                (0, 1, Source::TitleRule),
+                // the longer mention wins
+                (2, 5, Source::OrgRule),
+                // a gazetteer person beats a rule's
+                (6, 7, Source::Gazetteer),
+                (8, 9, Source::TitleRule),
+            ]
+        );
     }
 
     /// Every mention in the text as (text, type), in text order (PERSON, LOCATION and
