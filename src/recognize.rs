@@ -695,20 +695,21 @@ pub(crate) fn recognize(
         let mut k = start;
         while k < end {
             let t = &tokens[k];
-            let n = t.norm(folded);
-            if k > start && t.shape == Shape::Upper && lex.common(k) && !given[k] && !surname[k] {
+            // (the token's text is sliced only when a test needs it)
+            let n = || t.norm(folded);
+            if k > start && t.shape == Shape::Upper && !given[k] && !surname[k] && lex.common(k) {
                 // a headline in capitals: "RANDALL CUNNINGHAM RETIRES"
                 break;
             } else if is_cap(t)
                 && lex.class(k) & class::NOT_NAME == 0
                 && !title_at(k)
                 // a clitic in capitals ends the name: "MILAN 'S LENTINI"
-                && !n.starts_with(['\'', '\u{2019}'])
+                && !n().starts_with(['\'', '\u{2019}'])
             {
                 k += 1;
             } else if k > start
                 && t.kind == TokenKind::Punct
-                && n == "-"
+                && n() == "-"
                 && t.joined
                 && k + 1 < end
                 && tokens[k + 1].joined
@@ -1245,12 +1246,11 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
     }
     let free_word = |k: usize| -> bool {
         let t = &tokens[k];
-        let w = t.norm(folded);
         covered[k] == Slot::NONE
             && !cx.in_title[k]
             && is_cap(t)
             && cx.lex.class(k) & class::NOT_NAME == 0
-            && !w.starts_with(['\'', '\u{2019}'])
+            && !t.norm(folded).starts_with(['\'', '\u{2019}'])
             && (!caps[k] || !cx.lex.common(k) || cx.given[k] || cx.surname[k])
     };
     // no name runs across a line break (a table row, a heading)
@@ -1300,17 +1300,17 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
         let mut ampersand = false;
         while j < end {
             let t = &tokens[j];
-            let w = t.norm(folded);
+            let w = || t.norm(folded);
             if !same_line(j - 1, j) {
                 break;
             } else if free_word(j) {
                 j += 1;
-            } else if w == "&" && j + 1 < end && free_word(j + 1) {
+            } else if w() == "&" && j + 1 < end && free_word(j + 1) {
                 // "Douglas & Lomason", "Procter & Gamble": a firm
                 ampersand = true;
                 j += 1;
             } else if t.kind == TokenKind::Punct
-                && w == "-"
+                && w() == "-"
                 && t.joined
                 && j + 1 < end
                 && tokens[j + 1].joined
@@ -1335,7 +1335,7 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
         let words = name_words(tokens, k, j);
         let all_common = (k..j)
             .filter(|&i| tokens[i].kind == TokenKind::Word)
-            .all(|i| cx.lex.common(i) && !cx.given[i]);
+            .all(|i| !cx.given[i] && cx.lex.common(i));
         let first_w = tokens[k].norm(folded);
         let personal =
             words >= 2 && (cx.given[k] || is_initial(first_w, &tokens[k]) || cx.surname[j - 1]);
