@@ -1556,19 +1556,30 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
         };
         mentions.push(rule_mention(tokens, first, last, kind, Source::UnknownName));
     }
-    // back in text order; `defined_by` (acronyms) holds mention indices: renumber them
-    let mut order: Vec<usize> = (0..mentions.len())
-        .filter(|&i| i >= remove.len() || !remove[i])
-        .collect();
-    order.sort_by_key(|&i| mentions[i].first);
-    let mut pos = vec![None; mentions.len()];
-    for (new, &old) in order.iter().enumerate() {
-        pos[old] = Some(new);
+    // back in text order: the mentions kept, sorted by first token in place (a mention is
+    // large: moving each through a second list cost more than the sort)
+    let kept = |i: usize| i >= remove.len() || !remove[i];
+    // `defined_by` (acronyms) holds mention indices: the new index of each, by the same
+    // stable order, for the documents that have such a link
+    let mut pos: Vec<Option<usize>> = Vec::new();
+    if mentions.iter().any(|m| m.defined_by.is_some()) {
+        let mut order: Vec<usize> = (0..mentions.len()).filter(|&i| kept(i)).collect();
+        order.sort_by_key(|&i| mentions[i].first);
+        pos = vec![None; mentions.len()];
+        for (new, &old) in order.iter().enumerate() {
+            pos[old] = Some(new);
+        }
     }
-    let mut old: Vec<Option<Mention>> = std::mem::take(mentions).into_iter().map(Some).collect();
-    mentions.extend(order.iter().filter_map(|&i| old[i].take()));
-    for m in mentions.iter_mut() {
-        m.defined_by = m.defined_by.and_then(|d| pos[d]);
+    let mut i = 0;
+    mentions.retain(|_| {
+        i += 1;
+        kept(i - 1)
+    });
+    mentions.sort_by_key(|m| m.first);
+    if !pos.is_empty() {
+        for m in mentions.iter_mut() {
+            m.defined_by = m.defined_by.and_then(|d| pos[d]);
+        }
     }
 }
 
@@ -1870,7 +1881,8 @@ fn drop_overlaps(all: &mut Vec<Mention>) {
 /// Applies the overlap policy: longer wins; on ties a gazetteer person, then a title-rule
 /// person ("President Clinton" is not the town of Clinton), then other gazetteer mentions.
 fn resolve_overlaps(gaz: Vec<Mention>, rules: Vec<Mention>) -> Vec<Mention> {
-    let all: Vec<Mention> = gaz.into_iter().chain(rules).collect();
+    let mut all = gaz;
+    all.extend(rules);
     // priority order: more tokens first, gazetteer before rules, then earlier, then the list
     // order; packed into one integer per mention, so the sort compares integers and does
     // not reach into the mentions
@@ -1892,8 +1904,7 @@ fn resolve_overlaps(gaz: Vec<Mention>, rules: Vec<Mention>) -> Vec<Mention> {
     order.sort_unstable();
     let n_tokens = all.iter().map(|m| m.last).max().unwrap_or(0);
     let mut taken = vec![false; n_tokens];
-    // (first token, index) of the mentions kept
-    let mut kept: Vec<(usize, usize)> = Vec::new();
+    let mut keep = vec![false; all.len()];
     for key in order {
         let i = (key as u32) as usize;
         let m = &all[i];
@@ -1903,12 +1914,17 @@ fn resolve_overlaps(gaz: Vec<Mention>, rules: Vec<Mention>) -> Vec<Mention> {
         for t in &mut taken[m.first..m.last] {
             *t = true;
         }
-        kept.push((m.first, i));
+        keep[i] = true;
     }
-    // back in text order (the kept mentions do not overlap: no two start at one token)
-    kept.sort_unstable();
-    let mut all: Vec<Option<Mention>> = all.into_iter().map(Some).collect();
-    kept.iter().filter_map(|&(_, i)| all[i].take()).collect()
+    let mut i = 0;
+    all.retain(|_| {
+        i += 1;
+        keep[i - 1]
+    });
+    // back in text order (the gazetteer's and each rule's mentions come in text order: the
+    // sort merges a few sorted runs)
+    all.sort_by_key(|m| m.first);
+    all
 }
 
 /// `Long Name (ACR)`: the acronym's letters are the initials of the name's capitalised words.
