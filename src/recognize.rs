@@ -123,8 +123,10 @@ mod class {
     pub(super) const EVENT_WORDS: u32 = 1 << 12;
     /// A relational title or its plural ("counterpart", "counterparts").
     pub(super) const RELATIONAL: u32 = 1 << 13;
+    pub(super) const FORCE_NOUNS: u32 = 1 << 14;
+    pub(super) const COMPANY_BEFORE: u32 = 1 << 15;
     /// Every list bit (the rest of a [`super::Lex`] entry is the common-word memo).
-    pub(super) const LISTS: u32 = (1 << 14) - 1;
+    pub(super) const LISTS: u32 = (1 << 16) - 1;
     /// The word is a common English word (valid with [`COMMON_KNOWN`]).
     pub(super) const COMMON: u32 = 1 << 30;
     /// [`COMMON`] was looked up for this token.
@@ -261,6 +263,8 @@ fn word_class(w: &str) -> u32 {
             (SIDE_AFTER, class::SIDE_AFTER),
             (COMPANY_AFTER, class::COMPANY_AFTER),
             (EVENT_WORDS, class::EVENT_WORDS),
+            (FORCE_NOUNS, class::FORCE_NOUNS),
+            (COMPANY_BEFORE, class::COMPANY_BEFORE),
             // a weekday starting a sentence is no name either
             (&crate::time::WEEKDAYS[..], class::NOT_NAME),
         ] {
@@ -563,7 +567,8 @@ pub(crate) fn recognize(
             sent_start[k] = true;
         }
     }
-    let mut mentions: Vec<Mention> = Vec::new();
+    // (at most one mention per candidate: no growing and moving of mentions)
+    let mut mentions: Vec<Mention> = Vec::with_capacity(cands.len());
     let mut titles: Vec<TitleHit> = Vec::new();
     let mut given: Vec<bool> = vec![false; tokens.len()];
     let mut surname: Vec<bool> = vec![false; tokens.len()];
@@ -1146,14 +1151,16 @@ fn company_context(cx: &DocContext, first: usize, last: usize) -> bool {
     } else {
         last
     };
-    (after < cx.tokens.len() && cx.lex.class(after) & class::COMPANY_AFTER != 0)
-        || FORCE_NOUNS.contains(&w(last))
+    // the lists a token is on (none past the end)
+    let on = |k: usize, list: u32| k < cx.tokens.len() && cx.lex.class(k) & list != 0;
+    on(after, class::COMPANY_AFTER)
+        || on(last, class::FORCE_NOUNS)
         || (first > 0
             && cx.tokens[first - 1].shape == Shape::Lower
-            && cx.lex.class(first - 1) & class::BODY_NOUNS != 0)
+            && on(first - 1, class::BODY_NOUNS))
         || (first > 1
-            && matches!(w(first - 1), "of" | "in")
-            && COMPANY_BEFORE.contains(&w(first - 2)))
+            && on(first - 2, class::COMPANY_BEFORE)
+            && matches!(w(first - 1), "of" | "in"))
         || (first > 0 && matches!(w(first - 1), "acquire" | "acquired"))
 }
 
@@ -2243,6 +2250,8 @@ mod tests {
             (NOT_NAME, class::NOT_NAME),
             (NAME_PARTICLES, class::NAME_PARTICLES),
             (EVENT_WORDS, class::EVENT_WORDS),
+            (FORCE_NOUNS, class::FORCE_NOUNS),
+            (COMPANY_BEFORE, class::COMPANY_BEFORE),
         ] {
             for w in list {
                 assert_ne!(word_class(w) & bit, 0, "{w}");
