@@ -1270,11 +1270,16 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
     let inner_pairs_cell = std::cell::OnceCell::new();
     let inner_pairs = || {
         inner_pairs_cell.get_or_init(|| -> crate::hash::FxHashSet<&str> {
-            (1..n.saturating_sub(1))
+            // (a pair starts at a capitalised word)
+            cx.lex
+                .caps
+                .iter()
+                .map(|&k| k as usize)
                 .filter(|&k| {
-                    !cx.sent_start[k]
+                    k >= 1
+                        && k + 1 < n
+                        && !cx.sent_start[k]
                         && tokens[k - 1].kind == TokenKind::Word
-                        && is_cap(&tokens[k])
                         && is_cap(&tokens[k + 1])
                         && !caps[k]
                 })
@@ -1940,14 +1945,17 @@ fn resolve_overlaps(gaz: Vec<Mention>, rules: Vec<Mention>) -> Vec<Mention> {
 fn acronyms(text: &str, folded: &Folded, tokens: &[Token], mentions: &mut Vec<Mention>) {
     // (long_first, long_last, acronym token)
     let mut defs: Vec<(usize, usize, usize)> = Vec::new();
-    let mut k = 0;
-    while k + 2 < tokens.len() {
-        // (the cheap test first: few tokens are in capitals)
-        if !(tokens[k + 1].shape == Shape::Upper
+    // a definition opens with a bracket token: the brackets are found by a byte search of
+    // the text (they are rare, and the search is much faster than a look at every token),
+    // each one's token by a binary search of the tokens' starts
+    for (p, _) in text.match_indices('(') {
+        let k = tokens.partition_point(|t| t.span.start < p);
+        if !(k + 2 < tokens.len()
+            && tokens[k].span.start == p
+            && tokens[k + 1].shape == Shape::Upper
             && tokens[k].text(text) == "("
             && tokens[k + 2].text(text) == ")")
         {
-            k += 1;
             continue;
         }
         let acr: String = tokens[k + 1]
@@ -1978,7 +1986,6 @@ fn acronyms(text: &str, folded: &Folded, tokens: &[Token], mentions: &mut Vec<Me
         if let Some(s) = start.filter(|_| acr.len() >= 2) {
             defs.push((s, k, k + 1));
         }
-        k += 3;
     }
     if defs.is_empty() {
         return;
