@@ -1159,8 +1159,8 @@ fn company_context(cx: &DocContext, first: usize, last: usize) -> bool {
             && cx.tokens[first - 1].shape == Shape::Lower
             && on(first - 1, class::BODY_NOUNS))
         || (first > 1
-            && on(first - 2, class::COMPANY_BEFORE)
-            && matches!(w(first - 1), "of" | "in"))
+            && matches!(w(first - 1), "of" | "in")
+            && on(first - 2, class::COMPANY_BEFORE))
         || (first > 0 && matches!(w(first - 1), "acquire" | "acquired"))
 }
 
