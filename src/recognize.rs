@@ -165,7 +165,8 @@ impl<'a> Lex<'a> {
         let filter = &*EVERY_WORD;
         let bytes = folded.as_str().as_bytes();
         let mut sports_words = 0;
-        let mut caps = Vec::new();
+        // (room for every token: one allocation, never grown)
+        let mut caps = Vec::with_capacity(tokens.len());
         let mut relational = Vec::new();
         let bits = tokens
             .iter()
