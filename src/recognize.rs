@@ -687,9 +687,7 @@ pub(crate) fn recognize(
     let sentence_end: Vec<u32> = {
         let mut v = vec![tokens.len() as u32; tokens.len()];
         for s in sentences {
-            for k in s.tokens() {
-                v[k] = s.last as u32;
-            }
+            v[s.tokens()].fill(s.last as u32);
         }
         v
     };
