@@ -123,8 +123,10 @@ mod class {
     pub(super) const EVENT_WORDS: u32 = 1 << 12;
     /// A relational title or its plural ("counterpart", "counterparts").
     pub(super) const RELATIONAL: u32 = 1 << 13;
+    pub(super) const FORCE_NOUNS: u32 = 1 << 14;
+    pub(super) const COMPANY_BEFORE: u32 = 1 << 15;
     /// Every list bit (the rest of a [`super::Lex`] entry is the common-word memo).
-    pub(super) const LISTS: u32 = (1 << 14) - 1;
+    pub(super) const LISTS: u32 = (1 << 16) - 1;
     /// The word is a common English word (valid with [`COMMON_KNOWN`]).
     pub(super) const COMMON: u32 = 1 << 30;
     /// [`COMMON`] was looked up for this token.
@@ -137,7 +139,8 @@ mod class {
 /// the document: the lists it is on ([`word_class`]) and whether it is a common word. The
 /// rules ask these of the same tokens many times over, and of most tokens never; the two
 /// questions asked of every word (a sports word? a relational title?) go through a small
-/// filter of those lists alone first.
+/// filter of those lists alone first, in the one pass over all tokens that also lists the
+/// capitalised words (the only tokens most rules start at).
 struct Lex<'a> {
     bits: Vec<std::cell::Cell<u32>>,
     g: &'a Gazetteer,
@@ -145,6 +148,10 @@ struct Lex<'a> {
     folded: &'a Folded,
     /// Three sports words or more (see [`Lex::sports`]).
     sports: bool,
+    /// The capitalised words ([`is_cap`]), in text order.
+    caps: Vec<u32>,
+    /// The relational titles ("counterpart", "hosts"), in text order.
+    relational: Vec<u32>,
 }
 
 impl<'a> Lex<'a> {
@@ -156,18 +163,30 @@ impl<'a> Lex<'a> {
             f
         });
         let filter = &*EVERY_WORD;
+        let bytes = folded.as_str().as_bytes();
         let mut sports_words = 0;
+        // (room for every token: one allocation, never grown)
+        let mut caps = Vec::with_capacity(tokens.len());
+        let mut relational = Vec::new();
         let bits = tokens
             .iter()
-            .map(|t| {
-                let w = t.norm(folded);
-                let b = if t.kind == TokenKind::Word && filter.may_contain(w) {
-                    let c = word_class(w);
-                    sports_words += usize::from(c & class::SPORTS_WORDS != 0);
-                    c | class::LISTS_KNOWN
-                } else {
-                    0
-                };
+            .enumerate()
+            .map(|(k, t)| {
+                // (numbers and punctuation are on no list: not even sliced)
+                let mut b = 0;
+                if t.kind == TokenKind::Word {
+                    if is_cap(t) {
+                        caps.push(k as u32);
+                    }
+                    if filter.may_contain_bytes(&bytes[t.fold.start..t.fold.end]) {
+                        let c = word_class(t.norm(folded));
+                        sports_words += usize::from(c & class::SPORTS_WORDS != 0);
+                        if c & class::RELATIONAL != 0 {
+                            relational.push(k as u32);
+                        }
+                        b = c | class::LISTS_KNOWN;
+                    }
+                }
                 std::cell::Cell::new(b)
             })
             .collect();
@@ -177,6 +196,8 @@ impl<'a> Lex<'a> {
             tokens,
             folded,
             sports: sports_words >= 3,
+            caps,
+            relational,
         }
     }
 
@@ -197,14 +218,6 @@ impl<'a> Lex<'a> {
         let cell = &self.bits[k];
         cell.set(cell.get() | c | class::LISTS_KNOWN);
         c
-    }
-
-    /// True when word token `k` is a relational title ("counterpart", "hosts"): answered
-    /// from the filter pass, without a lookup for the other words.
-    #[inline]
-    fn relational(&self, k: usize) -> bool {
-        let b = self.bits[k].get();
-        b & class::LISTS_KNOWN != 0 && b & class::RELATIONAL != 0
     }
 
     /// True when token `k`'s word is a common word.
@@ -251,6 +264,8 @@ fn word_class(w: &str) -> u32 {
             (SIDE_AFTER, class::SIDE_AFTER),
             (COMPANY_AFTER, class::COMPANY_AFTER),
             (EVENT_WORDS, class::EVENT_WORDS),
+            (FORCE_NOUNS, class::FORCE_NOUNS),
+            (COMPANY_BEFORE, class::COMPANY_BEFORE),
             // a weekday starting a sentence is no name either
             (&crate::time::WEEKDAYS[..], class::NOT_NAME),
         ] {
@@ -553,7 +568,8 @@ pub(crate) fn recognize(
             sent_start[k] = true;
         }
     }
-    let mut mentions: Vec<Mention> = Vec::new();
+    // (at most one mention per candidate: no growing and moving of mentions)
+    let mut mentions: Vec<Mention> = Vec::with_capacity(cands.len());
     let mut titles: Vec<TitleHit> = Vec::new();
     let mut given: Vec<bool> = vec![false; tokens.len()];
     let mut surname: Vec<bool> = vec![false; tokens.len()];
@@ -640,25 +656,27 @@ pub(crate) fn recognize(
         }
     }
     // relational words act as titles before a name: "his Chinese counterpart Xi Jinping"
-    for (k, t) in tokens.iter().enumerate() {
-        if t.kind == TokenKind::Word && lex.relational(k) {
-            titles.push(TitleHit {
-                first: k,
-                last: k + 1,
-                entry: None,
-            });
-        }
+    for &k in &lex.relational {
+        let k = k as usize;
+        titles.push(TitleHit {
+            first: k,
+            last: k + 1,
+            entry: None,
+        });
     }
     titles.sort_by_key(|t| t.first);
     // token -> gazetteer mention index, for the rules below
     let mut rules: Vec<Mention> = Vec::new();
-    let title_end: Vec<Slot> = {
-        let mut v = vec![Slot::NONE; tokens.len() + 1];
-        for (i, t) in titles.iter().enumerate() {
-            v[t.last] = Slot::some(i);
-        }
-        v
-    };
+    // (token after a title, title): for each token the title ending right before it that
+    // starts last, in text order
+    let mut title_end: Vec<(usize, usize)> = titles
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.last, i))
+        .filter(|&(after, _)| after < tokens.len())
+        .collect();
+    title_end.sort_unstable_by_key(|&(after, i)| (after, std::cmp::Reverse(i)));
+    title_end.dedup_by_key(|&mut (after, _)| after);
     let mut in_title = vec![false; tokens.len()];
     for t in &titles {
         for f in in_title.iter_mut().take(t.last).skip(t.first) {
@@ -669,9 +687,7 @@ pub(crate) fn recognize(
     let sentence_end: Vec<u32> = {
         let mut v = vec![tokens.len() as u32; tokens.len()];
         for s in sentences {
-            for k in s.tokens() {
-                v[k] = s.last as u32;
-            }
+            v[s.tokens()].fill(s.last as u32);
         }
         v
     };
@@ -683,20 +699,21 @@ pub(crate) fn recognize(
         let mut k = start;
         while k < end {
             let t = &tokens[k];
-            let n = t.norm(folded);
-            if k > start && t.shape == Shape::Upper && lex.common(k) && !given[k] && !surname[k] {
+            // (the token's text is sliced only when a test needs it)
+            let n = || t.norm(folded);
+            if k > start && t.shape == Shape::Upper && !given[k] && !surname[k] && lex.common(k) {
                 // a headline in capitals: "RANDALL CUNNINGHAM RETIRES"
                 break;
             } else if is_cap(t)
                 && lex.class(k) & class::NOT_NAME == 0
                 && !title_at(k)
                 // a clitic in capitals ends the name: "MILAN 'S LENTINI"
-                && !n.starts_with(['\'', '\u{2019}'])
+                && !n().starts_with(['\'', '\u{2019}'])
             {
                 k += 1;
             } else if k > start
                 && t.kind == TokenKind::Punct
-                && n == "-"
+                && n() == "-"
                 && t.joined
                 && k + 1 < end
                 && tokens[k + 1].joined
@@ -717,46 +734,47 @@ pub(crate) fn recognize(
         // do not end on a particle
         k
     };
-    // the gazetteer mention starting at each token
-    let mut gaz_at: Vec<Slot> = vec![Slot::NONE; tokens.len()];
-    for (i, m) in mentions.iter().enumerate() {
-        if gaz_at[m.first] == Slot::NONE {
-            gaz_at[m.first] = Slot::some(i);
+    // the gazetteer mention starting at each token (asked after relational titles only)
+    let mut gaz_at: Vec<Slot> = Vec::new();
+    if !lex.relational.is_empty() {
+        gaz_at.resize(tokens.len(), Slot::NONE);
+        for (i, m) in mentions.iter().enumerate() {
+            if gaz_at[m.first] == Slot::NONE {
+                gaz_at[m.first] = Slot::some(i);
+            }
         }
     }
     // 2. title + name
-    for (k, te) in title_end.iter().enumerate().take(tokens.len()) {
-        if let Some(ti) = te.get() {
-            let modifier = titles[ti]
-                .entry
-                .is_some_and(|e| g.facts(e).place == PlaceKind::Modifier);
-            if modifier {
-                continue;
-            }
-            let end = name_run(k);
-            // a relation word before a country is no person ("World Cup hosts France")
-            let relation_before_place = titles[ti].entry.is_none()
-                && gaz_at[k].get().is_some_and(|i| {
-                    let m = &mentions[i];
-                    m.last == end
-                        && matches!(m.kind, EntityKind::Location | EntityKind::Organization)
-                });
-            if end > k && !relation_before_place {
-                rules.push(rule_mention(
-                    tokens,
-                    k,
-                    end,
-                    EntityKind::Person,
-                    Source::TitleRule,
-                ));
-            }
+    for &(k, ti) in &title_end {
+        let modifier = titles[ti]
+            .entry
+            .is_some_and(|e| g.facts(e).place == PlaceKind::Modifier);
+        if modifier {
+            continue;
+        }
+        let end = name_run(k);
+        // a relation word before a country is no person ("World Cup hosts France")
+        let relation_before_place = titles[ti].entry.is_none()
+            && gaz_at[k].get().is_some_and(|i| {
+                let m = &mentions[i];
+                m.last == end && matches!(m.kind, EntityKind::Location | EntityKind::Organization)
+            });
+        if end > k && !relation_before_place {
+            rules.push(rule_mention(
+                tokens,
+                k,
+                end,
+                EntityKind::Person,
+                Source::TitleRule,
+            ));
         }
     }
     // 3. given name + capitalised word(s)
-    for k in 0..tokens.len() {
+    for &k in &lex.caps {
+        let k = k as usize;
         // the next word follows a space: "Clinton-Trump debate" is no name
         let spaced = tokens.get(k + 1).is_some_and(|t| !t.joined);
-        if given[k] && is_cap(&tokens[k]) && spaced {
+        if given[k] && spaced {
             let end = name_run(k);
             if end >= k + 2 {
                 // "Ross County", "Crystal Palace United": a club, not a person
@@ -1132,14 +1150,16 @@ fn company_context(cx: &DocContext, first: usize, last: usize) -> bool {
     } else {
         last
     };
-    (after < cx.tokens.len() && cx.lex.class(after) & class::COMPANY_AFTER != 0)
-        || FORCE_NOUNS.contains(&w(last))
+    // the lists a token is on (none past the end)
+    let on = |k: usize, list: u32| k < cx.tokens.len() && cx.lex.class(k) & list != 0;
+    on(after, class::COMPANY_AFTER)
+        || on(last, class::FORCE_NOUNS)
         || (first > 0
             && cx.tokens[first - 1].shape == Shape::Lower
-            && cx.lex.class(first - 1) & class::BODY_NOUNS != 0)
+            && on(first - 1, class::BODY_NOUNS))
         || (first > 1
             && matches!(w(first - 1), "of" | "in")
-            && COMPANY_BEFORE.contains(&w(first - 2)))
+            && on(first - 2, class::COMPANY_BEFORE))
         || (first > 0 && matches!(w(first - 1), "acquire" | "acquired"))
 }
 
@@ -1232,12 +1252,11 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
     }
     let free_word = |k: usize| -> bool {
         let t = &tokens[k];
-        let w = t.norm(folded);
         covered[k] == Slot::NONE
             && !cx.in_title[k]
             && is_cap(t)
             && cx.lex.class(k) & class::NOT_NAME == 0
-            && !w.starts_with(['\'', '\u{2019}'])
+            && !t.norm(folded).starts_with(['\'', '\u{2019}'])
             && (!caps[k] || !cx.lex.common(k) || cx.given[k] || cx.surname[k])
     };
     // no name runs across a line break (a table row, a heading)
@@ -1250,11 +1269,16 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
     let inner_pairs_cell = std::cell::OnceCell::new();
     let inner_pairs = || {
         inner_pairs_cell.get_or_init(|| -> crate::hash::FxHashSet<&str> {
-            (1..n.saturating_sub(1))
+            // (a pair starts at a capitalised word)
+            cx.lex
+                .caps
+                .iter()
+                .map(|&k| k as usize)
                 .filter(|&k| {
-                    !cx.sent_start[k]
+                    k >= 1
+                        && k + 1 < n
+                        && !cx.sent_start[k]
                         && tokens[k - 1].kind == TokenKind::Word
-                        && is_cap(&tokens[k])
                         && is_cap(&tokens[k + 1])
                         && !caps[k]
                 })
@@ -1264,11 +1288,12 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
     };
     // (first, last, kind or None when the type must come from the document, merged mention)
     let mut found: Vec<(usize, usize, Option<EntityKind>, Option<usize>)> = Vec::new();
-    let mut k = 0;
-    while k < n {
-        // (most tokens are no capitalised word: turned away before the full test)
-        if !is_cap(&tokens[k]) || !free_word(k) {
-            k += 1;
+    // tokens before `next` are part of a name found at an earlier start
+    let mut next = 0;
+    // (a name starts at a capitalised word: most tokens are none)
+    for &k in &cx.lex.caps {
+        let k = k as usize;
+        if k < next || !free_word(k) {
             continue;
         }
         // a common word opening a sentence is no name ("Meanwhile", "During")
@@ -1279,7 +1304,6 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
                 && free_word(k + 1)
                 && (cx.given[k] || inner_pairs().contains(pair_text(k))))
         {
-            k += 1;
             continue;
         }
         let end = cx.sentence_end[k] as usize;
@@ -1287,17 +1311,17 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
         let mut ampersand = false;
         while j < end {
             let t = &tokens[j];
-            let w = t.norm(folded);
+            let w = || t.norm(folded);
             if !same_line(j - 1, j) {
                 break;
             } else if free_word(j) {
                 j += 1;
-            } else if w == "&" && j + 1 < end && free_word(j + 1) {
+            } else if w() == "&" && j + 1 < end && free_word(j + 1) {
                 // "Douglas & Lomason", "Procter & Gamble": a firm
                 ampersand = true;
                 j += 1;
             } else if t.kind == TokenKind::Punct
-                && w == "-"
+                && w() == "-"
                 && t.joined
                 && j + 1 < end
                 && tokens[j + 1].joined
@@ -1322,7 +1346,7 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
         let words = name_words(tokens, k, j);
         let all_common = (k..j)
             .filter(|&i| tokens[i].kind == TokenKind::Word)
-            .all(|i| cx.lex.common(i) && !cx.given[i]);
+            .all(|i| !cx.given[i] && cx.lex.common(i));
         let first_w = tokens[k].norm(folded);
         let personal =
             words >= 2 && (cx.given[k] || is_initial(first_w, &tokens[k]) || cx.surname[j - 1]);
@@ -1364,7 +1388,7 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
                 // given name that is also a village
                 EntityKind::Person
             } else if all_common && !team_word && (cx.sent_start[k] || caps[k]) {
-                k = j;
+                next = j;
                 continue;
             } else if (cx.lex.class(j - 1) & class::PLACE_HEADS != 0
                 || cx.lex.class(j - 1) & class::FACILITY_HEADS != 0)
@@ -1382,12 +1406,12 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
                 }
             };
             found.push((k, j, Some(kind), Some(m)));
-            k = j;
+            next = j;
             continue;
         }
         // common words alone tell nothing ("the Federal Reserve" or "the Cold War")
         if all_common {
-            k = j;
+            next = j;
             continue;
         }
         // "Jansher Khan ( Pakistan )": an athlete and the country he plays for
@@ -1450,7 +1474,7 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
             None
         };
         found.push((k, j, kind, None));
-        k = j;
+        next = j;
     }
     if found.is_empty() {
         return;
@@ -1462,9 +1486,26 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
         |a: usize, b: usize| &folded.as_str()[tokens[a].fold.start..tokens[b - 1].fold.end];
     let mut by_text: crate::hash::FxHashMap<&str, EntityKind> = Default::default();
     if found.iter().any(|f| f.2.is_none()) {
+        // only the texts of those names are ever looked up: a bit per (length, first byte)
+        // of them turns most other texts away before they are hashed
+        let bit = |t: &str| {
+            let first = t.as_bytes().first().copied().unwrap_or(0);
+            1u64 << ((t.len() + 7 * usize::from(first)) & 63)
+        };
+        let asked = found
+            .iter()
+            .filter(|f| f.2.is_none())
+            .fold(0, |m, &(a, b, _, _)| m | bit(text_of(a, b)));
+        // the type of the text of tokens a..b, unless it has one or is never asked for
+        let mut put = |a: usize, b: usize, kind: EntityKind| {
+            let t = text_of(a, b);
+            if asked & bit(t) != 0 {
+                by_text.entry(t).or_insert(kind);
+            }
+        };
         for &(a, b, kind, _) in &found {
             if let Some(kind) = kind {
-                by_text.entry(text_of(a, b)).or_insert(kind);
+                put(a, b, kind);
             }
         }
         // a word of a person's name found here names that person alone ("Jansher" after
@@ -1486,9 +1527,7 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
             if b > a + 1 {
                 for i in (a..b).filter(|&i| tokens[i].kind == TokenKind::Word && is_cap(&tokens[i]))
                 {
-                    by_text
-                        .entry(text_of(i, i + 1))
-                        .or_insert(EntityKind::Person);
+                    put(i, i + 1, EntityKind::Person);
                 }
             }
         }
@@ -1497,7 +1536,7 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
                 m.kind,
                 EntityKind::Person | EntityKind::Location | EntityKind::Organization
             ) {
-                by_text.entry(text_of(m.first, m.last)).or_insert(m.kind);
+                put(m.first, m.last, m.kind);
             }
         }
     }
@@ -1528,19 +1567,30 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
         };
         mentions.push(rule_mention(tokens, first, last, kind, Source::UnknownName));
     }
-    // back in text order; `defined_by` (acronyms) holds mention indices: renumber them
-    let mut order: Vec<usize> = (0..mentions.len())
-        .filter(|&i| i >= remove.len() || !remove[i])
-        .collect();
-    order.sort_by_key(|&i| mentions[i].first);
-    let mut pos = vec![None; mentions.len()];
-    for (new, &old) in order.iter().enumerate() {
-        pos[old] = Some(new);
+    // back in text order: the mentions kept, sorted by first token in place (a mention is
+    // large: moving each through a second list cost more than the sort)
+    let kept = |i: usize| i >= remove.len() || !remove[i];
+    // `defined_by` (acronyms) holds mention indices: the new index of each, by the same
+    // stable order, for the documents that have such a link
+    let mut pos: Vec<Option<usize>> = Vec::new();
+    if mentions.iter().any(|m| m.defined_by.is_some()) {
+        let mut order: Vec<usize> = (0..mentions.len()).filter(|&i| kept(i)).collect();
+        order.sort_by_key(|&i| mentions[i].first);
+        pos = vec![None; mentions.len()];
+        for (new, &old) in order.iter().enumerate() {
+            pos[old] = Some(new);
+        }
     }
-    let mut old: Vec<Option<Mention>> = std::mem::take(mentions).into_iter().map(Some).collect();
-    mentions.extend(order.iter().filter_map(|&i| old[i].take()));
-    for m in mentions.iter_mut() {
-        m.defined_by = m.defined_by.and_then(|d| pos[d]);
+    let mut i = 0;
+    mentions.retain(|_| {
+        i += 1;
+        kept(i - 1)
+    });
+    mentions.sort_by_key(|m| m.first);
+    if !pos.is_empty() {
+        for m in mentions.iter_mut() {
+            m.defined_by = m.defined_by.and_then(|d| pos[d]);
+        }
     }
 }
 
@@ -1667,22 +1717,26 @@ fn org_rule(
     out: &mut Vec<Mention>,
 ) {
     // the first nationality mention starting at each token (a scan per token was quadratic)
-    let mut nationality_by_first: Vec<Option<&Mention>> = vec![None; tokens.len()];
+    // (left empty when the document has no nationality mention)
+    let mut nationality_by_first: Vec<Option<&Mention>> = Vec::new();
     for m in gaz.iter().filter(|m| m.kind == EntityKind::Nationality) {
+        if nationality_by_first.is_empty() {
+            nationality_by_first.resize(tokens.len(), None);
+        }
         if let Some(slot @ None) = nationality_by_first.get_mut(m.first) {
             *slot = Some(m);
         }
     }
-    let nationality_at = |k: usize| nationality_by_first[k];
+    let nationality_at = |k: usize| nationality_by_first.get(k).copied().flatten();
     // a run of capitalised words without an org head: any later start inside it ends at the
     // same place without a head either, so it is not scanned again (else quadratic)
     let mut no_head_until = 0;
-    let mut k = 0;
-    while k < tokens.len() {
-        let t = &tokens[k];
-        if !is_cap(t) {
-            // demonym + lower-case ministry: handled when k is the demonym (capitalised)
-            k += 1;
+    // tokens before `next` were read as part of a name found at an earlier start
+    let mut next = 0;
+    // (names start at capitalised words; so does the demonym before a lower-case ministry)
+    for &k in &lex.caps {
+        let k = k as usize;
+        if k < next {
             continue;
         }
         // lower-case ministry after a demonym: "Chinese foreign ministry"
@@ -1709,7 +1763,6 @@ fn org_rule(
             }
         }
         if k < no_head_until {
-            k += 1;
             continue;
         }
         // capitalised run with connectors, ending in an org head ("Belarusian Foreign
@@ -1721,11 +1774,11 @@ fn org_rule(
         let mut facility = false;
         while j < end {
             let tj = &tokens[j];
-            let n = tj.norm(folded);
             if is_cap(tj) {
+                let n = || tj.norm(folded);
                 if lex.class(j) & class::ORG_HEADS != 0
-                    || (n.ends_with('.')
-                        && word_class(n.trim_end_matches('.')) & class::ORG_HEADS != 0)
+                    || (n().ends_with('.')
+                        && word_class(n().trim_end_matches('.')) & class::ORG_HEADS != 0)
                 {
                     last_head = Some(j + 1);
                     facility = false;
@@ -1734,8 +1787,12 @@ fn org_rule(
                     facility = true;
                 }
                 j += 1;
-            } else if j > k && ORG_CONNECTORS.contains(&n) && j + 1 < end && is_cap(&tokens[j + 1])
+            } else if j > k
+                && j + 1 < end
+                && is_cap(&tokens[j + 1])
+                && ORG_CONNECTORS.contains(&tj.norm(folded))
             {
+                let n = tj.norm(folded);
                 if last_head == Some(j) && matches!(n, "of" | "for" | "on") {
                     head_then_of = true;
                 }
@@ -1760,10 +1817,9 @@ fn org_rule(
                 };
                 out.push(rule_mention(tokens, start, h, kind, Source::OrgRule));
             }
-            k = h.max(k + 1);
+            next = h.max(k + 1);
         } else {
             no_head_until = j;
-            k += 1;
         }
     }
 }
@@ -1805,6 +1861,11 @@ fn retain_flagged(all: &mut Vec<Mention>, flags: &[bool]) {
 /// gazetteer mention, then the earlier one), keeping text order and remapping the
 /// `defined_by` links of acronyms (a link to a dropped mention is dropped).
 fn drop_overlaps(all: &mut Vec<Mention>) {
+    // (the passes since the last resolution seldom add an overlap: a list in text order
+    // without one keeps every mention)
+    if all.windows(2).all(|w| w[0].last <= w[1].first) {
+        return;
+    }
     let n_tokens = all.iter().map(|m| m.last).max().unwrap_or(0);
     let mut order: Vec<usize> = (0..all.len()).collect();
     order.sort_by_key(|&i| {
@@ -1831,23 +1892,32 @@ fn drop_overlaps(all: &mut Vec<Mention>) {
 /// Applies the overlap policy: longer wins; on ties a gazetteer person, then a title-rule
 /// person ("President Clinton" is not the town of Clinton), then other gazetteer mentions.
 fn resolve_overlaps(gaz: Vec<Mention>, rules: Vec<Mention>) -> Vec<Mention> {
-    let mut all: Vec<Mention> = gaz.into_iter().chain(rules).collect();
-    // priority order: more tokens first, gazetteer before rules, then earlier
-    let mut order: Vec<usize> = (0..all.len()).collect();
-    order.sort_by_key(|&i| {
-        let m = &all[i];
-        let rank = match (m.source, m.kind) {
-            (Source::Gazetteer, EntityKind::Person) => 0,
-            (Source::TitleRule, _) => 1,
-            (Source::Gazetteer, _) => 2,
-            _ => 3,
-        };
-        (std::cmp::Reverse(m.last - m.first), rank, m.first)
-    });
-    let mut keep = vec![false; all.len()];
+    let mut all = gaz;
+    all.extend(rules);
+    // priority order: more tokens first, gazetteer before rules, then earlier, then the list
+    // order; packed into one integer per mention, so the sort compares integers and does
+    // not reach into the mentions
+    let mut order: Vec<u128> = all
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let rank: u128 = match (m.source, m.kind) {
+                (Source::Gazetteer, EntityKind::Person) => 0,
+                (Source::TitleRule, _) => 1,
+                (Source::Gazetteer, _) => 2,
+                _ => 3,
+            };
+            let shorter = u128::from(u32::MAX - Slot::some(m.last - m.first).0);
+            let first = u128::from(Slot::some(m.first).0);
+            (shorter << 96) | (rank << 64) | (first << 32) | u128::from(Slot::some(i).0)
+        })
+        .collect();
+    order.sort_unstable();
     let n_tokens = all.iter().map(|m| m.last).max().unwrap_or(0);
     let mut taken = vec![false; n_tokens];
-    for i in order {
+    let mut keep = vec![false; all.len()];
+    for key in order {
+        let i = (key as u32) as usize;
         let m = &all[i];
         if taken[m.first..m.last].iter().any(|&t| t) {
             continue;
@@ -1857,12 +1927,13 @@ fn resolve_overlaps(gaz: Vec<Mention>, rules: Vec<Mention>) -> Vec<Mention> {
         }
         keep[i] = true;
     }
-    let mut idx = 0;
+    let mut i = 0;
     all.retain(|_| {
-        let k = keep[idx];
-        idx += 1;
-        k
+        i += 1;
+        keep[i - 1]
     });
+    // back in text order (the gazetteer's and each rule's mentions come in text order: the
+    // sort merges a few sorted runs)
     all.sort_by_key(|m| m.first);
     all
 }
@@ -1873,13 +1944,17 @@ fn resolve_overlaps(gaz: Vec<Mention>, rules: Vec<Mention>) -> Vec<Mention> {
 fn acronyms(text: &str, folded: &Folded, tokens: &[Token], mentions: &mut Vec<Mention>) {
     // (long_first, long_last, acronym token)
     let mut defs: Vec<(usize, usize, usize)> = Vec::new();
-    let mut k = 0;
-    while k + 2 < tokens.len() {
-        if !(tokens[k].text(text) == "("
+    // a definition opens with a bracket token: the brackets are found by a byte search of
+    // the text (they are rare, and the search is much faster than a look at every token),
+    // each one's token by a binary search of the tokens' starts
+    for (p, _) in text.match_indices('(') {
+        let k = tokens.partition_point(|t| t.span.start < p);
+        if !(k + 2 < tokens.len()
+            && tokens[k].span.start == p
             && tokens[k + 1].shape == Shape::Upper
+            && tokens[k].text(text) == "("
             && tokens[k + 2].text(text) == ")")
         {
-            k += 1;
             continue;
         }
         let acr: String = tokens[k + 1]
@@ -1910,7 +1985,6 @@ fn acronyms(text: &str, folded: &Folded, tokens: &[Token], mentions: &mut Vec<Me
         if let Some(s) = start.filter(|_| acr.len() >= 2) {
             defs.push((s, k, k + 1));
         }
-        k += 3;
     }
     if defs.is_empty() {
         return;
@@ -2003,6 +2077,9 @@ fn attach_attributes(
     let persons: Vec<usize> = (0..mentions.len())
         .filter(|&i| mentions[i].kind == EntityKind::Person)
         .collect();
+    if persons.is_empty() {
+        return;
+    }
     let n = tokens.len() + 1;
     let mut title_by_last: Vec<Slot> = vec![Slot::NONE; n];
     for (i, t) in titles.iter().enumerate() {
@@ -2179,6 +2256,8 @@ mod tests {
             (NOT_NAME, class::NOT_NAME),
             (NAME_PARTICLES, class::NAME_PARTICLES),
             (EVENT_WORDS, class::EVENT_WORDS),
+            (FORCE_NOUNS, class::FORCE_NOUNS),
+            (COMPANY_BEFORE, class::COMPANY_BEFORE),
         ] {
             for w in list {
                 assert_ne!(word_class(w) & bit, 0, "{w}");
@@ -2187,6 +2266,49 @@ mod tests {
         for w in ["", "minsk", "ebola", "ministries", "ministr", "x"] {
             assert_eq!(word_class(w), 0, "{w}");
         }
+    }
+
+    #[test]
+    fn overlaps_resolve_by_length_then_source_and_come_back_in_text_order() {
+        use super::*;
+        let m = |first, last, kind, source| Mention {
+            span: Span::new(first, last),
+            first,
+            last,
+            kind,
+            entry: None,
+            source,
+            attrs: Attrs::new(),
+            defined_by: None,
+        };
+        use EntityKind::{Location as Loc, Organization as Org, Person as Per};
+        let gaz = vec![
+            m(6, 7, Per, Source::Gazetteer),
+            m(0, 1, Loc, Source::Gazetteer),
+            m(3, 5, Loc, Source::Gazetteer),
+        ];
+        let rules = vec![
+            m(0, 1, Per, Source::TitleRule),
+            m(2, 5, Org, Source::OrgRule),
+            m(6, 7, Per, Source::GivenNameRule),
+            m(8, 9, Per, Source::TitleRule),
+        ];
+        let kept: Vec<(usize, usize, Source)> = resolve_overlaps(gaz, rules)
+            .iter()
+            .map(|m| (m.first, m.last, m.source))
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                // a title-rule person beats a place of the same length
+                (0, 1, Source::TitleRule),
+                // the longer mention wins
+                (2, 5, Source::OrgRule),
+                // a gazetteer person beats a rule's
+                (6, 7, Source::Gazetteer),
+                (8, 9, Source::TitleRule),
+            ]
+        );
     }
 
     /// Every mention in the text as (text, type), in text order (PERSON, LOCATION and
