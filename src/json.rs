@@ -246,42 +246,73 @@ fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
     (mask != 0).then(|| base + (mask.trailing_zeros() / 8) as usize)
 }
 
-/// A JSON string, escaped as serde_json escapes it: `\"`, `\\`, `\b`, `\t`, `\n`, `\f`,
-/// `\r`, other controls as `\u00xx` (lower-case hex), everything else (DEL, non-ASCII)
-/// as it is. Runs of plain bytes are found eight bytes at a time and go out in one copy.
+/// The characters of a JSON string, escaped as serde_json escapes them: `\"`, `\\`,
+/// `\b`, `\t`, `\n`, `\f`, `\r`, other controls as `\u00xx` (lower-case hex), everything
+/// else (DEL, non-ASCII) as it is. Runs of plain bytes are found eight bytes at a time and
+/// go out in one copy.
+///
+/// Only the characters, not the quotes around them: where a string comes between
+/// constant parts of the output, the quotes go out with those (`,"text":"`, `"}`), one
+/// write less on each side; [`write_str`] writes both.
+///
+/// Nearly all strings have nothing to escape: this checks for that inline (no call, no
+/// saving and restoring of registers per string) and leaves the rest to
+/// [`write_escaped_from`].
 #[inline]
-fn write_str(out: &mut Vec<u8>, s: &str) {
+fn write_escaped(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
-    out.push(b'"');
-    let mut run = 0;
-    while let Some(at) = next_escape(bytes, run) {
+    match next_escape(bytes, 0) {
+        None => out.extend_from_slice(bytes),
+        Some(at) => write_escaped_from(out, bytes, at),
+    }
+}
+
+/// [`write_escaped`] of `bytes`, whose first byte to escape is at `first`.
+#[inline(never)]
+fn write_escaped_from(out: &mut Vec<u8>, bytes: &[u8], first: usize) {
+    let (mut run, mut at) = (0, first);
+    loop {
         out.extend_from_slice(&bytes[run..at]);
+        write_escape(out, bytes[at]);
         run = at + 1;
-        let b = bytes[at];
-        let short = match b {
-            b'"' => b'"',
-            b'\\' => b'\\',
-            0x08 => b'b',
-            0x09 => b't',
-            0x0A => b'n',
-            0x0C => b'f',
-            0x0D => b'r',
-            _ => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                out.extend_from_slice(&[
-                    b'\\',
-                    b'u',
-                    b'0',
-                    b'0',
-                    HEX[usize::from(b >> 4)],
-                    HEX[usize::from(b & 0xF)],
-                ]);
-                continue;
-            }
-        };
-        out.extend_from_slice(&[b'\\', short]);
+        match next_escape(bytes, run) {
+            Some(next) => at = next,
+            None => break,
+        }
     }
     out.extend_from_slice(&bytes[run..]);
+}
+
+/// The escape of one byte that JSON escapes.
+fn write_escape(out: &mut Vec<u8>, b: u8) {
+    let short = match b {
+        b'"' => b'"',
+        b'\\' => b'\\',
+        0x08 => b'b',
+        0x09 => b't',
+        0x0A => b'n',
+        0x0C => b'f',
+        0x0D => b'r',
+        _ => {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.extend_from_slice(&[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[usize::from(b >> 4)],
+                HEX[usize::from(b & 0xF)],
+            ]);
+            return;
+        }
+    };
+    out.extend_from_slice(&[b'\\', short]);
+}
+
+/// A JSON string: the characters of [`write_escaped`] between quotes.
+fn write_str(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    write_escaped(out, s);
     out.push(b'"');
 }
 
@@ -361,21 +392,22 @@ fn write_long_num(out: &mut Vec<u8>, mut n: usize) {
     out.extend_from_slice(&buf[i..]);
 }
 
-/// `"start":N,"end":N,"text":"..."`, the fields of a span inside an object.
+/// `"start":N,"end":N,"text":"...`, the fields of a span inside an object, without the
+/// closing quote of the text: the caller writes it with what follows.
 fn write_span_fields(out: &mut Vec<u8>, text: &str, s: Span) {
     out.extend_from_slice(b"\"start\":");
     write_num(out, s.start);
     out.extend_from_slice(b",\"end\":");
     write_num(out, s.end);
-    out.extend_from_slice(b",\"text\":");
-    write_str(out, s.slice(text));
+    out.extend_from_slice(b",\"text\":\"");
+    write_escaped(out, s.slice(text));
 }
 
 /// `{"start":N,"end":N,"text":"..."}`.
 fn write_span(out: &mut Vec<u8>, text: &str, s: Span) {
     out.push(b'{');
     write_span_fields(out, text, s);
-    out.push(b'}');
+    out.extend_from_slice(b"\"}");
 }
 
 /// The contract JSON of a document, written straight from it: the same bytes as
@@ -399,18 +431,17 @@ fn write_doc(doc: &Document, id: Option<&str>, out: &mut Vec<u8>) {
         write_num(out, e.id);
         out.extend_from_slice(b"\",\"type\":\"");
         out.extend_from_slice(e.kind.as_str().as_bytes());
-        out.extend_from_slice(b"\",\"name\":");
-        write_str(out, &e.name);
-        out.extend_from_slice(b",\"kb\":");
+        out.extend_from_slice(b"\",\"name\":\"");
+        write_escaped(out, &e.name);
+        out.extend_from_slice(b"\",\"kb\":");
         write_opt_str(out, e.kb.as_deref());
         out.extend_from_slice(b",\"attrs\":{");
         for (j, (k, v)) in e.attrs.iter().enumerate() {
-            if j > 0 {
-                out.push(b',');
-            }
-            write_str(out, k);
-            out.push(b':');
-            write_str(out, v);
+            out.extend_from_slice(if j > 0 { b",\"" } else { b"\"" });
+            write_escaped(out, k);
+            out.extend_from_slice(b"\":\"");
+            write_escaped(out, v);
+            out.push(b'"');
         }
         out.extend_from_slice(b"},\"mentions\":[");
         for (j, &m) in e.mentions.iter().enumerate() {
@@ -428,7 +459,7 @@ fn write_doc(doc: &Document, id: Option<&str>, out: &mut Vec<u8>) {
         }
         out.push(b'{');
         write_span_fields(out, text, t.span);
-        out.extend_from_slice(b",\"type\":\"");
+        out.extend_from_slice(b"\",\"type\":\"");
         out.extend_from_slice(t.kind.as_str().as_bytes());
         out.extend_from_slice(b"\",\"value\":");
         write_opt_str(out, t.value.as_deref());
@@ -446,9 +477,9 @@ fn write_doc(doc: &Document, id: Option<&str>, out: &mut Vec<u8>) {
 
 /// One event object of [`write_doc`].
 fn write_event(out: &mut Vec<u8>, text: &str, ev: &Event) {
-    out.extend_from_slice(b"{\"type\":");
-    write_str(out, &ev.kind);
-    out.extend_from_slice(b",\"status\":\"");
+    out.extend_from_slice(b"{\"type\":\"");
+    write_escaped(out, &ev.kind);
+    out.extend_from_slice(b"\",\"status\":\"");
     out.extend_from_slice(ev.status.as_str().as_bytes());
     out.extend_from_slice(b"\",\"cameo\":");
     write_opt_str(out, ev.cameo.as_deref());
@@ -467,10 +498,10 @@ fn write_event(out: &mut Vec<u8>, text: &str, ev: &Event) {
         }
         write_span_fields(out, text, a.span);
         if let Some(v) = &a.value {
-            out.extend_from_slice(b",\"value\":");
-            write_str(out, v);
+            out.extend_from_slice(b"\",\"value\":\"");
+            write_escaped(out, v);
         }
-        out.push(b'}');
+        out.extend_from_slice(b"\"}");
     }
     out.extend_from_slice(b"],\"trigger\":");
     write_span(out, text, ev.evidence.trigger);
@@ -478,18 +509,18 @@ fn write_event(out: &mut Vec<u8>, text: &str, ev: &Event) {
     write_span(out, text, ev.evidence.span);
     out.extend_from_slice(b",\"sentence\":");
     write_num(out, ev.evidence.sentence);
-    out.extend_from_slice(b",\"rule\":");
-    write_str(out, &ev.evidence.rule);
-    out.extend_from_slice(b",\"more_evidence\":[");
+    out.extend_from_slice(b",\"rule\":\"");
+    write_escaped(out, &ev.evidence.rule);
+    out.extend_from_slice(b"\",\"more_evidence\":[");
     for (i, e) in ev.more_evidence.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
         out.extend_from_slice(b"{\"sentence\":");
         write_num(out, e.sentence);
-        out.extend_from_slice(b",\"rule\":");
-        write_str(out, &e.rule);
-        out.extend_from_slice(b",\"trigger\":");
+        out.extend_from_slice(b",\"rule\":\"");
+        write_escaped(out, &e.rule);
+        out.extend_from_slice(b"\",\"trigger\":");
         write_span(out, text, e.trigger);
         out.extend_from_slice(b",\"evidence\":");
         write_span(out, text, e.span);
