@@ -536,11 +536,15 @@ thread_local! {
     static JSON_BUF: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
 }
 
+/// The largest [`JSON_BUF`] a thread keeps for the next document; a larger one (after an
+/// unusually large document) is freed rather than held for the rest of the thread's life.
+const JSON_BUF_KEPT: usize = 1 << 20;
+
 impl Document {
     /// Writes the contract JSON of this document (one line, no trailing newline).
     ///
-    /// The document is put together in a buffer of the thread's first and goes to `w`
-    /// in one `write_all`, so an unbuffered writer is fine too.
+    /// The document is put together in a buffer that the thread keeps for the next one,
+    /// and goes to `w` in one `write_all`, so an unbuffered writer is fine too.
     ///
     /// # Errors
     /// Only the writer's I/O errors.
@@ -551,14 +555,23 @@ impl Document {
         buf.clear();
         write_doc(self, id, &mut buf);
         let written = w.write_all(&buf);
-        JSON_BUF.set(buf);
+        if buf.capacity() <= JSON_BUF_KEPT {
+            JSON_BUF.set(buf);
+        }
         written
+    }
+
+    /// Appends the contract JSON of this document (one line, no trailing newline) to
+    /// `out`: [`Document::write_json`] without its buffer and the copy out of it, for a
+    /// caller that collects its output in a `Vec` anyway.
+    pub fn write_json_into(&self, id: Option<&str>, out: &mut Vec<u8>) {
+        write_doc(self, id, out);
     }
 
     /// The contract JSON of this document as a string.
     pub fn to_json(&self, id: Option<&str>) -> String {
         let mut out = Vec::with_capacity(self.text.len() * 2 + 64);
-        write_doc(self, id, &mut out);
+        self.write_json_into(id, &mut out);
         // the writer writes whole `str`s and ASCII only
         String::from_utf8(out).unwrap_or_default()
     }
@@ -591,6 +604,11 @@ mod tests {
         let mut buf = Vec::new();
         doc.write_json(id, &mut buf).unwrap();
         assert_eq!(buf, fast.as_bytes());
+        // appended after what is there already
+        let mut into = b"[".to_vec();
+        doc.write_json_into(id, &mut into);
+        assert_eq!(into[0], b'[');
+        assert_eq!(&into[1..], fast.as_bytes());
     }
 
     /// xorshift64*: a small deterministic generator, so the documents are the same on
