@@ -20,6 +20,7 @@
 //! of the whole `extract --jsonl` run); [`Document::to_json_pretty`] goes through serde.
 //! The tests at the end hold the two to the same bytes.
 
+use std::cell::Cell;
 use std::io::{self, Write};
 
 use serde::Serialize;
@@ -172,21 +173,6 @@ fn doc_out<'a>(doc: &'a Document, id: Option<&'a str>) -> DocOut<'a> {
     }
 }
 
-/// The bytes serde_json escapes in a string: `"`, `\\` and the controls below 0x20.
-const fn needs_escape_table() -> [bool; 256] {
-    let mut t = [false; 256];
-    let mut b = 0;
-    while b < 0x20 {
-        t[b] = true;
-        b += 1;
-    }
-    t[b'"' as usize] = true;
-    t[b'\\' as usize] = true;
-    t
-}
-
-static NEEDS_ESCAPE: [bool; 256] = needs_escape_table();
-
 /// Eight ones, one per byte of a `u64`.
 const ONES: u64 = 0x0101_0101_0101_0101;
 
@@ -194,6 +180,8 @@ const ONES: u64 = 0x0101_0101_0101_0101;
 /// no bit when none is. Above the first such byte a bit may be set wrongly (a borrow), so
 /// only the lowest bit counts. The usual zero-byte test (`(v - ONES) & !v & 0x80..`), with
 /// `!x` for `!v`: the three kinds of byte are ASCII, so their high bit is clear in both.
+/// A borrow only starts at a byte that is one of the three, so bytes below the first
+/// one never get a bit, whatever is above them.
 fn escape_mask(x: u64) -> u64 {
     let control = x.wrapping_sub(ONES * 0x20);
     let quote = (x ^ (ONES * u64::from(b'"'))).wrapping_sub(ONES);
@@ -201,69 +189,138 @@ fn escape_mask(x: u64) -> u64 {
     (control | quote | backslash) & !x & (ONES * 0x80)
 }
 
-/// The first byte at or after `from` that JSON escapes, eight bytes at a time.
+/// One to seven bytes as the low bytes of a little-endian `u64`, zeros above, read as
+/// two overlapping words (or three single bytes) instead of one byte at a time.
+#[inline]
+fn load_short(b: &[u8]) -> u64 {
+    let n = b.len();
+    debug_assert!((1..8).contains(&n));
+    match (b.first_chunk::<4>(), b.last_chunk::<4>()) {
+        // where the two words overlap they hold the same bytes, so or-ing them is harmless
+        (Some(&lo), Some(&hi)) => {
+            u64::from(u32::from_le_bytes(lo)) | u64::from(u32::from_le_bytes(hi)) << ((n - 4) * 8)
+        }
+        // one to three bytes: the first, the middle and the last cover them all
+        _ => {
+            u64::from(b[0])
+                | u64::from(b[n / 2]) << (n / 2 * 8)
+                | u64::from(b[n - 1]) << ((n - 1) * 8)
+        }
+    }
+}
+
+/// The first byte at or after `from` that JSON escapes, eight bytes at a time. The last
+/// few bytes are no byte-by-byte loop either: past eight bytes they are the top of the
+/// last eight (the bytes below them were checked already), and a string shorter than
+/// eight is read by [`load_short`]; the bytes that are not the tail's are masked off.
 #[inline]
 fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
     let rest = &bytes[from..];
-    let mut words = rest.chunks_exact(8);
-    for (k, word) in words.by_ref().enumerate() {
-        let mut eight = [0u8; 8];
-        eight.copy_from_slice(word);
-        let m = escape_mask(u64::from_le_bytes(eight));
-        if m != 0 {
-            return Some(from + k * 8 + (m.trailing_zeros() / 8) as usize);
+    let n = rest.len();
+    let (base, mask) = match rest.last_chunk::<8>() {
+        None if n == 0 => return None,
+        // the zeros above the bytes would count as controls: keep the low `n` bytes' bits
+        None => (
+            from,
+            escape_mask(load_short(rest)) & (u64::MAX >> ((8 - n) * 8)),
+        ),
+        Some(&last) => {
+            let mut words = rest.chunks_exact(8);
+            for (k, word) in words.by_ref().enumerate() {
+                let mut eight = [0u8; 8];
+                eight.copy_from_slice(word);
+                let m = escape_mask(u64::from_le_bytes(eight));
+                if m != 0 {
+                    return Some(from + k * 8 + (m.trailing_zeros() / 8) as usize);
+                }
+            }
+            let tail = words.remainder().len();
+            if tail == 0 {
+                return None;
+            }
+            // the bytes below the tail are plain (checked above): keep the top `tail` bytes' bits
+            let m = escape_mask(u64::from_le_bytes(last)) & (u64::MAX << ((8 - tail) * 8));
+            (from + n - 8, m)
         }
-    }
-    let tail = words.remainder();
-    let tail_at = bytes.len() - tail.len();
-    tail.iter()
-        .position(|&b| NEEDS_ESCAPE[usize::from(b)])
-        .map(|p| tail_at + p)
+    };
+    (mask != 0).then(|| base + (mask.trailing_zeros() / 8) as usize)
 }
 
-/// A JSON string, escaped as serde_json escapes it: `\"`, `\\`, `\b`, `\t`, `\n`, `\f`,
-/// `\r`, other controls as `\u00xx` (lower-case hex), everything else (DEL, non-ASCII)
-/// as it is. Runs of plain bytes are found eight bytes at a time and go out in one write.
-fn write_str<W: Write>(w: &mut W, s: &str) -> io::Result<()> {
+/// The characters of a JSON string, escaped as serde_json escapes them: `\"`, `\\`,
+/// `\b`, `\t`, `\n`, `\f`, `\r`, other controls as `\u00xx` (lower-case hex), everything
+/// else (DEL, non-ASCII) as it is. Runs of plain bytes are found eight bytes at a time and
+/// go out in one copy.
+///
+/// Only the characters, not the quotes around them: where a string comes between
+/// constant parts of the output, the quotes go out with those (`,"text":"`, `"}`), one
+/// write less on each side; [`write_str`] writes both.
+///
+/// Nearly all strings have nothing to escape: this checks for that inline (no call, no
+/// saving and restoring of registers per string) and leaves the rest to
+/// [`write_escaped_from`].
+#[inline]
+fn write_escaped(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
-    w.write_all(b"\"")?;
-    let mut run = 0;
-    while let Some(at) = next_escape(bytes, run) {
-        w.write_all(&bytes[run..at])?;
-        run = at + 1;
-        let b = bytes[at];
-        let short = match b {
-            b'"' => b'"',
-            b'\\' => b'\\',
-            0x08 => b'b',
-            0x09 => b't',
-            0x0A => b'n',
-            0x0C => b'f',
-            0x0D => b'r',
-            _ => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                w.write_all(&[
-                    b'\\',
-                    b'u',
-                    b'0',
-                    b'0',
-                    HEX[usize::from(b >> 4)],
-                    HEX[usize::from(b & 0xF)],
-                ])?;
-                continue;
-            }
-        };
-        w.write_all(&[b'\\', short])?;
+    match next_escape(bytes, 0) {
+        None => out.extend_from_slice(bytes),
+        Some(at) => write_escaped_from(out, bytes, at),
     }
-    w.write_all(&bytes[run..])?;
-    w.write_all(b"\"")
+}
+
+/// [`write_escaped`] of `bytes`, whose first byte to escape is at `first`.
+#[inline(never)]
+fn write_escaped_from(out: &mut Vec<u8>, bytes: &[u8], first: usize) {
+    let (mut run, mut at) = (0, first);
+    loop {
+        out.extend_from_slice(&bytes[run..at]);
+        write_escape(out, bytes[at]);
+        run = at + 1;
+        match next_escape(bytes, run) {
+            Some(next) => at = next,
+            None => break,
+        }
+    }
+    out.extend_from_slice(&bytes[run..]);
+}
+
+/// The escape of one byte that JSON escapes.
+fn write_escape(out: &mut Vec<u8>, b: u8) {
+    let short = match b {
+        b'"' => b'"',
+        b'\\' => b'\\',
+        0x08 => b'b',
+        0x09 => b't',
+        0x0A => b'n',
+        0x0C => b'f',
+        0x0D => b'r',
+        _ => {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.extend_from_slice(&[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[usize::from(b >> 4)],
+                HEX[usize::from(b & 0xF)],
+            ]);
+            return;
+        }
+    };
+    out.extend_from_slice(&[b'\\', short]);
+}
+
+/// A JSON string: the characters of [`write_escaped`] between quotes.
+fn write_str(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    write_escaped(out, s);
+    out.push(b'"');
 }
 
 /// A string or `null`.
-fn write_opt_str<W: Write>(w: &mut W, s: Option<&str>) -> io::Result<()> {
+fn write_opt_str(out: &mut Vec<u8>, s: Option<&str>) {
     match s {
-        Some(s) => write_str(w, s),
-        None => w.write_all(b"null"),
+        Some(s) => write_str(out, s),
+        None => out.extend_from_slice(b"null"),
     }
 }
 
@@ -276,7 +333,47 @@ const DIGIT_PAIRS: &[u8; 200] = b"\
     8081828384858687888990919293949596979899";
 
 /// A number in decimal, two digits at a time.
-fn write_num<W: Write>(w: &mut W, mut n: usize) -> io::Result<()> {
+///
+/// A number of up to eight digits (every offset of a document below 100 MB) is put
+/// together in a word, first digit in the lowest byte, and goes out as one fixed-size
+/// eight-byte store of which the bytes past the digits are cut off again: no buffer and no
+/// `memcpy` call. Longer numbers go to [`write_long_num`], out of line so that this stays
+/// small enough to be inlined.
+#[inline]
+fn write_num(out: &mut Vec<u8>, mut n: usize) {
+    if n >= 100_000_000 {
+        write_long_num(out, n);
+        return;
+    }
+    // the digits are made last to first, so each new pair goes below the ones made before
+    let pair = |d: usize| {
+        u64::from(u16::from_le_bytes([
+            DIGIT_PAIRS[d * 2],
+            DIGIT_PAIRS[d * 2 + 1],
+        ]))
+    };
+    let (mut word, mut len) = (0u64, 0);
+    while n >= 100 {
+        word = word << 16 | pair(n % 100);
+        len += 2;
+        n /= 100;
+    }
+    if n >= 10 {
+        word = word << 16 | pair(n);
+        len += 2;
+    } else {
+        word = word << 8 | (u64::from(b'0') + n as u64);
+        len += 1;
+    }
+    let at = out.len();
+    out.extend_from_slice(&word.to_le_bytes());
+    out.truncate(at + len);
+}
+
+/// A number of nine digits or more, through a buffer, for [`write_num`].
+#[cold]
+#[inline(never)]
+fn write_long_num(out: &mut Vec<u8>, mut n: usize) {
     let mut buf = [0u8; 20];
     let mut i = buf.len();
     while n >= 100 {
@@ -292,161 +389,190 @@ fn write_num<W: Write>(w: &mut W, mut n: usize) -> io::Result<()> {
         i -= 1;
         buf[i] = b'0' + n as u8;
     }
-    w.write_all(&buf[i..])
+    out.extend_from_slice(&buf[i..]);
 }
 
-/// `"start":N,"end":N,"text":"..."`, the fields of a span inside an object.
-fn write_span_fields<W: Write>(w: &mut W, text: &str, s: Span) -> io::Result<()> {
-    w.write_all(b"\"start\":")?;
-    write_num(w, s.start)?;
-    w.write_all(b",\"end\":")?;
-    write_num(w, s.end)?;
-    w.write_all(b",\"text\":")?;
-    write_str(w, s.slice(text))
+/// `"start":N,"end":N,"text":"...`, the fields of a span inside an object, without the
+/// closing quote of the text: the caller writes it with what follows.
+fn write_span_fields(out: &mut Vec<u8>, text: &str, s: Span) {
+    out.extend_from_slice(b"\"start\":");
+    write_num(out, s.start);
+    out.extend_from_slice(b",\"end\":");
+    write_num(out, s.end);
+    out.extend_from_slice(b",\"text\":\"");
+    write_escaped(out, s.slice(text));
 }
 
 /// `{"start":N,"end":N,"text":"..."}`.
-fn write_span<W: Write>(w: &mut W, text: &str, s: Span) -> io::Result<()> {
-    w.write_all(b"{")?;
-    write_span_fields(w, text, s)?;
-    w.write_all(b"}")
+fn write_span(out: &mut Vec<u8>, text: &str, s: Span) {
+    out.push(b'{');
+    write_span_fields(out, text, s);
+    out.extend_from_slice(b"\"}");
 }
 
 /// The contract JSON of a document, written straight from it: the same bytes as
 /// serde_json's compact output of [`doc_out`] (same keys in the same order, same escapes;
 /// the tests below hold the two together), without building the `DocOut` tree, its
 /// `Vec`s and `format!`ted ids first. Strings known to be plain ASCII (kinds, statuses,
-/// roles) go out unescaped.
-fn write_doc<W: Write>(doc: &Document, id: Option<&str>, w: &mut W) -> io::Result<()> {
+/// roles) go out unescaped. It writes to a `Vec` (no `io::Result` to pass up from every
+/// small write); [`Document::write_json`] hands the whole document to its writer.
+fn write_doc(doc: &Document, id: Option<&str>, out: &mut Vec<u8>) {
     let text = doc.text();
-    w.write_all(b"{\"id\":")?;
-    write_opt_str(w, id)?;
-    w.write_all(b",\"date\":")?;
-    write_opt_str(w, doc.date())?;
-    w.write_all(b",\"entities\":[")?;
+    out.extend_from_slice(b"{\"id\":");
+    write_opt_str(out, id);
+    out.extend_from_slice(b",\"date\":");
+    write_opt_str(out, doc.date());
+    out.extend_from_slice(b",\"entities\":[");
     for (i, e) in doc.entities().iter().enumerate() {
         if i > 0 {
-            w.write_all(b",")?;
+            out.push(b',');
         }
-        w.write_all(b"{\"id\":\"e")?;
-        write_num(w, e.id)?;
-        w.write_all(b"\",\"type\":\"")?;
-        w.write_all(e.kind.as_str().as_bytes())?;
-        w.write_all(b"\",\"name\":")?;
-        write_str(w, &e.name)?;
-        w.write_all(b",\"kb\":")?;
-        write_opt_str(w, e.kb.as_deref())?;
-        w.write_all(b",\"attrs\":{")?;
+        out.extend_from_slice(b"{\"id\":\"e");
+        write_num(out, e.id);
+        out.extend_from_slice(b"\",\"type\":\"");
+        out.extend_from_slice(e.kind.as_str().as_bytes());
+        out.extend_from_slice(b"\",\"name\":\"");
+        write_escaped(out, &e.name);
+        out.extend_from_slice(b"\",\"kb\":");
+        write_opt_str(out, e.kb.as_deref());
+        out.extend_from_slice(b",\"attrs\":{");
         for (j, (k, v)) in e.attrs.iter().enumerate() {
-            if j > 0 {
-                w.write_all(b",")?;
-            }
-            write_str(w, k)?;
-            w.write_all(b":")?;
-            write_str(w, v)?;
+            out.extend_from_slice(if j > 0 { b",\"" } else { b"\"" });
+            write_escaped(out, k);
+            out.extend_from_slice(b"\":\"");
+            write_escaped(out, v);
+            out.push(b'"');
         }
-        w.write_all(b"},\"mentions\":[")?;
+        out.extend_from_slice(b"},\"mentions\":[");
         for (j, &m) in e.mentions.iter().enumerate() {
             if j > 0 {
-                w.write_all(b",")?;
+                out.push(b',');
             }
-            write_span(w, text, m)?;
+            write_span(out, text, m);
         }
-        w.write_all(b"]}")?;
+        out.extend_from_slice(b"]}");
     }
-    w.write_all(b"],\"times\":[")?;
+    out.extend_from_slice(b"],\"times\":[");
     for (i, t) in doc.times().iter().enumerate() {
         if i > 0 {
-            w.write_all(b",")?;
+            out.push(b',');
         }
-        w.write_all(b"{")?;
-        write_span_fields(w, text, t.span)?;
-        w.write_all(b",\"type\":\"")?;
-        w.write_all(t.kind.as_str().as_bytes())?;
-        w.write_all(b"\",\"value\":")?;
-        write_opt_str(w, t.value.as_deref())?;
-        w.write_all(b"}")?;
+        out.push(b'{');
+        write_span_fields(out, text, t.span);
+        out.extend_from_slice(b"\",\"type\":\"");
+        out.extend_from_slice(t.kind.as_str().as_bytes());
+        out.extend_from_slice(b"\",\"value\":");
+        write_opt_str(out, t.value.as_deref());
+        out.push(b'}');
     }
-    w.write_all(b"],\"events\":[")?;
+    out.extend_from_slice(b"],\"events\":[");
     for (i, ev) in doc.events().iter().enumerate() {
         if i > 0 {
-            w.write_all(b",")?;
+            out.push(b',');
         }
-        write_event(w, text, ev)?;
+        write_event(out, text, ev);
     }
-    w.write_all(b"]}")
+    out.extend_from_slice(b"]}");
 }
 
 /// One event object of [`write_doc`].
-fn write_event<W: Write>(w: &mut W, text: &str, ev: &Event) -> io::Result<()> {
-    w.write_all(b"{\"type\":")?;
-    write_str(w, &ev.kind)?;
-    w.write_all(b",\"status\":\"")?;
-    w.write_all(ev.status.as_str().as_bytes())?;
-    w.write_all(b"\",\"cameo\":")?;
-    write_opt_str(w, ev.cameo.as_deref())?;
-    w.write_all(b",\"args\":[")?;
+fn write_event(out: &mut Vec<u8>, text: &str, ev: &Event) {
+    out.extend_from_slice(b"{\"type\":\"");
+    write_escaped(out, &ev.kind);
+    out.extend_from_slice(b"\",\"status\":\"");
+    out.extend_from_slice(ev.status.as_str().as_bytes());
+    out.extend_from_slice(b"\",\"cameo\":");
+    write_opt_str(out, ev.cameo.as_deref());
+    out.extend_from_slice(b",\"args\":[");
     for (i, a) in ev.args.iter().enumerate() {
         if i > 0 {
-            w.write_all(b",")?;
+            out.push(b',');
         }
-        w.write_all(b"{\"role\":\"")?;
-        w.write_all(a.role.as_str().as_bytes())?;
-        w.write_all(b"\",")?;
+        out.extend_from_slice(b"{\"role\":\"");
+        out.extend_from_slice(a.role.as_str().as_bytes());
+        out.extend_from_slice(b"\",");
         if let Some(e) = a.entity {
-            w.write_all(b"\"entity\":\"e")?;
-            write_num(w, e)?;
-            w.write_all(b"\",")?;
+            out.extend_from_slice(b"\"entity\":\"e");
+            write_num(out, e);
+            out.extend_from_slice(b"\",");
         }
-        write_span_fields(w, text, a.span)?;
+        write_span_fields(out, text, a.span);
         if let Some(v) = &a.value {
-            w.write_all(b",\"value\":")?;
-            write_str(w, v)?;
+            out.extend_from_slice(b"\",\"value\":\"");
+            write_escaped(out, v);
         }
-        w.write_all(b"}")?;
+        out.extend_from_slice(b"\"}");
     }
-    w.write_all(b"],\"trigger\":")?;
-    write_span(w, text, ev.evidence.trigger)?;
-    w.write_all(b",\"evidence\":")?;
-    write_span(w, text, ev.evidence.span)?;
-    w.write_all(b",\"sentence\":")?;
-    write_num(w, ev.evidence.sentence)?;
-    w.write_all(b",\"rule\":")?;
-    write_str(w, &ev.evidence.rule)?;
-    w.write_all(b",\"more_evidence\":[")?;
+    out.extend_from_slice(b"],\"trigger\":");
+    write_span(out, text, ev.evidence.trigger);
+    out.extend_from_slice(b",\"evidence\":");
+    write_span(out, text, ev.evidence.span);
+    out.extend_from_slice(b",\"sentence\":");
+    write_num(out, ev.evidence.sentence);
+    out.extend_from_slice(b",\"rule\":\"");
+    write_escaped(out, &ev.evidence.rule);
+    out.extend_from_slice(b"\",\"more_evidence\":[");
     for (i, e) in ev.more_evidence.iter().enumerate() {
         if i > 0 {
-            w.write_all(b",")?;
+            out.push(b',');
         }
-        w.write_all(b"{\"sentence\":")?;
-        write_num(w, e.sentence)?;
-        w.write_all(b",\"rule\":")?;
-        write_str(w, &e.rule)?;
-        w.write_all(b",\"trigger\":")?;
-        write_span(w, text, e.trigger)?;
-        w.write_all(b",\"evidence\":")?;
-        write_span(w, text, e.span)?;
-        w.write_all(b"}")?;
+        out.extend_from_slice(b"{\"sentence\":");
+        write_num(out, e.sentence);
+        out.extend_from_slice(b",\"rule\":\"");
+        write_escaped(out, &e.rule);
+        out.extend_from_slice(b"\",\"trigger\":");
+        write_span(out, text, e.trigger);
+        out.extend_from_slice(b",\"evidence\":");
+        write_span(out, text, e.span);
+        out.push(b'}');
     }
-    w.write_all(b"]}")
+    out.extend_from_slice(b"]}");
 }
+
+thread_local! {
+    /// The buffer [`Document::write_json`] writes a document into before handing it to
+    /// the writer in one piece. It keeps its capacity from one document to the next, so
+    /// it is not allocated (nor grown) per document.
+    static JSON_BUF: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
+}
+
+/// The largest [`JSON_BUF`] a thread keeps for the next document; a larger one (after an
+/// unusually large document) is freed rather than held for the rest of the thread's life.
+const JSON_BUF_KEPT: usize = 1 << 20;
 
 impl Document {
     /// Writes the contract JSON of this document (one line, no trailing newline).
     ///
-    /// The writer gets many small writes: give it a `Vec<u8>` or a `BufWriter`.
+    /// The document is put together in a buffer that the thread keeps for the next one,
+    /// and goes to `w` in one `write_all`, so an unbuffered writer is fine too.
     ///
     /// # Errors
     /// Only the writer's I/O errors.
     pub fn write_json<W: Write>(&self, id: Option<&str>, mut w: W) -> io::Result<()> {
-        write_doc(self, id, &mut w)
+        // taken out of the cell (not borrowed), so that a writer that writes JSON itself
+        // would only find an empty buffer, not a panic
+        let mut buf = JSON_BUF.take();
+        buf.clear();
+        write_doc(self, id, &mut buf);
+        let written = w.write_all(&buf);
+        if buf.capacity() <= JSON_BUF_KEPT {
+            JSON_BUF.set(buf);
+        }
+        written
+    }
+
+    /// Appends the contract JSON of this document (one line, no trailing newline) to
+    /// `out`: [`Document::write_json`] without its buffer and the copy out of it, for a
+    /// caller that collects its output in a `Vec` anyway.
+    pub fn write_json_into(&self, id: Option<&str>, out: &mut Vec<u8>) {
+        write_doc(self, id, out);
     }
 
     /// The contract JSON of this document as a string.
     pub fn to_json(&self, id: Option<&str>) -> String {
         let mut out = Vec::with_capacity(self.text.len() * 2 + 64);
-        // writing to a Vec never fails; the writer writes whole `str`s and ASCII only
-        let _ = write_doc(self, id, &mut out);
+        self.write_json_into(id, &mut out);
+        // the writer writes whole `str`s and ASCII only
         String::from_utf8(out).unwrap_or_default()
     }
 
@@ -478,6 +604,11 @@ mod tests {
         let mut buf = Vec::new();
         doc.write_json(id, &mut buf).unwrap();
         assert_eq!(buf, fast.as_bytes());
+        // appended after what is there already
+        let mut into = b"[".to_vec();
+        doc.write_json_into(id, &mut into);
+        assert_eq!(into[0], b'[');
+        assert_eq!(&into[1..], fast.as_bytes());
     }
 
     /// xorshift64*: a small deterministic generator, so the documents are the same on
@@ -685,7 +816,7 @@ mod tests {
         ns.extend((0..1000).map(|_| r.next() as usize >> r.below(64)));
         for n in ns {
             let mut buf = Vec::new();
-            write_num(&mut buf, n).unwrap();
+            write_num(&mut buf, n);
             assert_eq!(String::from_utf8(buf).unwrap(), n.to_string());
         }
     }
