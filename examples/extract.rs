@@ -828,8 +828,8 @@ impl WriteWithId for Document {
     /// `Vec<u8>`, not a `dyn Write`: the JSON writer's many small writes then inline.
     fn write_json_value_id(&self, id: &serde_json::Value, out: &mut Vec<u8>) -> io::Result<()> {
         match id {
-            serde_json::Value::String(s) => self.write_json(Some(s), &mut *out)?,
-            serde_json::Value::Null => self.write_json(None, &mut *out)?,
+            serde_json::Value::String(s) => self.write_json_into(Some(s), out),
+            serde_json::Value::Null => self.write_json_into(None, out),
             other => {
                 let mut v: serde_json::Value =
                     serde_json::from_str(&self.to_json(None)).map_err(io::Error::other)?;
