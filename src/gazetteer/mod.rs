@@ -846,9 +846,16 @@ fn fold_form(surface: &str, out: &mut String) {
 fn fold_form_append(surface: &str, out: &mut String) {
     let start = out.len();
     let surface = surface.trim();
-    if surface.bytes().all(|b| b.is_ascii_graphic() || b == b' ') && !surface.contains("  ") {
-        // the common case: ASCII, single spaces
-        out.extend(surface.chars().map(|c| c.to_ascii_lowercase()));
+    // the common case: ASCII, single spaces (one pass over the bytes, then one copy)
+    let mut prev = 0;
+    let plain = surface.bytes().all(|b| {
+        let ok = b.is_ascii_graphic() || (b == b' ' && prev != b' ');
+        prev = b;
+        ok
+    });
+    if plain {
+        out.push_str(surface);
+        out[start..].make_ascii_lowercase();
         return;
     }
     for c in surface.chars() {
