@@ -307,7 +307,8 @@ impl RawRow {
         // and fresh memory is a page fault a page)
         rows.reserve(lines_in(src));
         let mut header_seen = false;
-        for (_, start, line) in parse::lines(src) {
+        for l in parse::scanned_lines(src) {
+            let line = l.text;
             if line.starts_with('#') || line.trim().is_empty() {
                 continue;
             }
@@ -318,17 +319,12 @@ impl RawRow {
                 header_seen = true;
                 continue;
             }
-            let mut f = line.split('\t');
-            let (Some(id), Some(ty), Some(name), Some(aliases), Some(attrs), None) =
-                (f.next(), f.next(), f.next(), f.next(), f.next(), f.next())
-            else {
-                return None;
-            };
+            let [id, ty, name, aliases, attrs] = parse::columns(line, l.tabs?);
             if id.is_empty() || name.trim().is_empty() {
                 return None;
             }
             rows.push(RawRow::new(
-                start,
+                l.start,
                 line,
                 file,
                 EntityKind::parse(ty)?,

@@ -110,74 +110,116 @@ pub(crate) fn check_lines<'a>(
     src: &'a str,
     mut each: impl FnMut(usize, usize, &'a str, Fields<'a>),
 ) -> Result<()> {
-    let bytes = src.as_bytes();
-    let mut start = if src.starts_with('\u{FEFF}') { 3 } else { 0 };
     let mut header_seen = false;
-    for line_no in 1.. {
-        let (len, tabs) = scan_line(&bytes[start..]);
-        let line = &src[start..start + len];
+    for l in scanned_lines(src) {
+        let line = l.text;
         if header_seen
-            && let Some(tabs) = tabs
+            && l.plain
+            && let Some(tabs) = l.tabs
             && let Some(fields) = plain_fields(line, tabs)
         {
-            each(line_no, start, line, fields);
-        } else {
-            let line = line.strip_suffix('\r').unwrap_or(line);
-            if line.starts_with('#') || line.trim().is_empty() {
-                // a comment or a blank line
-            } else if !header_seen {
-                if line != HEADER {
-                    return Err(Error::at(
-                        ErrorKind::GazetteerSyntax,
-                        path,
-                        line_no,
-                        1,
-                        format!(
-                            "expected the header line {HEADER:?}, found {:?}",
-                            shorten(line)
-                        ),
-                    )
-                    .with_hint(
-                        "the first line that is not a comment names the five columns, \
-                         tab-separated",
-                    ));
-                }
-                header_seen = true;
-            } else {
-                each(line_no, start, line, check_row(path, line_no, line)?);
+            each(l.no, l.start, line, fields);
+        } else if line.starts_with('#') || line.trim().is_empty() {
+            // a comment or a blank line
+        } else if !header_seen {
+            if line != HEADER {
+                return Err(Error::at(
+                    ErrorKind::GazetteerSyntax,
+                    path,
+                    l.no,
+                    1,
+                    format!(
+                        "expected the header line {HEADER:?}, found {:?}",
+                        shorten(line)
+                    ),
+                )
+                .with_hint(
+                    "the first line that is not a comment names the five columns, tab-separated",
+                ));
             }
+            header_seen = true;
+        } else {
+            each(l.no, l.start, line, check_row(path, l.no, line)?);
         }
-        if start + len == bytes.len() {
-            break;
-        }
-        start += len + 1;
     }
     Ok(())
 }
 
-/// The length of the line `rest` starts with (up to its `\n` or the end), and the offsets
-/// of its four tabs when it is plain: printable ASCII and exactly four tabs.
+/// One line of a file and what one pass over its bytes saw.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Line<'a> {
+    /// Its 1-based number.
+    pub(crate) no: usize,
+    /// Its byte offset in the file.
+    pub(crate) start: usize,
+    /// The line, without its line end (`\n` or `\r\n`).
+    pub(crate) text: &'a str,
+    /// The offsets of its tabs in `text` when it has exactly four (five columns).
+    pub(crate) tabs: Option<[usize; 4]>,
+    /// It is printable ASCII and tabs only.
+    pub(crate) plain: bool,
+}
+
+/// The lines of a file, each found and looked at in one pass over its bytes (no search
+/// per line or per column); a byte order mark at the start is skipped.
+pub(crate) fn scanned_lines(src: &str) -> impl Iterator<Item = Line<'_>> {
+    let bytes = src.as_bytes();
+    let mut start = if src.starts_with('\u{FEFF}') { 3 } else { 0 };
+    let mut no = 0;
+    std::iter::from_fn(move || {
+        if start > bytes.len() {
+            return None;
+        }
+        let (len, tabs, plain) = scan_line(&bytes[start..]);
+        let text = &src[start..start + len];
+        no += 1;
+        let line = Line {
+            no,
+            start,
+            text: text.strip_suffix('\r').unwrap_or(text),
+            tabs,
+            plain,
+        };
+        start += len + 1;
+        Some(line)
+    })
+}
+
+/// The length of the line `rest` starts with (up to its `\n` or the end), the offsets of
+/// its tabs when it has four, and whether it is plain: printable ASCII and tabs only (a
+/// CR at its end makes it not plain, and comes after its tabs).
 #[inline]
-fn scan_line(rest: &[u8]) -> (usize, Option<[usize; 4]>) {
+fn scan_line(rest: &[u8]) -> (usize, Option<[usize; 4]>, bool) {
     let mut tabs = [0; 4];
     let mut n = 0;
+    let mut plain = true;
+    let mut len = rest.len();
     for (i, &b) in rest.iter().enumerate() {
         if b == b'\n' {
-            return (i, (n == 4).then_some(tabs));
+            len = i;
+            break;
         }
-        if b == b'\t' && n < 4 {
-            tabs[n] = i;
+        if b == b'\t' {
+            if n < 4 {
+                tabs[n] = i;
+            }
             n += 1;
         } else if !(b' '..=b'~').contains(&b) {
-            // not plain: a fifth tab, a control character (CR too) or non-ASCII text
-            let len = rest[i..]
-                .iter()
-                .position(|&b| b == b'\n')
-                .map_or(rest.len(), |p| i + p);
-            return (len, None);
+            plain = false;
         }
     }
-    (rest.len(), (n == 4).then_some(tabs))
+    (len, (n == 4).then_some(tabs), plain)
+}
+
+/// The five columns of a line whose four tabs are at `tabs`.
+pub(crate) fn columns(line: &str, [t0, t1, t2, t3]: [usize; 4]) -> [&str; 5] {
+    [
+        &line[..t0],
+        &line[t0 + 1..t1],
+        &line[t1 + 1..t2],
+        &line[t2 + 1..t3],
+        &line[t3 + 1..],
+    ]
 }
 
 /// The columns of a plain data line (see [`scan_line`]) whose tabs are at `tabs`, when
@@ -186,17 +228,15 @@ fn scan_line(rest: &[u8]) -> (usize, Option<[usize; 4]>) {
 /// non-empty, attributes with good, distinct keys. `None` for any other line, which is
 /// left to [`check_row`] (a test holds the two to agree).
 #[inline]
-fn plain_fields(line: &str, [t0, t1, t2, t3]: [usize; 4]) -> Option<Fields<'_>> {
-    let id = &line[..t0];
+fn plain_fields(line: &str, tabs: [usize; 4]) -> Option<Fields<'_>> {
+    let [id, ty, name, aliases, attrs] = columns(line, tabs);
     if id.is_empty() || id.starts_with('#') || id.bytes().any(|b| b == b' ') {
         return None;
     }
-    let kind = EntityKind::parse(&line[t0 + 1..t1])?;
-    let name = &line[t1 + 1..t2];
+    let kind = EntityKind::parse(ty)?;
     if name.is_empty() || name.starts_with(' ') || name.ends_with(' ') {
         return None;
     }
-    let aliases = &line[t2 + 1..t3];
     if !aliases.is_empty() {
         // every alias non-empty and starting with a non-space: then its trim is not empty
         let mut prev = b'|';
@@ -210,7 +250,6 @@ fn plain_fields(line: &str, [t0, t1, t2, t3]: [usize; 4]) -> Option<Fields<'_>> 
             return None;
         }
     }
-    let attrs = &line[t3 + 1..];
     // the keys so far (a row has a few; more go the general way)
     let mut keys: [&[u8]; 8] = [&[]; 8];
     let mut n = 0;
@@ -238,20 +277,6 @@ fn plain_fields(line: &str, [t0, t1, t2, t3]: [usize; 4]) -> Option<Fields<'_>> 
         aliases,
         attrs,
     })
-}
-
-/// The lines of a file as (1-based number, byte offset in `src`, line without its line
-/// end); a byte order mark at the start is skipped.
-pub(crate) fn lines(src: &str) -> impl Iterator<Item = (usize, usize, &str)> {
-    let bom = if src.starts_with('\u{FEFF}') { 3 } else { 0 };
-    src[bom..]
-        .split('\n')
-        .enumerate()
-        .scan(bom, |off, (i, raw)| {
-            let start = *off;
-            *off += raw.len() + 1;
-            Some((i + 1, start, raw.strip_suffix('\r').unwrap_or(raw)))
-        })
 }
 
 fn shorten(s: &str) -> String {
@@ -504,6 +529,20 @@ mod tests {
         assert_eq!(rows[0].line, 2);
     }
 
+    /// The lines of a file as (1-based number, byte offset in `src`, line without its line
+    /// end), split the simple way (the reference for [`scanned_lines`]).
+    fn lines(src: &str) -> impl Iterator<Item = (usize, usize, &str)> {
+        let bom = if src.starts_with('\u{FEFF}') { 3 } else { 0 };
+        src[bom..]
+            .split('\n')
+            .enumerate()
+            .scan(bom, |off, (i, raw)| {
+                let start = *off;
+                *off += raw.len() + 1;
+                Some((i + 1, start, raw.strip_suffix('\r').unwrap_or(raw)))
+            })
+    }
+
     /// [`check_lines`] the simple way: every line through [`check_row`].
     fn check_lines_simple<'a>(
         path: &str,
@@ -569,15 +608,25 @@ mod tests {
                 }
             }
             let want = check_row("g.tsv", 1, &line);
-            let (len, tabs) = scan_line(line.as_bytes());
+            let (len, tabs, is_plain) = scan_line(line.as_bytes());
             assert_eq!(len, line.len());
-            if let Some(got) = tabs.and_then(|t| plain_fields(&line, t)) {
+            if let Some(got) = tabs
+                .filter(|_| is_plain)
+                .and_then(|t| plain_fields(&line, t))
+            {
                 assert_eq!(want.as_ref().ok(), Some(&got), "{line:?}");
                 plain += 1;
             }
             rows += usize::from(want.is_ok());
             // and the whole file: the same rows, or the same error
-            let file = format!("{HEADER}\n{line}\n#c\n{line}");
+            let nl = if next(2) == 0 { "\n" } else { "\r\n" };
+            let file = format!("{HEADER}{nl}{line}{nl}#c{nl}{line}");
+            assert!(
+                scanned_lines(&file)
+                    .map(|l| (l.no, l.start, l.text))
+                    .eq(lines(&file)),
+                "{file:?}"
+            );
             let (mut a, mut b) = (Vec::new(), Vec::new());
             let ra = check_lines("g.tsv", &file, |n, o, l, f| a.push((n, o, l, f)));
             let rb = check_lines_simple("g.tsv", &file, |n, o, l, f| b.push((n, o, l, f)));
