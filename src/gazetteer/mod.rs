@@ -250,7 +250,9 @@ impl RawRow {
 
     fn id<'a>(&self, texts: &'a [Text]) -> &'a str {
         let line = self.line(texts);
-        line.split('\t').next().unwrap_or(line)
+        // a plain loop: ids are short, and a general search costs more to set up
+        let end = line.bytes().position(|b| b == b'\t').unwrap_or(line.len());
+        &line[..end]
     }
 
     /// A row of `line`, which starts at `start` of its file, given its columns (slices of
@@ -344,7 +346,21 @@ impl<'a> Cols<'a> {
     /// The attributes as (key, value), as `parse_row` reads them: `;` separates them, the
     /// first `=` splits one.
     fn attrs(&self) -> impl Iterator<Item = (&'a str, &'a str)> + use<'a> {
-        self.attrs.split(';').filter_map(|kv| kv.split_once('='))
+        // `split(';').filter_map(|kv| kv.split_once('='))` (a test holds them equal), by
+        // plain loops: a row's attributes are a few short pairs, read for every row at
+        // build, and a general search costs more to set up than to run on them
+        let mut rest = Some(self.attrs);
+        std::iter::from_fn(move || {
+            loop {
+                let s = rest?;
+                let end = s.bytes().position(|b| b == b';');
+                let kv = &s[..end.unwrap_or(s.len())];
+                rest = end.map(|e| &s[e + 1..]);
+                if let Some(eq) = kv.bytes().position(|b| b == b'=') {
+                    return Some((&kv[..eq], &kv[eq + 1..]));
+                }
+            }
+        })
     }
 
     /// An attribute's value.
@@ -1648,6 +1664,41 @@ t:8\tLOCATION\tNew\t\tkind=city
         assert_eq!(a.country_index, b.country_index);
         assert_eq!(a.by_id("iso3166:BY"), b.by_id("iso3166:BY"));
         assert!(b.by_id("iso3166:BY").is_some());
+    }
+
+    #[test]
+    fn attrs_are_split_as_parse_row_splits_them() {
+        let samples = [
+            "",
+            ";",
+            "a=1",
+            "a=1;",
+            ";a=1",
+            "a=1;b=2",
+            "a",
+            "a;b=",
+            "=x",
+            "a==b;c=d=e",
+            ";;",
+            "kind=city;population=1000;é=ü",
+            "x=1;;y",
+        ];
+        let mut n = 0;
+        for attrs in samples {
+            let cols = Cols {
+                kind: EntityKind::Location,
+                name: "",
+                aliases: "",
+                attrs,
+            };
+            let want: Vec<_> = attrs
+                .split(';')
+                .filter_map(|kv| kv.split_once('='))
+                .collect();
+            n += want.len();
+            assert_eq!(cols.attrs().collect::<Vec<_>>(), want, "{attrs:?}");
+        }
+        assert!(n > 10);
     }
 
     #[test]
