@@ -1037,19 +1037,18 @@ fn policy_of_ascii(b: &[u8]) -> Option<CasePolicy> {
     // a space, and a word (after a space or a hyphen) that starts in lower case
     let (mut space, mut lower_word) = (false, false);
     let mut after_sep = false;
+    // every name of the gazetteer comes here: a table lookup a byte, no branch but one
     for &c in b {
-        if !c.is_ascii() {
+        let class = ASCII_CLASS[usize::from(c)];
+        if class & NOT_ASCII != 0 {
             return None;
         }
-        if c.is_ascii_alphabetic() {
-            letters += 1;
-        }
-        if c.is_ascii_lowercase() {
-            lower = true;
-            lower_word |= after_sep;
-        }
-        space |= c == b' ';
-        after_sep = c == b' ' || c == b'-';
+        letters += usize::from(class & LETTER);
+        let is_lower = class & LOWER != 0;
+        lower |= is_lower;
+        lower_word |= is_lower & after_sep;
+        space |= class & SPACE != 0;
+        after_sep = class & SEPARATOR != 0;
     }
     Some(if letters >= 2 && !lower {
         if letters >= 4 {
@@ -1065,6 +1064,41 @@ fn policy_of_ascii(b: &[u8]) -> Option<CasePolicy> {
         CasePolicy::Capitalized
     })
 }
+
+/// [`ASCII_CLASS`] bits: an ASCII letter (the bit is 1: it is added to a count).
+const LETTER: u8 = 1;
+/// A lower-case ASCII letter.
+const LOWER: u8 = 2;
+/// A space.
+const SPACE: u8 = 4;
+/// A space or a hyphen: what starts a word.
+const SEPARATOR: u8 = 8;
+/// Not ASCII.
+const NOT_ASCII: u8 = 16;
+
+/// The class bits of every byte, for [`policy_of_ascii`].
+const ASCII_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = if !b.is_ascii() {
+            NOT_ASCII
+        } else if b.is_ascii_lowercase() {
+            LETTER | LOWER
+        } else if b.is_ascii_uppercase() {
+            LETTER
+        } else if b == b' ' {
+            SPACE | SEPARATOR
+        } else if b == b'-' {
+            SEPARATOR
+        } else {
+            0
+        };
+        c += 1;
+    }
+    t
+};
 
 /// [`policy_of`], on characters (any name).
 fn policy_of_chars(surface: &str) -> CasePolicy {
