@@ -285,7 +285,7 @@ impl RawRow {
         {
             return Cols {
                 kind: self.kind,
-                name: line[name..aliases - 1].trim(),
+                name: trim(&line[name..aliases - 1]),
                 aliases: &line[aliases..attrs - 1],
                 attrs: &line[attrs..],
             };
@@ -296,7 +296,7 @@ impl RawRow {
         next();
         Cols {
             kind: self.kind,
-            name: next().trim(),
+            name: trim(next()),
             aliases: next(),
             attrs: next(),
         }
@@ -322,7 +322,7 @@ impl RawRow {
                 continue;
             }
             let [id, ty, name, aliases, attrs] = parse::columns(line, l.tabs?);
-            if id.is_empty() || name.trim().is_empty() {
+            if id.is_empty() || trim(name).is_empty() {
                 return None;
             }
             rows.push(RawRow::new(
@@ -334,6 +334,15 @@ impl RawRow {
             )?);
         }
         Some(())
+    }
+}
+
+/// `s.trim()`, with no char decoding when `s` starts and ends with a printable ASCII
+/// character (every name and alias is trimmed at build, and nearly all are such).
+fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => s,
+        _ => s.trim(),
     }
 }
 
@@ -383,7 +392,7 @@ impl<'a> Cols<'a> {
             self.aliases
                 .split('|')
                 .filter(|_| !self.aliases.is_empty())
-                .map(str::trim)
+                .map(trim)
         };
         each(self.name, true);
         for a in aliases() {
@@ -864,7 +873,7 @@ fn fold_form(surface: &str, out: &mut String) {
 /// Appends the matching form of a name (see [`fold_form`]) to `out`.
 fn fold_form_append(surface: &str, out: &mut String) {
     let start = out.len();
-    let surface = surface.trim();
+    let surface = trim(surface);
     // the common case: ASCII, single spaces (one pass over the bytes, then one copy)
     let mut prev = 0;
     let plain = surface.bytes().all(|b| {
@@ -1718,6 +1727,28 @@ t:8\tLOCATION\tNew\t\tkind=city
             &"\n".repeat(600),
         ] {
             assert_eq!(lines_in(src), src.split('\n').count(), "{src:?}");
+        }
+    }
+
+    #[test]
+    fn trim_is_str_trim() {
+        for s in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "\ta\t",
+            "New York",
+            "\u{A0}x",
+            "x\u{A0}",
+            "é",
+            "\u{3000}",
+            "a\u{2003}",
+            "-",
+            "~ ~",
+        ] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
         }
     }
 
