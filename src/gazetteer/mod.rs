@@ -250,7 +250,9 @@ impl RawRow {
 
     fn id<'a>(&self, texts: &'a [Text]) -> &'a str {
         let line = self.line(texts);
-        line.split('\t').next().unwrap_or(line)
+        // a plain loop: ids are short, and a general search costs more to set up
+        let end = line.bytes().position(|b| b == b'\t').unwrap_or(line.len());
+        &line[..end]
     }
 
     /// A row of `line`, which starts at `start` of its file, given its columns (slices of
@@ -283,7 +285,7 @@ impl RawRow {
         {
             return Cols {
                 kind: self.kind,
-                name: line[name..aliases - 1].trim(),
+                name: trim(&line[name..aliases - 1]),
                 aliases: &line[aliases..attrs - 1],
                 attrs: &line[attrs..],
             };
@@ -294,7 +296,7 @@ impl RawRow {
         next();
         Cols {
             kind: self.kind,
-            name: next().trim(),
+            name: trim(next()),
             aliases: next(),
             attrs: next(),
         }
@@ -307,7 +309,8 @@ impl RawRow {
         // and fresh memory is a page fault a page)
         rows.reserve(lines_in(src));
         let mut header_seen = false;
-        for (_, start, line) in parse::lines(src) {
+        for l in parse::scanned_lines(src) {
+            let line = l.text;
             if line.starts_with('#') || line.trim().is_empty() {
                 continue;
             }
@@ -318,17 +321,12 @@ impl RawRow {
                 header_seen = true;
                 continue;
             }
-            let mut f = line.split('\t');
-            let (Some(id), Some(ty), Some(name), Some(aliases), Some(attrs), None) =
-                (f.next(), f.next(), f.next(), f.next(), f.next(), f.next())
-            else {
-                return None;
-            };
-            if id.is_empty() || name.trim().is_empty() {
+            let [id, ty, name, aliases, attrs] = parse::columns(line, l.tabs?);
+            if id.is_empty() || trim(name).is_empty() {
                 return None;
             }
             rows.push(RawRow::new(
-                start,
+                l.start,
                 line,
                 file,
                 EntityKind::parse(ty)?,
@@ -339,16 +337,46 @@ impl RawRow {
     }
 }
 
+/// `s.trim()`, with no char decoding when `s` starts and ends with a printable ASCII
+/// character (every name and alias is trimmed at build, and nearly all are such).
+fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
 /// The number of lines of `src` (an upper bound on its rows or words).
 fn lines_in(src: &str) -> usize {
-    src.bytes().filter(|&b| b == b'\n').count() + 1
+    // 6 MB of embedded text at every start: counted in byte-wide sums of at most 255
+    // bytes, a loop the compiler vectorises (a count into a usize it does not)
+    let count = |chunk: &[u8]| chunk.iter().fold(0u8, |n, &b| n + u8::from(b == b'\n'));
+    src.as_bytes()
+        .chunks(255)
+        .map(|c| usize::from(count(c)))
+        .sum::<usize>()
+        + 1
 }
 
 impl<'a> Cols<'a> {
     /// The attributes as (key, value), as `parse_row` reads them: `;` separates them, the
     /// first `=` splits one.
     fn attrs(&self) -> impl Iterator<Item = (&'a str, &'a str)> + use<'a> {
-        self.attrs.split(';').filter_map(|kv| kv.split_once('='))
+        // `split(';').filter_map(|kv| kv.split_once('='))` (a test holds them equal), by
+        // plain loops: a row's attributes are a few short pairs, read for every row at
+        // build, and a general search costs more to set up than to run on them
+        let mut rest = Some(self.attrs);
+        std::iter::from_fn(move || {
+            loop {
+                let s = rest?;
+                let end = s.bytes().position(|b| b == b';');
+                let kv = &s[..end.unwrap_or(s.len())];
+                rest = end.map(|e| &s[e + 1..]);
+                if let Some(eq) = kv.bytes().position(|b| b == b'=') {
+                    return Some((&kv[..eq], &kv[eq + 1..]));
+                }
+            }
+        })
     }
 
     /// An attribute's value.
@@ -364,7 +392,7 @@ impl<'a> Cols<'a> {
             self.aliases
                 .split('|')
                 .filter(|_| !self.aliases.is_empty())
-                .map(str::trim)
+                .map(trim)
         };
         each(self.name, true);
         for a in aliases() {
@@ -845,10 +873,17 @@ fn fold_form(surface: &str, out: &mut String) {
 /// Appends the matching form of a name (see [`fold_form`]) to `out`.
 fn fold_form_append(surface: &str, out: &mut String) {
     let start = out.len();
-    let surface = surface.trim();
-    if surface.bytes().all(|b| b.is_ascii_graphic() || b == b' ') && !surface.contains("  ") {
-        // the common case: ASCII, single spaces
-        out.extend(surface.chars().map(|c| c.to_ascii_lowercase()));
+    let surface = trim(surface);
+    // the common case: ASCII, single spaces (one pass over the bytes, then one copy)
+    let mut prev = 0;
+    let plain = surface.bytes().all(|b| {
+        let ok = b.is_ascii_graphic() || (b == b' ' && prev != b' ');
+        prev = b;
+        ok
+    });
+    if plain {
+        out.push_str(surface);
+        out[start..].make_ascii_lowercase();
         return;
     }
     for c in surface.chars() {
@@ -1018,19 +1053,18 @@ fn policy_of_ascii(b: &[u8]) -> Option<CasePolicy> {
     // a space, and a word (after a space or a hyphen) that starts in lower case
     let (mut space, mut lower_word) = (false, false);
     let mut after_sep = false;
+    // every name of the gazetteer comes here: a table lookup a byte, no branch but one
     for &c in b {
-        if !c.is_ascii() {
+        let class = ASCII_CLASS[usize::from(c)];
+        if class & NOT_ASCII != 0 {
             return None;
         }
-        if c.is_ascii_alphabetic() {
-            letters += 1;
-        }
-        if c.is_ascii_lowercase() {
-            lower = true;
-            lower_word |= after_sep;
-        }
-        space |= c == b' ';
-        after_sep = c == b' ' || c == b'-';
+        letters += usize::from(class & LETTER);
+        let is_lower = class & LOWER != 0;
+        lower |= is_lower;
+        lower_word |= is_lower & after_sep;
+        space |= class & SPACE != 0;
+        after_sep = class & SEPARATOR != 0;
     }
     Some(if letters >= 2 && !lower {
         if letters >= 4 {
@@ -1046,6 +1080,41 @@ fn policy_of_ascii(b: &[u8]) -> Option<CasePolicy> {
         CasePolicy::Capitalized
     })
 }
+
+/// [`ASCII_CLASS`] bits: an ASCII letter (the bit is 1: it is added to a count).
+const LETTER: u8 = 1;
+/// A lower-case ASCII letter.
+const LOWER: u8 = 2;
+/// A space.
+const SPACE: u8 = 4;
+/// A space or a hyphen: what starts a word.
+const SEPARATOR: u8 = 8;
+/// Not ASCII.
+const NOT_ASCII: u8 = 16;
+
+/// The class bits of every byte, for [`policy_of_ascii`].
+const ASCII_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = if !b.is_ascii() {
+            NOT_ASCII
+        } else if b.is_ascii_lowercase() {
+            LETTER | LOWER
+        } else if b.is_ascii_uppercase() {
+            LETTER
+        } else if b == b' ' {
+            SPACE | SEPARATOR
+        } else if b == b'-' {
+            SEPARATOR
+        } else {
+            0
+        };
+        c += 1;
+    }
+    t
+};
 
 /// [`policy_of`], on characters (any name).
 fn policy_of_chars(surface: &str) -> CasePolicy {
@@ -1650,6 +1719,77 @@ t:8\tLOCATION\tNew\t\tkind=city
         assert_eq!(a.country_index, b.country_index);
         assert_eq!(a.by_id("iso3166:BY"), b.by_id("iso3166:BY"));
         assert!(b.by_id("iso3166:BY").is_some());
+    }
+
+    #[test]
+    fn lines_in_counts_lines() {
+        for src in [
+            "",
+            "a",
+            "\n",
+            "a\nb\n",
+            &"x\n".repeat(1000),
+            &"\n".repeat(600),
+        ] {
+            assert_eq!(lines_in(src), src.split('\n').count(), "{src:?}");
+        }
+    }
+
+    #[test]
+    fn trim_is_str_trim() {
+        for s in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "\ta\t",
+            "New York",
+            "\u{A0}x",
+            "x\u{A0}",
+            "é",
+            "\u{3000}",
+            "a\u{2003}",
+            "-",
+            "~ ~",
+        ] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn attrs_are_split_as_parse_row_splits_them() {
+        let samples = [
+            "",
+            ";",
+            "a=1",
+            "a=1;",
+            ";a=1",
+            "a=1;b=2",
+            "a",
+            "a;b=",
+            "=x",
+            "a==b;c=d=e",
+            ";;",
+            "kind=city;population=1000;é=ü",
+            "x=1;;y",
+        ];
+        let mut n = 0;
+        for attrs in samples {
+            let cols = Cols {
+                kind: EntityKind::Location,
+                name: "",
+                aliases: "",
+                attrs,
+            };
+            let want: Vec<_> = attrs
+                .split(';')
+                .filter_map(|kv| kv.split_once('='))
+                .collect();
+            n += want.len();
+            assert_eq!(cols.attrs().collect::<Vec<_>>(), want, "{attrs:?}");
+        }
+        assert!(n > 10);
     }
 
     #[test]

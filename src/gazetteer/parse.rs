@@ -55,7 +55,7 @@ pub fn parse_file(path: &str, src: &str) -> Result<Vec<Row>> {
 }
 
 /// The columns of a checked data line, borrowed from it.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Fields<'a> {
     /// The id.
     pub(crate) id: &'a str,
@@ -100,22 +100,33 @@ impl Fields<'_> {
 /// Checks every data line of a file, handing `each` its line number, its byte offset in
 /// `src`, the line (without its line end) and its columns: nothing is allocated per row
 /// (a caller's big file is read in place).
+///
+/// One pass over the bytes finds each line's end and its tabs and sees whether the line is
+/// plain (printable ASCII and tabs); a plain data line is then checked by
+/// [`plain_fields`] on its columns alone. Any other line (a comment, the header, CRLF,
+/// non-ASCII text, an error) goes through [`check_row`], which names the errors.
 pub(crate) fn check_lines<'a>(
     path: &str,
     src: &'a str,
     mut each: impl FnMut(usize, usize, &'a str, Fields<'a>),
 ) -> Result<()> {
     let mut header_seen = false;
-    for (line_no, line_off, line) in lines(src) {
-        if line.starts_with('#') || line.trim().is_empty() {
-            continue;
-        }
-        if !header_seen {
+    for l in scanned_lines(src) {
+        let line = l.text;
+        if header_seen
+            && l.plain
+            && let Some(tabs) = l.tabs
+            && let Some(fields) = plain_fields(line, tabs)
+        {
+            each(l.no, l.start, line, fields);
+        } else if line.starts_with('#') || line.trim().is_empty() {
+            // a comment or a blank line
+        } else if !header_seen {
             if line != HEADER {
                 return Err(Error::at(
                     ErrorKind::GazetteerSyntax,
                     path,
-                    line_no,
+                    l.no,
                     1,
                     format!(
                         "expected the header line {HEADER:?}, found {:?}",
@@ -127,25 +138,145 @@ pub(crate) fn check_lines<'a>(
                 ));
             }
             header_seen = true;
-            continue;
+        } else {
+            each(l.no, l.start, line, check_row(path, l.no, line)?);
         }
-        each(line_no, line_off, line, check_row(path, line_no, line)?);
     }
     Ok(())
 }
 
-/// The lines of a file as (1-based number, byte offset in `src`, line without its line
-/// end); a byte order mark at the start is skipped.
-pub(crate) fn lines(src: &str) -> impl Iterator<Item = (usize, usize, &str)> {
-    let bom = if src.starts_with('\u{FEFF}') { 3 } else { 0 };
-    src[bom..]
-        .split('\n')
-        .enumerate()
-        .scan(bom, |off, (i, raw)| {
-            let start = *off;
-            *off += raw.len() + 1;
-            Some((i + 1, start, raw.strip_suffix('\r').unwrap_or(raw)))
-        })
+/// One line of a file and what one pass over its bytes saw.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Line<'a> {
+    /// Its 1-based number.
+    pub(crate) no: usize,
+    /// Its byte offset in the file.
+    pub(crate) start: usize,
+    /// The line, without its line end (`\n` or `\r\n`).
+    pub(crate) text: &'a str,
+    /// The offsets of its tabs in `text` when it has exactly four (five columns).
+    pub(crate) tabs: Option<[usize; 4]>,
+    /// It is printable ASCII and tabs only.
+    pub(crate) plain: bool,
+}
+
+/// The lines of a file, each found and looked at in one pass over its bytes (no search
+/// per line or per column); a byte order mark at the start is skipped.
+pub(crate) fn scanned_lines(src: &str) -> impl Iterator<Item = Line<'_>> {
+    let bytes = src.as_bytes();
+    let mut start = if src.starts_with('\u{FEFF}') { 3 } else { 0 };
+    let mut no = 0;
+    std::iter::from_fn(move || {
+        if start > bytes.len() {
+            return None;
+        }
+        let (len, tabs, plain) = scan_line(&bytes[start..]);
+        let text = &src[start..start + len];
+        no += 1;
+        let line = Line {
+            no,
+            start,
+            text: text.strip_suffix('\r').unwrap_or(text),
+            tabs,
+            plain,
+        };
+        start += len + 1;
+        Some(line)
+    })
+}
+
+/// The length of the line `rest` starts with (up to its `\n` or the end), the offsets of
+/// its tabs when it has four, and whether it is plain: printable ASCII and tabs only (a
+/// CR at its end makes it not plain, and comes after its tabs).
+#[inline]
+fn scan_line(rest: &[u8]) -> (usize, Option<[usize; 4]>, bool) {
+    let mut tabs = [0; 4];
+    let mut n = 0;
+    let mut plain = true;
+    let mut len = rest.len();
+    for (i, &b) in rest.iter().enumerate() {
+        if b == b'\n' {
+            len = i;
+            break;
+        }
+        if b == b'\t' {
+            if n < 4 {
+                tabs[n] = i;
+            }
+            n += 1;
+        } else if !(b' '..=b'~').contains(&b) {
+            plain = false;
+        }
+    }
+    (len, (n == 4).then_some(tabs), plain)
+}
+
+/// The five columns of a line whose four tabs are at `tabs`.
+pub(crate) fn columns(line: &str, [t0, t1, t2, t3]: [usize; 4]) -> [&str; 5] {
+    [
+        &line[..t0],
+        &line[t0 + 1..t1],
+        &line[t1 + 1..t2],
+        &line[t2 + 1..t3],
+        &line[t3 + 1..],
+    ]
+}
+
+/// The columns of a plain data line (see [`scan_line`]) whose tabs are at `tabs`, when
+/// [`check_row`] would accept it and return them: a non-empty id without spaces (and
+/// not a `#` comment), a known type, a name and aliases that need no trimming to be
+/// non-empty, attributes with good, distinct keys. `None` for any other line, which is
+/// left to [`check_row`] (a test holds the two to agree).
+#[inline]
+fn plain_fields(line: &str, tabs: [usize; 4]) -> Option<Fields<'_>> {
+    let [id, ty, name, aliases, attrs] = columns(line, tabs);
+    if id.is_empty() || id.starts_with('#') || id.bytes().any(|b| b == b' ') {
+        return None;
+    }
+    let kind = EntityKind::parse(ty)?;
+    if name.is_empty() || name.starts_with(' ') || name.ends_with(' ') {
+        return None;
+    }
+    if !aliases.is_empty() {
+        // every alias non-empty and starting with a non-space: then its trim is not empty
+        let mut prev = b'|';
+        for &b in aliases.as_bytes() {
+            if prev == b'|' && (b == b'|' || b == b' ') {
+                return None;
+            }
+            prev = b;
+        }
+        if prev == b'|' {
+            return None;
+        }
+    }
+    // the keys so far (a row has a few; more go the general way)
+    let mut keys: [&[u8]; 8] = [&[]; 8];
+    let mut n = 0;
+    for kv in attrs.as_bytes().split(|&b| b == b';') {
+        if kv.is_empty() {
+            continue;
+        }
+        let key = &kv[..kv.iter().position(|&b| b == b'=')?];
+        if key.is_empty()
+            || !key
+                .iter()
+                .all(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
+            || n == keys.len()
+            || keys[..n].contains(&key)
+        {
+            return None;
+        }
+        keys[n] = key;
+        n += 1;
+    }
+    Some(Fields {
+        id,
+        kind,
+        name,
+        aliases,
+        attrs,
+    })
 }
 
 fn shorten(s: &str) -> String {
@@ -396,6 +527,117 @@ mod tests {
         assert_eq!(rows[0].attrs["a"], "1");
         assert_eq!(rows[0].attrs["b"], "x=y");
         assert_eq!(rows[0].line, 2);
+    }
+
+    /// The lines of a file as (1-based number, byte offset in `src`, line without its line
+    /// end), split the simple way (the reference for [`scanned_lines`]).
+    fn lines(src: &str) -> impl Iterator<Item = (usize, usize, &str)> {
+        let bom = if src.starts_with('\u{FEFF}') { 3 } else { 0 };
+        src[bom..]
+            .split('\n')
+            .enumerate()
+            .scan(bom, |off, (i, raw)| {
+                let start = *off;
+                *off += raw.len() + 1;
+                Some((i + 1, start, raw.strip_suffix('\r').unwrap_or(raw)))
+            })
+    }
+
+    /// [`check_lines`] the simple way: every line through [`check_row`].
+    fn check_lines_simple<'a>(
+        path: &str,
+        src: &'a str,
+        mut each: impl FnMut(usize, usize, &'a str, Fields<'a>),
+    ) -> Result<()> {
+        let mut header_seen = false;
+        for (line_no, line_off, line) in lines(src) {
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            if !header_seen {
+                if line != HEADER {
+                    return Err(Error::at(
+                        ErrorKind::GazetteerSyntax,
+                        path,
+                        line_no,
+                        1,
+                        "no header",
+                    ));
+                }
+                header_seen = true;
+                continue;
+            }
+            each(line_no, line_off, line, check_row(path, line_no, line)?);
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn the_plain_line_path_agrees_with_check_row() {
+        // random rows: each column made of pieces usual there, now and then one from
+        // anywhere, and now and then a column too many or too few
+        let columns: [&[&str]; 5] = [
+            &["syn:1", "x", "x", "#", " ", "é"],
+            &["PERSON", "LOC", "PERSON", "PERSN"],
+            &["Bo", "x", " ", "é", "-", "\u{7}"],
+            &["Bo", " ", "|", "|", "x", "", "\u{85}"],
+            &["a=1", "country=ZZ", ";", "=", "b c=", "x", "_-=~", ""],
+        ];
+        let noise = ["\t", "\r", "\u{7}", "~", "|", ";", "="];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let (mut plain, mut rows) = (0, 0);
+        for _ in 0..100_000 {
+            let mut line = String::new();
+            for (c, pieces) in columns.iter().enumerate() {
+                if c > 0 && next(40) > 0 {
+                    line.push('\t');
+                }
+                for _ in 0..if c == 1 { 1 } else { 1 + next(3) } {
+                    let p = if next(30) == 0 {
+                        noise[next(noise.len())]
+                    } else {
+                        pieces[next(pieces.len())]
+                    };
+                    line.push_str(p);
+                }
+            }
+            let want = check_row("g.tsv", 1, &line);
+            let (len, tabs, is_plain) = scan_line(line.as_bytes());
+            assert_eq!(len, line.len());
+            if let Some(got) = tabs
+                .filter(|_| is_plain)
+                .and_then(|t| plain_fields(&line, t))
+            {
+                assert_eq!(want.as_ref().ok(), Some(&got), "{line:?}");
+                plain += 1;
+            }
+            rows += usize::from(want.is_ok());
+            // and the whole file: the same rows, or the same error
+            let nl = if next(2) == 0 { "\n" } else { "\r\n" };
+            let file = format!("{HEADER}{nl}{line}{nl}#c{nl}{line}");
+            assert!(
+                scanned_lines(&file)
+                    .map(|l| (l.no, l.start, l.text))
+                    .eq(lines(&file)),
+                "{file:?}"
+            );
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            let ra = check_lines("g.tsv", &file, |n, o, l, f| a.push((n, o, l, f)));
+            let rb = check_lines_simple("g.tsv", &file, |n, o, l, f| b.push((n, o, l, f)));
+            assert_eq!(a, b, "{file:?}");
+            assert_eq!(
+                ra.map_err(|e| e.to_string()),
+                rb.map_err(|e| e.to_string()),
+                "{file:?}"
+            );
+        }
+        assert!(plain > 1000 && rows > plain, "{plain} plain of {rows} rows");
     }
 
     #[test]
