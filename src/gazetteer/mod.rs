@@ -1209,10 +1209,15 @@ impl Gazetteer {
         block[i % BLOCK].get_or_init(|| {
             let r = &self.rows[id as usize];
             let path = &self.paths[r.file as usize];
-            // the line number names errors only, and there are none: a caller's rows were
-            // checked when added, the embedded ones by the test suite
-            let row = parse::parse_row(path, 0, r.line(&self.texts))
-                .unwrap_or_else(|e| panic!("{path}:{}: {e}", r.line_no(&self.texts)));
+            // a caller's rows were checked when added, the embedded ones by the test suite
+            // (the line number names errors only)
+            let line = r.line(&self.texts);
+            let row = parse::checked_row(line, 0).unwrap_or_else(|| {
+                match parse::parse_row(path, 0, line) {
+                    Err(e) => panic!("{path}:{}: {e}", r.line_no(&self.texts)),
+                    Ok(_) => panic!("{path}:{}: a row split apart", r.line_no(&self.texts)),
+                }
+            });
             entry_of(&row)
         })
     }
