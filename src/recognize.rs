@@ -584,23 +584,22 @@ pub(crate) fn recognize(
     for c in &cands {
         let single = c.last - c.first == 1;
         // a word that is a given name is that before it is a small place or a region of
-        // the same name ("Paul", "Michael", "Douglas"): the name rules and the document decide
+        // the same name ("Paul", "Michael", "Douglas"): the name rules and the document
+        // decide. Whether it is one is known only after all its senses are seen, so one
+        // pass keeps two bests: over every sense, and over the senses that are no minor
+        // place (the senses are read once: reading them is a cache miss per candidate).
         let mut is_given = false;
-        if single {
-            for s in g.senses_for(c, tokens) {
-                match g.facts(s.entry).kind {
-                    EntityKind::GivenName => is_given = true,
-                    EntityKind::Surname => surname[c.first] = true,
-                    _ => {}
-                }
-            }
-            given[c.first] |= is_given;
-        }
+        let mut is_surname = false;
         let mut best: Option<(EntryId, (u8, u64))> = None;
+        let mut best_major: Option<(EntryId, (u8, u64))> = None;
         for s in g.senses_for(c, tokens) {
             let f = g.facts(s.entry);
-            if is_given && f.kind == EntityKind::Location && minor_place(f) {
-                continue;
+            if single {
+                match f.kind {
+                    EntityKind::GivenName => is_given = true,
+                    EntityKind::Surname => is_surname = true,
+                    _ => {}
+                }
             }
             if single && (f.common || s.common) {
                 // a place named like a common word ("West", "Reading") needs a clear sign:
@@ -634,7 +633,16 @@ pub(crate) fn recognize(
             if best.is_none_or(|(_, br)| r > br) {
                 best = Some((s.entry, r));
             }
+            let minor = f.kind == EntityKind::Location && minor_place(f);
+            if !minor && best_major.is_none_or(|(_, br)| r > br) {
+                best_major = Some((s.entry, r));
+            }
         }
+        if single {
+            given[c.first] |= is_given;
+            surname[c.first] |= is_surname;
+        }
+        let best = if is_given { best_major } else { best };
         let Some((eid, _)) = best else { continue };
         match g.facts(eid).kind {
             EntityKind::Title => titles.push(TitleHit {
