@@ -125,8 +125,17 @@ mod class {
     pub(super) const RELATIONAL: u32 = 1 << 13;
     pub(super) const FORCE_NOUNS: u32 = 1 << 14;
     pub(super) const COMPANY_BEFORE: u32 = 1 << 15;
-    /// Every list bit (the rest of a [`super::Lex`] entry is the common-word memo).
+    /// Every list bit (the rest of a [`super::Lex`] entry is the common-word memo and the
+    /// token's flags below).
     pub(super) const LISTS: u32 = (1 << 16) - 1;
+    /// The first word of a sentence.
+    pub(super) const SENT_START: u32 = 1 << 16;
+    /// A known given name (a gazetteer candidate of one word).
+    pub(super) const GIVEN: u32 = 1 << 17;
+    /// A known family name (a gazetteer candidate of one word).
+    pub(super) const SURNAME: u32 = 1 << 18;
+    /// Part of a title ("President", "foreign minister").
+    pub(super) const IN_TITLE: u32 = 1 << 19;
     /// The word is a common English word (valid with [`COMMON_KNOWN`]).
     pub(super) const COMMON: u32 = 1 << 30;
     /// [`COMMON`] was looked up for this token.
@@ -140,7 +149,10 @@ mod class {
 /// rules ask these of the same tokens many times over, and of most tokens never; the two
 /// questions asked of every word (a sports word? a relational title?) go through a small
 /// filter of those lists alone first, in the one pass over all tokens that also lists the
-/// capitalised words (the only tokens most rules start at).
+/// capitalised words (the only tokens most rules start at). The same word of each token also
+/// holds the token's flags (a sentence start, a given name, a family name, part of a title):
+/// one table per document instead of one per flag, and the rules that test a flag mostly ask
+/// the lists of the same token too.
 struct Lex<'a> {
     bits: Vec<std::cell::Cell<u32>>,
     g: &'a Gazetteer,
@@ -230,6 +242,44 @@ impl<'a> Lex<'a> {
         let common = self.g.is_common_word(self.tokens[k].norm(self.folded));
         self.bits[k].set(b | class::COMMON_KNOWN | if common { class::COMMON } else { 0 });
         common
+    }
+
+    /// Sets `flag` (one of [`class::SENT_START`], [`class::GIVEN`], [`class::SURNAME`],
+    /// [`class::IN_TITLE`]) on token `k`.
+    #[inline]
+    fn mark(&self, k: usize, flag: u32) {
+        let cell = &self.bits[k];
+        cell.set(cell.get() | flag);
+    }
+
+    /// True when token `k` has `flag` (see [`Lex::mark`]).
+    #[inline]
+    fn has(&self, k: usize, flag: u32) -> bool {
+        self.bits[k].get() & flag != 0
+    }
+
+    /// True when token `k` is the first word of its sentence.
+    #[inline]
+    fn sent_start(&self, k: usize) -> bool {
+        self.has(k, class::SENT_START)
+    }
+
+    /// True when token `k` is a known given name.
+    #[inline]
+    fn given(&self, k: usize) -> bool {
+        self.has(k, class::GIVEN)
+    }
+
+    /// True when token `k` is a known family name.
+    #[inline]
+    fn surname(&self, k: usize) -> bool {
+        self.has(k, class::SURNAME)
+    }
+
+    /// True when token `k` is part of a title.
+    #[inline]
+    fn in_title(&self, k: usize) -> bool {
+        self.has(k, class::IN_TITLE)
     }
 
     /// True when the document reads as a sports report (three sports words or more).
@@ -556,7 +606,6 @@ pub(crate) fn recognize(
     }
     let lex = Lex::new(g, tokens, folded);
     // sentence start per token
-    let mut sent_start = vec![false; tokens.len()];
     for s in sentences {
         // first word token of the sentence (skip opening quotes and brackets)
         let mut k = s.first;
@@ -565,14 +614,12 @@ pub(crate) fn recognize(
             k += 1;
         }
         if k < s.last {
-            sent_start[k] = true;
+            lex.mark(k, class::SENT_START);
         }
     }
     // (at most one mention per candidate: no growing and moving of mentions)
     let mut mentions: Vec<Mention> = Vec::with_capacity(cands.len());
     let mut titles: Vec<TitleHit> = Vec::new();
-    let mut given: Vec<bool> = vec![false; tokens.len()];
-    let mut surname: Vec<bool> = vec![false; tokens.len()];
     // a capitalised word that is no common word: part of a longer name
     let next_to_name = |k: usize| {
         tokens.get(k).is_some_and(|t| {
@@ -612,7 +659,7 @@ pub(crate) fn recognize(
                 // an office holder's short name that is also a rare common word ("Macron",
                 // "Trump") starts sentences as the person
                 if kind != PlaceKind::Country
-                    && ((sent_start[c.first] && !s.short)
+                    && ((lex.sent_start(c.first) && !s.short)
                         || t.shape == Shape::Upper
                         || after_article
                         || kind == PlaceKind::Region)
@@ -639,8 +686,12 @@ pub(crate) fn recognize(
             }
         }
         if single {
-            given[c.first] |= is_given;
-            surname[c.first] |= is_surname;
+            if is_given {
+                lex.mark(c.first, class::GIVEN);
+            }
+            if is_surname {
+                lex.mark(c.first, class::SURNAME);
+            }
         }
         let best = if is_given { best_major } else { best };
         let Some((eid, _)) = best else { continue };
@@ -685,13 +736,9 @@ pub(crate) fn recognize(
         .collect();
     title_end.sort_unstable_by_key(|&(after, i)| (after, std::cmp::Reverse(i)));
     title_end.dedup_by_key(|&mut (after, _)| after);
-    let mut in_title = vec![false; tokens.len()];
     for t in &titles {
-        for f in in_title.iter_mut().take(t.last).skip(t.first) {
-            *f = true;
-        }
+        (t.first..t.last).for_each(|k| lex.mark(k, class::IN_TITLE));
     }
-    let title_at = |k: usize| in_title[k];
     let sentence_end: Vec<u32> = {
         let mut v = vec![tokens.len() as u32; tokens.len()];
         for s in sentences {
@@ -709,12 +756,17 @@ pub(crate) fn recognize(
             let t = &tokens[k];
             // (the token's text is sliced only when a test needs it)
             let n = || t.norm(folded);
-            if k > start && t.shape == Shape::Upper && !given[k] && !surname[k] && lex.common(k) {
+            if k > start
+                && t.shape == Shape::Upper
+                && !lex.given(k)
+                && !lex.surname(k)
+                && lex.common(k)
+            {
                 // a headline in capitals: "RANDALL CUNNINGHAM RETIRES"
                 break;
             } else if is_cap(t)
                 && lex.class(k) & class::NOT_NAME == 0
-                && !title_at(k)
+                && !lex.in_title(k)
                 // a clitic in capitals ends the name: "MILAN 'S LENTINI"
                 && !n().starts_with(['\'', '\u{2019}'])
             {
@@ -782,7 +834,7 @@ pub(crate) fn recognize(
         let k = k as usize;
         // the next word follows a space: "Clinton-Trump debate" is no name
         let spaced = tokens.get(k + 1).is_some_and(|t| !t.joined);
-        if given[k] && spaced {
+        if lex.given(k) && spaced {
             let end = name_run(k);
             if end >= k + 2 {
                 // "Ross County", "Crystal Palace United": a club, not a person
@@ -806,15 +858,7 @@ pub(crate) fn recognize(
         }
     }
     // 4. organisation names
-    org_rule(
-        &lex,
-        folded,
-        tokens,
-        &sentence_end,
-        &sent_start,
-        &mentions,
-        &mut rules,
-    );
+    org_rule(&lex, folded, tokens, &sentence_end, &mentions, &mut rules);
     let mut all = resolve_overlaps(mentions, rules);
     // 5. acronym definitions
     acronyms(text, folded, tokens, &mut all);
@@ -825,10 +869,6 @@ pub(crate) fn recognize(
         folded,
         tokens,
         sentences,
-        sent_start: &sent_start,
-        given: &given,
-        surname: &surname,
-        in_title: &in_title,
         sentence_end: &sentence_end,
         lex: &lex,
         sports: lex.sports(),
@@ -852,14 +892,6 @@ struct DocContext<'a> {
     folded: &'a Folded,
     tokens: &'a [Token],
     sentences: &'a [Sentence],
-    /// The first word of each sentence.
-    sent_start: &'a [bool],
-    /// Known given names.
-    given: &'a [bool],
-    /// Known family names.
-    surname: &'a [bool],
-    /// Tokens of titles ("President", "foreign minister").
-    in_title: &'a [bool],
     /// One past the last token of each token's sentence.
     sentence_end: &'a [u32],
     /// The words' lists, looked up once.
@@ -1047,7 +1079,7 @@ fn is_score(cx: &DocContext, k: usize) -> bool {
 fn team_score(cx: &DocContext, first: usize, last: usize, listed: bool) -> bool {
     last < cx.tokens.len()
         && is_score(cx, last)
-        && (cx.sent_start[first]
+        && (cx.lex.sent_start(first)
             || (first > 0 && is_score(cx, first - 1))
             || (listed
                 && first > 1
@@ -1261,11 +1293,11 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
     let free_word = |k: usize| -> bool {
         let t = &tokens[k];
         covered[k] == Slot::NONE
-            && !cx.in_title[k]
+            && !cx.lex.in_title(k)
             && is_cap(t)
             && cx.lex.class(k) & class::NOT_NAME == 0
             && !t.norm(folded).starts_with(['\'', '\u{2019}'])
-            && (!caps[k] || !cx.lex.common(k) || cx.given[k] || cx.surname[k])
+            && (!caps[k] || !cx.lex.common(k) || cx.lex.given(k) || cx.lex.surname(k))
     };
     // no name runs across a line break (a table row, a heading)
     let same_line =
@@ -1285,7 +1317,7 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
                 .filter(|&k| {
                     k >= 1
                         && k + 1 < n
-                        && !cx.sent_start[k]
+                        && !cx.lex.sent_start(k)
                         && tokens[k - 1].kind == TokenKind::Word
                         && is_cap(&tokens[k + 1])
                         && !caps[k]
@@ -1306,11 +1338,11 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
         }
         // a common word opening a sentence is no name ("Meanwhile", "During")
         // (a given name stays when a name follows: "Mark Taylor said")
-        if (cx.sent_start[k] || (k > 0 && !tokens[k - 1].kind.eq(&TokenKind::Word)))
+        if (cx.lex.sent_start(k) || (k > 0 && !tokens[k - 1].kind.eq(&TokenKind::Word)))
             && cx.lex.common(k)
             && !(k + 1 < n
                 && free_word(k + 1)
-                && (cx.given[k] || inner_pairs().contains(pair_text(k))))
+                && (cx.lex.given(k) || inner_pairs().contains(pair_text(k))))
         {
             continue;
         }
@@ -1354,10 +1386,10 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
         let words = name_words(tokens, k, j);
         let all_common = (k..j)
             .filter(|&i| tokens[i].kind == TokenKind::Word)
-            .all(|i| !cx.given[i] && cx.lex.common(i));
+            .all(|i| !cx.lex.given(i) && cx.lex.common(i));
         let first_w = tokens[k].norm(folded);
-        let personal =
-            words >= 2 && (cx.given[k] || is_initial(first_w, &tokens[k]) || cx.surname[j - 1]);
+        let personal = words >= 2
+            && (cx.lex.given(k) || is_initial(first_w, &tokens[k]) || cx.lex.surname(j - 1));
         // a place mention right before or after
         let place_at = |i: Option<usize>| {
             i.and_then(|i| covered[i].get()).filter(|&m| {
@@ -1377,13 +1409,13 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
             let kind = if area {
                 EntityKind::Location
             } else if personal
-                || (cx.given[k] && after.is_some())
-                || (cx.surname[k] && after.is_some())
+                || (cx.lex.given(k) && after.is_some())
+                || (cx.lex.surname(k) && after.is_some())
                 || (words == 1
                     && !all_common
                     && after.is_some_and(|m| {
                         let m = &mentions[m];
-                        m.last == m.first + 1 && cx.surname[m.first]
+                        m.last == m.first + 1 && cx.lex.surname(m.first)
                     }))
                 || (words == 1
                     && !all_common
@@ -1395,7 +1427,7 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
                 // "Jansher Khan": a family name that is also a town; "Youri Djorkaeff": a
                 // given name that is also a village
                 EntityKind::Person
-            } else if all_common && !team_word && (cx.sent_start[k] || caps[k]) {
+            } else if all_common && !team_word && (cx.lex.sent_start(k) || caps[k]) {
                 next = j;
                 continue;
             } else if (cx.lex.class(j - 1) & class::PLACE_HEADS != 0
@@ -1459,7 +1491,7 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
         } else if sports && (team_score(cx, k, j, false) || side_context(cx, k, j)) {
             Some(EntityKind::Organization)
         } else if words == 1
-            && cx.given[k]
+            && cx.lex.given(k)
             && tokens[k].shape == Shape::Capitalized
             && !cx.lex.common(k)
         {
@@ -1720,7 +1752,6 @@ fn org_rule(
     folded: &Folded,
     tokens: &[Token],
     sentence_end: &[u32],
-    sent_start: &[bool],
     gaz: &[Mention],
     out: &mut Vec<Mention>,
 ) {
@@ -1812,7 +1843,7 @@ fn org_rule(
         if let Some(h) = last_head {
             let h = if head_then_of { j } else { h };
             // a sentence-initial function word is not part of the name
-            let start = if sent_start[k] && lex.class(k) & class::NOT_NAME != 0 {
+            let start = if lex.sent_start(k) && lex.class(k) & class::NOT_NAME != 0 {
                 k + 1
             } else {
                 k
