@@ -53,7 +53,8 @@ pub fn dateline_date(text: &str) -> Option<Dateline> {
     }
     let head = &text[..limit];
     let mut seen = 0;
-    let mut toks = Vec::new();
+    // (on the stack: an allocation per document cost more than the tokens)
+    let mut toks = Toks::default();
     for (start, line) in lines(head) {
         let starts_right = match line.as_bytes().first() {
             // an ASCII first character that is not white space (the common case)
@@ -77,9 +78,6 @@ pub fn dateline_date(text: &str) -> Option<Dateline> {
         // a dateline starts with a capitalised place or a date
         if !starts_right {
             continue;
-        }
-        if toks.capacity() == 0 {
-            toks.reserve_exact(24);
         }
         if let Some(mut dl) = parse_line(line, start, &mut toks) {
             if dl.year.is_none() {
@@ -130,11 +128,27 @@ fn find_newline(b: &[u8]) -> Option<usize> {
     b[at..].iter().position(|&c| c == b'\n').map(|p| at + p)
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 struct Tok<'a> {
     s: &'a str,
     start: usize,
     end: usize,
+}
+
+/// The most tokens of a line [`parse_line`] reads.
+const MAX_TOKS: usize = 24;
+
+/// The tokens of one line, at most [`MAX_TOKS`].
+#[derive(Default)]
+struct Toks<'a> {
+    toks: [Tok<'a>; MAX_TOKS],
+    len: usize,
+}
+
+impl<'a> Toks<'a> {
+    fn as_slice(&self) -> &[Tok<'a>] {
+        &self.toks[..self.len]
+    }
 }
 
 /// Bytes that continue a word token: ASCII letters and digits, and every byte of a
@@ -150,11 +164,12 @@ const WORD_BYTE: [bool; 256] = {
     t
 };
 
-fn line_tokens<'a>(line: &'a str, base: usize, out: &mut Vec<Tok<'a>>) {
+fn line_tokens<'a>(line: &'a str, base: usize, out: &mut Toks<'a>) {
     let mut i = 0;
     let mut lower = 0;
     let b = line.as_bytes();
-    while i < b.len() && out.len() < 24 {
+    out.len = 0;
+    while i < b.len() && out.len < MAX_TOKS {
         let c = b[i];
         if c.is_ascii_whitespace() {
             i += 1;
@@ -180,11 +195,12 @@ fn line_tokens<'a>(line: &'a str, base: usize, out: &mut Vec<Tok<'a>>) {
                 i += 1;
             }
         }
-        out.push(Tok {
+        out.toks[out.len] = Tok {
             s: &line[start..i],
             start: base + start,
             end: base + i,
-        });
+        };
+        out.len += 1;
     }
 }
 
@@ -249,9 +265,9 @@ fn ends_dateline(t: Option<&Tok<'_>>) -> bool {
     }
 }
 
-fn parse_line<'a>(line: &'a str, base: usize, toks: &mut Vec<Tok<'a>>) -> Option<Dateline> {
-    toks.clear();
-    line_tokens(line, base, toks);
+fn parse_line<'a>(line: &'a str, base: usize, buf: &mut Toks<'a>) -> Option<Dateline> {
+    line_tokens(line, base, buf);
+    let toks = buf.as_slice();
     for k in 0..toks.len().min(12) {
         if k > 0 && !is_place_word(toks[k - 1].s) {
             return None;
