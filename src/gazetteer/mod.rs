@@ -1318,6 +1318,14 @@ impl Gazetteer {
                 continue;
             }
             let trie = if t.shape == Shape::Lower && t.span.len() > 1 {
+                // most lower-case words start no form of the lower-case trie, and a few
+                // bits of it say so before a walk is set up (`Trie::may_walk`; a word
+                // folded to nothing walks on with the next one's bytes)
+                let (seg, next) = (&hay[t.fold.start..t.fold.end], hay.get(t.fold.end));
+                if !seg.is_empty() && !self.lower_trie.may_walk(seg, next.copied()) {
+                    k += 1;
+                    continue;
+                }
                 &self.lower_trie
             } else {
                 &self.trie

@@ -67,6 +67,61 @@ pub(crate) struct Trie {
     /// away in the trie.
     two: Level,
     three: Level,
+    /// The three-byte paths and the two-byte forms as a bit set, a few cache lines for the
+    /// lower-case trie: see [`Trie::may_walk`].
+    heads: Heads,
+}
+
+/// A set of the three-byte paths and the two-byte forms of a trie, as bits at hashes of
+/// their bytes: bytes not in it are no such path or form; bytes in it may be (a bit
+/// shared by another's hash).
+#[derive(Clone, Debug)]
+struct Heads {
+    bits: Vec<u64>,
+    /// 32 minus the log2 of the number of bits: a hash's top bits index it.
+    shift: u32,
+}
+
+impl Heads {
+    /// The set of `paths`: two-byte ones tagged with bit 24 (see [`Heads::key`]).
+    fn new(paths: impl ExactSizeIterator<Item = u32>) -> Heads {
+        // 16 bits a path: a path not in the set finds its bit clear 15 times in 16 (the
+        // lower-case trie's set is 1 KB, which stays in the first-level cache)
+        let size = (16 * paths.len()).next_power_of_two().max(64);
+        let mut heads = Heads {
+            bits: vec![0; size / 64],
+            shift: 32 - size.trailing_zeros(),
+        };
+        for key in paths {
+            let b = heads.bit(key);
+            heads.bits[b / 64] |= 1 << (b % 64);
+        }
+        heads
+    }
+
+    /// The key of the first two or three bytes of `seg` (at least two).
+    #[inline]
+    fn key(seg: &[u8]) -> u32 {
+        match *seg {
+            [b0, b1] => 1 << 24 | u32::from(b0) << 8 | u32::from(b1),
+            [b0, b1, b2, ..] => u32::from(b0) << 16 | u32::from(b1) << 8 | u32::from(b2),
+            _ => unreachable!("two bytes or more"),
+        }
+    }
+
+    /// The bit of `key`.
+    #[inline]
+    fn bit(&self, key: u32) -> usize {
+        // Fibonacci hashing, as in `Level::slot`
+        (key.wrapping_mul(0x9E37_79B1) >> self.shift) as usize
+    }
+
+    /// False when the first two or three bytes of `seg` (at least two) are not in the set.
+    #[inline]
+    fn may_hold(&self, seg: &[u8]) -> bool {
+        let b = self.bit(Heads::key(seg));
+        self.bits[b / 64] & 1 << (b % 64) != 0
+    }
 }
 
 /// The nodes at one depth (two or three bytes), by their path, as an open-addressing
@@ -248,6 +303,7 @@ impl Trie {
             root: Box::new([At::default(); 256]),
             two: Level::new(&[]),
             three: Level::new(&[]),
+            heads: Heads::new(std::iter::empty()),
         };
         let (mut two, mut three) = (Vec::new(), Vec::new());
         for b0 in 0..=255u8 {
@@ -265,6 +321,14 @@ impl Trie {
             }
         }
         trie.two = Level::new(&two);
+        trie.heads = Heads::new(
+            two.iter()
+                .filter(|(_, at)| at.form().is_some())
+                .map(|&(p, _)| 1 << 24 | p)
+                .chain(three.iter().map(|&(p, _)| p))
+                .collect::<Vec<_>>()
+                .into_iter(),
+        );
         trie.three = Level::new(&three);
         trie
     }
@@ -297,6 +361,25 @@ impl Trie {
             node: n,
             form,
             edges,
+        }
+    }
+
+    /// False when a walk from `seg`, followed in the text by the byte `next` (if any),
+    /// finds no form: `seg` is no form, and no form starts with `seg` and `next`. True
+    /// when it may find one, or `seg` is shorter than two bytes. It reads a few bits that
+    /// stay in the first-level cache: the gazetteer asks it before it sets up a walk from
+    /// a lower-case word, and most of them ("of", "the", "said") start no form of the
+    /// lower-case trie.
+    #[inline]
+    pub(crate) fn may_walk(&self, seg: &[u8], next: Option<u8>) -> bool {
+        match *seg {
+            [] | [_] => true,
+            // a form, or the path of one three bytes down with the next byte
+            [b0, b1] => {
+                self.heads.may_hold(seg)
+                    || next.is_some_and(|b2| self.heads.may_hold(&[b0, b1, b2]))
+            }
+            _ => self.heads.may_hold(seg),
         }
     }
 
@@ -349,6 +432,7 @@ impl Trie {
             + std::mem::size_of::<[At; 256]>()
             + (self.two.slots.capacity() + self.three.slots.capacity())
                 * std::mem::size_of::<(u32, At)>()
+            + self.heads.bits.capacity() * 8
     }
 }
 
@@ -494,6 +578,50 @@ mod tests {
                 all.into_iter().filter(|(e, _)| cuts.contains(e)).collect();
             assert_eq!(walk_pieces(&t, &hay, &cuts), want, "{hay:?} {cuts:?}");
         }
+    }
+
+    #[test]
+    fn may_walk_is_false_only_where_a_walk_finds_nothing() {
+        let mut forms: Vec<String> = Vec::new();
+        let mut x: u32 = 5;
+        let mut next = || {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            x >> 16
+        };
+        let alphabet = b"ab cdeoq";
+        for _ in 0..400 {
+            let s: String = (0..(next() % 6 + 1))
+                .map(|_| alphabet[next() as usize % 8] as char)
+                .collect();
+            forms.push(s);
+        }
+        forms.sort();
+        forms.dedup();
+        let t = Trie::new(&forms);
+        // what the walk may find: a form at `seg`, or a path on through `next`
+        let finds = |seg: &[u8], next: Option<u8>| match t.start(seg) {
+            None => false,
+            Some(at) => at.form().is_some() || next.is_some_and(|b| t.descend(at, &[b]).is_some()),
+        };
+        let bytes: Vec<u8> = alphabet.iter().chain(b"xz").copied().collect();
+        let (mut rejected, mut asked) = (0, 0);
+        for &a in &bytes {
+            for &b in &bytes {
+                for &c in &bytes {
+                    for seg in [&[a][..], &[a, b], &[a, b, c], &[a, b, c, b'o']] {
+                        for next in [None, Some(b' '), Some(b'q'), Some(b'x')] {
+                            asked += 1;
+                            if !t.may_walk(seg, next) {
+                                rejected += 1;
+                                assert!(!finds(seg, next), "{seg:?} {next:?}");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // it rejects many (no form has 'x' or 'z')
+        assert!(rejected > asked / 3, "{rejected} of {asked}");
     }
 
     #[test]
