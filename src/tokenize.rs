@@ -321,9 +321,11 @@ pub fn tokenize(
     // an ASCII text folds byte for byte: a token's folded span is its span
     let identity = folded.is_identity();
     // Line breaks between tokens: the index of the first token after each line break.
-    let mut breaks_before: Vec<usize> = Vec::new();
+    // News text has a line break every few hundred bytes and a sentence end every hundred
+    // or so: one allocation each from the length, not a chain of regrowths per document.
+    let mut breaks_before: Vec<usize> = Vec::with_capacity(bytes.len() / 128 + 4);
     // The tokens that may end a sentence (see `may_end_sentence`).
-    let mut candidates: Vec<usize> = Vec::new();
+    let mut candidates: Vec<usize> = Vec::with_capacity(bytes.len() / 64 + 4);
     while i < bytes.len() {
         let b = bytes[i];
         let class = CLASS[b as usize];
@@ -343,21 +345,24 @@ pub fn tokenize(
             // an ASCII word: letters and digits, its case gathered on the way; a word that
             // stops at an apostrophe, a period or a non-ASCII byte takes the general path
             let (j, has_upper) = ascii_alnum_run(bytes, i);
-            match bytes.get(j) {
+            let (end, may_end) = match bytes.get(j) {
                 Some(&nb) if FOLLOW[usize::from(nb)] & F_WORD_GOES_ON != 0 => {
                     let end = scan_word_from(text, i, j, folded);
-                    let may_end = end - start > 1 && bytes[end - 1] == b'.';
-                    (end, TokenKind::Word, shape_of(&text[start..end]), may_end)
+                    (end, end - start > 1 && bytes[end - 1] == b'.')
                 }
+                _ => (j, false),
+            };
+            // a word that did not go on past the run (`Minsk.`, `Xi’s`: the last word of
+            // most sentences, too) is the run, whose shape needs no general scan
+            let shape = if end != j {
+                shape_of(&text[start..end])
+            } else if has_upper {
+                ascii_word_shape(&bytes[start..j])
+            } else {
                 // no capital: the word starts with a letter, so it is lower case
-                _ if !has_upper => (j, TokenKind::Word, Shape::Lower, false),
-                _ => (
-                    j,
-                    TokenKind::Word,
-                    ascii_word_shape(&bytes[start..j]),
-                    false,
-                ),
-            }
+                Shape::Lower
+            };
+            (end, TokenKind::Word, shape, may_end)
         } else if class == C_DIGIT {
             // ASCII digits that stop at white space or punctuation other than `,` and `.`
             let j = bytes[i..]
@@ -367,7 +372,13 @@ pub fn tokenize(
             match bytes.get(j) {
                 Some(&nb) if FOLLOW[usize::from(nb)] & F_NUMBER_GOES_ON != 0 => {
                     let end = scan_number(text, i);
-                    (end, TokenKind::Number, shape_of(&text[start..end]), false)
+                    // digits that did not go on (`24.`, `2023,`) have no letter
+                    let shape = if end == j {
+                        Shape::NoLetter
+                    } else {
+                        shape_of(&text[start..end])
+                    };
+                    (end, TokenKind::Number, shape, false)
                 }
                 _ => (j, TokenKind::Number, Shape::NoLetter, false),
             }
