@@ -532,6 +532,9 @@ fn scan_word(text: &str, start: usize, folded: &Folded) -> usize {
 fn scan_word_from(text: &str, start: usize, from: usize, folded: &Folded) -> usize {
     let bytes = text.as_bytes();
     let mut i = from;
+    // whether the word so far holds a period: only the step over a dotted acronym's period
+    // below takes one in, so a flag answers what a search of the word would
+    let mut has_period = false;
     while i < text.len() {
         if bytes[i].is_ascii_alphanumeric() {
             i += 1;
@@ -571,12 +574,12 @@ fn scan_word_from(text: &str, start: usize, from: usize, folded: &Folded) -> usi
             let word = &text[start..i];
             // U.S., U.N., e.g.: single letters joined by periods
             // one char, or (only possible with a period inside) single letters and periods
-            if word.chars().nth(1).is_none() || (word.as_bytes().contains(&b'.') && is_dotted(word))
-            {
+            if word.chars().nth(1).is_none() || (has_period && is_dotted(word)) {
                 let after = i + 1;
                 if after < text.len() && bytes[after].is_ascii_alphabetic() {
                     let nc = next_char(text, after + 1);
                     if after + 1 >= text.len() || !nc.is_alphanumeric() {
+                        has_period = true;
                         i = after; // continue: next letter joins, e.g. U.S
                         continue;
                     }
