@@ -269,6 +269,14 @@ fn ascii_alnum_run(bytes: &[u8], from: usize) -> (usize, bool) {
 /// The shape of an ASCII word (letters and digits) with a capital.
 #[inline]
 fn ascii_word_shape(word: &[u8]) -> Shape {
+    // the usual capital, the first letter alone (`Minsk`, `The`, `A`), found with one test
+    // per byte: it is `Capitalized` whatever the count of lower-case letters
+    if let Some((first, rest)) = word.split_first()
+        && first.is_ascii_uppercase()
+        && !rest.iter().any(u8::is_ascii_uppercase)
+    {
+        return Shape::Capitalized;
+    }
     let mut case = CaseScan::default();
     for &b in word {
         case.add(CLASS[b as usize]);
@@ -1056,6 +1064,13 @@ mod tests {
             }
             let upper = bytes[from..j].iter().any(|b| b.is_ascii_uppercase());
             proptest::prop_assert_eq!(ascii_alnum_run(&bytes, from), (j, upper));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_word_shape_matches_shape_of(word in "[A-Za-z0-9]{1,12}") {
+            proptest::prop_assert_eq!(ascii_word_shape(word.as_bytes()), shape_of(&word));
         }
     }
 
