@@ -321,13 +321,29 @@ pub fn tokenize(
     tokens: &mut Vec<Token>,
     sentences: &mut Vec<Sentence>,
 ) {
+    // an ASCII text folds byte for byte: a token's folded span is its span, and the loop
+    // made for that case has no test and no lookup for it per token
+    if folded.is_identity() {
+        tokenize_with::<true>(text, folded, tokens, sentences)
+    } else {
+        tokenize_with::<false>(text, folded, tokens, sentences)
+    }
+}
+
+/// [`tokenize`], for a fold that is the identity (`IDENTITY`) or not.
+#[inline(never)]
+fn tokenize_with<const IDENTITY: bool>(
+    text: &str,
+    folded: &Folded,
+    tokens: &mut Vec<Token>,
+    sentences: &mut Vec<Sentence>,
+) {
+    debug_assert_eq!(IDENTITY, folded.is_identity());
     tokens.clear();
     sentences.clear();
     let bytes = text.as_bytes();
     let mut i = 0;
     let mut joined = false;
-    // an ASCII text folds byte for byte: a token's folded span is its span
-    let identity = folded.is_identity();
     // Line breaks between tokens: the index of the first token after each line break.
     // News text has a line break every few hundred bytes and a sentence end every hundred
     // or so: one allocation each from the length, not a chain of regrowths per document.
@@ -417,7 +433,7 @@ pub fn tokenize(
         // (`end > start`: every path takes at least one byte; the fold's map is monotone)
         debug_assert!(start < end);
         let span = Span { start, end };
-        let fold = if identity {
+        let fold = if IDENTITY {
             span
         } else {
             Span {
