@@ -770,6 +770,7 @@ fn sentence_end(text: &str, tokens: &[Token], k: usize) -> usize {
     last
 }
 
+#[inline]
 fn push_sentence(tokens: &[Token], first: usize, last: usize, sentences: &mut Vec<Sentence>) {
     if last > first {
         sentences.push(Sentence {
