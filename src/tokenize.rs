@@ -269,6 +269,14 @@ fn ascii_alnum_run(bytes: &[u8], from: usize) -> (usize, bool) {
 /// The shape of an ASCII word (letters and digits) with a capital.
 #[inline]
 fn ascii_word_shape(word: &[u8]) -> Shape {
+    // the usual capital, the first letter alone (`Minsk`, `The`, `A`), found with one test
+    // per byte: it is `Capitalized` whatever the count of lower-case letters
+    if let Some((first, rest)) = word.split_first()
+        && first.is_ascii_uppercase()
+        && !rest.iter().any(u8::is_ascii_uppercase)
+    {
+        return Shape::Capitalized;
+    }
     let mut case = CaseScan::default();
     for &b in word {
         case.add(CLASS[b as usize]);
@@ -313,17 +321,35 @@ pub fn tokenize(
     tokens: &mut Vec<Token>,
     sentences: &mut Vec<Sentence>,
 ) {
+    // an ASCII text folds byte for byte: a token's folded span is its span, and the loop
+    // made for that case has no test and no lookup for it per token
+    if folded.is_identity() {
+        tokenize_with::<true>(text, folded, tokens, sentences)
+    } else {
+        tokenize_with::<false>(text, folded, tokens, sentences)
+    }
+}
+
+/// [`tokenize`], for a fold that is the identity (`IDENTITY`) or not.
+#[inline(never)]
+fn tokenize_with<const IDENTITY: bool>(
+    text: &str,
+    folded: &Folded,
+    tokens: &mut Vec<Token>,
+    sentences: &mut Vec<Sentence>,
+) {
+    debug_assert_eq!(IDENTITY, folded.is_identity());
     tokens.clear();
     sentences.clear();
     let bytes = text.as_bytes();
     let mut i = 0;
     let mut joined = false;
-    // an ASCII text folds byte for byte: a token's folded span is its span
-    let identity = folded.is_identity();
     // Line breaks between tokens: the index of the first token after each line break.
-    let mut breaks_before: Vec<usize> = Vec::new();
+    // News text has a line break every few hundred bytes and a sentence end every hundred
+    // or so: one allocation each from the length, not a chain of regrowths per document.
+    let mut breaks_before: Vec<usize> = Vec::with_capacity(bytes.len() / 128 + 4);
     // The tokens that may end a sentence (see `may_end_sentence`).
-    let mut candidates: Vec<usize> = Vec::new();
+    let mut candidates: Vec<usize> = Vec::with_capacity(bytes.len() / 64 + 4);
     while i < bytes.len() {
         let b = bytes[i];
         let class = CLASS[b as usize];
@@ -343,21 +369,24 @@ pub fn tokenize(
             // an ASCII word: letters and digits, its case gathered on the way; a word that
             // stops at an apostrophe, a period or a non-ASCII byte takes the general path
             let (j, has_upper) = ascii_alnum_run(bytes, i);
-            match bytes.get(j) {
+            let (end, may_end) = match bytes.get(j) {
                 Some(&nb) if FOLLOW[usize::from(nb)] & F_WORD_GOES_ON != 0 => {
                     let end = scan_word_from(text, i, j, folded);
-                    let may_end = end - start > 1 && bytes[end - 1] == b'.';
-                    (end, TokenKind::Word, shape_of(&text[start..end]), may_end)
+                    (end, end - start > 1 && bytes[end - 1] == b'.')
                 }
+                _ => (j, false),
+            };
+            // a word that did not go on past the run (`Minsk.`, `Xi’s`: the last word of
+            // most sentences, too) is the run, whose shape needs no general scan
+            let shape = if end != j {
+                shape_of(&text[start..end])
+            } else if has_upper {
+                ascii_word_shape(&bytes[start..j])
+            } else {
                 // no capital: the word starts with a letter, so it is lower case
-                _ if !has_upper => (j, TokenKind::Word, Shape::Lower, false),
-                _ => (
-                    j,
-                    TokenKind::Word,
-                    ascii_word_shape(&bytes[start..j]),
-                    false,
-                ),
-            }
+                Shape::Lower
+            };
+            (end, TokenKind::Word, shape, may_end)
         } else if class == C_DIGIT {
             // ASCII digits that stop at white space or punctuation other than `,` and `.`
             let j = bytes[i..]
@@ -367,7 +396,13 @@ pub fn tokenize(
             match bytes.get(j) {
                 Some(&nb) if FOLLOW[usize::from(nb)] & F_NUMBER_GOES_ON != 0 => {
                     let end = scan_number(text, i);
-                    (end, TokenKind::Number, shape_of(&text[start..end]), false)
+                    // digits that did not go on (`24.`, `2023,`) have no letter
+                    let shape = if end == j {
+                        Shape::NoLetter
+                    } else {
+                        shape_of(&text[start..end])
+                    };
+                    (end, TokenKind::Number, shape, false)
                 }
                 _ => (j, TokenKind::Number, Shape::NoLetter, false),
             }
@@ -398,7 +433,7 @@ pub fn tokenize(
         // (`end > start`: every path takes at least one byte; the fold's map is monotone)
         debug_assert!(start < end);
         let span = Span { start, end };
-        let fold = if identity {
+        let fold = if IDENTITY {
             span
         } else {
             Span {
@@ -521,6 +556,9 @@ fn scan_word(text: &str, start: usize, folded: &Folded) -> usize {
 fn scan_word_from(text: &str, start: usize, from: usize, folded: &Folded) -> usize {
     let bytes = text.as_bytes();
     let mut i = from;
+    // whether the word so far holds a period: only the step over a dotted acronym's period
+    // below takes one in, so a flag answers what a search of the word would
+    let mut has_period = false;
     while i < text.len() {
         if bytes[i].is_ascii_alphanumeric() {
             i += 1;
@@ -560,12 +598,12 @@ fn scan_word_from(text: &str, start: usize, from: usize, folded: &Folded) -> usi
             let word = &text[start..i];
             // U.S., U.N., e.g.: single letters joined by periods
             // one char, or (only possible with a period inside) single letters and periods
-            if word.chars().nth(1).is_none() || (word.as_bytes().contains(&b'.') && is_dotted(word))
-            {
+            if word.chars().nth(1).is_none() || (has_period && is_dotted(word)) {
                 let after = i + 1;
                 if after < text.len() && bytes[after].is_ascii_alphabetic() {
                     let nc = next_char(text, after + 1);
                     if after + 1 >= text.len() || !nc.is_alphanumeric() {
+                        has_period = true;
                         i = after; // continue: next letter joins, e.g. U.S
                         continue;
                     }
@@ -732,6 +770,7 @@ fn sentence_end(text: &str, tokens: &[Token], k: usize) -> usize {
     last
 }
 
+#[inline]
 fn push_sentence(tokens: &[Token], first: usize, last: usize, sentences: &mut Vec<Sentence>) {
     if last > first {
         sentences.push(Sentence {
@@ -1042,6 +1081,13 @@ mod tests {
             }
             let upper = bytes[from..j].iter().any(|b| b.is_ascii_uppercase());
             proptest::prop_assert_eq!(ascii_alnum_run(&bytes, from), (j, upper));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_word_shape_matches_shape_of(word in "[A-Za-z0-9]{1,12}") {
+            proptest::prop_assert_eq!(ascii_word_shape(word.as_bytes()), shape_of(&word));
         }
     }
 
