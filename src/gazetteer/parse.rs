@@ -305,22 +305,25 @@ fn control_char(line: &str) -> Option<(usize, char)> {
         .find(|&(_, c)| c.is_control() && c != '\t')
 }
 
+/// The five tab-separated columns of a line, or `None` when it has more or fewer.
+fn five_columns(line: &str) -> Option<[&str; 5]> {
+    let mut split = line.split('\t');
+    let columns = [
+        split.next()?,
+        split.next()?,
+        split.next()?,
+        split.next()?,
+        split.next()?,
+    ];
+    split.next().is_none().then_some(columns)
+}
+
 /// A data line already checked by [`check_row`] (a row of a built gazetteer), split into
 /// its row again without the checks: a gazetteer makes an entry's row on its first use,
 /// and checking it again there cost as much as making the row. `None` when the line does
 /// not have the five columns and a known type, which a checked line always has.
 pub(crate) fn checked_row(line: &str, line_no: usize) -> Option<Row> {
-    let mut split = line.split('\t');
-    let (Some(id), Some(ty), Some(name), Some(aliases), Some(attrs), None) = (
-        split.next(),
-        split.next(),
-        split.next(),
-        split.next(),
-        split.next(),
-        split.next(),
-    ) else {
-        return None;
-    };
+    let [id, ty, name, aliases, attrs] = five_columns(line)?;
     let fields = Fields {
         id,
         kind: EntityKind::parse(ty)?,
@@ -343,15 +346,7 @@ pub(crate) fn check_row<'a>(path: &str, line_no: usize, line: &'a str) -> Result
         )
         .with_hint("separate columns with tabs only; remove other control characters"));
     }
-    let mut split = line.split('\t');
-    let (Some(id), Some(ty), Some(name), Some(aliases), Some(attrs), None) = (
-        split.next(),
-        split.next(),
-        split.next(),
-        split.next(),
-        split.next(),
-        split.next(),
-    ) else {
+    let Some([id, ty, name, aliases, attrs]) = five_columns(line) else {
         let n = line.split('\t').count();
         let col = if n > 5 {
             column(line, field_start(line, 5))
