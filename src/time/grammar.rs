@@ -166,22 +166,25 @@ impl ValueText {
     }
 
     /// A number as `{:02}` formats it.
-    fn two(mut self, v: u8) -> ValueText {
-        if v < 100 {
-            self.digits(u32::from(v), 2);
-        } else {
-            write!(self.0, "{v}").expect("a String takes any text");
-        }
-        self
+    fn two(self, v: u8) -> ValueText {
+        self.at_least(v, 2)
     }
 
     /// A number as `{}` formats it.
-    fn num(mut self, v: u8) -> ValueText {
-        if v < 10 {
-            self.digits(u32::from(v), 1);
+    fn num(self, v: u8) -> ValueText {
+        self.at_least(v, 1)
+    }
+
+    /// A number in at least `width` digits, zero-padded (`{:0width$}`).
+    fn at_least(mut self, v: u8, width: u32) -> ValueText {
+        let len = if v >= 100 {
+            3
+        } else if v >= 10 {
+            2
         } else {
-            write!(self.0, "{v}").expect("a String takes any text");
-        }
+            1
+        };
+        self.digits(u32::from(v), len.max(width));
         self
     }
 
