@@ -1755,18 +1755,15 @@ fn org_rule(
     gaz: &[Mention],
     out: &mut Vec<Mention>,
 ) {
-    // the first nationality mention starting at each token (a scan per token was quadratic)
-    // (left empty when the document has no nationality mention)
-    let mut nationality_by_first: Vec<Option<&Mention>> = Vec::new();
-    for m in gaz.iter().filter(|m| m.kind == EntityKind::Nationality) {
-        if nationality_by_first.is_empty() {
-            nationality_by_first.resize(tokens.len(), None);
-        }
-        if let Some(slot @ None) = nationality_by_first.get_mut(m.first) {
-            *slot = Some(m);
-        }
-    }
-    let nationality_at = |k: usize| nationality_by_first.get(k).copied().flatten();
+    // the nationality mentions, walked along with the capitalised words: both come in text
+    // order (the gazetteer's mentions are its candidates', leftmost first), so the first one
+    // starting at a word is found without a scan per word (quadratic) or a table of all
+    // tokens (a zeroed word per token, for a few demonyms)
+    debug_assert!(gaz.windows(2).all(|w| w[0].first <= w[1].first));
+    let mut nationalities = gaz
+        .iter()
+        .filter(|m| m.kind == EntityKind::Nationality)
+        .peekable();
     // a run of capitalised words without an org head: any later start inside it ends at the
     // same place without a head either, so it is not scanned again (else quadratic)
     let mut no_head_until = 0;
@@ -1778,8 +1775,9 @@ fn org_rule(
         if k < next {
             continue;
         }
+        while nationalities.next_if(|m| m.first < k).is_some() {}
         // lower-case ministry after a demonym: "Chinese foreign ministry"
-        if let Some(nat) = nationality_at(k) {
+        if let Some(nat) = nationalities.peek().filter(|m| m.first == k) {
             let mut j = nat.last;
             let end = sentence_end[k] as usize;
             let mut words = 0;
