@@ -157,7 +157,9 @@ struct Lex<'a> {
     bits: Vec<std::cell::Cell<u32>>,
     g: &'a Gazetteer,
     tokens: &'a [Token],
-    folded: &'a Folded,
+    /// The folded text's bytes: the words are looked up as bytes (a `str` slice checks
+    /// both ends for a character boundary, and the tables hash bytes anyway).
+    bytes: &'a [u8],
     /// Three sports words or more (see [`Lex::sports`]).
     sports: bool,
     /// The capitalised words ([`is_cap`]), in text order.
@@ -191,7 +193,7 @@ impl<'a> Lex<'a> {
                         caps.push(k as u32);
                     }
                     if filter.may_contain_bytes(&bytes[t.fold.start..t.fold.end]) {
-                        let c = word_class(t.norm(folded));
+                        let c = word_class_bytes(&bytes[t.fold.start..t.fold.end]);
                         sports_words += usize::from(c & class::SPORTS_WORDS != 0);
                         if c & class::RELATIONAL != 0 {
                             relational.push(k as u32);
@@ -206,7 +208,7 @@ impl<'a> Lex<'a> {
             bits,
             g,
             tokens,
-            folded,
+            bytes,
             sports: sports_words >= 3,
             caps,
             relational,
@@ -226,7 +228,7 @@ impl<'a> Lex<'a> {
 
     #[inline(never)]
     fn class_slow(&self, k: usize) -> u32 {
-        let c = word_class(self.tokens[k].norm(self.folded));
+        let c = word_class_bytes(self.word(k));
         let cell = &self.bits[k];
         cell.set(cell.get() | c | class::LISTS_KNOWN);
         c
@@ -239,9 +241,16 @@ impl<'a> Lex<'a> {
         if b & class::COMMON_KNOWN != 0 {
             return b & class::COMMON != 0;
         }
-        let common = self.g.is_common_word(self.tokens[k].norm(self.folded));
+        let common = self.g.is_common_word_bytes(self.word(k));
         self.bits[k].set(b | class::COMMON_KNOWN | if common { class::COMMON } else { 0 });
         common
+    }
+
+    /// Token `k`'s folded word.
+    #[inline]
+    fn word(&self, k: usize) -> &'a [u8] {
+        let t = &self.tokens[k];
+        &self.bytes[t.fold.start..t.fold.end]
     }
 
     /// Sets `flag` (one of [`class::SENT_START`], [`class::GIVEN`], [`class::SURNAME`],
@@ -290,6 +299,11 @@ impl<'a> Lex<'a> {
 
 /// The lists (see [`class`]) a folded word is on.
 fn word_class(w: &str) -> u32 {
+    word_class_bytes(w.as_bytes())
+}
+
+/// [`word_class`] of a folded word's bytes.
+fn word_class_bytes(w: &[u8]) -> u32 {
     /// The table, and a filter that turns most other words away without hashing them.
     struct Classes {
         map: crate::hash::WordMap<u32>,
@@ -331,10 +345,10 @@ fn word_class(w: &str) -> u32 {
         c
     });
     let c = &*CLASSES;
-    if !c.filter.may_contain(w) {
+    if !c.filter.may_contain_bytes(w) {
         return 0;
     }
-    c.map.get(w).unwrap_or(0)
+    c.map.get_bytes(w).unwrap_or(0)
 }
 
 /// Words that end an organisation name.

@@ -1242,7 +1242,13 @@ impl Gazetteer {
 
     /// True when the folded word is a common English word.
     pub fn is_common_word(&self, folded: &str) -> bool {
-        self.common.get(folded).is_some()
+        self.is_common_word_bytes(folded.as_bytes())
+    }
+
+    /// [`Gazetteer::is_common_word`] of a folded word's bytes.
+    #[inline]
+    pub(crate) fn is_common_word_bytes(&self, folded: &[u8]) -> bool {
+        self.common.get_bytes(folded).is_some()
     }
 
     /// The country entry (`kind=country`) with an ISO 3166-1 alpha-2 code.
