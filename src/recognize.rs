@@ -149,7 +149,8 @@ mod class {
 /// rules ask these of the same tokens many times over, and of most tokens never; the two
 /// questions asked of every word (a sports word? a relational title?) go through a small
 /// filter of those lists alone first, in the one pass over all tokens that also lists the
-/// capitalised words (the only tokens most rules start at). The same word of each token also
+/// capitalised words (the only tokens most rules start at). That pass also looks up all the
+/// lists of each capitalised word, which the rules ask of nearly every one. The same word of each token also
 /// holds the token's flags (a sentence start, a given name, a family name, part of a title):
 /// one table per document instead of one per flag, and the rules that test a flag mostly ask
 /// the lists of the same token too.
@@ -189,11 +190,15 @@ impl<'a> Lex<'a> {
                 // (numbers and punctuation are on no list: not even sliced)
                 let mut b = 0;
                 if t.kind == TokenKind::Word {
-                    if is_cap(t) {
+                    let w = &bytes[t.fold.start..t.fold.end];
+                    // (the rules ask the lists of nearly every capitalised word: looked up
+                    // here, not through a slow path)
+                    let cap = is_cap(t);
+                    if cap {
                         caps.push(k as u32);
                     }
-                    if filter.may_contain_bytes(&bytes[t.fold.start..t.fold.end]) {
-                        let c = word_class_bytes(&bytes[t.fold.start..t.fold.end]);
+                    if cap || filter.may_contain_bytes(w) {
+                        let c = word_class_bytes(w);
                         sports_words += usize::from(c & class::SPORTS_WORDS != 0);
                         if c & class::RELATIONAL != 0 {
                             relational.push(k as u32);
