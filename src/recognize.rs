@@ -258,6 +258,13 @@ impl<'a> Lex<'a> {
         &self.bytes[t.fold.start..t.fold.end]
     }
 
+    /// True when token `k`'s word starts with an apostrophe (a clitic: `'s`, `’s`).
+    #[inline]
+    fn clitic(&self, k: usize) -> bool {
+        let w = self.word(k);
+        w.starts_with(b"'") || w.starts_with("\u{2019}".as_bytes())
+    }
+
     /// Sets `flag` (one of [`class::SENT_START`], [`class::GIVEN`], [`class::SURNAME`],
     /// [`class::IN_TITLE`]) on token `k`.
     #[inline]
@@ -787,7 +794,7 @@ pub(crate) fn recognize(
                 && lex.class(k) & class::NOT_NAME == 0
                 && !lex.in_title(k)
                 // a clitic in capitals ends the name: "MILAN 'S LENTINI"
-                && !n().starts_with(['\'', '\u{2019}'])
+                && !lex.clitic(k)
             {
                 k += 1;
             } else if k > start
@@ -1315,12 +1322,13 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
             && !cx.lex.in_title(k)
             && is_cap(t)
             && cx.lex.class(k) & class::NOT_NAME == 0
-            && !t.norm(folded).starts_with(['\'', '\u{2019}'])
+            && !cx.lex.clitic(k)
             && (!caps[k] || !cx.lex.common(k) || cx.lex.given(k) || cx.lex.surname(k))
     };
     // no name runs across a line break (a table row, a heading)
+    let text_bytes = cx.text.as_bytes();
     let same_line =
-        |a: usize, b: usize| !cx.text[tokens[a].span.end..tokens[b].span.start].contains('\n');
+        |a: usize, b: usize| !text_bytes[tokens[a].span.end..tokens[b].span.start].contains(&b'\n');
     // capitalised word pairs seen inside sentences: "Red Star" there makes "Red Star" at a
     // sentence start a name too (one sense per document)
     let pair_text = |k: usize| &folded.as_str()[tokens[k].fold.start..tokens[k + 1].fold.end];
