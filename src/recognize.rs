@@ -1839,10 +1839,10 @@ fn org_rule(
         while j < end {
             let tj = &tokens[j];
             if is_cap(tj) {
-                let n = || tj.norm(folded);
                 if lex.class(j) & class::ORG_HEADS != 0
-                    || (n().ends_with('.')
-                        && word_class(n().trim_end_matches('.')) & class::ORG_HEADS != 0)
+                    || (lex.word(j).ends_with(b".")
+                        && word_class(tj.norm(folded).trim_end_matches('.')) & class::ORG_HEADS
+                            != 0)
                 {
                     last_head = Some(j + 1);
                     facility = false;

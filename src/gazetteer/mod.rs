@@ -1316,9 +1316,10 @@ impl Gazetteer {
         out: &mut Vec<Candidate>,
     ) {
         let hay = folded.as_str().as_bytes();
+        // (one bounds check a token: the range's end is the slice's)
+        let tokens_to_end = &tokens[..range.end];
         let mut k = range.start;
-        while k < range.end {
-            let t = &tokens[k];
+        while let Some(t) = tokens_to_end.get(k) {
             if !matches!(t.kind, TokenKind::Word | TokenKind::Number) {
                 k += 1;
                 continue;
@@ -1326,9 +1327,9 @@ impl Gazetteer {
             let trie = if t.shape == Shape::Lower && t.span.len() > 1 {
                 // most lower-case words start no form of the lower-case trie, and a few
                 // bits of it say so before a walk is set up (`Trie::may_walk`; a word
-                // folded to nothing walks on with the next one's bytes)
+                // folded to nothing walks on with the next one's bytes: may_walk is true)
                 let (seg, next) = (&hay[t.fold.start..t.fold.end], hay.get(t.fold.end));
-                if !seg.is_empty() && !self.lower_trie.may_walk(seg, next.copied()) {
+                if !self.lower_trie.may_walk(seg, next.copied()) {
                     k += 1;
                     continue;
                 }
@@ -1336,7 +1337,7 @@ impl Gazetteer {
             } else {
                 &self.trie
             };
-            match self.longest_at(trie, hay, tokens, k, range.end) {
+            match self.longest_at(trie, hay, tokens_to_end, k) {
                 Some((last, form)) => {
                     out.push(Candidate {
                         first: k,
@@ -1351,7 +1352,8 @@ impl Gazetteer {
     }
 
     /// The longest form of `trie` that starts at token `k` and ends at the end of a token
-    /// before `end`, with its case fitting the text, as (one past its last token, form).
+    /// (of `tokens`, which end where the search does), with its case fitting the text, as
+    /// (one past its last token, form).
     ///
     /// The walk goes a token at a time (the bytes from one token's end to the next one's,
     /// spaces included), and asks for a form only at a token's end: a form that ends
@@ -1363,8 +1365,8 @@ impl Gazetteer {
         hay: &[u8],
         tokens: &[Token],
         k: usize,
-        end: usize,
     ) -> Option<(usize, u32)> {
+        let end = tokens.len();
         // the first token from `j` on that ends past `pos` (a token may fold to nothing)
         let next_end = |mut j: usize, pos: usize| {
             while j < end && tokens[j].fold.end <= pos {
