@@ -197,7 +197,9 @@ impl<'a> Lex<'a> {
                     if cap {
                         caps.push(k as u32);
                     }
-                    if cap || filter.may_contain_bytes(w) {
+                    // (no sports word or relational title is shorter than EVERY_WORD_MIN
+                    // bytes: the short words, a quarter of all, skip the filter)
+                    if cap || (w.len() >= EVERY_WORD_MIN && filter.may_contain_bytes(w)) {
                         let c = word_class_bytes(w);
                         sports_words += usize::from(c & class::SPORTS_WORDS != 0);
                         if c & class::RELATIONAL != 0 {
@@ -308,6 +310,9 @@ impl<'a> Lex<'a> {
         self.sports
     }
 }
+
+/// No sports word or relational title is shorter (see [`Lex::new`]; a test checks it).
+const EVERY_WORD_MIN: usize = 3;
 
 /// The lists (see [`class`]) a folded word is on.
 fn word_class(w: &str) -> u32 {
@@ -2330,6 +2335,17 @@ mod tests {
         for w in ["", "minsk", "ebola", "ministries", "ministr", "x"] {
             assert_eq!(word_class(w), 0, "{w}");
         }
+    }
+
+    #[test]
+    fn no_word_asked_of_every_token_is_shorter_than_every_word_min() {
+        use super::*;
+        let lengths: Vec<usize> = SPORTS_WORDS
+            .iter()
+            .map(|w| w.len())
+            .chain(relational_words().map(|w| w.len()))
+            .collect();
+        assert_eq!(lengths.iter().min(), Some(&EVERY_WORD_MIN));
     }
 
     #[test]
