@@ -631,7 +631,8 @@ pub(crate) fn recognize(
     tokens: &[Token],
     sentences: &[Sentence],
 ) -> Recognized {
-    let mut cands: Vec<Candidate> = Vec::new();
+    // (at most one a token: one allocation, never grown)
+    let mut cands: Vec<Candidate> = Vec::with_capacity(tokens.len());
     for s in sentences {
         g.find_in(folded, tokens, s.tokens(), &mut cands);
     }
@@ -1359,7 +1360,9 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
         })
     };
     // (first, last, kind or None when the type must come from the document, merged mention)
-    let mut found: Vec<(usize, usize, Option<EntityKind>, Option<usize>)> = Vec::new();
+    // (at most one a capitalised word, which each starts: one allocation, never grown)
+    let mut found: Vec<(usize, usize, Option<EntityKind>, Option<usize>)> =
+        Vec::with_capacity(cx.lex.caps.len());
     // tokens before `next` are part of a name found at an earlier start
     let mut next = 0;
     // (a name starts at a capitalised word: most tokens are none)
