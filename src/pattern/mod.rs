@@ -57,8 +57,9 @@
 //! table of anchor words (a first-byte/last-byte/length bit filter in front of a hash), and
 //! only runs the rules all of whose anchor sets occur in the sentence; a sentence without
 //! any trigger word costs one filter probe per unit. A rule that runs costs `O(units × pattern size)`:
-//! one backward pass of its automaton finds the longest match at each start (a Thompson NFA
-//! simulation, no backtracking), and one forward pass over each reported match extracts the
+//! a forward pass from each of its anchor words marks where a match may end, one backward
+//! pass of its automaton from those ends finds the longest match at each start (Thompson NFA
+//! simulations, no backtracking), and one forward pass over each reported match extracts the
 //! captures. All buffers live in a [`Cache`], so steady-state matching does not allocate,
 //! except for the `captures` vector of each reported [`Match`].
 

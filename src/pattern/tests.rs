@@ -1120,6 +1120,29 @@ fn many_optional_parts_stay_linear() {
 }
 
 #[test]
+fn work_stays_near_the_anchor_word() {
+    // every lower-case word could end a match (`[shape=Lower]{1,3}`), but a match must read
+    // `met` just before: only the few units after the one `met` are tried as ends, so the
+    // work does not grow with the words before and after it
+    let rs = rule("_{0,2} trigger:met ( to | into ) [shape=Lower]{1,3}");
+    let steps = |len: usize| {
+        let mut norms: Vec<&'static str> = vec!["walk"; len];
+        norms.extend(["met", "to", "the", "end"]);
+        norms.extend(vec!["walk"; len]);
+        let units = units_of(&norms);
+        let mut cache = rs.cache();
+        let mut out = Vec::new();
+        rs.find_all(&units, &mut cache, &mut out);
+        let m: Vec<(usize, usize)> = out.iter().map(|m| (m.start, m.end)).collect();
+        assert_eq!(m, [(len - 2, len + 5)]);
+        cache.steps()
+    };
+    let (short, long) = (steps(10), steps(1000));
+    assert!(short > 0);
+    assert_eq!(short, long);
+}
+
+#[test]
 fn restarting_after_short_matches_stays_linear() {
     // the classic quadratic case for search-and-restart: `x` matches at once, but `x _* y`
     // keeps every search alive to the end of the sentence

@@ -8,12 +8,16 @@
 //! linear per search but can rescan: with `x | x _* y` over `x x x ... x` every search runs
 //! to the end of the sentence looking for `y`, and there are `n` searches. Instead:
 //!
-//! 1. The *reversed* automaton runs once from the end of the sentence to its start. Every
+//! 0. The forward automaton, without captures, runs from every anchor word of the sentence
+//!    (entered after the instruction that reads it) and marks where a match may end: a
+//!    match reads an anchor word, so it ends where this pass gets to. This touches only
+//!    the few units after each anchor word (see `match_ends`).
+//! 1. The *reversed* automaton runs once from the last of those ends to the start. Every
 //!    thread carries the position where it was seeded (the end of the match it would make);
 //!    when two threads reach the same state at the same position their futures are the same,
 //!    so keeping the one with the larger end loses nothing. Whenever a thread reaches the
 //!    pattern's start at position `i`, `longest[i]` gets its end. One pass, `O(n × m)`, gives
-//!    the longest match from every start.
+//!    the longest match from every start. Threads are seeded only at the ends of step 0.
 //! 2. Greedy selection over `longest` gives the non-overlapping leftmost-longest matches.
 //! 3. For each selected match `[s, e)` the forward automaton (with capture instructions) runs
 //!    anchored from `s` to `e`, and the highest-priority thread that accepts exactly at `e`
@@ -23,7 +27,7 @@
 //! no copying when threads split); the arena is cleared for every selected match.
 
 use super::compile::{
-    Compiled, Fast, Inst, Leaves, NO_WORD, Pred, Program, SeedFilter, unit_features,
+    Compiled, Fast, Inst, Leaves, NO_WORD, Pred, Program, RuleProg, unit_features,
 };
 use super::parse::{EntitySel, kind_bit, shape_bit};
 use super::{Capture, Match, SlotId, Unit, UnitKind};
@@ -50,6 +54,9 @@ pub struct Cache {
     /// Per touched rule: the position where its last anchor set was first seen. A match
     /// holds a word of every set, so it ends after this position.
     lo: Vec<u32>,
+    /// Positions where a match of the rule at hand may end, in increasing order (see
+    /// [`match_ends`]).
+    ends: Vec<u32>,
     /// `longest[i]`: end of the longest match starting at `i`, or `NONE`.
     longest: Vec<u32>,
     cur: Threads,
@@ -155,6 +162,7 @@ impl Cache {
             self.seen.capacity(),
             self.touched.capacity(),
             self.lo.capacity(),
+            self.ends.capacity(),
             self.longest.capacity(),
             self.cur.mark.capacity(),
             self.cur.list.capacity(),
@@ -363,8 +371,9 @@ fn run_rule(
 ) {
     let prog = &c.progs[rule];
     let lo = cache.lo[rule] as usize;
+    match_ends(c, prog, units, lo, cache);
     // most runs find nothing: then there is nothing to select
-    let Some(first) = longest_matches(c, &prog.rev, prog.seed.as_ref(), units, lo, cache) else {
+    let Some(first) = longest_matches(c, &prog.rev, units, cache) else {
         return;
     };
     let n = units.len();
@@ -388,22 +397,106 @@ fn run_rule(
     }
 }
 
-/// Fills `cache.longest[0..=n]` by running the reversed program from the end. Every match
-/// ends after unit `lo` (it holds an anchor word there or later): no thread is seeded at an
-/// end up to `lo`, and the pass stops once no thread is left below it. Returns the first
+/// Fills `cache.ends` with the positions after `lo` where a match of `prog` may end, in
+/// increasing order: a superset of the ends of its matches, found without running the part
+/// of the pattern before its anchor.
+///
+/// Every match reads a word of the rule's first anchor set with one of the unit
+/// instructions of [`Entry`](super::compile::Entry), so its end is reached by the forward
+/// program run from the state after that instruction. This pass runs the forward program
+/// (without captures) from there, entered at every anchor word of the sentence: anchor
+/// words are rare and the part of a pattern after its trigger is short, so it costs little,
+/// and the backward pass then seeds threads only at these ends rather than at every
+/// position after `lo` (every match ends after `lo`, see [`Cache::lo`]).
+fn match_ends(c: &Compiled, prog: &RuleProg, units: &[Unit<'_>], lo: usize, cache: &mut Cache) {
+    let n = units.len();
+    let Cache {
+        words,
+        feats,
+        ends,
+        cur,
+        next,
+        stack,
+        steps: total_steps,
+        memo,
+        memo_at,
+        stamp,
+        ..
+    } = cache;
+    let (fwd, entry) = (&prog.fwd, &prog.entry);
+    ends.clear();
+    // the buffers' roles swap at every position: swap the references, not the buffers
+    let (mut cur, mut next) = (cur, next);
+    cur.clear();
+    let mut steps = 0u64;
+    let mut pos = 0;
+    while pos <= n {
+        if cur.len == 0 {
+            // no thread: only an anchor word can start one, so go straight to the next
+            while pos < n && !entry.reads(words[pos]) {
+                pos += 1;
+            }
+            if pos == n {
+                break;
+            }
+        }
+        let st = Cache::next_stamp(stamp, memo_at);
+        next.clear();
+        for &t in cur.threads() {
+            steps += 1;
+            match fwd.insts[t.pc as usize] {
+                // the match state enters a set once: one push per position
+                Inst::Match if pos > lo => ends.push(pos as u32),
+                Inst::Unit { pred, next: to }
+                    if pos < n
+                        && holds(
+                            c,
+                            pred,
+                            &units[pos],
+                            words[pos],
+                            feats[pos],
+                            memo,
+                            memo_at,
+                            st,
+                        ) =>
+                {
+                    add_next(fwd, next, stack, to, 0, pos + 1, n, &mut steps);
+                }
+                _ => {}
+            }
+        }
+        // the threads that enter at an anchor word here
+        if pos < n && entry.reads(words[pos]) {
+            for &(pred, to) in &entry.insts {
+                steps += 1;
+                let (unit, word, feat) = (&units[pos], words[pos], feats[pos]);
+                if holds(c, pred, unit, word, feat, memo, memo_at, st) {
+                    add_next(fwd, next, stack, to, 0, pos + 1, n, &mut steps);
+                }
+            }
+        }
+        std::mem::swap(&mut cur, &mut next);
+        pos += 1;
+    }
+    *total_steps += steps;
+}
+
+/// Fills `cache.longest[0..=n]` by running the reversed program from the end, with a
+/// thread seeded at every end of `cache.ends` (see [`match_ends`]): at any other position
+/// a seed has no future. Between ends, when no thread is left, the pass goes straight to
+/// the next end below; it stops when no thread and no end is left. Returns the first
 /// start with a match (`longest` is `NONE` before it), or `None` when there is none.
 fn longest_matches(
     c: &Compiled,
     prog: &Program,
-    seed: Option<&SeedFilter>,
     units: &[Unit<'_>],
-    lo: usize,
     cache: &mut Cache,
 ) -> Option<usize> {
     let n = units.len();
     let Cache {
         words,
         feats,
+        ends,
         longest,
         cur,
         next,
@@ -422,29 +515,27 @@ fn longest_matches(
     let mut steps = 0u64;
     // positions go down: the last one given a match is the first start
     let mut first = None;
-    // whether a seed can take a step on unit `i`
-    let admits = |i: usize| seed.is_none_or(|f| f.admits(words[i], feats[i]));
+    // the ends not seeded yet are `ends[..k]`, all below `pos`
+    let mut k = ends.len();
     let mut pos = n + 1;
-    while pos > 0 {
-        pos -= 1;
+    loop {
         if cur.len == 0 {
             // no thread left: only a seed can start one, so go straight to the next end
-            // whose unit a seed can read (most positions, at a few instructions each)
-            while pos > lo && !admits(pos - 1) {
-                pos -= 1;
-            }
-            if pos <= lo {
+            let Some(k1) = k.checked_sub(1) else {
                 break;
-            }
+            };
+            pos = ends[k1] as usize;
+        } else {
+            // threads are left only after a step over a unit: `pos` is not 0
+            pos -= 1;
         }
         let st = Cache::next_stamp(stamp, memo_at);
         // the unit the threads read at this position (the one before it), read once here
         // rather than by every thread
         let before = pos.checked_sub(1).map(|i| (&units[i], words[i], feats[i]));
-        // seed: a match ending at `pos` (lowest priority: smallest end so far), unless
-        // no start state can read the unit before `pos` (the seeds would all die there;
-        // `cur` takes no more states at this position, so they block nothing either)
-        if pos > lo && admits(pos - 1) {
+        // seed: a match ending at `pos` (lowest priority: smallest end so far)
+        if k > 0 && ends[k - 1] as usize == pos {
+            k -= 1;
             match &prog.start_leaves {
                 // the start's closure, computed once (the same states, in the same order,
                 // as `add` would reach; the seed is the last to enter `cur` here)
@@ -467,18 +558,8 @@ fn longest_matches(
                     let Some((unit, word, feat)) = before else {
                         continue;
                     };
-                    if !holds(c, pred, unit, word, feat, memo, memo_at, st) {
-                        continue;
-                    }
-                    match &prog.next_leaves {
-                        // the closure of `to`, computed once: the leaves `add` would
-                        // reach, in its order, skipping those already in `next`
-                        Some(leaves) => {
-                            let leaves = leaves.of(to);
-                            steps += leaves.len() as u64;
-                            next.add_leaves(leaves, t.data);
-                        }
-                        None => add(prog, next, stack, to, t.data, pos - 1, n, &mut steps),
+                    if holds(c, pred, unit, word, feat, memo, memo_at, st) {
+                        add_next(prog, next, stack, to, t.data, pos - 1, n, &mut steps);
                     }
                 }
                 _ => {}
@@ -642,7 +723,34 @@ pub(crate) fn unit_closures(prog: &Program) -> Option<Leaves> {
     Some(out)
 }
 
-/// Adds the closure of `pc` at position `at` to `set` (backward: no capture instructions).
+/// Adds the closure of `to`, the state after a unit instruction, at position `at` to `set`:
+/// the program's precomputed leaves when it has them (see [`unit_closures`]), else by
+/// [`add`].
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn add_next(
+    prog: &Program,
+    set: &mut Threads,
+    stack: &mut Vec<(u32, u32)>,
+    to: u32,
+    data: u32,
+    at: usize,
+    n: usize,
+    steps: &mut u64,
+) {
+    match &prog.next_leaves {
+        // the leaves `add` would reach, in its order, skipping those already in `set`
+        Some(leaves) => {
+            let leaves = leaves.of(to);
+            *steps += leaves.len() as u64;
+            set.add_leaves(leaves, data);
+        }
+        None => add(prog, set, stack, to, data, at, n, steps),
+    }
+}
+
+/// Adds the closure of `pc` at position `at` to `set`, passing capture instructions by
+/// (the passes that record no captures).
 #[allow(clippy::too_many_arguments)]
 #[inline]
 fn add(
