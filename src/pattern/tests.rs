@@ -499,6 +499,35 @@ fn no_trigger_means_no_work() {
 }
 
 #[test]
+fn anchor_scan_wakes_exactly_when_a_rule_would_run() {
+    // anchor sets [held] and [talked, talks]
+    let rs = rule("trigger:(held $TALK) with @PERSON");
+    let mut cache = rs.cache();
+    let mut wakes = |words: &[&str]| {
+        rs.anchor_scan(&mut cache)
+            .sees_any(words.iter().map(|w| w.as_bytes()))
+    };
+    assert!(!wakes(&["talks", "with", "xi"]));
+    // the masks of the last scan were cleared: "talks" is not remembered
+    assert!(!wakes(&["he", "held", "a"]));
+    assert!(wakes(&["talks", "were", "held"]));
+    // over random sentences it agrees with the matcher's own test (work done or not)
+    let vocab = ["held", "talks", "talked", "with", "a", "met"];
+    let mut rng = Rng(31);
+    let mut cache = rs.cache();
+    let mut out = Vec::new();
+    for _ in 0..500 {
+        let len = rng.below(6);
+        let norms: Vec<&'static str> = (0..len).map(|_| vocab[rng.below(vocab.len())]).collect();
+        let woke = rs
+            .anchor_scan(&mut cache)
+            .sees_any(norms.iter().map(|w| w.as_bytes()));
+        rs.find_all(&units_of(&norms), &mut cache, &mut out);
+        assert_eq!(woke, cache.steps() > 0, "{norms:?}");
+    }
+}
+
+#[test]
 fn a_rule_runs_only_when_all_its_selective_anchors_occur() {
     let rs = rule("trigger:(held $TALK) with @PERSON");
     let steps = |s: &str| {

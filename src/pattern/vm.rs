@@ -285,6 +285,115 @@ impl Threads {
     }
 }
 
+impl Cache {
+    /// Sizes the per-rule buffers for the rules of `c`.
+    fn fit_rules(&mut self, c: &Compiled) {
+        let nrules = c.progs.len();
+        if self.seen.len() != nrules {
+            // another rule set used this cache last
+            self.seen.clear();
+            self.seen.resize(nrules, 0);
+            self.lo.clear();
+            self.lo.resize(nrules, 0);
+        }
+    }
+}
+
+/// Marks the anchor sets word `w` belongs to as seen in `seen` (a mask per rule, listed in
+/// `touched` once nonzero) and calls `first_sighting(rule, mask)` for each set seen for the
+/// first time, with the rule's new mask.
+#[inline]
+fn note_anchor(
+    c: &Compiled,
+    w: u32,
+    seen: &mut [u64],
+    touched: &mut Vec<u32>,
+    mut first_sighting: impl FnMut(usize, u64),
+) {
+    let (a, b) = c.anchor_ranges[w as usize];
+    for &(r, k) in &c.anchor_rules[a as usize..b as usize] {
+        let seen = &mut seen[r as usize];
+        if *seen == 0 {
+            touched.push(r);
+        }
+        if *seen & (1 << k) == 0 {
+            *seen |= 1 << k;
+            first_sighting(r as usize, *seen);
+        }
+    }
+}
+
+/// The test, before a sentence's units are built, of whether any rule would run on it:
+/// fed the texts its units can have, it tells when some rule has seen a word of each of
+/// its anchor sets (as [`find`] requires to run it). Made by
+/// [`RuleSet::anchor_scan`](super::RuleSet::anchor_scan); it borrows the cache's
+/// per-rule masks and clears them when dropped.
+pub(crate) struct AnchorScan<'a> {
+    c: &'a Compiled,
+    seen: &'a mut [u64],
+    touched: &'a mut Vec<u32>,
+}
+
+impl<'a> AnchorScan<'a> {
+    pub(crate) fn new(c: &'a Compiled, cache: &'a mut Cache) -> AnchorScan<'a> {
+        cache.fit_rules(c);
+        cache.touched.clear();
+        AnchorScan {
+            c,
+            seen: &mut cache.seen,
+            touched: &mut cache.touched,
+        }
+    }
+
+    /// Notes `norm`, the bytes of a folded unit text (a slice of the text: a `str` slice
+    /// checks UTF-8 boundaries, a third of this test's cost); true when some rule has now
+    /// seen all its anchor sets.
+    #[inline]
+    pub(crate) fn sees(&mut self, norm: &[u8]) -> bool {
+        self.sees_any(std::iter::once(norm))
+    }
+
+    /// Notes texts up to the first after which some rule has seen all its anchor sets
+    /// (true), or all of them (false). The first filter turns most words away inline; the
+    /// loop keeps its table in a register (fetched through `self` after every call out of
+    /// line, it was reloaded for every word).
+    #[inline]
+    pub(crate) fn sees_any<'t>(&mut self, texts: impl IntoIterator<Item = &'t [u8]>) -> bool {
+        let c = self.c;
+        let filter = &c.anchor_filter;
+        for norm in texts {
+            if filter.may_contain_bytes(norm) && Self::sees_rest(c, self.seen, self.touched, norm) {
+                return true;
+            }
+        }
+        false
+    }
+
+    #[inline(never)]
+    fn sees_rest(c: &Compiled, seen: &mut [u64], touched: &mut Vec<u32>, norm: &[u8]) -> bool {
+        if !c.anchor_prefix.may_contain(norm) {
+            return false;
+        }
+        let Some(w) = c.vocab.get_bytes(norm) else {
+            return false;
+        };
+        let mut all = false;
+        note_anchor(c, w, seen, touched, |r, mask| {
+            all |= mask == c.anchor_need[r];
+        });
+        all
+    }
+}
+
+impl Drop for AnchorScan<'_> {
+    fn drop(&mut self) {
+        for &r in self.touched.iter() {
+            self.seen[r as usize] = 0;
+        }
+        self.touched.clear();
+    }
+}
+
 /// Runs every active rule (or only `only`) and appends matches to `out`.
 pub(crate) fn find(
     c: &Compiled,
@@ -294,14 +403,7 @@ pub(crate) fn find(
     out: &mut Vec<Match>,
 ) {
     cache.steps = 0;
-    let nrules = c.progs.len();
-    if cache.seen.len() != nrules {
-        // another rule set used this cache last
-        cache.seen.clear();
-        cache.seen.resize(nrules, 0);
-        cache.lo.clear();
-        cache.lo.resize(nrules, 0);
-    }
+    cache.fit_rules(c);
     // 1. word ids, and which rules have all their anchor sets in the sentence (every
     // anchor word is in the vocabulary)
     cache.touched.clear();
@@ -316,18 +418,11 @@ pub(crate) fn find(
         if w == NO_WORD {
             continue;
         }
-        let (a, b) = c.anchor_ranges[w as usize];
-        for &(r, k) in &c.anchor_rules[a as usize..b as usize] {
-            let seen = &mut cache.seen[r as usize];
-            if *seen == 0 {
-                cache.touched.push(r);
-            }
-            if *seen & (1 << k) == 0 {
-                // positions only grow: the latest first sighting is the bound
-                cache.lo[r as usize] = i as u32;
-            }
-            *seen |= 1 << k;
-        }
+        let lo = &mut cache.lo;
+        // positions only grow: the latest first sighting is the bound
+        note_anchor(c, w, &mut cache.seen, &mut cache.touched, |r, _| {
+            lo[r] = i as u32;
+        });
     }
     if cache.touched.is_empty() {
         return;
