@@ -331,8 +331,8 @@ pub(crate) struct Compiled {
     pub nslow: usize,
     pub progs: Vec<RuleProg>,
     /// Every word the rules mention (literals and class members) → word id: looked up
-    /// for every unit of a sentence the rules run on, so a [`WordMap`] (one probe, no
-    /// string compare) rather than a hash map of strings.
+    /// for every unit the matcher reads, so a [`WordMap`] (one probe, no string compare)
+    /// rather than a hash map of strings.
     pub vocab: WordMap<u32>,
     /// Passes every vocabulary word.
     pub vocab_filter: Filter,

@@ -35,6 +35,50 @@ use crate::text::fold_str;
 
 const NONE: u32 = u32::MAX;
 
+/// In [`Cache::words`]: the unit's word id and features are not looked up yet. No word id
+/// comes near it (rule files have a few hundred words).
+const UNSEEN: u32 = NO_WORD - 1;
+
+/// The word id of a unit text ([`NO_WORD`] if no rule mentions it).
+#[inline]
+fn word_id(c: &Compiled, norm: &[u8]) -> u32 {
+    if c.vocab_filter.may_contain_bytes(norm) {
+        c.vocab.get_bytes(norm).unwrap_or(NO_WORD)
+    } else {
+        NO_WORD
+    }
+}
+
+/// The word id of `norm` if it is an anchor word of some rule, for a text that passed
+/// `anchor_filter`: the filters in front of the word table let few other words through.
+#[inline]
+fn anchor_word(c: &Compiled, norm: &[u8]) -> Option<u32> {
+    if !c.anchor_prefix.may_contain(norm) {
+        return None;
+    }
+    let w = c.vocab.get_bytes(norm)?;
+    let (a, b) = c.anchor_ranges[w as usize];
+    (a < b).then_some(w)
+}
+
+/// The word id and feature bits of unit `i`, looked up the first time a pass reads it:
+/// the passes read few of a sentence's units (a seventh in news text), and the lookup of
+/// every unit in the word table cost more than the passes themselves.
+#[inline]
+fn unit_at(
+    c: &Compiled,
+    units: &[Unit<'_>],
+    words: &mut [u32],
+    feats: &mut [u32],
+    i: usize,
+) -> (u32, u32) {
+    if words[i] == UNSEEN {
+        words[i] = word_id(c, units[i].norm.as_bytes());
+        feats[i] = unit_features(&units[i]);
+    }
+    (words[i], feats[i])
+}
+
 /// Per-sentence scratch space for [`RuleSet::find_all`](super::RuleSet::find_all).
 ///
 /// Create one with [`RuleSet::cache`](super::RuleSet::cache) (or `Cache::default()`) and
@@ -43,10 +87,13 @@ const NONE: u32 = u32::MAX;
 /// at a time; it is not shared between threads (make one per thread).
 #[derive(Clone, Debug, Default)]
 pub struct Cache {
-    /// Word id of every unit.
+    /// Word id of every unit, [`UNSEEN`] until a pass reads the unit (see [`unit_at`]).
     words: Vec<u32>,
-    /// Feature bits of every unit (kind and shape, see `compile::unit_features`).
+    /// Feature bits of every unit (kind and shape, see `compile::unit_features`), set with
+    /// its word id.
     feats: Vec<u32>,
+    /// Positions of the units that are anchor words, in order.
+    anchors: Vec<u32>,
     /// Per rule: which of its anchor sets occur in the sentence (zero between calls).
     seen: Vec<u64>,
     /// Rules with a nonzero `seen` mask.
@@ -159,6 +206,7 @@ impl Cache {
         vec![
             self.words.capacity(),
             self.feats.capacity(),
+            self.anchors.capacity(),
             self.seen.capacity(),
             self.touched.capacity(),
             self.lo.capacity(),
@@ -371,10 +419,7 @@ impl<'a> AnchorScan<'a> {
 
     #[inline(never)]
     fn sees_rest(c: &Compiled, seen: &mut [u64], touched: &mut Vec<u32>, norm: &[u8]) -> bool {
-        if !c.anchor_prefix.may_contain(norm) {
-            return false;
-        }
-        let Some(w) = c.vocab.get_bytes(norm) else {
+        let Some(w) = anchor_word(c, norm) else {
             return false;
         };
         let mut all = false;
@@ -404,20 +449,25 @@ pub(crate) fn find(
 ) {
     cache.steps = 0;
     cache.fit_rules(c);
-    // 1. word ids, and which rules have all their anchor sets in the sentence (every
-    // anchor word is in the vocabulary)
+    // 1. the anchor words, and which rules have all their anchor sets in the sentence;
+    // other units' word ids are looked up when a pass reads them
     cache.touched.clear();
+    cache.anchors.clear();
     cache.words.clear();
+    cache.words.resize(units.len(), UNSEEN);
+    cache.feats.clear();
+    cache.feats.resize(units.len(), 0);
     for (i, u) in units.iter().enumerate() {
-        let w = if c.vocab_filter.may_contain(u.norm) {
-            c.vocab.get(u.norm).unwrap_or(NO_WORD)
-        } else {
-            NO_WORD
-        };
-        cache.words.push(w);
-        if w == NO_WORD {
+        let norm = u.norm.as_bytes();
+        if !c.anchor_filter.may_contain_bytes(norm) {
             continue;
         }
+        let Some(w) = anchor_word(c, norm) else {
+            continue;
+        };
+        cache.words[i] = w;
+        cache.feats[i] = unit_features(u);
+        cache.anchors.push(i as u32);
         let lo = &mut cache.lo;
         // positions only grow: the latest first sighting is the bound
         note_anchor(c, w, &mut cache.seen, &mut cache.touched, |r, _| {
@@ -439,8 +489,6 @@ pub(crate) fn find(
         return;
     }
     touched.sort_unstable();
-    cache.feats.clear();
-    cache.feats.extend(units.iter().map(unit_features));
     cache.cur.resize(c.max_insts);
     cache.next.resize(c.max_insts);
     if cache.memo.len() < c.nslow {
@@ -508,6 +556,7 @@ fn match_ends(c: &Compiled, prog: &RuleProg, units: &[Unit<'_>], lo: usize, cach
     let Cache {
         words,
         feats,
+        anchors,
         ends,
         cur,
         next,
@@ -520,51 +569,57 @@ fn match_ends(c: &Compiled, prog: &RuleProg, units: &[Unit<'_>], lo: usize, cach
     } = cache;
     let (fwd, entry) = (&prog.fwd, &prog.entry);
     ends.clear();
+    // the anchor words not passed yet are `anchors[a..]`
+    let mut a = 0;
     // the buffers' roles swap at every position: swap the references, not the buffers
     let (mut cur, mut next) = (cur, next);
     cur.clear();
     let mut steps = 0u64;
     let mut pos = 0;
     while pos <= n {
+        while a < anchors.len() && (anchors[a] as usize) < pos {
+            a += 1;
+        }
         if cur.len == 0 {
-            // no thread: only an anchor word can start one, so go straight to the next
-            while pos < n && !entry.reads(words[pos]) {
-                pos += 1;
+            // no thread: only a word of the rule's anchor set can start one, so go
+            // straight to the next (their word ids are known)
+            while a < anchors.len() && !entry.reads(words[anchors[a] as usize]) {
+                a += 1;
             }
-            if pos == n {
+            let Some(&p) = anchors.get(a) else {
                 break;
-            }
+            };
+            pos = p as usize;
         }
         let st = Cache::next_stamp(stamp, memo_at);
+        // the unit the threads read here, looked up once for all of them
+        let here = (pos < n).then(|| {
+            let (word, feat) = unit_at(c, units, words, feats, pos);
+            (&units[pos], word, feat)
+        });
         next.clear();
         for &t in cur.threads() {
             steps += 1;
             match fwd.insts[t.pc as usize] {
                 // the match state enters a set once: one push per position
                 Inst::Match if pos > lo => ends.push(pos as u32),
-                Inst::Unit { pred, next: to }
-                    if pos < n
-                        && holds(
-                            c,
-                            pred,
-                            &units[pos],
-                            words[pos],
-                            feats[pos],
-                            memo,
-                            memo_at,
-                            st,
-                        ) =>
-                {
-                    add_next(fwd, next, stack, to, 0, pos + 1, n, &mut steps);
+                Inst::Unit { pred, next: to } => {
+                    let Some((unit, word, feat)) = here else {
+                        continue;
+                    };
+                    if holds(c, pred, unit, word, feat, memo, memo_at, st) {
+                        add_next(fwd, next, stack, to, 0, pos + 1, n, &mut steps);
+                    }
                 }
                 _ => {}
             }
         }
         // the threads that enter at an anchor word here
-        if pos < n && entry.reads(words[pos]) {
+        if let Some((unit, word, feat)) = here
+            && entry.reads(word)
+        {
             for &(pred, to) in &entry.insts {
                 steps += 1;
-                let (unit, word, feat) = (&units[pos], words[pos], feats[pos]);
                 if holds(c, pred, unit, word, feat, memo, memo_at, st) {
                     add_next(fwd, next, stack, to, 0, pos + 1, n, &mut steps);
                 }
@@ -627,7 +682,10 @@ fn longest_matches(
         let st = Cache::next_stamp(stamp, memo_at);
         // the unit the threads read at this position (the one before it), read once here
         // rather than by every thread
-        let before = pos.checked_sub(1).map(|i| (&units[i], words[i], feats[i]));
+        let before = pos.checked_sub(1).map(|i| {
+            let (word, feat) = unit_at(c, units, words, feats, i);
+            (&units[i], word, feat)
+        });
         // seed: a match ending at `pos` (lowest priority: smallest end so far)
         if k > 0 && ends[k - 1] as usize == pos {
             k -= 1;
@@ -700,6 +758,10 @@ fn captures_of(
     let mut found = None;
     'outer: for pos in s..=e {
         let st = Cache::next_stamp(stamp, memo_at);
+        let here = (pos < e).then(|| {
+            let (word, feat) = unit_at(c, units, words, feats, pos);
+            (&units[pos], word, feat)
+        });
         next.clear();
         for &t in cur.threads() {
             *steps += 1;
@@ -709,17 +771,9 @@ fn captures_of(
                     break 'outer;
                 }
                 Inst::Unit { pred, next: to }
-                    if pos < e
-                        && holds(
-                            c,
-                            pred,
-                            &units[pos],
-                            words[pos],
-                            feats[pos],
-                            memo,
-                            memo_at,
-                            st,
-                        ) =>
+                    if here.is_some_and(|(unit, word, feat)| {
+                        holds(c, pred, unit, word, feat, memo, memo_at, st)
+                    }) =>
                 {
                     add_fwd(prog, next, stack, arena, to, t.data, pos + 1, n, steps);
                 }
