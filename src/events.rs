@@ -328,6 +328,13 @@ struct Starts {
 /// No mention, time or title starts at this token.
 const NONE: u32 = u32::MAX;
 
+impl Starts {
+    /// True when a mention, time or title starts at this token.
+    fn any(&self) -> bool {
+        self.mention != NONE || self.time != NONE || self.title != NONE
+    }
+}
+
 /// Nothing starts at this token.
 const NO_STARTS: Starts = Starts {
     mention: NONE,
@@ -464,20 +471,26 @@ fn walk_units<'a>(
                 continue;
             }
         }
-        let t = &cx.tokens[k];
-        units.push(Unit {
+        // a run of tokens that are units of their own: this one and those after it up to
+        // the next where something starts, appended in one go (pushed one by one, every
+        // unit checked the capacity of both lists and reloaded their fields)
+        let run = starts[k + 1 - base..s.last - base]
+            .iter()
+            .position(Starts::any)
+            .map_or(s.last, |j| k + 1 + j);
+        units.extend(cx.tokens[k..run].iter().map(|t| Unit {
             norm: t.norm(cx.folded),
             shape: t.shape,
             kind: UnitKind::Token(t.kind),
             attrs: None,
-        });
-        srcs.push(UnitSrc {
+        }));
+        srcs.extend((k..run).map(|k| UnitSrc {
             first: k,
             last: k + 1,
             mention: None,
             time: None,
-        });
-        k += 1;
+        }));
+        k = run;
     }
 }
 
