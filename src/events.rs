@@ -187,7 +187,8 @@ pub(crate) fn find_events(cx: &Context<'_>, rules: &RuleSet, cache: &mut Cache) 
     let mention_order = order_by(cx.mentions, |m| m.first);
     let title_order = order_by(cx.titles, |t| t.first);
     let mut starts: Vec<Starts> = Vec::new();
-    let summit_places = summit_places(cx);
+    // made when an event first needs it: most documents have no event
+    let summit_places = std::cell::OnceCell::new();
     let mut drafts: Vec<Draft> = Vec::new();
     let mut units: Vec<Unit<'_>> = Vec::new();
     let mut srcs: Vec<UnitSrc> = Vec::new();
@@ -518,7 +519,7 @@ fn build(
     s: &Sentence,
     units: &[Unit<'_>],
     srcs: &[UnitSrc],
-    summit_places: &HashMap<usize, usize>,
+    summit_places: &std::cell::OnceCell<HashMap<usize, usize>>,
 ) -> Option<Draft> {
     let rule = &rules.rules()[m.rule];
     let is_visit = ty == "VISIT";
@@ -722,6 +723,7 @@ fn build(
         // searched from its end, as a scan of the whole sentence per event was quadratic)
         let window =
             trig_unit.saturating_sub(UNIT_WINDOW)..(trig_unit + UNIT_WINDOW + 1).min(units.len());
+        let summit_places = summit_places.get_or_init(|| summit_places_of(cx));
         for u in window.rev() {
             if let Some(mi) = srcs[u].mention {
                 let ent = cx.mention_entity[mi];
@@ -1030,7 +1032,7 @@ fn status_from_context(
 }
 
 /// Summits placed in the text: "the SCO summit in Samarkand" -> (SCO entity, Samarkand entity).
-fn summit_places(cx: &Context<'_>) -> HashMap<usize, usize> {
+fn summit_places_of(cx: &Context<'_>) -> HashMap<usize, usize> {
     let mut out = HashMap::default();
     for (i, m) in cx.mentions.iter().enumerate() {
         let k = m.last;
