@@ -515,7 +515,10 @@ fn run_rule(
     let prog = &c.progs[rule];
     let lo = cache.lo[rule] as usize;
     match_ends(c, prog, units, lo, cache);
-    // most runs find nothing: then there is nothing to select
+    // most runs find nothing: no end, or no match back from one, and nothing to select
+    if cache.ends.is_empty() {
+        return;
+    }
     let Some(first) = longest_matches(c, &prog.rev, units, cache) else {
         return;
     };
