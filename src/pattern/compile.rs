@@ -754,11 +754,13 @@ fn lower(cx: &mut Ctx<'_>, path: &str, node: &Node) -> Result<LNode> {
                 .map(|n| lower(cx, path, n))
                 .collect::<Result<_>>()?,
         ),
-        NodeKind::Alt(v) => LNode::Alt(
-            v.iter()
+        NodeKind::Alt(v) => {
+            let branches: Vec<LNode> = v
+                .iter()
                 .map(|n| lower(cx, path, n))
-                .collect::<Result<_>>()?,
-        ),
+                .collect::<Result<_>>()?;
+            merge_unit_branches(cx, branches)
+        }
         NodeKind::Repeat { node, min, max } => LNode::Repeat {
             node: Box::new(lower(cx, path, node)?),
             min: *min,
@@ -791,6 +793,30 @@ fn lower(cx: &mut Ctx<'_>, path: &str, node: &Node) -> Result<LNode> {
         NodeKind::Start => LNode::Start,
         NodeKind::End => LNode::End,
     })
+}
+
+/// An alternative whose branches are all single units, as one unit testing their union
+/// (`(to | into | toward)`, `(@NATIONALITY | @LOCATION)`): one automaton state instead of
+/// one per branch, so every pass runs fewer threads. The same matches and captures: the
+/// branches hold no slot and all continue at the same state, where the first branch
+/// that holds would have taken every thread anyway. Kept apart when the union has no
+/// inline test (words mixed with entity kinds would be evaluated as a tree, slower than
+/// the branches' own tests).
+fn merge_unit_branches(cx: &mut Ctx<'_>, branches: Vec<LNode>) -> LNode {
+    let preds: Option<Vec<Pred>> = branches
+        .iter()
+        .map(|n| match n {
+            LNode::Unit(p) => Some(cx.preds[*p as usize].clone()),
+            _ => None,
+        })
+        .collect();
+    match preds.map(Pred::Or) {
+        Some(or) if branches.len() > 1 && pred_guard(&or, &cx.class_words).is_some() => {
+            cx.preds.push(or);
+            LNode::Unit(cx.preds.len() as u32 - 1)
+        }
+        _ => LNode::Alt(branches),
+    }
 }
 
 fn lower_pred(cx: &mut Ctx<'_>, path: &str, p: &PredAst) -> Result<Pred> {

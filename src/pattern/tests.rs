@@ -1172,6 +1172,36 @@ fn work_stays_near_the_anchor_word() {
 }
 
 #[test]
+fn an_alternative_of_single_units_is_one_state() {
+    let units_in = |pattern: &str| {
+        let rs = rule(pattern);
+        let insts = &rs.compiled.progs[0].fwd.insts;
+        insts
+            .iter()
+            .filter(|i| matches!(i, super::compile::Inst::Unit { .. }))
+            .count()
+    };
+    // words and classes: one unit testing the union
+    assert_eq!(units_in("met (to | into | toward | $TALK)"), 2);
+    // entity kinds: one unit testing the union of their bits
+    assert_eq!(units_in("met (@PERSON | @ORG)"), 2);
+    // words mixed with kinds, or a branch of two units: kept apart
+    assert_eq!(units_in("met (to | @PERSON)"), 3);
+    assert_eq!(units_in("met (to | in the)"), 4);
+    // and they match alike
+    t!(
+        "met (to | into) @LOCATION",
+        "Xi met to [Minsk]/LOCATION",
+        ["1..4"]
+    );
+    t!(
+        "met participant:(@PERSON | @ORG | he)",
+        "Xi met [Putin]/PERSON and met he",
+        ["1..3 participant=putin", "4..6 participant=he"]
+    );
+}
+
+#[test]
 fn restarting_after_short_matches_stays_linear() {
     // the classic quadratic case for search-and-restart: `x` matches at once, but `x _* y`
     // keeps every search alive to the end of the sentence
