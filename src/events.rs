@@ -35,7 +35,7 @@ use crate::hash::FxHashMap as HashMap;
 use crate::corefer::{is_person_pronoun, resolve_pronoun};
 use crate::doc::{Arg, Attrs, EntityKind, Event, Evidence, Role, Status};
 use crate::gazetteer::Gazetteer;
-use crate::pattern::{Cache, Match, RuleSet, SlotId, Unit, UnitKind};
+use crate::pattern::{AnchorScan, Cache, Match, RuleSet, SlotId, Unit, UnitKind};
 use crate::recognize::{Mention, TitleHit};
 use crate::span::Span;
 use crate::text::Folded;
@@ -187,7 +187,8 @@ pub(crate) fn find_events(cx: &Context<'_>, rules: &RuleSet, cache: &mut Cache) 
     let mention_order = order_by(cx.mentions, |m| m.first);
     let title_order = order_by(cx.titles, |t| t.first);
     let mut starts: Vec<Starts> = Vec::new();
-    let summit_places = summit_places(cx);
+    // made when an event first needs it: most documents have no event
+    let summit_places = std::cell::OnceCell::new();
     let mut drafts: Vec<Draft> = Vec::new();
     let mut units: Vec<Unit<'_>> = Vec::new();
     let mut srcs: Vec<UnitSrc> = Vec::new();
@@ -201,9 +202,9 @@ pub(crate) fn find_events(cx: &Context<'_>, rules: &RuleSet, cache: &mut Cache) 
             Some(t0) => &cx.times[seek(cx.times, &mut x_at, t0.span.start, |t| t.span.start)..],
             None => &[],
         };
-        // a sentence none of whose units is an anchor word of some rule has no match:
-        // look at the words before building anything (most sentences stop here)
-        if !may_wake(cx, s, rules, mentions, titles, times) {
+        // a sentence whose units do not hold a word of each anchor set of some rule has no
+        // match: look at the words before building anything (most sentences stop here)
+        if !may_wake(cx, s, rules, cache, mentions, titles, times) {
             continue;
         }
         fill_starts(cx, s, mentions, titles, times, &mut starts);
@@ -242,27 +243,30 @@ fn seek<T>(items: &[T], at: &mut usize, key: usize, key_of: impl Fn(&T) -> usize
     *at
 }
 
-/// False when no unit of sentence `s` is an anchor word of some rule, so that
-/// [`RuleSet::find_all`] would find nothing there. Looks at the text of every token (a unit
-/// of one token has its text) and of every mention, time and title of several tokens
-/// starting in the sentence: all the texts its units can have, and a few more. The lists
-/// start at the sentence's first item.
+/// False when no rule has a word of each of its anchor sets among the units of sentence
+/// `s`, so that [`RuleSet::find_all`] would find nothing there (see
+/// [`RuleSet::anchor_scan`]). Looks at the text of every token (a unit of one token has its
+/// text) and of every mention, time and title of several tokens starting in the sentence:
+/// all the texts its units can have, and a few more. The lists start at the sentence's
+/// first item.
 fn may_wake(
     cx: &Context<'_>,
     s: &Sentence,
     rules: &RuleSet,
+    cache: &mut Cache,
     mention_order: &[(usize, u32)],
     title_order: &[(usize, u32)],
     times: &[Timex],
 ) -> bool {
     let toks = &cx.tokens[s.first..s.last];
     let text_f = cx.folded.as_str().as_bytes();
-    if any_token_wakes(rules, text_f, toks) {
+    let mut scan = rules.anchor_scan(cache);
+    if any_token_wakes(&mut scan, text_f, toks) {
         return true;
     }
     // the text of the unit made of tokens `a..b`, as `walk_units` cuts it
-    let wakes = |a: usize, b: usize| {
-        b > a + 1 && rules.wakes(&text_f[cx.tokens[a].fold.start..cx.tokens[b - 1].fold.end])
+    let mut wakes = |a: usize, b: usize| {
+        b > a + 1 && scan.sees(&text_f[cx.tokens[a].fold.start..cx.tokens[b - 1].fold.end])
     };
     for &(first, i) in mention_order {
         if first >= s.last {
@@ -303,15 +307,13 @@ fn may_wake(
     false
 }
 
-/// True when the folded text of one of `tokens` is an anchor word of some rule: the test
-/// every token of every sentence goes through. Out of line, as a loop of its own keeps the
-/// filter's table and the text in registers (inside `find_events` they were reloaded from
-/// the stack for every token).
+/// Feeds the folded text of each of `tokens` to `scan`, up to the first that completes a
+/// rule's anchor sets (true; false if none does): the test every token of every sentence
+/// goes through. Out of line, as a loop of its own keeps the filter's table and the text in
+/// registers (inside `find_events` they were reloaded from the stack for every token).
 #[inline(never)]
-fn any_token_wakes(rules: &RuleSet, text_f: &[u8], tokens: &[Token]) -> bool {
-    tokens
-        .iter()
-        .any(|t| rules.wakes(&text_f[t.fold.start..t.fold.end]))
+fn any_token_wakes(scan: &mut AnchorScan<'_>, text_f: &[u8], tokens: &[Token]) -> bool {
+    scan.sees_any(tokens.iter().map(|t| &text_f[t.fold.start..t.fold.end]))
 }
 
 /// What starts at one token of the sentence at hand: the index of a mention, a time and
@@ -326,6 +328,13 @@ struct Starts {
 
 /// No mention, time or title starts at this token.
 const NONE: u32 = u32::MAX;
+
+impl Starts {
+    /// True when a mention, time or title starts at this token.
+    fn any(&self) -> bool {
+        self.mention != NONE || self.time != NONE || self.title != NONE
+    }
+}
 
 /// Nothing starts at this token.
 const NO_STARTS: Starts = Starts {
@@ -463,20 +472,26 @@ fn walk_units<'a>(
                 continue;
             }
         }
-        let t = &cx.tokens[k];
-        units.push(Unit {
+        // a run of tokens that are units of their own: this one and those after it up to
+        // the next where something starts, appended in one go (pushed one by one, every
+        // unit checked the capacity of both lists and reloaded their fields)
+        let run = starts[k + 1 - base..s.last - base]
+            .iter()
+            .position(Starts::any)
+            .map_or(s.last, |j| k + 1 + j);
+        units.extend(cx.tokens[k..run].iter().map(|t| Unit {
             norm: t.norm(cx.folded),
             shape: t.shape,
             kind: UnitKind::Token(t.kind),
             attrs: None,
-        });
-        srcs.push(UnitSrc {
+        }));
+        srcs.extend((k..run).map(|k| UnitSrc {
             first: k,
             last: k + 1,
             mention: None,
             time: None,
-        });
-        k += 1;
+        }));
+        k = run;
     }
 }
 
@@ -504,7 +519,7 @@ fn build(
     s: &Sentence,
     units: &[Unit<'_>],
     srcs: &[UnitSrc],
-    summit_places: &HashMap<usize, usize>,
+    summit_places: &std::cell::OnceCell<HashMap<usize, usize>>,
 ) -> Option<Draft> {
     let rule = &rules.rules()[m.rule];
     let is_visit = ty == "VISIT";
@@ -708,6 +723,7 @@ fn build(
         // searched from its end, as a scan of the whole sentence per event was quadratic)
         let window =
             trig_unit.saturating_sub(UNIT_WINDOW)..(trig_unit + UNIT_WINDOW + 1).min(units.len());
+        let summit_places = summit_places.get_or_init(|| summit_places_of(cx));
         for u in window.rev() {
             if let Some(mi) = srcs[u].mention {
                 let ent = cx.mention_entity[mi];
@@ -1016,7 +1032,7 @@ fn status_from_context(
 }
 
 /// Summits placed in the text: "the SCO summit in Samarkand" -> (SCO entity, Samarkand entity).
-fn summit_places(cx: &Context<'_>) -> HashMap<usize, usize> {
+fn summit_places_of(cx: &Context<'_>) -> HashMap<usize, usize> {
     let mut out = HashMap::default();
     for (i, m) in cx.mentions.iter().enumerate() {
         let k = m.last;

@@ -247,8 +247,9 @@ pub(crate) struct Program {
     /// (`^`, `$`), since then they depend on the position (see `vm::start_closure`).
     pub start_leaves: Option<Vec<u32>>,
     /// The same for the state after every unit instruction (`next` of `Inst::Unit`):
-    /// `leaves[ranges[pc]]`, computed once per reversed program when it has no anchor and
-    /// the lists stay small (see `vm::unit_closures`).
+    /// `leaves[ranges[pc]]`, computed once per program when it has no anchor and the lists
+    /// stay small (see `vm::unit_closures`). Capture instructions are passed through, as
+    /// the passes that use these (all but the capture pass) do not record captures.
     pub next_leaves: Option<Leaves>,
 }
 
@@ -273,64 +274,46 @@ impl Leaves {
 pub(crate) struct RuleProg {
     pub fwd: Program,
     pub rev: Program,
-    /// A test every unit that ends a match of the rule passes (see [`SeedFilter`]).
-    pub seed: Option<SeedFilter>,
+    /// Where the forward program reads the rule's first anchor set (see [`Entry`]).
+    pub entry: Entry,
 }
 
-/// What the last unit of a match can be: the union of the predicates of the reversed
-/// program's start states, as a feature mask and a word bit set. At a position whose
-/// unit passes neither, none of the seeded threads could take a step, so the matcher
-/// does not seed them. `None` when a start state accepts anything or is no simple test.
-#[derive(Clone, Debug)]
-pub(crate) struct SeedFilter {
-    pub mask: u32,
+/// The unit instructions through which every match of a rule reads a word of its first
+/// anchor set (the one [`anchor_sets`] ranks best): every path from the forward program's
+/// start to its match state takes one of them. Started at every word of that set in a
+/// sentence, the states after them reach every position where a match can end, without
+/// running the part of the pattern before the anchor (see `vm::match_ends`).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Entry {
+    /// The words of the anchor set, as bits over word ids: a unit whose word is not in
+    /// it passes none of `insts`' predicates.
     pub words: Vec<u64>,
+    /// `(pred, next)` of every unit instruction of the forward program made from a
+    /// predicate the anchor set comes from.
+    pub insts: Vec<(u32, u32)>,
 }
 
-impl SeedFilter {
-    #[inline]
-    pub(crate) fn admits(&self, word: u32, feat: u32) -> bool {
-        feat & self.mask != 0
-            || word != NO_WORD && self.words[word as usize / 64] & (1 << (word % 64)) != 0
+impl Entry {
+    fn new(fwd: &Program, anchor: &Anchor, nwords: usize) -> Entry {
+        let mut words = vec![0u64; nwords.div_ceil(64)];
+        for &w in &anchor.words {
+            words[w as usize / 64] |= 1 << (w % 64);
+        }
+        let insts = fwd
+            .insts
+            .iter()
+            .filter_map(|i| match *i {
+                Inst::Unit { pred, next } if anchor.preds.contains(&pred) => Some((pred, next)),
+                _ => None,
+            })
+            .collect();
+        Entry { words, insts }
     }
 
-    fn of(
-        prog: &Program,
-        fast: &[Fast],
-        word_sets: &[Vec<u64>],
-        class_words: &[Vec<u32>],
-        nwords: usize,
-    ) -> Option<SeedFilter> {
-        let mut f = SeedFilter {
-            mask: 0,
-            words: vec![0; nwords.div_ceil(64)],
-        };
-        for &pc in prog.start_leaves.as_ref()? {
-            let Inst::Unit { pred, .. } = prog.insts[pc as usize] else {
-                return None;
-            };
-            match fast[pred as usize] {
-                Fast::Mask(m) => f.mask |= m,
-                Fast::Word(w) => f.words[w as usize / 64] |= 1 << (w % 64),
-                Fast::Class(k) => {
-                    for &w in &class_words[k as usize] {
-                        f.words[w as usize / 64] |= 1 << (w % 64);
-                    }
-                }
-                Fast::Guard {
-                    mask: u32::MAX,
-                    set,
-                    within: true,
-                } => {
-                    for (a, b) in f.words.iter_mut().zip(&word_sets[set as usize]) {
-                        *a |= b;
-                    }
-                }
-                Fast::Guard { mask, .. } if mask != u32::MAX => f.mask |= mask,
-                _ => return None,
-            }
-        }
-        Some(f)
+    /// True when word `word` is in the anchor set.
+    #[inline]
+    pub(crate) fn reads(&self, word: u32) -> bool {
+        word != NO_WORD && self.words[word as usize / 64] & (1 << (word % 64)) != 0
     }
 }
 
@@ -348,8 +331,8 @@ pub(crate) struct Compiled {
     pub nslow: usize,
     pub progs: Vec<RuleProg>,
     /// Every word the rules mention (literals and class members) → word id: looked up
-    /// for every unit of a sentence the rules run on, so a [`WordMap`] (one probe, no
-    /// string compare) rather than a hash map of strings.
+    /// for every unit the matcher reads, so a [`WordMap`] (one probe, no string compare)
+    /// rather than a hash map of strings.
     pub vocab: WordMap<u32>,
     /// Passes every vocabulary word.
     pub vocab_filter: Filter,
@@ -538,7 +521,7 @@ pub(crate) fn compile(files: Vec<ParsedFile>) -> Result<(Vec<Rule>, Compiled)> {
             progs.push(RuleProg {
                 fwd,
                 rev,
-                seed: None,
+                entry: Entry::default(),
             });
             anchors.push(sets);
             rules.push(Rule {
@@ -644,8 +627,8 @@ pub(crate) fn compile(files: Vec<ParsedFile>) -> Result<(Vec<Rule>, Compiled)> {
             nslow += 1;
         }
     }
-    for p in &mut progs {
-        p.seed = SeedFilter::of(&p.rev, &fast, &word_sets, &cx.class_words, nwords);
+    for (p, sets) in progs.iter_mut().zip(&anchors) {
+        p.entry = Entry::new(&p.fwd, &sets[0], nwords);
     }
     let compiled = Compiled {
         slots: cx.slots,
@@ -771,11 +754,13 @@ fn lower(cx: &mut Ctx<'_>, path: &str, node: &Node) -> Result<LNode> {
                 .map(|n| lower(cx, path, n))
                 .collect::<Result<_>>()?,
         ),
-        NodeKind::Alt(v) => LNode::Alt(
-            v.iter()
+        NodeKind::Alt(v) => {
+            let branches: Vec<LNode> = v
+                .iter()
                 .map(|n| lower(cx, path, n))
-                .collect::<Result<_>>()?,
-        ),
+                .collect::<Result<_>>()?;
+            merge_unit_branches(cx, branches)
+        }
         NodeKind::Repeat { node, min, max } => LNode::Repeat {
             node: Box::new(lower(cx, path, node)?),
             min: *min,
@@ -808,6 +793,30 @@ fn lower(cx: &mut Ctx<'_>, path: &str, node: &Node) -> Result<LNode> {
         NodeKind::Start => LNode::Start,
         NodeKind::End => LNode::End,
     })
+}
+
+/// An alternative whose branches are all single units, as one unit testing their union
+/// (`(to | into | toward)`, `(@NATIONALITY | @LOCATION)`): one automaton state instead of
+/// one per branch, so every pass runs fewer threads. The same matches and captures: the
+/// branches hold no slot and all continue at the same state, where the first branch
+/// that holds would have taken every thread anyway. Kept apart when the union has no
+/// inline test (words mixed with entity kinds would be evaluated as a tree, slower than
+/// the branches' own tests).
+fn merge_unit_branches(cx: &mut Ctx<'_>, branches: Vec<LNode>) -> LNode {
+    let preds: Option<Vec<Pred>> = branches
+        .iter()
+        .map(|n| match n {
+            LNode::Unit(p) => Some(cx.preds[*p as usize].clone()),
+            _ => None,
+        })
+        .collect();
+    match preds.map(Pred::Or) {
+        Some(or) if branches.len() > 1 && pred_guard(&or, &cx.class_words).is_some() => {
+            cx.preds.push(or);
+            LNode::Unit(cx.preds.len() as u32 - 1)
+        }
+        _ => LNode::Alt(branches),
+    }
 }
 
 fn lower_pred(cx: &mut Ctx<'_>, path: &str, p: &PredAst) -> Result<Pred> {
@@ -849,6 +858,9 @@ fn lower_pred(cx: &mut Ctx<'_>, path: &str, p: &PredAst) -> Result<Pred> {
 /// A set of words one of which every match contains.
 struct Anchor {
     words: Vec<u32>,
+    /// The unit predicates the words come from: every match reads one of the words with
+    /// one of these.
+    preds: Vec<u32>,
     /// Lower is better: how often these words are expected in ordinary text.
     cost: u64,
     /// Found inside a `trigger:` slot (preferred: that is what the rule is about).
@@ -911,6 +923,7 @@ fn required(cx: &Ctx<'_>, node: &LNode, in_trigger: bool) -> Vec<Anchor> {
                 .sum();
             vec![Anchor {
                 words,
+                preds: vec![*p],
                 cost,
                 trigger: in_trigger,
             }]
@@ -920,6 +933,7 @@ fn required(cx: &Ctx<'_>, node: &LNode, in_trigger: bool) -> Vec<Anchor> {
             // one of the branches matches: the union of each branch's best set
             let mut out = Anchor {
                 words: Vec::new(),
+                preds: Vec::new(),
                 cost: 0,
                 trigger: true,
             };
@@ -928,6 +942,7 @@ fn required(cx: &Ctx<'_>, node: &LNode, in_trigger: bool) -> Vec<Anchor> {
                     return Vec::new();
                 };
                 out.words.extend(a.words);
+                out.preds.extend(a.preds);
                 out.cost += a.cost;
                 out.trigger &= a.trigger;
             }
@@ -972,9 +987,7 @@ fn program(node: &LNode, reverse: bool) -> std::result::Result<Program, ()> {
     p.insts.push(Inst::Match);
     p.start = emit(&mut p.insts, node, 0, reverse)?;
     p.start_leaves = super::vm::start_closure(&p);
-    if reverse {
-        p.next_leaves = super::vm::unit_closures(&p);
-    }
+    p.next_leaves = super::vm::unit_closures(&p);
     Ok(p)
 }
 

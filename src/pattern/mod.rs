@@ -57,8 +57,9 @@
 //! table of anchor words (a first-byte/last-byte/length bit filter in front of a hash), and
 //! only runs the rules all of whose anchor sets occur in the sentence; a sentence without
 //! any trigger word costs one filter probe per unit. A rule that runs costs `O(units × pattern size)`:
-//! one backward pass of its automaton finds the longest match at each start (a Thompson NFA
-//! simulation, no backtracking), and one forward pass over each reported match extracts the
+//! a forward pass from each of its anchor words marks where a match may end, one backward
+//! pass of its automaton from those ends finds the longest match at each start (Thompson NFA
+//! simulations, no backtracking), and one forward pass over each reported match extracts the
 //! captures. All buffers live in a [`Cache`], so steady-state matching does not allocate,
 //! except for the `captures` vector of each reported [`Match`].
 
@@ -76,6 +77,7 @@ mod tests;
 mod vm;
 
 pub use annotated::Annotated;
+pub(crate) use vm::AnchorScan;
 pub use vm::Cache;
 
 /// What a unit is.
@@ -401,24 +403,12 @@ impl RuleSet {
         &self.compiled.anchor_words[rule]
     }
 
-    /// True if `norm` (the bytes of a folded unit text) is an anchor word of some rule (see
-    /// [`RuleSet::anchors`]): a sentence none of whose units' texts is one has no match,
-    /// so the caller need not build its units. Bytes, as the caller slices every token of
-    /// the text for it: a `str` slice checks UTF-8 boundaries, a third of this test's cost.
-    #[inline]
-    pub(crate) fn wakes(&self, norm: &[u8]) -> bool {
-        // the first filter turns most words away inline; the rest is out of line
-        self.compiled.anchor_filter.may_contain_bytes(norm) && self.wakes_rest(norm)
-    }
-
-    #[inline(never)]
-    fn wakes_rest(&self, norm: &[u8]) -> bool {
-        let c = &self.compiled;
-        c.anchor_prefix.may_contain(norm)
-            && c.vocab.get_bytes(norm).is_some_and(|w| {
-                let (a, b) = c.anchor_ranges[w as usize];
-                a < b
-            })
+    /// A test of whether any rule can match a sentence, before its units are built: fed
+    /// the texts its units can have (see [`AnchorScan::sees`]), it tells when some rule
+    /// has a word of each of its anchor sets among them (see [`RuleSet::anchors`]). A
+    /// sentence for which it never does has no match. Uses `cache`'s per-rule masks.
+    pub(crate) fn anchor_scan<'a>(&'a self, cache: &'a mut Cache) -> vm::AnchorScan<'a> {
+        vm::AnchorScan::new(&self.compiled, cache)
     }
 
     /// A fresh cache sized for this set. Reuse it for every sentence.

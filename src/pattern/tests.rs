@@ -499,6 +499,35 @@ fn no_trigger_means_no_work() {
 }
 
 #[test]
+fn anchor_scan_wakes_exactly_when_a_rule_would_run() {
+    // anchor sets [held] and [talked, talks]
+    let rs = rule("trigger:(held $TALK) with @PERSON");
+    let mut cache = rs.cache();
+    let mut wakes = |words: &[&str]| {
+        rs.anchor_scan(&mut cache)
+            .sees_any(words.iter().map(|w| w.as_bytes()))
+    };
+    assert!(!wakes(&["talks", "with", "xi"]));
+    // the masks of the last scan were cleared: "talks" is not remembered
+    assert!(!wakes(&["he", "held", "a"]));
+    assert!(wakes(&["talks", "were", "held"]));
+    // over random sentences it agrees with the matcher's own test (work done or not)
+    let vocab = ["held", "talks", "talked", "with", "a", "met"];
+    let mut rng = Rng(31);
+    let mut cache = rs.cache();
+    let mut out = Vec::new();
+    for _ in 0..500 {
+        let len = rng.below(6);
+        let norms: Vec<&'static str> = (0..len).map(|_| vocab[rng.below(vocab.len())]).collect();
+        let woke = rs
+            .anchor_scan(&mut cache)
+            .sees_any(norms.iter().map(|w| w.as_bytes()));
+        rs.find_all(&units_of(&norms), &mut cache, &mut out);
+        assert_eq!(woke, cache.steps() > 0, "{norms:?}");
+    }
+}
+
+#[test]
 fn a_rule_runs_only_when_all_its_selective_anchors_occur() {
     let rs = rule("trigger:(held $TALK) with @PERSON");
     let steps = |s: &str| {
@@ -1116,6 +1145,59 @@ fn many_optional_parts_stay_linear() {
         cache.steps() <= 4 * (n + 1) * m,
         "steps {} for n={n} m={m}",
         cache.steps()
+    );
+}
+
+#[test]
+fn work_stays_near_the_anchor_word() {
+    // every lower-case word could end a match (`[shape=Lower]{1,3}`), but a match must read
+    // `met` just before: only the few units after the one `met` are tried as ends, so the
+    // work does not grow with the words before and after it
+    let rs = rule("_{0,2} trigger:met ( to | into ) [shape=Lower]{1,3}");
+    let steps = |len: usize| {
+        let mut norms: Vec<&'static str> = vec!["walk"; len];
+        norms.extend(["met", "to", "the", "end"]);
+        norms.extend(vec!["walk"; len]);
+        let units = units_of(&norms);
+        let mut cache = rs.cache();
+        let mut out = Vec::new();
+        rs.find_all(&units, &mut cache, &mut out);
+        let m: Vec<(usize, usize)> = out.iter().map(|m| (m.start, m.end)).collect();
+        assert_eq!(m, [(len - 2, len + 5)]);
+        cache.steps()
+    };
+    let (short, long) = (steps(10), steps(1000));
+    assert!(short > 0);
+    assert_eq!(short, long);
+}
+
+#[test]
+fn an_alternative_of_single_units_is_one_state() {
+    let units_in = |pattern: &str| {
+        let rs = rule(pattern);
+        let insts = &rs.compiled.progs[0].fwd.insts;
+        insts
+            .iter()
+            .filter(|i| matches!(i, super::compile::Inst::Unit { .. }))
+            .count()
+    };
+    // words and classes: one unit testing the union
+    assert_eq!(units_in("met (to | into | toward | $TALK)"), 2);
+    // entity kinds: one unit testing the union of their bits
+    assert_eq!(units_in("met (@PERSON | @ORG)"), 2);
+    // words mixed with kinds, or a branch of two units: kept apart
+    assert_eq!(units_in("met (to | @PERSON)"), 3);
+    assert_eq!(units_in("met (to | in the)"), 4);
+    // and they match alike
+    t!(
+        "met (to | into) @LOCATION",
+        "Xi met to [Minsk]/LOCATION",
+        ["1..4"]
+    );
+    t!(
+        "met participant:(@PERSON | @ORG | he)",
+        "Xi met [Putin]/PERSON and met he",
+        ["1..3 participant=putin", "4..6 participant=he"]
     );
 }
 

@@ -8,12 +8,16 @@
 //! linear per search but can rescan: with `x | x _* y` over `x x x ... x` every search runs
 //! to the end of the sentence looking for `y`, and there are `n` searches. Instead:
 //!
-//! 1. The *reversed* automaton runs once from the end of the sentence to its start. Every
+//! 0. The forward automaton, without captures, runs from every anchor word of the sentence
+//!    (entered after the instruction that reads it) and marks where a match may end: a
+//!    match reads an anchor word, so it ends where this pass gets to. This touches only
+//!    the few units after each anchor word (see `match_ends`).
+//! 1. The *reversed* automaton runs once from the last of those ends to the start. Every
 //!    thread carries the position where it was seeded (the end of the match it would make);
 //!    when two threads reach the same state at the same position their futures are the same,
 //!    so keeping the one with the larger end loses nothing. Whenever a thread reaches the
 //!    pattern's start at position `i`, `longest[i]` gets its end. One pass, `O(n × m)`, gives
-//!    the longest match from every start.
+//!    the longest match from every start. Threads are seeded only at the ends of step 0.
 //! 2. Greedy selection over `longest` gives the non-overlapping leftmost-longest matches.
 //! 3. For each selected match `[s, e)` the forward automaton (with capture instructions) runs
 //!    anchored from `s` to `e`, and the highest-priority thread that accepts exactly at `e`
@@ -23,13 +27,57 @@
 //! no copying when threads split); the arena is cleared for every selected match.
 
 use super::compile::{
-    Compiled, Fast, Inst, Leaves, NO_WORD, Pred, Program, SeedFilter, unit_features,
+    Compiled, Fast, Inst, Leaves, NO_WORD, Pred, Program, RuleProg, unit_features,
 };
 use super::parse::{EntitySel, kind_bit, shape_bit};
 use super::{Capture, Match, SlotId, Unit, UnitKind};
 use crate::text::fold_str;
 
 const NONE: u32 = u32::MAX;
+
+/// In [`Cache::words`]: the unit's word id and features are not looked up yet. No word id
+/// comes near it (rule files have a few hundred words).
+const UNSEEN: u32 = NO_WORD - 1;
+
+/// The word id of a unit text ([`NO_WORD`] if no rule mentions it).
+#[inline]
+fn word_id(c: &Compiled, norm: &[u8]) -> u32 {
+    if c.vocab_filter.may_contain_bytes(norm) {
+        c.vocab.get_bytes(norm).unwrap_or(NO_WORD)
+    } else {
+        NO_WORD
+    }
+}
+
+/// The word id of `norm` if it is an anchor word of some rule, for a text that passed
+/// `anchor_filter`: the filters in front of the word table let few other words through.
+#[inline]
+fn anchor_word(c: &Compiled, norm: &[u8]) -> Option<u32> {
+    if !c.anchor_prefix.may_contain(norm) {
+        return None;
+    }
+    let w = c.vocab.get_bytes(norm)?;
+    let (a, b) = c.anchor_ranges[w as usize];
+    (a < b).then_some(w)
+}
+
+/// The word id and feature bits of unit `i`, looked up the first time a pass reads it:
+/// the passes read few of a sentence's units (a seventh in news text), and the lookup of
+/// every unit in the word table cost more than the passes themselves.
+#[inline]
+fn unit_at(
+    c: &Compiled,
+    units: &[Unit<'_>],
+    words: &mut [u32],
+    feats: &mut [u32],
+    i: usize,
+) -> (u32, u32) {
+    if words[i] == UNSEEN {
+        words[i] = word_id(c, units[i].norm.as_bytes());
+        feats[i] = unit_features(&units[i]);
+    }
+    (words[i], feats[i])
+}
 
 /// Per-sentence scratch space for [`RuleSet::find_all`](super::RuleSet::find_all).
 ///
@@ -39,10 +87,13 @@ const NONE: u32 = u32::MAX;
 /// at a time; it is not shared between threads (make one per thread).
 #[derive(Clone, Debug, Default)]
 pub struct Cache {
-    /// Word id of every unit.
+    /// Word id of every unit, [`UNSEEN`] until a pass reads the unit (see [`unit_at`]).
     words: Vec<u32>,
-    /// Feature bits of every unit (kind and shape, see `compile::unit_features`).
+    /// Feature bits of every unit (kind and shape, see `compile::unit_features`), set with
+    /// its word id.
     feats: Vec<u32>,
+    /// Positions of the units that are anchor words, in order.
+    anchors: Vec<u32>,
     /// Per rule: which of its anchor sets occur in the sentence (zero between calls).
     seen: Vec<u64>,
     /// Rules with a nonzero `seen` mask.
@@ -50,6 +101,9 @@ pub struct Cache {
     /// Per touched rule: the position where its last anchor set was first seen. A match
     /// holds a word of every set, so it ends after this position.
     lo: Vec<u32>,
+    /// Positions where a match of the rule at hand may end, in increasing order (see
+    /// [`match_ends`]).
+    ends: Vec<u32>,
     /// `longest[i]`: end of the longest match starting at `i`, or `NONE`.
     longest: Vec<u32>,
     cur: Threads,
@@ -152,9 +206,11 @@ impl Cache {
         vec![
             self.words.capacity(),
             self.feats.capacity(),
+            self.anchors.capacity(),
             self.seen.capacity(),
             self.touched.capacity(),
             self.lo.capacity(),
+            self.ends.capacity(),
             self.longest.capacity(),
             self.cur.mark.capacity(),
             self.cur.list.capacity(),
@@ -277,6 +333,112 @@ impl Threads {
     }
 }
 
+impl Cache {
+    /// Sizes the per-rule buffers for the rules of `c`.
+    fn fit_rules(&mut self, c: &Compiled) {
+        let nrules = c.progs.len();
+        if self.seen.len() != nrules {
+            // another rule set used this cache last
+            self.seen.clear();
+            self.seen.resize(nrules, 0);
+            self.lo.clear();
+            self.lo.resize(nrules, 0);
+        }
+    }
+}
+
+/// Marks the anchor sets word `w` belongs to as seen in `seen` (a mask per rule, listed in
+/// `touched` once nonzero) and calls `first_sighting(rule, mask)` for each set seen for the
+/// first time, with the rule's new mask.
+#[inline]
+fn note_anchor(
+    c: &Compiled,
+    w: u32,
+    seen: &mut [u64],
+    touched: &mut Vec<u32>,
+    mut first_sighting: impl FnMut(usize, u64),
+) {
+    let (a, b) = c.anchor_ranges[w as usize];
+    for &(r, k) in &c.anchor_rules[a as usize..b as usize] {
+        let seen = &mut seen[r as usize];
+        if *seen == 0 {
+            touched.push(r);
+        }
+        if *seen & (1 << k) == 0 {
+            *seen |= 1 << k;
+            first_sighting(r as usize, *seen);
+        }
+    }
+}
+
+/// The test, before a sentence's units are built, of whether any rule would run on it:
+/// fed the texts its units can have, it tells when some rule has seen a word of each of
+/// its anchor sets (as [`find`] requires to run it). Made by
+/// [`RuleSet::anchor_scan`](super::RuleSet::anchor_scan); it borrows the cache's
+/// per-rule masks and clears them when dropped.
+pub(crate) struct AnchorScan<'a> {
+    c: &'a Compiled,
+    seen: &'a mut [u64],
+    touched: &'a mut Vec<u32>,
+}
+
+impl<'a> AnchorScan<'a> {
+    pub(crate) fn new(c: &'a Compiled, cache: &'a mut Cache) -> AnchorScan<'a> {
+        cache.fit_rules(c);
+        cache.touched.clear();
+        AnchorScan {
+            c,
+            seen: &mut cache.seen,
+            touched: &mut cache.touched,
+        }
+    }
+
+    /// Notes `norm`, the bytes of a folded unit text (a slice of the text: a `str` slice
+    /// checks UTF-8 boundaries, a third of this test's cost); true when some rule has now
+    /// seen all its anchor sets.
+    #[inline]
+    pub(crate) fn sees(&mut self, norm: &[u8]) -> bool {
+        self.sees_any(std::iter::once(norm))
+    }
+
+    /// Notes texts up to the first after which some rule has seen all its anchor sets
+    /// (true), or all of them (false). The first filter turns most words away inline; the
+    /// loop keeps its table in a register (fetched through `self` after every call out of
+    /// line, it was reloaded for every word).
+    #[inline]
+    pub(crate) fn sees_any<'t>(&mut self, texts: impl IntoIterator<Item = &'t [u8]>) -> bool {
+        let c = self.c;
+        let filter = &c.anchor_filter;
+        for norm in texts {
+            if filter.may_contain_bytes(norm) && Self::sees_rest(c, self.seen, self.touched, norm) {
+                return true;
+            }
+        }
+        false
+    }
+
+    #[inline(never)]
+    fn sees_rest(c: &Compiled, seen: &mut [u64], touched: &mut Vec<u32>, norm: &[u8]) -> bool {
+        let Some(w) = anchor_word(c, norm) else {
+            return false;
+        };
+        let mut all = false;
+        note_anchor(c, w, seen, touched, |r, mask| {
+            all |= mask == c.anchor_need[r];
+        });
+        all
+    }
+}
+
+impl Drop for AnchorScan<'_> {
+    fn drop(&mut self) {
+        for &r in self.touched.iter() {
+            self.seen[r as usize] = 0;
+        }
+        self.touched.clear();
+    }
+}
+
 /// Runs every active rule (or only `only`) and appends matches to `out`.
 pub(crate) fn find(
     c: &Compiled,
@@ -286,40 +448,31 @@ pub(crate) fn find(
     out: &mut Vec<Match>,
 ) {
     cache.steps = 0;
-    let nrules = c.progs.len();
-    if cache.seen.len() != nrules {
-        // another rule set used this cache last
-        cache.seen.clear();
-        cache.seen.resize(nrules, 0);
-        cache.lo.clear();
-        cache.lo.resize(nrules, 0);
-    }
-    // 1. word ids, and which rules have all their anchor sets in the sentence (every
-    // anchor word is in the vocabulary)
+    cache.fit_rules(c);
+    // 1. the anchor words, and which rules have all their anchor sets in the sentence;
+    // other units' word ids are looked up when a pass reads them
     cache.touched.clear();
+    cache.anchors.clear();
     cache.words.clear();
+    cache.words.resize(units.len(), UNSEEN);
+    cache.feats.clear();
+    cache.feats.resize(units.len(), 0);
     for (i, u) in units.iter().enumerate() {
-        let w = if c.vocab_filter.may_contain(u.norm) {
-            c.vocab.get(u.norm).unwrap_or(NO_WORD)
-        } else {
-            NO_WORD
-        };
-        cache.words.push(w);
-        if w == NO_WORD {
+        let norm = u.norm.as_bytes();
+        if !c.anchor_filter.may_contain_bytes(norm) {
             continue;
         }
-        let (a, b) = c.anchor_ranges[w as usize];
-        for &(r, k) in &c.anchor_rules[a as usize..b as usize] {
-            let seen = &mut cache.seen[r as usize];
-            if *seen == 0 {
-                cache.touched.push(r);
-            }
-            if *seen & (1 << k) == 0 {
-                // positions only grow: the latest first sighting is the bound
-                cache.lo[r as usize] = i as u32;
-            }
-            *seen |= 1 << k;
-        }
+        let Some(w) = anchor_word(c, norm) else {
+            continue;
+        };
+        cache.words[i] = w;
+        cache.feats[i] = unit_features(u);
+        cache.anchors.push(i as u32);
+        let lo = &mut cache.lo;
+        // positions only grow: the latest first sighting is the bound
+        note_anchor(c, w, &mut cache.seen, &mut cache.touched, |r, _| {
+            lo[r] = i as u32;
+        });
     }
     if cache.touched.is_empty() {
         return;
@@ -336,8 +489,6 @@ pub(crate) fn find(
         return;
     }
     touched.sort_unstable();
-    cache.feats.clear();
-    cache.feats.extend(units.iter().map(unit_features));
     cache.cur.resize(c.max_insts);
     cache.next.resize(c.max_insts);
     if cache.memo.len() < c.nslow {
@@ -363,8 +514,12 @@ fn run_rule(
 ) {
     let prog = &c.progs[rule];
     let lo = cache.lo[rule] as usize;
-    // most runs find nothing: then there is nothing to select
-    let Some(first) = longest_matches(c, &prog.rev, prog.seed.as_ref(), units, lo, cache) else {
+    match_ends(c, prog, units, lo, cache);
+    // most runs find nothing: no end, or no match back from one, and nothing to select
+    if cache.ends.is_empty() {
+        return;
+    }
+    let Some(first) = longest_matches(c, &prog.rev, units, cache) else {
         return;
     };
     let n = units.len();
@@ -388,22 +543,113 @@ fn run_rule(
     }
 }
 
-/// Fills `cache.longest[0..=n]` by running the reversed program from the end. Every match
-/// ends after unit `lo` (it holds an anchor word there or later): no thread is seeded at an
-/// end up to `lo`, and the pass stops once no thread is left below it. Returns the first
+/// Fills `cache.ends` with the positions after `lo` where a match of `prog` may end, in
+/// increasing order: a superset of the ends of its matches, found without running the part
+/// of the pattern before its anchor.
+///
+/// Every match reads a word of the rule's first anchor set with one of the unit
+/// instructions of [`Entry`](super::compile::Entry), so its end is reached by the forward
+/// program run from the state after that instruction. This pass runs the forward program
+/// (without captures) from there, entered at every anchor word of the sentence: anchor
+/// words are rare and the part of a pattern after its trigger is short, so it costs little,
+/// and the backward pass then seeds threads only at these ends rather than at every
+/// position after `lo` (every match ends after `lo`, see [`Cache::lo`]).
+fn match_ends(c: &Compiled, prog: &RuleProg, units: &[Unit<'_>], lo: usize, cache: &mut Cache) {
+    let n = units.len();
+    let Cache {
+        words,
+        feats,
+        anchors,
+        ends,
+        cur,
+        next,
+        stack,
+        steps: total_steps,
+        memo,
+        memo_at,
+        stamp,
+        ..
+    } = cache;
+    let (fwd, entry) = (&prog.fwd, &prog.entry);
+    ends.clear();
+    // the anchor words not passed yet are `anchors[a..]`
+    let mut a = 0;
+    // the buffers' roles swap at every position: swap the references, not the buffers
+    let (mut cur, mut next) = (cur, next);
+    cur.clear();
+    let mut steps = 0u64;
+    let mut pos = 0;
+    while pos <= n {
+        while a < anchors.len() && (anchors[a] as usize) < pos {
+            a += 1;
+        }
+        if cur.len == 0 {
+            // no thread: only a word of the rule's anchor set can start one, so go
+            // straight to the next (their word ids are known)
+            while a < anchors.len() && !entry.reads(words[anchors[a] as usize]) {
+                a += 1;
+            }
+            let Some(&p) = anchors.get(a) else {
+                break;
+            };
+            pos = p as usize;
+        }
+        let st = Cache::next_stamp(stamp, memo_at);
+        // the unit the threads read here, looked up once for all of them
+        let here = (pos < n).then(|| {
+            let (word, feat) = unit_at(c, units, words, feats, pos);
+            (&units[pos], word, feat)
+        });
+        next.clear();
+        for &t in cur.threads() {
+            steps += 1;
+            match fwd.insts[t.pc as usize] {
+                // the match state enters a set once: one push per position
+                Inst::Match if pos > lo => ends.push(pos as u32),
+                Inst::Unit { pred, next: to } => {
+                    let Some((unit, word, feat)) = here else {
+                        continue;
+                    };
+                    if holds(c, pred, unit, word, feat, memo, memo_at, st) {
+                        add_next(fwd, next, stack, to, 0, pos + 1, n, &mut steps);
+                    }
+                }
+                _ => {}
+            }
+        }
+        // the threads that enter at an anchor word here
+        if let Some((unit, word, feat)) = here
+            && entry.reads(word)
+        {
+            for &(pred, to) in &entry.insts {
+                steps += 1;
+                if holds(c, pred, unit, word, feat, memo, memo_at, st) {
+                    add_next(fwd, next, stack, to, 0, pos + 1, n, &mut steps);
+                }
+            }
+        }
+        std::mem::swap(&mut cur, &mut next);
+        pos += 1;
+    }
+    *total_steps += steps;
+}
+
+/// Fills `cache.longest[0..=n]` by running the reversed program from the end, with a
+/// thread seeded at every end of `cache.ends` (see [`match_ends`]): at any other position
+/// a seed has no future. Between ends, when no thread is left, the pass goes straight to
+/// the next end below; it stops when no thread and no end is left. Returns the first
 /// start with a match (`longest` is `NONE` before it), or `None` when there is none.
 fn longest_matches(
     c: &Compiled,
     prog: &Program,
-    seed: Option<&SeedFilter>,
     units: &[Unit<'_>],
-    lo: usize,
     cache: &mut Cache,
 ) -> Option<usize> {
     let n = units.len();
     let Cache {
         words,
         feats,
+        ends,
         longest,
         cur,
         next,
@@ -422,29 +668,30 @@ fn longest_matches(
     let mut steps = 0u64;
     // positions go down: the last one given a match is the first start
     let mut first = None;
-    // whether a seed can take a step on unit `i`
-    let admits = |i: usize| seed.is_none_or(|f| f.admits(words[i], feats[i]));
+    // the ends not seeded yet are `ends[..k]`, all below `pos`
+    let mut k = ends.len();
     let mut pos = n + 1;
-    while pos > 0 {
-        pos -= 1;
+    loop {
         if cur.len == 0 {
             // no thread left: only a seed can start one, so go straight to the next end
-            // whose unit a seed can read (most positions, at a few instructions each)
-            while pos > lo && !admits(pos - 1) {
-                pos -= 1;
-            }
-            if pos <= lo {
+            let Some(k1) = k.checked_sub(1) else {
                 break;
-            }
+            };
+            pos = ends[k1] as usize;
+        } else {
+            // threads are left only after a step over a unit: `pos` is not 0
+            pos -= 1;
         }
         let st = Cache::next_stamp(stamp, memo_at);
         // the unit the threads read at this position (the one before it), read once here
         // rather than by every thread
-        let before = pos.checked_sub(1).map(|i| (&units[i], words[i], feats[i]));
-        // seed: a match ending at `pos` (lowest priority: smallest end so far), unless
-        // no start state can read the unit before `pos` (the seeds would all die there;
-        // `cur` takes no more states at this position, so they block nothing either)
-        if pos > lo && admits(pos - 1) {
+        let before = pos.checked_sub(1).map(|i| {
+            let (word, feat) = unit_at(c, units, words, feats, i);
+            (&units[i], word, feat)
+        });
+        // seed: a match ending at `pos` (lowest priority: smallest end so far)
+        if k > 0 && ends[k - 1] as usize == pos {
+            k -= 1;
             match &prog.start_leaves {
                 // the start's closure, computed once (the same states, in the same order,
                 // as `add` would reach; the seed is the last to enter `cur` here)
@@ -467,18 +714,8 @@ fn longest_matches(
                     let Some((unit, word, feat)) = before else {
                         continue;
                     };
-                    if !holds(c, pred, unit, word, feat, memo, memo_at, st) {
-                        continue;
-                    }
-                    match &prog.next_leaves {
-                        // the closure of `to`, computed once: the leaves `add` would
-                        // reach, in its order, skipping those already in `next`
-                        Some(leaves) => {
-                            let leaves = leaves.of(to);
-                            steps += leaves.len() as u64;
-                            next.add_leaves(leaves, t.data);
-                        }
-                        None => add(prog, next, stack, to, t.data, pos - 1, n, &mut steps),
+                    if holds(c, pred, unit, word, feat, memo, memo_at, st) {
+                        add_next(prog, next, stack, to, t.data, pos - 1, n, &mut steps);
                     }
                 }
                 _ => {}
@@ -524,6 +761,10 @@ fn captures_of(
     let mut found = None;
     'outer: for pos in s..=e {
         let st = Cache::next_stamp(stamp, memo_at);
+        let here = (pos < e).then(|| {
+            let (word, feat) = unit_at(c, units, words, feats, pos);
+            (&units[pos], word, feat)
+        });
         next.clear();
         for &t in cur.threads() {
             *steps += 1;
@@ -533,17 +774,9 @@ fn captures_of(
                     break 'outer;
                 }
                 Inst::Unit { pred, next: to }
-                    if pos < e
-                        && holds(
-                            c,
-                            pred,
-                            &units[pos],
-                            words[pos],
-                            feats[pos],
-                            memo,
-                            memo_at,
-                            st,
-                        ) =>
+                    if here.is_some_and(|(unit, word, feat)| {
+                        holds(c, pred, unit, word, feat, memo, memo_at, st)
+                    }) =>
                 {
                     add_fwd(prog, next, stack, arena, to, t.data, pos + 1, n, steps);
                 }
@@ -642,7 +875,34 @@ pub(crate) fn unit_closures(prog: &Program) -> Option<Leaves> {
     Some(out)
 }
 
-/// Adds the closure of `pc` at position `at` to `set` (backward: no capture instructions).
+/// Adds the closure of `to`, the state after a unit instruction, at position `at` to `set`:
+/// the program's precomputed leaves when it has them (see [`unit_closures`]), else by
+/// [`add`].
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn add_next(
+    prog: &Program,
+    set: &mut Threads,
+    stack: &mut Vec<(u32, u32)>,
+    to: u32,
+    data: u32,
+    at: usize,
+    n: usize,
+    steps: &mut u64,
+) {
+    match &prog.next_leaves {
+        // the leaves `add` would reach, in its order, skipping those already in `set`
+        Some(leaves) => {
+            let leaves = leaves.of(to);
+            *steps += leaves.len() as u64;
+            set.add_leaves(leaves, data);
+        }
+        None => add(prog, set, stack, to, data, at, n, steps),
+    }
+}
+
+/// Adds the closure of `pc` at position `at` to `set`, passing capture instructions by
+/// (the passes that record no captures).
 #[allow(clippy::too_many_arguments)]
 #[inline]
 fn add(
