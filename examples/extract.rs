@@ -256,6 +256,8 @@ fn try_main() -> io::Result<bool> {
     };
     let mut b = Extractor::builder();
     b.defaults(o.defaults);
+    // start-up may use the threads the analysis will
+    b.threads(o.threads);
     for g in &o.gazetteers {
         b.gazetteer_file(g);
     }

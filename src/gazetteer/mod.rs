@@ -173,6 +173,35 @@ pub struct GazetteerBuilder {
     replace: Replace,
     /// Shared with the built gazetteers (no copy at build).
     common: std::sync::Arc<CommonWords>,
+    /// The threads building may use (0 and 1: the calling thread alone).
+    threads: usize,
+}
+
+/// Runs `a` and `b`, `b` on a second thread when `parallel`, and returns both results:
+/// each closure's result depends on its inputs alone, so they are the same either way.
+pub(crate) fn join<A, B: Send>(
+    parallel: bool,
+    a: impl FnOnce() -> A,
+    b: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    if !parallel {
+        let x = a();
+        return (x, b());
+    }
+    std::thread::scope(|s| {
+        let other = s.spawn(b);
+        let x = a();
+        let y = other
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (x, y)
+    })
+}
+
+/// True when work may go to a second thread: the caller allows `threads` (more than one)
+/// and the machine has more than one core for this process.
+pub(crate) fn two_threads(threads: usize) -> bool {
+    threads >= 2 && std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2)
 }
 
 /// What a duplicate id does.
@@ -214,7 +243,7 @@ impl std::fmt::Debug for Text {
 /// One row: where its line is and what type it has. Its columns are split from the line
 /// again when read (the line was checked, or for an embedded file split, when added), so
 /// a row costs 24 bytes until its entry is made, not the kilobyte of a [`Row`].
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct RawRow {
     /// The line: `texts[file][start..start + len]`.
     start: usize,
@@ -488,22 +517,82 @@ impl GazetteerBuilder {
     /// [`GazetteerBuilder::add_common_words`] for the embedded list: its folded words are
     /// kept as they are, not copied.
     pub(crate) fn add_embedded_common_words(&mut self, src: &'static str) -> &mut Self {
-        let set = std::sync::Arc::make_mut(&mut self.common);
-        set.reserve(lines_in(src));
-        for l in src.lines().map(str::trim) {
-            if l.is_empty() || l.starts_with('#') {
-                continue;
+        embedded_words(std::sync::Arc::make_mut(&mut self.common), src);
+        self
+    }
+
+    /// How many threads [`GazetteerBuilder::build`] (and the adding of the embedded
+    /// defaults) may use: with two or more, and more than one core, independent parts are
+    /// made on a second thread. The gazetteer built is the same whatever the number.
+    /// Default 1.
+    pub fn threads(&mut self, n: usize) -> &mut Self {
+        self.threads = n;
+        self
+    }
+
+    /// [`GazetteerBuilder::add_embedded`] of each of `files`, in order, then
+    /// [`GazetteerBuilder::add_embedded_common_words`] of `words`: on two threads when the
+    /// builder may use them (see [`GazetteerBuilder::threads`]), the rows and words being
+    /// the same.
+    pub(crate) fn add_embedded_defaults(
+        &mut self,
+        files: &[(&str, &'static str)],
+        words: &'static str,
+    ) -> Result<&mut Self> {
+        if !two_threads(self.threads) {
+            for (path, src) in files {
+                self.add_embedded(path, src)?;
             }
-            // most lines are folded already
-            if l.bytes()
-                .all(|b| b.is_ascii_lowercase() || b == b'\'' || b == b'-')
-            {
-                set.update(l, |()| ());
-            } else {
-                set.update(&fold_str(l), |()| ());
+            return Ok(self.add_embedded_common_words(words));
+        }
+        // the second thread takes the words and the last files, up to about half the work
+        // (measured: a byte of the word list costs about three of a gazetteer file, a
+        // table insert a word)
+        let weight = |src: &str| src.len();
+        let total = files.iter().map(|(_, s)| weight(s)).sum::<usize>() + 3 * words.len();
+        let (mut k, mut second) = (files.len(), 3 * words.len());
+        while k > 0 && 2 * (second + weight(files[k - 1].1)) <= total {
+            k -= 1;
+            second += weight(files[k].1);
+        }
+        let base = self.paths.len();
+        // the rows of each file, `None` for one that does not split (it is parsed below)
+        let split = |first: usize, files: &[(&str, &'static str)]| -> Vec<Option<Vec<RawRow>>> {
+            files
+                .iter()
+                .enumerate()
+                .map(|(i, (_, src))| {
+                    let mut rows = Vec::new();
+                    RawRow::split_file((base + first + i) as u32, src, &mut rows).map(|()| rows)
+                })
+                .collect()
+        };
+        let mut common = std::mem::take(&mut self.common);
+        let (head, (tail, common)) = join(
+            true,
+            || split(0, &files[..k]),
+            || {
+                let tail = split(k, &files[k..]);
+                embedded_words(std::sync::Arc::make_mut(&mut common), words);
+                (tail, common)
+            },
+        );
+        self.common = common;
+        self.rows
+            .reserve(head.iter().chain(&tail).flatten().map(Vec::len).sum());
+        for ((path, src), rows) in files.iter().zip(head.into_iter().chain(tail)) {
+            match rows {
+                Some(rows) => {
+                    self.rows.extend_from_slice(&rows);
+                    self.paths.push(path.to_string());
+                    self.texts.push(Text::Static(src));
+                }
+                None => {
+                    self.add_source(path, src)?;
+                }
             }
         }
-        self
+        Ok(self)
     }
 
     /// Adds the rows of a file on disk.
@@ -621,49 +710,83 @@ impl GazetteerBuilder {
         }
         drop(hashes);
         drop(by_id);
-        let facts: Vec<Facts> = chosen
-            .iter()
-            .map(|row| Facts::of(&row.cols(texts)))
-            .collect();
+        let parallel = two_threads(self.threads);
         // every (folded surface, sense) pair, the folded text side by side in one buffer;
         // one sort by text then numbers the forms in byte order, which is also the order
-        // the trie is built in (no hash map of strings, no string per form)
-        let mut arena = String::with_capacity(4 * chosen.len() * 8);
-        // (untouched capacity costs nothing: the embedded rows list about two forms each)
-        let mut recs: Vec<FormRec> = Vec::with_capacity(3 * chosen.len());
-        for (eid, row) in chosen.iter().enumerate() {
-            row.cols(texts).each_surface(|surface, canonical| {
-                let sense = Sense {
-                    entry: eid as EntryId,
-                    canonical,
-                    short: false,
-                    common: false,
-                    policy: policy_of(surface),
-                };
-                FormRec::push(&mut recs, &mut arena, surface, sense);
-            });
-        }
+        // the trie is built in (no hash map of strings, no string per form). On two
+        // threads each lists and sorts the pairs of half the rows (by bytes), and the two
+        // sorted lists are merged: the order is the same (pairs are ordered by text, then
+        // in the order listed, which the second half's offsets keep)
+        let half = if parallel {
+            let total: usize = chosen.iter().map(|r| r.len as usize).sum();
+            let mut sum = 0;
+            chosen
+                .iter()
+                .position(|r| {
+                    sum += r.len as usize;
+                    2 * sum >= total
+                })
+                .map_or(chosen.len(), |i| i + 1)
+        } else {
+            chosen.len()
+        };
         let common = self.common.clone();
-        add_short_names(&chosen, texts, &common, &mut recs, &mut arena);
-        recs.sort_unstable_by(|a, b| a.cmp(b, &arena));
-        let mut forms = Forms::default();
-        let mut senses: Vec<Sense> = Vec::with_capacity(recs.len());
-        let mut sense_start: Vec<u32> = Vec::with_capacity(recs.len() + 1);
-        forms.text.reserve(arena.len() / 2);
-        forms.start.reserve(recs.len() + 1);
-        let mut prev: Option<&FormRec> = None;
-        for r in &recs {
-            if prev.is_none_or(|p| !p.same_text(r, &arena)) {
-                // a short form is whole in its key: no read of the arena, whose texts
-                // are in listing order, not this one
-                let key;
-                forms.push(if r.len as usize <= KEY_BYTES {
-                    key = r.key_bytes();
-                    std::str::from_utf8(&key[..r.len as usize])
-                        .expect("a key holds the whole text of a short form")
-                } else {
-                    r.text(&arena)
+        // the pairs of `chosen[from..to]`, sorted; the office holders' short names after
+        // them in the last part
+        let list = |from: usize, to: usize| -> (Vec<FormRec>, String) {
+            let rows = &chosen[from..to];
+            let mut arena = String::with_capacity(4 * rows.len() * 8);
+            // (untouched capacity costs nothing: the embedded rows list about two forms
+            // each)
+            let mut recs: Vec<FormRec> = Vec::with_capacity(3 * rows.len());
+            for (eid, row) in (from..).zip(rows) {
+                row.cols(texts).each_surface(|surface, canonical| {
+                    let sense = Sense {
+                        entry: eid as EntryId,
+                        canonical,
+                        short: false,
+                        common: false,
+                        policy: policy_of(surface),
+                    };
+                    FormRec::push(&mut recs, &mut arena, surface, sense);
                 });
+            }
+            if to == chosen.len() {
+                add_short_names(&chosen, texts, &common, &mut recs, &mut arena);
+            }
+            recs.sort_unstable_by(|a, b| a.cmp(b, &arena));
+            (recs, arena)
+        };
+        let ((recs, mut arena), (mut more, arena_more)) = if half < chosen.len() {
+            join(true, || list(0, half), || list(half, chosen.len()))
+        } else {
+            (list(0, half), (Vec::new(), String::new()))
+        };
+        // the second list's texts go after the first's
+        let shift = u32::try_from(arena.len()).expect("forms of less than 4 GiB");
+        for r in &mut more {
+            r.off += shift;
+        }
+        arena.push_str(&arena_more);
+        drop(arena_more);
+        let n = recs.len() + more.len();
+        let mut senses: Vec<Sense> = Vec::with_capacity(n);
+        let mut sense_start: Vec<u32> = Vec::with_capacity(n + 1);
+        // the forms' texts as bytes, checked as UTF-8 once at the end (each was a `str`):
+        // a short one comes whole from its key, with no read of the arena, whose texts
+        // are in listing order, not this one
+        let mut text: Vec<u8> = Vec::with_capacity(arena.len() / 2);
+        let mut start: Vec<u32> = Vec::with_capacity(n + 1);
+        start.push(0);
+        let mut prev: Option<&FormRec> = None;
+        for r in merged(&recs, &more, &arena) {
+            if prev.is_none_or(|p| !p.same_text(r, &arena)) {
+                if r.len as usize <= KEY_BYTES {
+                    text.extend_from_slice(&r.key_bytes()[..r.len as usize]);
+                } else {
+                    text.extend_from_slice(r.text(&arena).as_bytes());
+                }
+                start.push(u32::try_from(text.len()).expect("forms of less than 4 GiB"));
                 sense_start.push(senses.len() as u32);
                 prev = Some(r);
             }
@@ -673,35 +796,53 @@ impl GazetteerBuilder {
                 senses.push(r.sense);
             }
         }
+        let forms = Forms {
+            text: String::from_utf8(text).expect("forms are whole strs"),
+            start,
+        };
         sense_start.push(senses.len() as u32);
         drop(recs);
+        drop(more);
         drop(arena);
-        let trie = Trie::from_sorted_iter((0..forms.len() as u32).map(|f| (forms.bytes(f), f)));
-        // at a lower-case word only a sense that takes any case can fit (see
-        // `senses_for`): those forms get a trie of their own, a small fraction of the rest
-        let any_case: Vec<u32> = (0..forms.len() as u32)
-            .filter(|&f| {
-                senses[sense_start[f as usize] as usize..sense_start[f as usize + 1] as usize]
+        // the trie; on the other thread, the rest (the lower-case trie is small)
+        let (trie, (lower_trie, facts, country_index)) = join(
+            parallel,
+            || Trie::from_sorted_iter((0..forms.len() as u32).map(|f| (forms.bytes(f), f))),
+            || {
+                // at a lower-case word only a sense that takes any case can fit (see
+                // `senses_for`): those forms get a trie of their own, a small fraction of
+                // the rest
+                let any_case: Vec<u32> = (0..forms.len() as u32)
+                    .filter(|&f| {
+                        senses
+                            [sense_start[f as usize] as usize..sense_start[f as usize + 1] as usize]
+                            .iter()
+                            .any(|s| s.policy == CasePolicy::Any)
+                    })
+                    .collect();
+                let lower_trie =
+                    Trie::from_sorted_iter(any_case.iter().map(|&f| (forms.bytes(f), f)));
+                let facts: Vec<Facts> = chosen
                     .iter()
-                    .any(|s| s.policy == CasePolicy::Any)
-            })
-            .collect();
-        let lower_trie = Trie::from_sorted_iter(any_case.iter().map(|&f| (forms.bytes(f), f)));
-        drop(any_case);
-        let mut country_index = HashMap::default();
-        for (i, row) in chosen.iter().enumerate() {
-            if row.kind != EntityKind::Location {
-                continue;
-            }
-            let row = row.cols(texts);
-            if row.attr("kind") == Some("country")
-                && let Some(code) = row.attr("country")
-            {
-                country_index
-                    .entry(code.to_string())
-                    .or_insert(i as EntryId);
-            }
-        }
+                    .map(|row| Facts::of(&row.cols(texts)))
+                    .collect();
+                let mut country_index = HashMap::default();
+                for (i, row) in chosen.iter().enumerate() {
+                    if row.kind != EntityKind::Location {
+                        continue;
+                    }
+                    let row = row.cols(texts);
+                    if row.attr("kind") == Some("country")
+                        && let Some(code) = row.attr("country")
+                    {
+                        country_index
+                            .entry(code.to_string())
+                            .or_insert(i as EntryId);
+                    }
+                }
+                (lower_trie, facts, country_index)
+            },
+        );
         // rows become entries when first used, in blocks made on first use
         let entries: Vec<std::sync::OnceLock<EntryBlock>> = (0..chosen.len().div_ceil(BLOCK))
             .map(|_| std::sync::OnceLock::new())
@@ -862,6 +1003,25 @@ fn add_short_names(
     }
 }
 
+/// Adds the embedded word list `src` to `set` (see
+/// [`GazetteerBuilder::add_embedded_common_words`]).
+fn embedded_words(set: &mut CommonWords, src: &str) {
+    set.reserve(lines_in(src));
+    for l in src.lines().map(str::trim) {
+        if l.is_empty() || l.starts_with('#') {
+            continue;
+        }
+        // most lines are folded already
+        if l.bytes()
+            .all(|b| b.is_ascii_lowercase() || b == b'\'' || b == b'-')
+        {
+            set.update(l, |()| ());
+        } else {
+            set.update(&fold_str(l), |()| ());
+        }
+    }
+}
+
 /// The matching form of a name: folded (see [`crate::text`]), white space runs made one
 /// space, no space at either end; written into `out`.
 #[cfg(test)]
@@ -978,6 +1138,25 @@ impl FormRec {
     }
 }
 
+/// The pairs of two sorted lists (texts in `arena`) in one sorted sequence.
+fn merged<'a>(
+    a: &'a [FormRec],
+    b: &'a [FormRec],
+    arena: &'a str,
+) -> impl Iterator<Item = &'a FormRec> + use<'a> {
+    let (mut a, mut b) = (a.iter().peekable(), b.iter().peekable());
+    std::iter::from_fn(move || {
+        // (one test a pair while `b` is empty, as on one thread)
+        let Some(y) = b.peek() else {
+            return a.next();
+        };
+        match a.peek() {
+            Some(x) if !y.cmp(x, arena).is_lt() => a.next(),
+            _ => b.next(),
+        }
+    })
+}
+
 /// Distinct folded forms side by side: form `f` is `text[start[f]..start[f + 1]]`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Forms {
@@ -986,14 +1165,6 @@ struct Forms {
 }
 
 impl Forms {
-    fn push(&mut self, form: &str) {
-        if self.start.is_empty() {
-            self.start.push(0);
-        }
-        self.text.push_str(form);
-        self.start.push(self.text.len() as u32);
-    }
-
     fn len(&self) -> usize {
         self.start.len().saturating_sub(1)
     }
@@ -1732,6 +1903,45 @@ t:8\tLOCATION\tNew\t\tkind=city
         assert_eq!(a.country_index, b.country_index);
         assert_eq!(a.by_id("iso3166:BY"), b.by_id("iso3166:BY"));
         assert!(b.by_id("iso3166:BY").is_some());
+    }
+
+    #[test]
+    fn two_threads_build_the_same_gazetteer() {
+        let build = |threads| {
+            let mut b = Gazetteer::builder();
+            b.threads(threads)
+                .add_embedded_defaults(crate::defaults::GAZETTEERS, crate::defaults::COMMON_WORDS)
+                .unwrap();
+            // and a caller's file, whose rows replace some and come after the rest
+            let over = "id\ttype\tname\taliases\tattrs\n\
+                        iso3166:BY\tLOCATION\tBelarus\tWhite Russia\tkind=country;country=BY\n\
+                        t:1\tTITLE\tchief whip\t\tkind=office\n";
+            b.add_source("over.tsv", over).unwrap();
+            b.add_common_words("Whip\n");
+            b.replace_built_in();
+            b.build().unwrap()
+        };
+        assert!(
+            two_threads(2) || std::thread::available_parallelism().map_or(1, |n| n.get()) < 2,
+            "two threads on a machine with two cores"
+        );
+        let (a, b) = (build(1), build(2));
+        assert_eq!(a.paths, b.paths);
+        assert_eq!(a.rows, b.rows);
+        assert_eq!(a.forms, b.forms);
+        assert_eq!(a.sense_start, b.sense_start);
+        let key = |s: &Sense| (s.entry, s.canonical, s.short, s.common, s.policy);
+        assert!(a.senses.iter().map(key).eq(b.senses.iter().map(key)));
+        assert_eq!(a.facts, b.facts);
+        assert_eq!(a.country_index, b.country_index);
+        assert_eq!(a.common, b.common);
+        assert_eq!(a.trie, b.trie);
+        assert_eq!(a.lower_trie, b.lower_trie);
+        // the caller's rows are in
+        let by = b.by_id("iso3166:BY").expect("Belarus");
+        assert_eq!(b.entry(by).name.as_ref(), "Belarus");
+        assert!((0..b.form_count() as u32).any(|f| b.form(f) == "chief whips"));
+        assert!(b.is_common_word("whip") && b.rows.len() > 60_000);
     }
 
     #[test]

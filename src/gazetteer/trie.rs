@@ -24,7 +24,7 @@ const LEAF: u32 = u32::MAX;
 const SINGLE: u32 = 1 << 31;
 
 /// One node.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Node {
     /// The form that ends here, or [`NONE`].
     form: u32,
@@ -53,7 +53,7 @@ impl At {
 }
 
 /// The compiled trie.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Trie {
     nodes: Vec<Node>,
     /// Edge lists of the nodes with two children or more (see [`Node::edges`]).
@@ -75,7 +75,7 @@ pub(crate) struct Trie {
 /// A set of the three-byte paths and the two-byte forms of a trie, as bits at hashes of
 /// their bytes: bytes not in it are no such path or form; bytes in it may be (a bit
 /// shared by another's hash).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 struct Heads {
     bits: Vec<u64>,
     /// 32 minus the log2 of the number of bits: a hash's top bits index it.
@@ -127,7 +127,7 @@ impl Heads {
 /// The nodes at one depth (two or three bytes), by their path, as an open-addressing
 /// table: the few thousand of them are a small fraction of a 65,536 or 16,777,216 entry
 /// table indexed by the path, and a walk from each token reads one.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 struct Level {
     /// (path, node); `At::node == 0` marks an empty slot. At most half full (a quarter
     /// while small).
