@@ -1007,7 +1007,13 @@ fn add_short_names(
 /// [`GazetteerBuilder::add_embedded_common_words`]).
 fn embedded_words(set: &mut CommonWords, src: &str) {
     set.reserve(lines_in(src));
-    for l in src.lines().map(str::trim) {
+    // split at each '\n' by a plain loop (`str::lines` sets up a search a line, which cost
+    // more than the line: the words are short); `trim` takes the '\r' of a CRLF line
+    let mut rest = src;
+    while !rest.is_empty() {
+        let end = rest.bytes().position(|b| b == b'\n').unwrap_or(rest.len());
+        let l = rest[..end].trim();
+        rest = rest.get(end + 1..).unwrap_or("");
         if l.is_empty() || l.starts_with('#') {
             continue;
         }

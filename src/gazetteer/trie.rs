@@ -240,10 +240,8 @@ impl Trie {
         let mut pending: Vec<Vec<(u8, u32)>> = Vec::new();
         // a list holds its node's extra edges and two entries more
         let mut lists: Vec<u8> = Vec::with_capacity(11 * extra);
+        // lays out the list of node `n`, which has `extra` edges past its first (some)
         let mut finish = |nodes: &mut [Node], n: u32, extra: &mut Vec<(u8, u32)>| {
-            if extra.is_empty() {
-                return;
-            }
             let node = &mut nodes[n as usize];
             debug_assert!(node.edges & SINGLE != 0 && node.edges != LEAF);
             let o = lists.len() as u32;
@@ -266,7 +264,10 @@ impl Trie {
             while path.len() > l + 1 {
                 let d = path.len() - 1;
                 let n = path.pop().expect("a node");
-                finish(&mut nodes, n, &mut pending[d]);
+                // (most nodes have one child or none: no call for them)
+                if !pending[d].is_empty() {
+                    finish(&mut nodes, n, &mut pending[d]);
+                }
             }
             if pending.len() <= f.len() {
                 pending.resize_with(f.len() + 1, Vec::new);
@@ -295,7 +296,9 @@ impl Trie {
         while path.len() > 1 {
             let d = path.len() - 1;
             let n = path.pop().expect("a node");
-            finish(&mut nodes, n, &mut pending[d]);
+            if !pending[d].is_empty() {
+                finish(&mut nodes, n, &mut pending[d]);
+            }
         }
         let mut trie = Trie {
             nodes,
