@@ -733,22 +733,24 @@ impl GazetteerBuilder {
         let common = self.common.clone();
         // the pairs of `chosen[from..to]`, sorted; the office holders' short names after
         // them in the last part
-        let list = |from: usize, to: usize| -> (Vec<FormRec>, String) {
+        let list = |from: usize, to: usize| -> (Vec<FormRec>, Vec<u8>) {
             let rows = &chosen[from..to];
-            let mut arena = String::with_capacity(4 * rows.len() * 8);
+            let mut arena: Vec<u8> = Vec::with_capacity(4 * rows.len() * 8);
             // (untouched capacity costs nothing: the embedded rows list about two forms
             // each)
             let mut recs: Vec<FormRec> = Vec::with_capacity(3 * rows.len());
             for (eid, row) in (from..).zip(rows) {
                 row.cols(texts).each_surface(|surface, canonical| {
+                    let off = arena.len();
+                    let policy = fold_form_and_policy(surface, &mut arena);
                     let sense = Sense {
                         entry: eid as EntryId,
                         canonical,
                         short: false,
                         common: false,
-                        policy: policy_of(surface),
+                        policy,
                     };
-                    FormRec::push(&mut recs, &mut arena, surface, sense);
+                    FormRec::push(&mut recs, &arena, off, sense);
                 });
             }
             if to == chosen.len() {
@@ -760,14 +762,14 @@ impl GazetteerBuilder {
         let ((recs, mut arena), (mut more, arena_more)) = if half < chosen.len() {
             join(true, || list(0, half), || list(half, chosen.len()))
         } else {
-            (list(0, half), (Vec::new(), String::new()))
+            (list(0, half), (Vec::new(), Vec::new()))
         };
         // the second list's texts go after the first's
         let shift = u32::try_from(arena.len()).expect("forms of less than 4 GiB");
         for r in &mut more {
             r.off += shift;
         }
-        arena.push_str(&arena_more);
+        arena.extend_from_slice(&arena_more);
         drop(arena_more);
         let n = recs.len() + more.len();
         let mut senses: Vec<Sense> = Vec::with_capacity(n);
@@ -784,7 +786,7 @@ impl GazetteerBuilder {
                 if r.len as usize <= KEY_BYTES {
                     text.extend_from_slice(&r.key_bytes()[..r.len as usize]);
                 } else {
-                    text.extend_from_slice(r.text(&arena).as_bytes());
+                    text.extend_from_slice(r.text(&arena));
                 }
                 start.push(u32::try_from(text.len()).expect("forms of less than 4 GiB"));
                 sense_start.push(senses.len() as u32);
@@ -937,7 +939,7 @@ fn add_short_names(
     texts: &[Text],
     common: &CommonWords,
     recs: &mut Vec<FormRec>,
-    arena: &mut String,
+    arena: &mut Vec<u8>,
 ) {
     let mut shorts: HashMap<String, Option<(EntryId, String)>> = HashMap::default();
     for (i, e) in entries.iter().enumerate() {
@@ -999,7 +1001,9 @@ fn add_short_names(
             common: common.get(&folded).is_some(),
             policy: policy_of(&surface),
         };
-        FormRec::push(recs, arena, &folded, sense);
+        let off = arena.len();
+        fold_form_and_policy(&folded, arena);
+        FormRec::push(recs, arena, off, sense);
     }
 }
 
@@ -1084,15 +1088,14 @@ struct FormRec {
 const KEY_BYTES: usize = 16;
 
 impl FormRec {
-    /// Folds `surface` into `arena` and lists it with `sense` (nothing for an empty form).
-    fn push(recs: &mut Vec<FormRec>, arena: &mut String, surface: &str, sense: Sense) {
-        let off = arena.len();
-        fold_form_append(surface, arena);
+    /// Lists the form `arena[off..]` (folded there last) with `sense` (nothing for an
+    /// empty form).
+    fn push(recs: &mut Vec<FormRec>, arena: &[u8], off: usize, sense: Sense) {
         let len = arena.len() - off;
         if len == 0 {
             return;
         }
-        let text = &arena.as_bytes()[off..];
+        let text = &arena[off..];
         let mut k = [0u8; KEY_BYTES];
         let n = len.min(KEY_BYTES);
         k[..n].copy_from_slice(&text[..n]);
@@ -1114,13 +1117,13 @@ impl FormRec {
         k
     }
 
-    fn text<'a>(&self, arena: &'a str) -> &'a str {
+    fn text<'a>(&self, arena: &'a [u8]) -> &'a [u8] {
         &arena[self.off as usize..(self.off + self.len) as usize]
     }
 
     /// By text, then in the order listed.
     #[inline]
-    fn cmp(&self, other: &FormRec, arena: &str) -> std::cmp::Ordering {
+    fn cmp(&self, other: &FormRec, arena: &[u8]) -> std::cmp::Ordering {
         self.key[0]
             .cmp(&other.key[0])
             .then_with(|| self.key[1].cmp(&other.key[1]))
@@ -1137,7 +1140,7 @@ impl FormRec {
     }
 
     /// True when both have the same text.
-    fn same_text(&self, other: &FormRec, arena: &str) -> bool {
+    fn same_text(&self, other: &FormRec, arena: &[u8]) -> bool {
         self.key == other.key
             && self.len == other.len
             && (self.len as usize <= KEY_BYTES || self.text(arena) == other.text(arena))
@@ -1148,7 +1151,7 @@ impl FormRec {
 fn merged<'a>(
     a: &'a [FormRec],
     b: &'a [FormRec],
-    arena: &'a str,
+    arena: &'a [u8],
 ) -> impl Iterator<Item = &'a FormRec> + use<'a> {
     let (mut a, mut b) = (a.iter().peekable(), b.iter().peekable());
     std::iter::from_fn(move || {
@@ -1226,48 +1229,115 @@ fn policy_of(surface: &str) -> CasePolicy {
 
 /// [`policy_of`] for an ASCII name, in one pass over its bytes; `None` for any other name.
 fn policy_of_ascii(b: &[u8]) -> Option<CasePolicy> {
-    let (mut letters, mut lower) = (0usize, false);
-    // a space, and a word (after a space or a hyphen) that starts in lower case
-    let (mut space, mut lower_word) = (false, false);
-    let mut after_sep = false;
-    // every name of the gazetteer comes here: a table lookup a byte, no branch but one
+    let mut scan = CaseScan::default();
+    // a table lookup a byte, no branch but one
     for &c in b {
         let class = ASCII_CLASS[usize::from(c)];
         if class & NOT_ASCII != 0 {
             return None;
         }
-        letters += usize::from(class & LETTER);
-        let is_lower = class & LOWER != 0;
-        lower |= is_lower;
-        lower_word |= is_lower & after_sep;
-        space |= class & SPACE != 0;
-        after_sep = class & SEPARATOR != 0;
+        scan.take(class);
     }
-    Some(if letters >= 2 && !lower {
-        if letters >= 4 {
-            CasePolicy::UpperOrCapitalized
+    Some(scan.policy(b.first().copied()))
+}
+
+/// What one pass over a name's ASCII bytes has seen so far: a few bit operations a byte
+/// on its [`ASCII_CLASS`], no branch.
+#[derive(Clone, Copy, Debug, Default)]
+struct CaseScan {
+    /// The classes of all bytes, or'ed.
+    any: u8,
+    letters: usize,
+    /// [`LOWER`] set: a word (after a space or a hyphen) starts in lower case.
+    lower_word: u8,
+    /// [`SPACE`] set: two spaces in a row.
+    double_space: u8,
+    /// The class of the byte before.
+    prev: u8,
+}
+
+impl CaseScan {
+    /// Takes the next byte, by its class.
+    #[inline(always)]
+    fn take(&mut self, class: u8) {
+        self.any |= class;
+        self.letters += usize::from(class & LETTER);
+        // the byte before's SEPARATOR bit, moved to the LOWER bit
+        const _: () = assert!(SEPARATOR >> 1 == LOWER);
+        self.lower_word |= class & (self.prev >> 1);
+        self.double_space |= class & self.prev;
+        self.prev = class;
+    }
+
+    /// The policy of the name whose bytes were all taken; `first` is its first byte.
+    fn policy(&self, first: Option<u8>) -> CasePolicy {
+        if self.letters >= 2 && self.any & LOWER == 0 {
+            if self.letters >= 4 {
+                CasePolicy::UpperOrCapitalized
+            } else {
+                CasePolicy::Upper
+            }
+        } else if first.is_some_and(|b| b.is_ascii_lowercase()) {
+            CasePolicy::Any
+        } else if self.any & SPACE != 0 && self.lower_word & LOWER == 0 {
+            CasePolicy::CapitalizedAll
         } else {
-            CasePolicy::Upper
+            CasePolicy::Capitalized
         }
-    } else if b.first().is_some_and(u8::is_ascii_lowercase) {
-        CasePolicy::Any
-    } else if space && !lower_word {
-        CasePolicy::CapitalizedAll
-    } else {
-        CasePolicy::Capitalized
-    })
+    }
+
+    /// The bytes are printable ASCII and single spaces (see [`fold_form_append`]).
+    fn plain(&self) -> bool {
+        self.any & NOT_PLAIN == 0 && self.double_space & SPACE == 0
+    }
+}
+
+/// Appends the matching form of `surface` to `out` ([`fold_form_append`]) and returns its
+/// [`policy_of`]: every name and alias of the gazetteer comes here at build, and one pass
+/// over the bytes of a plain name (printable ASCII, single spaces inside) does it all,
+/// copying, lowering and reading the case at once. Other names go the general way (a
+/// test holds the two to agree).
+fn fold_form_and_policy(surface: &str, out: &mut Vec<u8>) -> CasePolicy {
+    let b = surface.as_bytes();
+    // no space at either end (as every name is trimmed): then the plain check is
+    // `fold_form_append`'s
+    if matches!((b.first(), b.last()), (Some(x), Some(y)) if x.is_ascii_graphic() && y.is_ascii_graphic())
+    {
+        let start = out.len();
+        out.extend_from_slice(b);
+        let mut scan = CaseScan::default();
+        for x in &mut out[start..] {
+            let class = ASCII_CLASS[usize::from(*x)];
+            scan.take(class);
+            // to lower case
+            *x |= class & UPPER;
+        }
+        if scan.plain() {
+            return scan.policy(b.first().copied());
+        }
+        out.truncate(start);
+    }
+    let mut folded = String::new();
+    fold_form_append(surface, &mut folded);
+    out.extend_from_slice(folded.as_bytes());
+    policy_of(surface)
 }
 
 /// [`ASCII_CLASS`] bits: an ASCII letter (the bit is 1: it is added to a count).
 const LETTER: u8 = 1;
 /// A lower-case ASCII letter.
 const LOWER: u8 = 2;
+/// A space or a hyphen: what starts a word (one bit above [`LOWER`]: see
+/// [`CaseScan::take`]).
+const SEPARATOR: u8 = 4;
 /// A space.
-const SPACE: u8 = 4;
-/// A space or a hyphen: what starts a word.
-const SEPARATOR: u8 = 8;
+const SPACE: u8 = 8;
 /// Not ASCII.
 const NOT_ASCII: u8 = 16;
+/// An upper-case ASCII letter: the bit that makes it lower case.
+const UPPER: u8 = 0x20;
+/// Neither printable ASCII nor a space.
+const NOT_PLAIN: u8 = 64;
 
 /// The class bits of every byte, for [`policy_of_ascii`].
 const ASCII_CLASS: [u8; 256] = {
@@ -1276,17 +1346,19 @@ const ASCII_CLASS: [u8; 256] = {
     while c < 256 {
         let b = c as u8;
         t[c] = if !b.is_ascii() {
-            NOT_ASCII
+            NOT_ASCII | NOT_PLAIN
         } else if b.is_ascii_lowercase() {
             LETTER | LOWER
         } else if b.is_ascii_uppercase() {
-            LETTER
+            LETTER | UPPER
         } else if b == b' ' {
             SPACE | SEPARATOR
         } else if b == b'-' {
             SEPARATOR
-        } else {
+        } else if b.is_ascii_graphic() {
             0
+        } else {
+            NOT_PLAIN
         };
         c += 1;
     }
@@ -2044,5 +2116,58 @@ t:8\tLOCATION\tNew\t\tkind=city
             let want = fold_str(s).split_whitespace().collect::<Vec<_>>().join(" ");
             assert_eq!(out, want, "{s:?}");
         }
+    }
+
+    #[test]
+    fn fold_form_and_policy_is_fold_form_and_policy_of() {
+        let samples = [
+            "",
+            " ",
+            "a",
+            "A",
+            "AB",
+            "ABCD",
+            "New York",
+            "New  York",
+            "new York",
+            "A\tB",
+            " Minsk",
+            "Minsk ",
+            "X-ray",
+            "x-Ray",
+            "U.S.",
+            "de Gaulle",
+            "São Paulo",
+            "NATO",
+            "Ab-cd Ef",
+            "A\u{7}B",
+            "~",
+            "a b-c D",
+            "Ṭ x",
+            "Zürich",
+        ];
+        let rows = crate::defaults::GAZETTEERS
+            .iter()
+            .flat_map(|(n, s)| parse::parse_file(n, s).unwrap());
+        let names: Vec<String> = rows
+            .flat_map(|r| std::iter::once(r.name).chain(r.aliases))
+            .flat_map(|n| [plural(&n), n])
+            .chain(samples.iter().map(|s| s.to_string()))
+            .collect();
+        let (mut want, mut got) = (String::new(), vec![b'x']);
+        let mut plain = 0;
+        for s in &names {
+            fold_form(s, &mut want);
+            got.truncate(1);
+            let policy = fold_form_and_policy(s, &mut got);
+            assert_eq!(&got[1..], want.as_bytes(), "{s:?}");
+            assert_eq!(policy, policy_of(s), "{s:?}");
+            plain += usize::from(s.bytes().all(|b| b.is_ascii_graphic() || b == b' '));
+        }
+        assert!(
+            plain > 100_000 && plain < names.len(),
+            "{plain} of {}",
+            names.len()
+        );
     }
 }
