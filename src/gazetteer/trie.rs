@@ -272,25 +272,28 @@ impl Trie {
             if pending.len() <= f.len() {
                 pending.resize_with(f.len() + 1, Vec::new);
             }
-            for (d, &b) in f.iter().enumerate().skip(l) {
-                let parent = path[d];
-                let n = nodes.len() as u32;
-                if d == 0 {
-                    root[b as usize] = n;
-                } else if nodes[parent as usize].edges == LEAF {
-                    // the first child is made right after its parent
-                    debug_assert_eq!(parent + 1, n);
-                    nodes[parent as usize].edges = SINGLE | b as u32;
-                } else {
-                    pending[d].push((b, n));
-                }
-                nodes.push(Node {
-                    form: NONE,
-                    edges: LEAF,
-                });
-                path.push(n);
+            // the form's new nodes: the first a child of its prefix's node, each other
+            // one the only child of the one before (a chain, made in one pass)
+            let (n, b) = (nodes.len() as u32, f[l]);
+            let parent = path[l];
+            if l == 0 {
+                root[b as usize] = n;
+            } else if nodes[parent as usize].edges == LEAF {
+                // the first child is made right after its parent
+                debug_assert_eq!(parent + 1, n);
+                nodes[parent as usize].edges = SINGLE | b as u32;
+            } else {
+                pending[l].push((b, n));
             }
-            nodes[*path.last().expect("a node") as usize].form = id;
+            nodes.extend(f[l + 1..].iter().map(|&b| Node {
+                form: NONE,
+                edges: SINGLE | b as u32,
+            }));
+            nodes.push(Node {
+                form: id,
+                edges: LEAF,
+            });
+            path.extend(n..nodes.len() as u32);
             prev = f;
         }
         while path.len() > 1 {
