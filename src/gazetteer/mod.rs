@@ -823,23 +823,22 @@ impl GazetteerBuilder {
                     .collect();
                 let lower_trie =
                     Trie::from_sorted_iter(any_case.iter().map(|&f| (forms.bytes(f), f)));
-                let facts: Vec<Facts> = chosen
-                    .iter()
-                    .map(|row| Facts::of(&row.cols(texts)))
-                    .collect();
+                // each row's facts, and the countries by their code (one split of a row)
+                let mut facts: Vec<Facts> = Vec::with_capacity(chosen.len());
                 let mut country_index = HashMap::default();
                 for (i, row) in chosen.iter().enumerate() {
-                    if row.kind != EntityKind::Location {
-                        continue;
-                    }
-                    let row = row.cols(texts);
-                    if row.attr("kind") == Some("country")
-                        && let Some(code) = row.attr("country")
+                    let cols = row.cols(texts);
+                    let f = Facts::of(&cols);
+                    // `kind=country` (a row gives each key once)
+                    if f.kind == EntityKind::Location
+                        && f.place == PlaceKind::Country
+                        && let Some(code) = cols.attr("country")
                     {
                         country_index
                             .entry(code.to_string())
                             .or_insert(i as EntryId);
                     }
+                    facts.push(f);
                 }
                 (lower_trie, facts, country_index)
             },
@@ -2054,6 +2053,30 @@ t:8\tLOCATION\tNew\t\tkind=city
         assert_eq!(b.entry(by).name.as_ref(), "Belarus");
         assert!((0..b.form_count() as u32).any(|f| b.form(f) == "chief whips"));
         assert!(b.is_common_word("whip") && b.rows.len() > 60_000);
+    }
+
+    #[test]
+    fn country_index_is_the_first_country_row_of_each_code() {
+        let g = crate::Extractor::new().unwrap();
+        let g = g.gazetteer();
+        let mut want: Vec<(String, String)> = Vec::new();
+        for (name, src) in crate::defaults::GAZETTEERS {
+            for row in parse::parse_file(name, src).unwrap() {
+                if row.kind == EntityKind::Location
+                    && row.attrs.get("kind").map(String::as_str) == Some("country")
+                    && let Some(code) = row.attrs.get("country")
+                    && !want.iter().any(|(c, _)| c == code)
+                {
+                    want.push((code.clone(), row.id));
+                }
+            }
+        }
+        assert!(want.len() > 150, "{} countries", want.len());
+        assert_eq!(g.country_index.len(), want.len());
+        for (code, id) in &want {
+            let e = g.country(code).unwrap_or_else(|| panic!("{code}"));
+            assert_eq!(&*g.entry(e).id, id.as_str(), "{code}");
+        }
     }
 
     #[test]
