@@ -783,7 +783,10 @@ impl GazetteerBuilder {
         for r in merged(&recs, &more, &arena) {
             if prev.is_none_or(|p| !p.same_text(r, &arena)) {
                 if r.len as usize <= KEY_BYTES {
-                    text.extend_from_slice(&r.key_bytes()[..r.len as usize]);
+                    // the whole key then the length: a copy of fixed size, no call
+                    let at = text.len();
+                    text.extend_from_slice(&r.key_bytes());
+                    text.truncate(at + r.len as usize);
                 } else {
                     text.extend_from_slice(r.text(&arena));
                 }
@@ -1011,18 +1014,30 @@ fn embedded_words(set: &mut CommonWords, src: &str) {
     set.reserve(lines_in(src));
     // split at each '\n' by a plain loop (`str::lines` sets up a search a line, which cost
     // more than the line: the words are short); `trim` takes the '\r' of a CRLF line
+    let folded = |b: u8| b.is_ascii_lowercase() || b == b'\'' || b == b'-';
     let mut rest = src;
     while !rest.is_empty() {
-        let end = rest.bytes().position(|b| b == b'\n').unwrap_or(rest.len());
-        let l = rest[..end].trim();
+        // to the line's end, seeing on the way whether the line is a folded word (most
+        // are): then it has nothing to trim
+        let (mut end, mut plain) = (rest.len(), true);
+        for (i, b) in rest.bytes().enumerate() {
+            if b == b'\n' {
+                end = i;
+                break;
+            }
+            plain &= folded(b);
+        }
+        let line = &rest[..end];
         rest = rest.get(end + 1..).unwrap_or("");
+        if plain && !line.is_empty() {
+            set.update(line, |()| ());
+            continue;
+        }
+        let l = line.trim();
         if l.is_empty() || l.starts_with('#') {
             continue;
         }
-        // most lines are folded already
-        if l.bytes()
-            .all(|b| b.is_ascii_lowercase() || b == b'\'' || b == b'-')
-        {
+        if l.bytes().all(folded) {
             set.update(l, |()| ());
         } else {
             set.update(&fold_str(l), |()| ());
@@ -1096,8 +1111,10 @@ impl FormRec {
         }
         let text = &arena[off..];
         let mut k = [0u8; KEY_BYTES];
-        let n = len.min(KEY_BYTES);
-        k[..n].copy_from_slice(&text[..n]);
+        // (a loop the compiler unrolls: a copy of a length known at run time is a call)
+        for (k, &b) in k.iter_mut().zip(text) {
+            *k = b;
+        }
         let (hi, lo) = k.split_at(8);
         let word = |b: &[u8]| u64::from_be_bytes(b.try_into().expect("8 bytes"));
         recs.push(FormRec {
