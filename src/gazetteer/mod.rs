@@ -307,6 +307,15 @@ impl RawRow {
         })
     }
 
+    /// About the bytes of its name and aliases (the work of listing its forms): those of
+    /// the two columns, or of the line when their places were not kept.
+    fn names_len(&self) -> usize {
+        match self.cols {
+            [0, ..] => self.len as usize,
+            [name, _, attrs] => usize::from(attrs - name),
+        }
+    }
+
     fn cols<'a>(&self, texts: &'a [Text]) -> Cols<'a> {
         let line = self.line(texts);
         if let [name, aliases, attrs] = self.cols.map(usize::from)
@@ -714,16 +723,17 @@ impl GazetteerBuilder {
         // every (folded surface, sense) pair, the folded text side by side in one buffer;
         // one sort by text then numbers the forms in byte order, which is also the order
         // the trie is built in (no hash map of strings, no string per form). On two
-        // threads each lists and sorts the pairs of half the rows (by bytes), and the two
+        // threads each lists and sorts the pairs of half the rows (by the bytes of their
+        // names and aliases), and the two
         // sorted lists are merged: the order is the same (pairs are ordered by text, then
         // in the order listed, which the second half's offsets keep)
         let half = if parallel {
-            let total: usize = chosen.iter().map(|r| r.len as usize).sum();
+            let total: usize = chosen.iter().map(RawRow::names_len).sum();
             let mut sum = 0;
             chosen
                 .iter()
                 .position(|r| {
-                    sum += r.len as usize;
+                    sum += r.names_len();
                     2 * sum >= total
                 })
                 .map_or(chosen.len(), |i| i + 1)
