@@ -1377,7 +1377,8 @@ fn fold_form_and_policy(surface: &str, out: &mut Vec<u8>) -> CasePolicy {
         }
         out.truncate(start);
     }
-    let mut folded = String::new();
+    // (room for the usual folding: a few characters fold to two or three)
+    let mut folded = String::with_capacity(2 * surface.len());
     fold_form_append(surface, &mut folded);
     out.extend_from_slice(folded.as_bytes());
     policy_of(surface)
