@@ -724,9 +724,9 @@ impl GazetteerBuilder {
         // one sort by text then numbers the forms in byte order, which is also the order
         // the trie is built in (no hash map of strings, no string per form). On two
         // threads each lists and sorts the pairs of half the rows (by the bytes of their
-        // names and aliases), and the two
-        // sorted lists are merged: the order is the same (pairs are ordered by text, then
-        // in the order listed, which the second half's offsets keep)
+        // names and aliases), and the two sorted lists are merged: the order is the same
+        // (pairs are ordered by text, then in the order listed, which the second half's
+        // offsets keep)
         let half = if parallel {
             let total: usize = chosen.iter().map(RawRow::names_len).sum();
             let mut sum = 0;
