@@ -122,7 +122,8 @@ options:
   --rules FILE          add a relation rule file (repeatable)
   --no-defaults         do not load the embedded default gazetteers
   --max-bytes N         largest document accepted (default 16777216)
-  --threads N           with --jsonl, analyse on N threads; output stays in input order (default 1)
+  --threads N           with --jsonl, analyse on N threads; output stays in input order (default 1);
+                        N > 1 also builds the extractor on two threads
   -h, --help            this text";
 
 struct Options {
@@ -256,6 +257,8 @@ fn try_main() -> io::Result<bool> {
     };
     let mut b = Extractor::builder();
     b.defaults(o.defaults);
+    // start-up may use the threads the analysis will
+    b.threads(o.threads);
     for g in &o.gazetteers {
         b.gazetteer_file(g);
     }

@@ -26,6 +26,7 @@ pub struct ExtractorBuilder {
     rules: Vec<(String, String)>,
     rule_paths: Vec<std::path::PathBuf>,
     max_document_bytes: usize,
+    threads: usize,
 }
 
 impl Default for ExtractorBuilder {
@@ -37,6 +38,7 @@ impl Default for ExtractorBuilder {
             rules: Vec::new(),
             rule_paths: Vec::new(),
             max_document_bytes: DEFAULT_MAX_DOCUMENT_BYTES,
+            threads: 1,
         }
     }
 }
@@ -79,62 +81,27 @@ impl ExtractorBuilder {
         self
     }
 
+    /// How many threads building may use (default 1): with two or more, and more than one
+    /// core, the gazetteer's independent parts and the rules are made on two threads
+    /// (start-up is serial work before a batch runs on its threads). The extractor is the
+    /// same whatever the number.
+    pub fn threads(&mut self, n: usize) -> &mut Self {
+        self.threads = n;
+        self
+    }
+
     /// Builds the extractor.
     ///
     /// # Errors
     /// Any error of a gazetteer file (syntax, unknown type, duplicate id, I/O).
     pub fn build(&self) -> Result<Extractor> {
-        let gazetteer =
-            if self.defaults && self.gazetteers.is_empty() && self.gazetteer_paths.is_empty() {
-                default_gazetteer()?
-            } else {
-                let mut b = GazetteerBuilder::new();
-                if self.defaults {
-                    for (name, src) in crate::defaults::GAZETTEERS {
-                        b.add_embedded(name, src)?;
-                    }
-                    b.add_embedded_common_words(crate::defaults::COMMON_WORDS);
-                }
-                for (p, s) in &self.gazetteers {
-                    b.add_source(p, s)?;
-                }
-                for p in &self.gazetteer_paths {
-                    b.add_file(p)?;
-                }
-                b.replace_built_in();
-                Arc::new(b.build()?)
-            };
-        let rules = if self.defaults && self.rules.is_empty() && self.rule_paths.is_empty() {
-            default_rules()?
-        } else {
-            let mut files: Vec<(String, String)> = Vec::new();
-            if self.defaults {
-                files.extend(
-                    crate::defaults::RULES
-                        .iter()
-                        .map(|(p, s)| (p.to_string(), s.to_string())),
-                );
-            }
-            files.extend(self.rules.iter().cloned());
-            for p in &self.rule_paths {
-                let name = p.display().to_string();
-                let bytes = std::fs::read(p)
-                    .map_err(|e| Error::new(ErrorKind::Io, format!("{name}: {e}")))?;
-                let src = String::from_utf8(bytes).map_err(|e| {
-                    let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-                    let line = upto.iter().filter(|&&b| b == b'\n').count() + 1;
-                    let last = upto.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-                    let col = String::from_utf8_lossy(&upto[last..]).chars().count() + 1;
-                    Error::at(ErrorKind::RuleSyntax, &name, line, col, "invalid UTF-8")
-                })?;
-                files.push((name, src));
-            }
-            let refs: Vec<(&str, &str)> = files
-                .iter()
-                .map(|(p, s)| (p.as_str(), s.as_str()))
-                .collect();
-            Arc::new(RuleSet::from_sources(&refs)?)
-        };
+        // the gazetteer, and on a second thread the rules (a small part of the work)
+        let (gazetteer, rules) = crate::gazetteer::join(
+            crate::gazetteer::two_threads(self.threads),
+            || self.build_gazetteer(),
+            || self.build_rules(),
+        );
+        let (gazetteer, rules) = (gazetteer?, rules?);
         Ok(Extractor {
             shown: Arc::new(ShownEntries::new(&gazetteer)),
             gazetteer,
@@ -143,19 +110,71 @@ impl ExtractorBuilder {
             max_document_bytes: self.max_document_bytes,
         })
     }
+
+    /// The gazetteer: the default one, or one with the caller's files.
+    fn build_gazetteer(&self) -> Result<Arc<Gazetteer>> {
+        if self.defaults && self.gazetteers.is_empty() && self.gazetteer_paths.is_empty() {
+            return default_gazetteer(self.threads);
+        }
+        let mut b = GazetteerBuilder::new();
+        b.threads(self.threads);
+        if self.defaults {
+            b.add_embedded_defaults(crate::defaults::GAZETTEERS, crate::defaults::COMMON_WORDS)?;
+        }
+        for (p, s) in &self.gazetteers {
+            b.add_source(p, s)?;
+        }
+        for p in &self.gazetteer_paths {
+            b.add_file(p)?;
+        }
+        b.replace_built_in();
+        Ok(Arc::new(b.build()?))
+    }
+
+    /// The rules: the default ones, or ones with the caller's files.
+    fn build_rules(&self) -> Result<Arc<RuleSet>> {
+        if self.defaults && self.rules.is_empty() && self.rule_paths.is_empty() {
+            return default_rules();
+        }
+        let mut files: Vec<(String, String)> = Vec::new();
+        if self.defaults {
+            files.extend(
+                crate::defaults::RULES
+                    .iter()
+                    .map(|(p, s)| (p.to_string(), s.to_string())),
+            );
+        }
+        files.extend(self.rules.iter().cloned());
+        for p in &self.rule_paths {
+            let name = p.display().to_string();
+            let bytes =
+                std::fs::read(p).map_err(|e| Error::new(ErrorKind::Io, format!("{name}: {e}")))?;
+            let src = String::from_utf8(bytes).map_err(|e| {
+                let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+                let line = upto.iter().filter(|&&b| b == b'\n').count() + 1;
+                let last = upto.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+                let col = String::from_utf8_lossy(&upto[last..]).chars().count() + 1;
+                Error::at(ErrorKind::RuleSyntax, &name, line, col, "invalid UTF-8")
+            })?;
+            files.push((name, src));
+        }
+        let refs: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(p, s)| (p.as_str(), s.as_str()))
+            .collect();
+        Ok(Arc::new(RuleSet::from_sources(&refs)?))
+    }
 }
 
 /// The default gazetteer, compiled once per process and shared.
-fn default_gazetteer() -> Result<Arc<Gazetteer>> {
+fn default_gazetteer(threads: usize) -> Result<Arc<Gazetteer>> {
     static DEFAULT: std::sync::OnceLock<std::result::Result<Arc<Gazetteer>, Error>> =
         std::sync::OnceLock::new();
     DEFAULT
         .get_or_init(|| {
             let mut b = GazetteerBuilder::new();
-            for (name, src) in crate::defaults::GAZETTEERS {
-                b.add_embedded(name, src)?;
-            }
-            b.add_embedded_common_words(crate::defaults::COMMON_WORDS);
+            b.threads(threads);
+            b.add_embedded_defaults(crate::defaults::GAZETTEERS, crate::defaults::COMMON_WORDS)?;
             Ok(Arc::new(b.build()?))
         })
         .clone()
@@ -824,6 +843,29 @@ mod tests {
         }
         assert!(hits > 100);
         assert!(!TimeSpans::new(&[]).overlap(Span::new(0, 5)));
+    }
+
+    #[test]
+    fn an_extractor_built_on_two_threads_is_the_same() {
+        // a caller's file: neither the gazetteer nor the rules are the shared defaults
+        let build = |threads| {
+            Extractor::builder()
+                .threads(threads)
+                .gazetteer_source(
+                    "g.tsv",
+                    "id\ttype\tname\taliases\tattrs\nt:1\tPERSON\tAnna Smolna\t\ttitle=minister\n",
+                )
+                .rule_source("r.rules", "")
+                .build()
+                .unwrap()
+        };
+        let (a, b) = (build(1), build(2));
+        assert_eq!(a.rules().rules().len(), b.rules().rules().len());
+        assert!(!a.rules().rules().is_empty());
+        let text = "Anna Smolna met Angela Merkel in Berlin on Monday. Smolna called Putin.";
+        let (x, y) = (a.extract(text).unwrap(), b.extract(text).unwrap());
+        assert_eq!(format!("{x:?}"), format!("{y:?}"));
+        assert!(x.entities.iter().any(|e| e.kb.as_deref() == Some("t:1")));
     }
 
     #[test]

@@ -173,6 +173,35 @@ pub struct GazetteerBuilder {
     replace: Replace,
     /// Shared with the built gazetteers (no copy at build).
     common: std::sync::Arc<CommonWords>,
+    /// The threads building may use (0 and 1: the calling thread alone).
+    threads: usize,
+}
+
+/// Runs `a` and `b`, `b` on a second thread when `parallel`, and returns both results:
+/// each closure's result depends on its inputs alone, so they are the same either way.
+pub(crate) fn join<A, B: Send>(
+    parallel: bool,
+    a: impl FnOnce() -> A,
+    b: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    if !parallel {
+        let x = a();
+        return (x, b());
+    }
+    std::thread::scope(|s| {
+        let other = s.spawn(b);
+        let x = a();
+        let y = other
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (x, y)
+    })
+}
+
+/// True when work may go to a second thread: the caller allows `threads` (more than one)
+/// and the machine has more than one core for this process.
+pub(crate) fn two_threads(threads: usize) -> bool {
+    threads >= 2 && std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2)
 }
 
 /// What a duplicate id does.
@@ -214,7 +243,7 @@ impl std::fmt::Debug for Text {
 /// One row: where its line is and what type it has. Its columns are split from the line
 /// again when read (the line was checked, or for an embedded file split, when added), so
 /// a row costs 24 bytes until its entry is made, not the kilobyte of a [`Row`].
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct RawRow {
     /// The line: `texts[file][start..start + len]`.
     start: usize,
@@ -276,6 +305,15 @@ impl RawRow {
             cols,
             kind,
         })
+    }
+
+    /// About the bytes of its name and aliases (the work of listing its forms): those of
+    /// the two columns, or of the line when their places were not kept.
+    fn names_len(&self) -> usize {
+        match self.cols {
+            [0, ..] => self.len as usize,
+            [name, _, attrs] => usize::from(attrs - name),
+        }
     }
 
     fn cols<'a>(&self, texts: &'a [Text]) -> Cols<'a> {
@@ -488,22 +526,82 @@ impl GazetteerBuilder {
     /// [`GazetteerBuilder::add_common_words`] for the embedded list: its folded words are
     /// kept as they are, not copied.
     pub(crate) fn add_embedded_common_words(&mut self, src: &'static str) -> &mut Self {
-        let set = std::sync::Arc::make_mut(&mut self.common);
-        set.reserve(lines_in(src));
-        for l in src.lines().map(str::trim) {
-            if l.is_empty() || l.starts_with('#') {
-                continue;
+        embedded_words(std::sync::Arc::make_mut(&mut self.common), src);
+        self
+    }
+
+    /// How many threads [`GazetteerBuilder::build`] (and the adding of the embedded
+    /// defaults) may use: with two or more, and more than one core, independent parts are
+    /// made on a second thread. The gazetteer built is the same whatever the number.
+    /// Default 1.
+    pub fn threads(&mut self, n: usize) -> &mut Self {
+        self.threads = n;
+        self
+    }
+
+    /// [`GazetteerBuilder::add_embedded`] of each of `files`, in order, then
+    /// [`GazetteerBuilder::add_embedded_common_words`] of `words`: on two threads when the
+    /// builder may use them (see [`GazetteerBuilder::threads`]), the rows and words being
+    /// the same.
+    pub(crate) fn add_embedded_defaults(
+        &mut self,
+        files: &[(&str, &'static str)],
+        words: &'static str,
+    ) -> Result<&mut Self> {
+        if !two_threads(self.threads) {
+            for (path, src) in files {
+                self.add_embedded(path, src)?;
             }
-            // most lines are folded already
-            if l.bytes()
-                .all(|b| b.is_ascii_lowercase() || b == b'\'' || b == b'-')
-            {
-                set.update(l, |()| ());
-            } else {
-                set.update(&fold_str(l), |()| ());
+            return Ok(self.add_embedded_common_words(words));
+        }
+        // the second thread takes the words and the last files, up to about half the work
+        // (measured: a byte of the word list costs about three of a gazetteer file, a
+        // table insert a word)
+        let weight = |src: &str| src.len();
+        let total = files.iter().map(|(_, s)| weight(s)).sum::<usize>() + 3 * words.len();
+        let (mut k, mut second) = (files.len(), 3 * words.len());
+        while k > 0 && 2 * (second + weight(files[k - 1].1)) <= total {
+            k -= 1;
+            second += weight(files[k].1);
+        }
+        let base = self.paths.len();
+        // the rows of each file, `None` for one that does not split (it is parsed below)
+        let split = |first: usize, files: &[(&str, &'static str)]| -> Vec<Option<Vec<RawRow>>> {
+            files
+                .iter()
+                .enumerate()
+                .map(|(i, (_, src))| {
+                    let mut rows = Vec::new();
+                    RawRow::split_file((base + first + i) as u32, src, &mut rows).map(|()| rows)
+                })
+                .collect()
+        };
+        let mut common = std::mem::take(&mut self.common);
+        let (head, (tail, common)) = join(
+            true,
+            || split(0, &files[..k]),
+            || {
+                let tail = split(k, &files[k..]);
+                embedded_words(std::sync::Arc::make_mut(&mut common), words);
+                (tail, common)
+            },
+        );
+        self.common = common;
+        self.rows
+            .reserve(head.iter().chain(&tail).flatten().map(Vec::len).sum());
+        for ((path, src), rows) in files.iter().zip(head.into_iter().chain(tail)) {
+            match rows {
+                Some(rows) => {
+                    self.rows.extend_from_slice(&rows);
+                    self.paths.push(path.to_string());
+                    self.texts.push(Text::Static(src));
+                }
+                None => {
+                    self.add_source(path, src)?;
+                }
             }
         }
-        self
+        Ok(self)
     }
 
     /// Adds the rows of a file on disk.
@@ -621,49 +719,88 @@ impl GazetteerBuilder {
         }
         drop(hashes);
         drop(by_id);
-        let facts: Vec<Facts> = chosen
-            .iter()
-            .map(|row| Facts::of(&row.cols(texts)))
-            .collect();
+        let parallel = two_threads(self.threads);
         // every (folded surface, sense) pair, the folded text side by side in one buffer;
         // one sort by text then numbers the forms in byte order, which is also the order
-        // the trie is built in (no hash map of strings, no string per form)
-        let mut arena = String::with_capacity(4 * chosen.len() * 8);
-        // (untouched capacity costs nothing: the embedded rows list about two forms each)
-        let mut recs: Vec<FormRec> = Vec::with_capacity(3 * chosen.len());
-        for (eid, row) in chosen.iter().enumerate() {
-            row.cols(texts).each_surface(|surface, canonical| {
-                let sense = Sense {
-                    entry: eid as EntryId,
-                    canonical,
-                    short: false,
-                    common: false,
-                    policy: policy_of(surface),
-                };
-                FormRec::push(&mut recs, &mut arena, surface, sense);
-            });
-        }
+        // the trie is built in (no hash map of strings, no string per form). On two
+        // threads each lists and sorts the pairs of half the rows (by the bytes of their
+        // names and aliases), and the two sorted lists are merged: the order is the same
+        // (pairs are ordered by text, then in the order listed, which the second half's
+        // offsets keep)
+        let half = if parallel {
+            let total: usize = chosen.iter().map(RawRow::names_len).sum();
+            let mut sum = 0;
+            chosen
+                .iter()
+                .position(|r| {
+                    sum += r.names_len();
+                    2 * sum >= total
+                })
+                .map_or(chosen.len(), |i| i + 1)
+        } else {
+            chosen.len()
+        };
         let common = self.common.clone();
-        add_short_names(&chosen, texts, &common, &mut recs, &mut arena);
-        recs.sort_unstable_by(|a, b| a.cmp(b, &arena));
-        let mut forms = Forms::default();
-        let mut senses: Vec<Sense> = Vec::with_capacity(recs.len());
-        let mut sense_start: Vec<u32> = Vec::with_capacity(recs.len() + 1);
-        forms.text.reserve(arena.len() / 2);
-        forms.start.reserve(recs.len() + 1);
-        let mut prev: Option<&FormRec> = None;
-        for r in &recs {
-            if prev.is_none_or(|p| !p.same_text(r, &arena)) {
-                // a short form is whole in its key: no read of the arena, whose texts
-                // are in listing order, not this one
-                let key;
-                forms.push(if r.len as usize <= KEY_BYTES {
-                    key = r.key_bytes();
-                    std::str::from_utf8(&key[..r.len as usize])
-                        .expect("a key holds the whole text of a short form")
-                } else {
-                    r.text(&arena)
+        // the pairs of `chosen[from..to]`, sorted; the office holders' short names after
+        // them in the last part
+        let list = |from: usize, to: usize| -> (Vec<FormRec>, Vec<u8>) {
+            let rows = &chosen[from..to];
+            let mut arena: Vec<u8> = Vec::with_capacity(4 * rows.len() * 8);
+            // (untouched capacity costs nothing: the embedded rows list about two forms
+            // each)
+            let mut recs: Vec<FormRec> = Vec::with_capacity(3 * rows.len());
+            for (eid, row) in (from..).zip(rows) {
+                row.cols(texts).each_surface(|surface, canonical| {
+                    let off = arena.len();
+                    let policy = fold_form_and_policy(surface, &mut arena);
+                    let sense = Sense {
+                        entry: eid as EntryId,
+                        canonical,
+                        short: false,
+                        common: false,
+                        policy,
+                    };
+                    FormRec::push(&mut recs, &arena, off, sense);
                 });
+            }
+            if to == chosen.len() {
+                add_short_names(&chosen, texts, &common, &mut recs, &mut arena);
+            }
+            (sort_recs(recs, &arena), arena)
+        };
+        let ((recs, mut arena), (mut more, arena_more)) = if half < chosen.len() {
+            join(true, || list(0, half), || list(half, chosen.len()))
+        } else {
+            (list(0, half), (Vec::new(), Vec::new()))
+        };
+        // the second list's texts go after the first's
+        let shift = u32::try_from(arena.len()).expect("forms of less than 4 GiB");
+        for r in &mut more {
+            r.off += shift;
+        }
+        arena.extend_from_slice(&arena_more);
+        drop(arena_more);
+        let n = recs.len() + more.len();
+        let mut senses: Vec<Sense> = Vec::with_capacity(n);
+        let mut sense_start: Vec<u32> = Vec::with_capacity(n + 1);
+        // the forms' texts as bytes, checked as UTF-8 once at the end (each was a `str`):
+        // a short one comes whole from its key, with no read of the arena, whose texts
+        // are in listing order, not this one
+        let mut text: Vec<u8> = Vec::with_capacity(arena.len() / 2);
+        let mut start: Vec<u32> = Vec::with_capacity(n + 1);
+        start.push(0);
+        let mut prev: Option<&FormRec> = None;
+        for r in merged(&recs, &more, &arena) {
+            if prev.is_none_or(|p| !p.same_text(r, &arena)) {
+                if r.len as usize <= KEY_BYTES {
+                    // the whole key then the length: a copy of fixed size, no call
+                    let at = text.len();
+                    text.extend_from_slice(&r.key_bytes());
+                    text.truncate(at + r.len as usize);
+                } else {
+                    text.extend_from_slice(r.text(&arena));
+                }
+                start.push(u32::try_from(text.len()).expect("forms of less than 4 GiB"));
                 sense_start.push(senses.len() as u32);
                 prev = Some(r);
             }
@@ -673,35 +810,52 @@ impl GazetteerBuilder {
                 senses.push(r.sense);
             }
         }
+        let forms = Forms {
+            text: String::from_utf8(text).expect("forms are whole strs"),
+            start,
+        };
         sense_start.push(senses.len() as u32);
         drop(recs);
+        drop(more);
         drop(arena);
-        let trie = Trie::from_sorted_iter((0..forms.len() as u32).map(|f| (forms.bytes(f), f)));
-        // at a lower-case word only a sense that takes any case can fit (see
-        // `senses_for`): those forms get a trie of their own, a small fraction of the rest
-        let any_case: Vec<u32> = (0..forms.len() as u32)
-            .filter(|&f| {
-                senses[sense_start[f as usize] as usize..sense_start[f as usize + 1] as usize]
-                    .iter()
-                    .any(|s| s.policy == CasePolicy::Any)
-            })
-            .collect();
-        let lower_trie = Trie::from_sorted_iter(any_case.iter().map(|&f| (forms.bytes(f), f)));
-        drop(any_case);
-        let mut country_index = HashMap::default();
-        for (i, row) in chosen.iter().enumerate() {
-            if row.kind != EntityKind::Location {
-                continue;
-            }
-            let row = row.cols(texts);
-            if row.attr("kind") == Some("country")
-                && let Some(code) = row.attr("country")
-            {
-                country_index
-                    .entry(code.to_string())
-                    .or_insert(i as EntryId);
-            }
-        }
+        // the trie; on the other thread, the rest (the lower-case trie is small)
+        let (trie, (lower_trie, facts, country_index)) = join(
+            parallel,
+            || Trie::from_sorted_iter((0..forms.len() as u32).map(|f| (forms.bytes(f), f))),
+            || {
+                // at a lower-case word only a sense that takes any case can fit (see
+                // `senses_for`): those forms get a trie of their own, a small fraction of
+                // the rest
+                let any_case: Vec<u32> = (0..forms.len() as u32)
+                    .filter(|&f| {
+                        senses
+                            [sense_start[f as usize] as usize..sense_start[f as usize + 1] as usize]
+                            .iter()
+                            .any(|s| s.policy == CasePolicy::Any)
+                    })
+                    .collect();
+                let lower_trie =
+                    Trie::from_sorted_iter(any_case.iter().map(|&f| (forms.bytes(f), f)));
+                // each row's facts, and the countries by their code (one split of a row)
+                let mut facts: Vec<Facts> = Vec::with_capacity(chosen.len());
+                let mut country_index = HashMap::default();
+                for (i, row) in chosen.iter().enumerate() {
+                    let cols = row.cols(texts);
+                    let f = Facts::of(&cols);
+                    // `kind=country` (a row gives each key once)
+                    if f.kind == EntityKind::Location
+                        && f.place == PlaceKind::Country
+                        && let Some(code) = cols.attr("country")
+                    {
+                        country_index
+                            .entry(code.to_string())
+                            .or_insert(i as EntryId);
+                    }
+                    facts.push(f);
+                }
+                (lower_trie, facts, country_index)
+            },
+        );
         // rows become entries when first used, in blocks made on first use
         let entries: Vec<std::sync::OnceLock<EntryBlock>> = (0..chosen.len().div_ceil(BLOCK))
             .map(|_| std::sync::OnceLock::new())
@@ -796,7 +950,7 @@ fn add_short_names(
     texts: &[Text],
     common: &CommonWords,
     recs: &mut Vec<FormRec>,
-    arena: &mut String,
+    arena: &mut Vec<u8>,
 ) {
     let mut shorts: HashMap<String, Option<(EntryId, String)>> = HashMap::default();
     for (i, e) in entries.iter().enumerate() {
@@ -858,7 +1012,46 @@ fn add_short_names(
             common: common.get(&folded).is_some(),
             policy: policy_of(&surface),
         };
-        FormRec::push(recs, arena, &folded, sense);
+        let off = arena.len();
+        fold_form_and_policy(&folded, arena);
+        FormRec::push(recs, arena, off, sense);
+    }
+}
+
+/// Adds the embedded word list `src` to `set` (see
+/// [`GazetteerBuilder::add_embedded_common_words`]).
+fn embedded_words(set: &mut CommonWords, src: &str) {
+    set.reserve(lines_in(src));
+    // split at each '\n' by a plain loop (`str::lines` sets up a search a line, which cost
+    // more than the line: the words are short); `trim` takes the '\r' of a CRLF line
+    let folded = |b: u8| b.is_ascii_lowercase() || b == b'\'' || b == b'-';
+    let mut rest = src;
+    while !rest.is_empty() {
+        // to the line's end, seeing on the way whether the line is a folded word (most
+        // are): then it has nothing to trim
+        let (mut end, mut plain) = (rest.len(), true);
+        for (i, b) in rest.bytes().enumerate() {
+            if b == b'\n' {
+                end = i;
+                break;
+            }
+            plain &= folded(b);
+        }
+        let line = &rest[..end];
+        rest = rest.get(end + 1..).unwrap_or("");
+        if plain && !line.is_empty() {
+            set.update(line, |()| ());
+            continue;
+        }
+        let l = line.trim();
+        if l.is_empty() || l.starts_with('#') {
+            continue;
+        }
+        if l.bytes().all(folded) {
+            set.update(l, |()| ());
+        } else {
+            set.update(&fold_str(l), |()| ());
+        }
     }
 }
 
@@ -903,6 +1096,7 @@ fn fold_form_append(surface: &str, out: &mut String) {
 }
 
 /// One (folded surface form, sense) pair while a gazetteer is built.
+#[derive(Clone, Copy, Debug)]
 struct FormRec {
     /// The first sixteen bytes of the text, big-endian and zero-padded, as two words:
     /// they order most pairs without reading the text.
@@ -918,18 +1112,19 @@ struct FormRec {
 const KEY_BYTES: usize = 16;
 
 impl FormRec {
-    /// Folds `surface` into `arena` and lists it with `sense` (nothing for an empty form).
-    fn push(recs: &mut Vec<FormRec>, arena: &mut String, surface: &str, sense: Sense) {
-        let off = arena.len();
-        fold_form_append(surface, arena);
+    /// Lists the form `arena[off..]` (folded there last) with `sense` (nothing for an
+    /// empty form).
+    fn push(recs: &mut Vec<FormRec>, arena: &[u8], off: usize, sense: Sense) {
         let len = arena.len() - off;
         if len == 0 {
             return;
         }
-        let text = &arena.as_bytes()[off..];
+        let text = &arena[off..];
         let mut k = [0u8; KEY_BYTES];
-        let n = len.min(KEY_BYTES);
-        k[..n].copy_from_slice(&text[..n]);
+        // (a loop the compiler unrolls: a copy of a length known at run time is a call)
+        for (k, &b) in k.iter_mut().zip(text) {
+            *k = b;
+        }
         let (hi, lo) = k.split_at(8);
         let word = |b: &[u8]| u64::from_be_bytes(b.try_into().expect("8 bytes"));
         recs.push(FormRec {
@@ -948,13 +1143,13 @@ impl FormRec {
         k
     }
 
-    fn text<'a>(&self, arena: &'a str) -> &'a str {
+    fn text<'a>(&self, arena: &'a [u8]) -> &'a [u8] {
         &arena[self.off as usize..(self.off + self.len) as usize]
     }
 
     /// By text, then in the order listed.
     #[inline]
-    fn cmp(&self, other: &FormRec, arena: &str) -> std::cmp::Ordering {
+    fn cmp(&self, other: &FormRec, arena: &[u8]) -> std::cmp::Ordering {
         self.key[0]
             .cmp(&other.key[0])
             .then_with(|| self.key[1].cmp(&other.key[1]))
@@ -971,11 +1166,64 @@ impl FormRec {
     }
 
     /// True when both have the same text.
-    fn same_text(&self, other: &FormRec, arena: &str) -> bool {
+    fn same_text(&self, other: &FormRec, arena: &[u8]) -> bool {
         self.key == other.key
             && self.len == other.len
             && (self.len as usize <= KEY_BYTES || self.text(arena) == other.text(arena))
     }
+}
+
+/// `recs` sorted by [`FormRec::cmp`] (texts in `arena`): first moved into buckets by the
+/// first two bytes of their text (one count and one move), then each bucket sorted. The
+/// first two bytes are what most comparisons of one sort of the whole list would read
+/// first: a bucket holds a few hundred pairs, whose sort takes half the comparisons.
+fn sort_recs(recs: Vec<FormRec>, arena: &[u8]) -> Vec<FormRec> {
+    // the first two bytes: the top of the key (big-endian)
+    let bucket = |r: &FormRec| (r.key[0] >> 48) as usize;
+    // where each bucket starts (after the count of each, their sums)
+    let mut at = vec![0u32; (1 << 16) + 1];
+    for r in &recs {
+        at[bucket(r) + 1] += 1;
+    }
+    for b in 1..at.len() {
+        at[b] += at[b - 1];
+    }
+    let Some(&first) = recs.first() else {
+        return recs;
+    };
+    let mut out = vec![first; recs.len()];
+    let mut next = at.clone();
+    for r in &recs {
+        let b = bucket(r);
+        out[next[b] as usize] = *r;
+        next[b] += 1;
+    }
+    drop(recs);
+    for b in at.windows(2) {
+        if b[1] - b[0] > 1 {
+            out[b[0] as usize..b[1] as usize].sort_unstable_by(|x, y| x.cmp(y, arena));
+        }
+    }
+    out
+}
+
+/// The pairs of two sorted lists (texts in `arena`) in one sorted sequence.
+fn merged<'a>(
+    a: &'a [FormRec],
+    b: &'a [FormRec],
+    arena: &'a [u8],
+) -> impl Iterator<Item = &'a FormRec> + use<'a> {
+    let (mut a, mut b) = (a.iter().peekable(), b.iter().peekable());
+    std::iter::from_fn(move || {
+        // (one test a pair while `b` is empty, as on one thread)
+        let Some(y) = b.peek() else {
+            return a.next();
+        };
+        match a.peek() {
+            Some(x) if !y.cmp(x, arena).is_lt() => a.next(),
+            _ => b.next(),
+        }
+    })
 }
 
 /// Distinct folded forms side by side: form `f` is `text[start[f]..start[f + 1]]`.
@@ -986,14 +1234,6 @@ struct Forms {
 }
 
 impl Forms {
-    fn push(&mut self, form: &str) {
-        if self.start.is_empty() {
-            self.start.push(0);
-        }
-        self.text.push_str(form);
-        self.start.push(self.text.len() as u32);
-    }
-
     fn len(&self) -> usize {
         self.start.len().saturating_sub(1)
     }
@@ -1049,48 +1289,116 @@ fn policy_of(surface: &str) -> CasePolicy {
 
 /// [`policy_of`] for an ASCII name, in one pass over its bytes; `None` for any other name.
 fn policy_of_ascii(b: &[u8]) -> Option<CasePolicy> {
-    let (mut letters, mut lower) = (0usize, false);
-    // a space, and a word (after a space or a hyphen) that starts in lower case
-    let (mut space, mut lower_word) = (false, false);
-    let mut after_sep = false;
-    // every name of the gazetteer comes here: a table lookup a byte, no branch but one
+    let mut scan = CaseScan::default();
+    // a table lookup a byte, no branch but one
     for &c in b {
         let class = ASCII_CLASS[usize::from(c)];
         if class & NOT_ASCII != 0 {
             return None;
         }
-        letters += usize::from(class & LETTER);
-        let is_lower = class & LOWER != 0;
-        lower |= is_lower;
-        lower_word |= is_lower & after_sep;
-        space |= class & SPACE != 0;
-        after_sep = class & SEPARATOR != 0;
+        scan.take(class);
     }
-    Some(if letters >= 2 && !lower {
-        if letters >= 4 {
-            CasePolicy::UpperOrCapitalized
+    Some(scan.policy(b.first().copied()))
+}
+
+/// What one pass over a name's ASCII bytes has seen so far: a few bit operations a byte
+/// on its [`ASCII_CLASS`], no branch.
+#[derive(Clone, Copy, Debug, Default)]
+struct CaseScan {
+    /// The classes of all bytes, or'ed.
+    any: u8,
+    letters: usize,
+    /// [`LOWER`] set: a word (after a space or a hyphen) starts in lower case.
+    lower_word: u8,
+    /// [`SPACE`] set: two spaces in a row.
+    double_space: u8,
+    /// The class of the byte before.
+    prev: u8,
+}
+
+impl CaseScan {
+    /// Takes the next byte, by its class.
+    #[inline(always)]
+    fn take(&mut self, class: u8) {
+        self.any |= class;
+        self.letters += usize::from(class & LETTER);
+        // the byte before's SEPARATOR bit, moved to the LOWER bit
+        const _: () = assert!(SEPARATOR >> 1 == LOWER);
+        self.lower_word |= class & (self.prev >> 1);
+        self.double_space |= class & self.prev;
+        self.prev = class;
+    }
+
+    /// The policy of the name whose bytes were all taken; `first` is its first byte.
+    fn policy(&self, first: Option<u8>) -> CasePolicy {
+        if self.letters >= 2 && self.any & LOWER == 0 {
+            if self.letters >= 4 {
+                CasePolicy::UpperOrCapitalized
+            } else {
+                CasePolicy::Upper
+            }
+        } else if first.is_some_and(|b| b.is_ascii_lowercase()) {
+            CasePolicy::Any
+        } else if self.any & SPACE != 0 && self.lower_word & LOWER == 0 {
+            CasePolicy::CapitalizedAll
         } else {
-            CasePolicy::Upper
+            CasePolicy::Capitalized
         }
-    } else if b.first().is_some_and(u8::is_ascii_lowercase) {
-        CasePolicy::Any
-    } else if space && !lower_word {
-        CasePolicy::CapitalizedAll
-    } else {
-        CasePolicy::Capitalized
-    })
+    }
+
+    /// The bytes are printable ASCII and single spaces (see [`fold_form_append`]).
+    fn plain(&self) -> bool {
+        self.any & NOT_PLAIN == 0 && self.double_space & SPACE == 0
+    }
+}
+
+/// Appends the matching form of `surface` to `out` ([`fold_form_append`]) and returns its
+/// [`policy_of`]: every name and alias of the gazetteer comes here at build, and one pass
+/// over the bytes of a plain name (printable ASCII, single spaces inside) does it all,
+/// copying, lowering and reading the case at once. Other names go the general way (a
+/// test holds the two to agree).
+fn fold_form_and_policy(surface: &str, out: &mut Vec<u8>) -> CasePolicy {
+    let b = surface.as_bytes();
+    // no space at either end (as every name is trimmed): then the plain check is
+    // `fold_form_append`'s
+    if matches!((b.first(), b.last()), (Some(x), Some(y)) if x.is_ascii_graphic() && y.is_ascii_graphic())
+    {
+        let start = out.len();
+        out.extend_from_slice(b);
+        let mut scan = CaseScan::default();
+        for x in &mut out[start..] {
+            let class = ASCII_CLASS[usize::from(*x)];
+            scan.take(class);
+            // to lower case
+            *x |= class & UPPER;
+        }
+        if scan.plain() {
+            return scan.policy(b.first().copied());
+        }
+        out.truncate(start);
+    }
+    // (room for the usual folding: a few characters fold to two or three)
+    let mut folded = String::with_capacity(2 * surface.len());
+    fold_form_append(surface, &mut folded);
+    out.extend_from_slice(folded.as_bytes());
+    policy_of(surface)
 }
 
 /// [`ASCII_CLASS`] bits: an ASCII letter (the bit is 1: it is added to a count).
 const LETTER: u8 = 1;
 /// A lower-case ASCII letter.
 const LOWER: u8 = 2;
+/// A space or a hyphen: what starts a word (one bit above [`LOWER`]: see
+/// [`CaseScan::take`]).
+const SEPARATOR: u8 = 4;
 /// A space.
-const SPACE: u8 = 4;
-/// A space or a hyphen: what starts a word.
-const SEPARATOR: u8 = 8;
+const SPACE: u8 = 8;
 /// Not ASCII.
 const NOT_ASCII: u8 = 16;
+/// An upper-case ASCII letter: the bit that makes it lower case.
+const UPPER: u8 = 0x20;
+/// Neither printable ASCII nor a space.
+const NOT_PLAIN: u8 = 64;
 
 /// The class bits of every byte, for [`policy_of_ascii`].
 const ASCII_CLASS: [u8; 256] = {
@@ -1099,17 +1407,19 @@ const ASCII_CLASS: [u8; 256] = {
     while c < 256 {
         let b = c as u8;
         t[c] = if !b.is_ascii() {
-            NOT_ASCII
+            NOT_ASCII | NOT_PLAIN
         } else if b.is_ascii_lowercase() {
             LETTER | LOWER
         } else if b.is_ascii_uppercase() {
-            LETTER
+            LETTER | UPPER
         } else if b == b' ' {
             SPACE | SEPARATOR
         } else if b == b'-' {
             SEPARATOR
-        } else {
+        } else if b.is_ascii_graphic() {
             0
+        } else {
+            NOT_PLAIN
         };
         c += 1;
     }
@@ -1743,6 +2053,69 @@ t:8\tLOCATION\tNew\t\tkind=city
     }
 
     #[test]
+    fn two_threads_build_the_same_gazetteer() {
+        let build = |threads| {
+            let mut b = Gazetteer::builder();
+            b.threads(threads)
+                .add_embedded_defaults(crate::defaults::GAZETTEERS, crate::defaults::COMMON_WORDS)
+                .unwrap();
+            // and a caller's file, whose rows replace some and come after the rest
+            let over = "id\ttype\tname\taliases\tattrs\n\
+                        iso3166:BY\tLOCATION\tBelarus\tWhite Russia\tkind=country;country=BY\n\
+                        t:1\tTITLE\tchief whip\t\tkind=office\n";
+            b.add_source("over.tsv", over).unwrap();
+            b.add_common_words("Whip\n");
+            b.replace_built_in();
+            b.build().unwrap()
+        };
+        assert!(
+            two_threads(2) || std::thread::available_parallelism().map_or(1, |n| n.get()) < 2,
+            "two threads on a machine with two cores"
+        );
+        let (a, b) = (build(1), build(2));
+        assert_eq!(a.paths, b.paths);
+        assert_eq!(a.rows, b.rows);
+        assert_eq!(a.forms, b.forms);
+        assert_eq!(a.sense_start, b.sense_start);
+        let key = |s: &Sense| (s.entry, s.canonical, s.short, s.common, s.policy);
+        assert!(a.senses.iter().map(key).eq(b.senses.iter().map(key)));
+        assert_eq!(a.facts, b.facts);
+        assert_eq!(a.country_index, b.country_index);
+        assert_eq!(a.common, b.common);
+        assert_eq!(a.trie, b.trie);
+        assert_eq!(a.lower_trie, b.lower_trie);
+        // the caller's rows are in
+        let by = b.by_id("iso3166:BY").expect("Belarus");
+        assert_eq!(b.entry(by).name.as_ref(), "Belarus");
+        assert!((0..b.form_count() as u32).any(|f| b.form(f) == "chief whips"));
+        assert!(b.is_common_word("whip") && b.rows.len() > 60_000);
+    }
+
+    #[test]
+    fn country_index_is_the_first_country_row_of_each_code() {
+        let g = crate::Extractor::new().unwrap();
+        let g = g.gazetteer();
+        let mut want: Vec<(String, String)> = Vec::new();
+        for (name, src) in crate::defaults::GAZETTEERS {
+            for row in parse::parse_file(name, src).unwrap() {
+                if row.kind == EntityKind::Location
+                    && row.attrs.get("kind").map(String::as_str) == Some("country")
+                    && let Some(code) = row.attrs.get("country")
+                    && !want.iter().any(|(c, _)| c == code)
+                {
+                    want.push((code.clone(), row.id));
+                }
+            }
+        }
+        assert!(want.len() > 150, "{} countries", want.len());
+        assert_eq!(g.country_index.len(), want.len());
+        for (code, id) in &want {
+            let e = g.country(code).unwrap_or_else(|| panic!("{code}"));
+            assert_eq!(&*g.entry(e).id, id.as_str(), "{code}");
+        }
+    }
+
+    #[test]
     fn lines_in_counts_lines() {
         for src in [
             "",
@@ -1836,5 +2209,103 @@ t:8\tLOCATION\tNew\t\tkind=city
             let want = fold_str(s).split_whitespace().collect::<Vec<_>>().join(" ");
             assert_eq!(out, want, "{s:?}");
         }
+    }
+
+    #[test]
+    fn sort_recs_is_a_sort_by_form_rec_cmp() {
+        // forms sharing their first bytes, longer and shorter than a key, duplicates, and
+        // one or two bytes long
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let pieces = [
+            "a",
+            "b",
+            "ab",
+            " ",
+            "é",
+            "san ",
+            "saint-",
+            "x",
+            "aaaaaaaaaaaaaaaa",
+        ];
+        let (mut recs, mut arena) = (Vec::new(), Vec::new());
+        for i in 0..20_000 {
+            let off = arena.len();
+            for _ in 0..1 + next(6) {
+                arena.extend_from_slice(pieces[next(pieces.len())].as_bytes());
+            }
+            let sense = Sense {
+                entry: i,
+                canonical: false,
+                short: false,
+                common: false,
+                policy: CasePolicy::Any,
+            };
+            FormRec::push(&mut recs, &arena, off, sense);
+        }
+        let mut want = recs.clone();
+        want.sort_unstable_by(|a, b| a.cmp(b, &arena));
+        let got = sort_recs(recs, &arena);
+        let key = |r: &FormRec| (r.off, r.len, r.sense.entry);
+        assert!(got.iter().map(key).eq(want.iter().map(key)));
+        assert!(sort_recs(Vec::new(), &arena).is_empty());
+    }
+
+    #[test]
+    fn fold_form_and_policy_is_fold_form_and_policy_of() {
+        let samples = [
+            "",
+            " ",
+            "a",
+            "A",
+            "AB",
+            "ABCD",
+            "New York",
+            "New  York",
+            "new York",
+            "A\tB",
+            " Minsk",
+            "Minsk ",
+            "X-ray",
+            "x-Ray",
+            "U.S.",
+            "de Gaulle",
+            "São Paulo",
+            "NATO",
+            "Ab-cd Ef",
+            "A\u{7}B",
+            "~",
+            "a b-c D",
+            "Ṭ x",
+            "Zürich",
+        ];
+        let rows = crate::defaults::GAZETTEERS
+            .iter()
+            .flat_map(|(n, s)| parse::parse_file(n, s).unwrap());
+        let names: Vec<String> = rows
+            .flat_map(|r| std::iter::once(r.name).chain(r.aliases))
+            .flat_map(|n| [plural(&n), n])
+            .chain(samples.iter().map(|s| s.to_string()))
+            .collect();
+        let (mut want, mut got) = (String::new(), vec![b'x']);
+        let mut plain = 0;
+        for s in &names {
+            fold_form(s, &mut want);
+            got.truncate(1);
+            let policy = fold_form_and_policy(s, &mut got);
+            assert_eq!(&got[1..], want.as_bytes(), "{s:?}");
+            assert_eq!(policy, policy_of(s), "{s:?}");
+            plain += usize::from(s.bytes().all(|b| b.is_ascii_graphic() || b == b' '));
+        }
+        assert!(
+            plain > 100_000 && plain < names.len(),
+            "{plain} of {}",
+            names.len()
+        );
     }
 }

@@ -188,16 +188,18 @@ pub(crate) fn scanned_lines(src: &str) -> impl Iterator<Item = Line<'_>> {
 /// The length of the line `rest` starts with (up to its `\n` or the end), the offsets of
 /// its tabs when it has four, and whether it is plain: printable ASCII and tabs only (a
 /// CR at its end makes it not plain, and comes after its tabs).
+///
+/// Eight bytes are read at a time to find the next [`special`] byte (most bytes of a row
+/// are its names and attributes, which are not), then that byte is looked at.
 #[inline]
 fn scan_line(rest: &[u8]) -> (usize, Option<[usize; 4]>, bool) {
     let mut tabs = [0; 4];
     let mut n = 0;
     let mut plain = true;
-    let mut len = rest.len();
-    for (i, &b) in rest.iter().enumerate() {
+    // takes the special byte `b` at `i`; true at the line's end
+    let mut take = |i: usize, b: u8| {
         if b == b'\n' {
-            len = i;
-            break;
+            return true;
         }
         if b == b'\t' {
             if n < 4 {
@@ -207,8 +209,44 @@ fn scan_line(rest: &[u8]) -> (usize, Option<[usize; 4]>, bool) {
         } else if !(b' '..=b'~').contains(&b) {
             plain = false;
         }
+        false
+    };
+    let mut i = 0;
+    let mut len = rest.len();
+    loop {
+        let Some(word) = rest.get(i..i + 8) else {
+            // the last few bytes, one at a time (`take` is right for any byte)
+            if let Some(j) = (i..).zip(&rest[i..]).position(|(j, &b)| take(j, b)) {
+                len = i + j;
+            }
+            break;
+        };
+        let m = special(u64::from_le_bytes(word.try_into().expect("8 bytes")));
+        if m == 0 {
+            i += 8;
+            continue;
+        }
+        // the first special byte (the lowest set bit: little-endian)
+        i += (m.trailing_zeros() / 8) as usize;
+        if take(i, rest[i]) {
+            len = i;
+            break;
+        }
+        i += 1;
     }
     (len, (n == 4).then_some(tabs), plain)
+}
+
+/// The high bit of each byte of `x` (eight bytes of a line) that is special to
+/// [`scan_line`]: not ASCII, a control character (the tab and the line end are) or DEL.
+/// Exact: no byte's sum carries into the next.
+#[inline]
+const fn special(x: u64) -> u64 {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let low = x & LOW7;
+    // `low + 0x60` reaches the high bit when `low >= 0x20`; `low + 1` when `low == 0x7F`
+    (x | !(low + 0x6060_6060_6060_6060) | (low + 0x0101_0101_0101_0101)) & HIGH
 }
 
 /// The five columns of a line whose four tabs are at `tabs`.
@@ -679,6 +717,69 @@ mod tests {
             );
         }
         assert!(plain > 1000 && rows > plain, "{plain} plain of {rows} rows");
+    }
+
+    /// [`scan_line`] a byte at a time (the reference).
+    fn scan_line_simple(rest: &[u8]) -> (usize, Option<[usize; 4]>, bool) {
+        let mut tabs = [0; 4];
+        let mut n = 0;
+        let mut plain = true;
+        let mut len = rest.len();
+        for (i, &b) in rest.iter().enumerate() {
+            if b == b'\n' {
+                len = i;
+                break;
+            }
+            if b == b'\t' {
+                if n < 4 {
+                    tabs[n] = i;
+                }
+                n += 1;
+            } else if !(b' '..=b'~').contains(&b) {
+                plain = false;
+            }
+        }
+        (len, (n == 4).then_some(tabs), plain)
+    }
+
+    #[test]
+    fn scan_line_is_the_byte_at_a_time_scan() {
+        // every byte value in every position of short lines, and random long ones
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut lines: Vec<Vec<u8>> = Vec::new();
+        for b in 0..=255u8 {
+            for at in 0..20 {
+                let mut l = b"abcdefgh\tijklmnopqrstu".to_vec();
+                l[at] = b;
+                lines.push(l);
+            }
+        }
+        let common = [
+            b'a', b'Z', b' ', b'~', b'\t', b'\n', b'\r', 0x7F, 0x1F, 0x20, 0x80, 0xC3,
+        ];
+        for _ in 0..20_000 {
+            let len = next(70);
+            lines.push(
+                (0..len)
+                    .map(|_| {
+                        if next(4) == 0 {
+                            common[next(common.len())]
+                        } else {
+                            b'a' + next(26) as u8
+                        }
+                    })
+                    .collect(),
+            );
+        }
+        for l in &lines {
+            assert_eq!(scan_line(l), scan_line_simple(l), "{l:?}");
+        }
     }
 
     #[test]

@@ -24,7 +24,7 @@ const LEAF: u32 = u32::MAX;
 const SINGLE: u32 = 1 << 31;
 
 /// One node.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Node {
     /// The form that ends here, or [`NONE`].
     form: u32,
@@ -53,7 +53,7 @@ impl At {
 }
 
 /// The compiled trie.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Trie {
     nodes: Vec<Node>,
     /// Edge lists of the nodes with two children or more (see [`Node::edges`]).
@@ -75,7 +75,7 @@ pub(crate) struct Trie {
 /// A set of the three-byte paths and the two-byte forms of a trie, as bits at hashes of
 /// their bytes: bytes not in it are no such path or form; bytes in it may be (a bit
 /// shared by another's hash).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 struct Heads {
     bits: Vec<u64>,
     /// 32 minus the log2 of the number of bits: a hash's top bits index it.
@@ -127,7 +127,7 @@ impl Heads {
 /// The nodes at one depth (two or three bytes), by their path, as an open-addressing
 /// table: the few thousand of them are a small fraction of a 65,536 or 16,777,216 entry
 /// table indexed by the path, and a walk from each token reads one.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 struct Level {
     /// (path, node); `At::node == 0` marks an empty slot. At most half full (a quarter
     /// while small).
@@ -240,10 +240,8 @@ impl Trie {
         let mut pending: Vec<Vec<(u8, u32)>> = Vec::new();
         // a list holds its node's extra edges and two entries more
         let mut lists: Vec<u8> = Vec::with_capacity(11 * extra);
+        // lays out the list of node `n`, which has `extra` edges past its first (some)
         let mut finish = |nodes: &mut [Node], n: u32, extra: &mut Vec<(u8, u32)>| {
-            if extra.is_empty() {
-                return;
-            }
             let node = &mut nodes[n as usize];
             debug_assert!(node.edges & SINGLE != 0 && node.edges != LEAF);
             let o = lists.len() as u32;
@@ -266,36 +264,44 @@ impl Trie {
             while path.len() > l + 1 {
                 let d = path.len() - 1;
                 let n = path.pop().expect("a node");
-                finish(&mut nodes, n, &mut pending[d]);
+                // (most nodes have one child or none: no call for them)
+                if !pending[d].is_empty() {
+                    finish(&mut nodes, n, &mut pending[d]);
+                }
             }
             if pending.len() <= f.len() {
                 pending.resize_with(f.len() + 1, Vec::new);
             }
-            for (d, &b) in f.iter().enumerate().skip(l) {
-                let parent = path[d];
-                let n = nodes.len() as u32;
-                if d == 0 {
-                    root[b as usize] = n;
-                } else if nodes[parent as usize].edges == LEAF {
-                    // the first child is made right after its parent
-                    debug_assert_eq!(parent + 1, n);
-                    nodes[parent as usize].edges = SINGLE | b as u32;
-                } else {
-                    pending[d].push((b, n));
-                }
-                nodes.push(Node {
-                    form: NONE,
-                    edges: LEAF,
-                });
-                path.push(n);
+            // the form's new nodes: the first a child of its prefix's node, each other
+            // one the only child of the one before (a chain, made in one pass)
+            let (n, b) = (nodes.len() as u32, f[l]);
+            let parent = path[l];
+            if l == 0 {
+                root[b as usize] = n;
+            } else if nodes[parent as usize].edges == LEAF {
+                // the first child is made right after its parent
+                debug_assert_eq!(parent + 1, n);
+                nodes[parent as usize].edges = SINGLE | b as u32;
+            } else {
+                pending[l].push((b, n));
             }
-            nodes[*path.last().expect("a node") as usize].form = id;
+            nodes.extend(f[l + 1..].iter().map(|&b| Node {
+                form: NONE,
+                edges: SINGLE | b as u32,
+            }));
+            nodes.push(Node {
+                form: id,
+                edges: LEAF,
+            });
+            path.extend(n..nodes.len() as u32);
             prev = f;
         }
         while path.len() > 1 {
             let d = path.len() - 1;
             let n = path.pop().expect("a node");
-            finish(&mut nodes, n, &mut pending[d]);
+            if !pending[d].is_empty() {
+                finish(&mut nodes, n, &mut pending[d]);
+            }
         }
         let mut trie = Trie {
             nodes,
