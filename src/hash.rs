@@ -97,13 +97,8 @@ impl Filter {
         self.pairs[k / 64] |= 1 << (k % 64);
     }
 
-    #[inline]
-    pub(crate) fn may_contain(&self, w: &str) -> bool {
-        self.may_contain_bytes(w.as_bytes())
-    }
-
-    /// [`Filter::may_contain`] for the bytes of a word (a slice of text: no UTF-8
-    /// boundary checks).
+    /// Whether the word whose bytes are `b` may have been added: false means it was not.
+    /// It takes bytes (a slice of text needs no UTF-8 boundary checks).
     #[inline]
     pub(crate) fn may_contain_bytes(&self, b: &[u8]) -> bool {
         if b.is_empty() {
