@@ -337,7 +337,8 @@ fn add_partial_names(
 }
 
 /// The end of the hyphen-joined compound starting at word `k` ("Mensah-Boateng", "Jae-in").
-#[inline]
+/// (Inlined: it runs for every capitalised word, and most end at once.)
+#[inline(always)]
 fn compound_end(tokens: &[Token], folded: &Folded, k: usize, limit: usize) -> usize {
     let mut end = k + 1;
     while end + 1 < limit
