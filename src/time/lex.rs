@@ -530,6 +530,10 @@ struct Table {
 /// placement). 24 kB, where the probing map took 64 kB.
 const CELLS: usize = 1024;
 
+// cuckoo placement with two choices needs a table less than half full; at a third full the
+// first multiplier or one of the next few places every word
+const _: () = assert!(3 * WORDS.len() <= CELLS, "more cells for the time words");
+
 /// One cell of [`Table`]: a word's [`key`], and its length and the index of its class in
 /// [`Table::slots`] as one integer (`len | slot << 32`; 0 in an empty cell).
 #[derive(Clone, Copy, Default)]
@@ -605,12 +609,13 @@ impl Table {
             .collect();
         // (a fixed sequence of odd multipliers from Fx's: the same table on every run)
         let mut mult: u64 = 0x517c_c1b7_2722_0a95;
-        loop {
+        for _ in 0..1000 {
             if let Some(cells) = Self::place(mult, &keys) {
                 return Table { cells, slots, mult };
             }
             mult = mult.wrapping_add(0x9E37_79B9_7F4A_7C16);
         }
+        panic!("no multiplier places the time words in {CELLS} cells");
     }
 
     /// Cuckoo placement of `keys` (word `i` has class `i + 1`), or `None` when some word
