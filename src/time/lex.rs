@@ -769,9 +769,10 @@ pub(crate) const fn can_start(l: Lex) -> bool {
 /// Classifies every token of a document into `out`; `folded` is the folded text the
 /// tokens' `fold` spans point into.
 ///
-/// The classes start as [`Lex::None`] with no start bit set, and only the tokens with a
-/// class are written: most tokens (words the pre-filter turns away) cost a few loads and
-/// branches, no store.
+/// The classes start as [`Lex::None`] with no start bit set, and only the tokens looked up
+/// are written (numbers, one-character punctuation and the words the pre-filter lets
+/// through, known or not): most tokens (words the pre-filter turns away) cost a few loads
+/// and branches, no store.
 #[inline(never)]
 pub(crate) fn classify_all(tokens: &[Token], folded: &[u8], out: &mut Classes) {
     let t = table();
@@ -797,9 +798,8 @@ pub(crate) fn classify_all(tokens: &[Token], folded: &[u8], out: &mut Classes) {
             TokenKind::Number => Slot::of(classify_number(b)),
         };
         *lex = s.lex;
-        if s.start {
-            out.starts[i / 64] |= 1 << (i % 64);
-        }
+        // (no branch: whether a class can start is as good as random from word to word)
+        out.starts[i / 64] |= u64::from(s.start) << (i % 64);
     }
 }
 
