@@ -96,7 +96,8 @@ impl ShownEntries {
 /// of a time expression (`in_time(k)` for token `k`: "May" of "May 6" is a date, not
 /// Theresa May). Returns
 /// the entities and, per mention, its entity index. `shown` keeps what the entries of `g`
-/// give their entities.
+/// give their entities. The mentions must be in text order and must not overlap, as the
+/// recogniser leaves them.
 pub(crate) fn corefer(
     g: &Gazetteer,
     shown: &ShownEntries,
@@ -114,16 +115,16 @@ pub(crate) fn corefer(
         HashMap::with_capacity_and_hasher(mentions.len(), Default::default());
     let mut by_text: HashMap<(EntityKind, &str), usize> =
         HashMap::with_capacity_and_hasher(mentions.len(), Default::default());
-    // full names first, so that partial names and acronyms can point at them
-    let mut order: Vec<usize> = (0..mentions.len()).collect();
-    order.sort_by_key(|&i| {
-        let m = &mentions[i];
-        (
-            matches!(m.source, Source::PartialName | Source::Acronym) && m.defined_by.is_some()
-                || m.source == Source::PartialName,
-            m.first,
-        )
-    });
+    // full names first, so that partial names and acronyms can point at them; each group in
+    // text order (the mentions' order: a stable partition, no sort)
+    let points = |m: &Mention| {
+        matches!(m.source, Source::PartialName | Source::Acronym) && m.defined_by.is_some()
+            || m.source == Source::PartialName
+    };
+    debug_assert!(mentions.is_sorted_by_key(|m| m.first));
+    let mut order: Vec<usize> = Vec::with_capacity(mentions.len());
+    order.extend((0..mentions.len()).filter(|&i| !points(&mentions[i])));
+    order.extend((0..mentions.len()).filter(|&i| points(&mentions[i])));
     for i in order {
         let m = &mentions[i];
         let folded_text = &folded.as_str()[tokens[m.first].fold.start..tokens[m.last - 1].fold.end];
@@ -255,12 +256,11 @@ fn add_partial_names(
     if parts.is_empty() {
         return;
     }
-    let mut covered = vec![usize::MAX; tokens.len()];
-    for (i, m) in mentions.iter().enumerate() {
-        for c in covered.iter_mut().take(m.last).skip(m.first) {
-            *c = i;
-        }
-    }
+    // the mentions are in text order and never overlap: the scan below, which moves
+    // forward, finds those around a word with a cursor (no table over the tokens)
+    debug_assert!(mentions.windows(2).all(|w| w[0].last <= w[1].first));
+    // the first mention that ends after the word the scan is at
+    let mut next = 0;
     let mut new: Vec<Mention> = Vec::new();
     let mut relabel: Vec<(usize, usize)> = Vec::new();
     // the first bytes of the parts: most capitalised words start otherwise and are turned
@@ -293,18 +293,23 @@ fn add_partial_names(
             k = end;
             continue;
         }
-        let c = covered[k];
-        if (k..end).all(|j| covered[j] == usize::MAX) {
-            new.push(partial(&mentions[full], full, tokens, k, end));
-        } else if c != usize::MAX
-            && mentions[c].first == k
-            && mentions[c].last == end
-            && (mentions[c].kind != EntityKind::Person || mentions[c].source == Source::UnknownName)
-            && c != full
-        {
+        while next < mentions.len() && mentions[next].last <= k {
+            next += 1;
+        }
+        // the first mention on a token of `k..end`, if any
+        match mentions.get(next).filter(|m| m.first < end) {
+            None => new.push(partial(&mentions[full], full, tokens, k, end)),
             // one sense per document: a word the gazetteer took for a place or
             // organisation, or a name typed only by a guess, is the person here
-            relabel.push((c, full));
+            Some(m)
+                if m.first == k
+                    && m.last == end
+                    && (m.kind != EntityKind::Person || m.source == Source::UnknownName)
+                    && next != full =>
+            {
+                relabel.push((next, full));
+            }
+            Some(_) => {}
         }
         k = end;
     }
@@ -332,7 +337,8 @@ fn add_partial_names(
 }
 
 /// The end of the hyphen-joined compound starting at word `k` ("Mensah-Boateng", "Jae-in").
-#[inline]
+/// (Inlined: it runs for every capitalised word, and most end at once.)
+#[inline(always)]
 fn compound_end(tokens: &[Token], folded: &Folded, k: usize, limit: usize) -> usize {
     let mut end = k + 1;
     while end + 1 < limit

@@ -510,11 +510,159 @@ impl Default for Slot {
     }
 }
 
-/// The words and their classes, built once: a [`WordMap`](crate::hash::WordMap) (words
-/// compared as two integers and a length), behind the pre-filter [`FILTER`] that turns
-/// most tokens away before hashing.
+/// The words and their classes, built once, behind the pre-filter [`FILTER`] that turns
+/// most tokens away before any lookup.
+///
+/// A two-choice (cuckoo) hash table: a word's [`key`] names two cells, and the word is in
+/// one of them or in neither. A lookup reads both cells and combines them with arithmetic,
+/// not branches: the words that pass the filter are a mix of lengths, known words and
+/// unknown ones that no branch predicts (a probing map's length dispatch and probe loop
+/// mispredicted about once a lookup).
 struct Table {
-    words: crate::hash::WordMap<Slot>,
+    cells: Box<[Cell; CELLS]>,
+    /// The classes; index 0 is [`Slot::NONE`], the class of a word found in no cell.
+    slots: Vec<Slot>,
+    /// The multiplier of [`Table::cells_of`], chosen when the table is built.
+    mult: u64,
+}
+
+/// Cells of [`Table`]: a power of two, three and a half times the words (room for cuckoo
+/// placement). 24 kB, where the probing map took 64 kB.
+const CELLS: usize = 1024;
+
+// cuckoo placement with two choices needs a table less than half full; at a third full the
+// first multiplier or one of the next few places every word
+const _: () = assert!(3 * WORDS.len() <= CELLS, "more cells for the time words");
+
+/// One cell of [`Table`]: a word's [`key`], and its length and the index of its class in
+/// [`Table::slots`] as one integer (`len | slot << 32`; 0 in an empty cell).
+#[derive(Clone, Copy, Default)]
+struct Cell {
+    lo: u64,
+    hi: u64,
+    len_slot: u64,
+}
+
+impl Cell {
+    fn slot(&self) -> u32 {
+        (self.len_slot >> 32) as u32
+    }
+}
+
+/// `MASK[n]` keeps the first `n` bytes of a little-endian word.
+const MASK: [u64; 9] = {
+    let mut m = [0u64; 9];
+    let mut n = 1;
+    while n < 8 {
+        m[n] = (1 << (8 * n)) - 1;
+        n += 1;
+    }
+    m[8] = !0;
+    m
+};
+
+/// The key of the `n` bytes at `start` of `text` (`n` at most [`MAX_WORD`]): the first
+/// eight bytes and the next eight, as integers, with the bytes past the word cleared.
+/// Two loads where sixteen bytes follow `start` (every token but the last few of a text);
+/// else the word is copied into a buffer first.
+#[inline]
+fn key(text: &[u8], start: usize, n: usize) -> (u64, u64) {
+    debug_assert!(n <= MAX_WORD);
+    let word = |b: &[u8]| {
+        (
+            u64::from_le_bytes(b[..8].try_into().expect("8 bytes")),
+            u64::from_le_bytes(b[8..16].try_into().expect("8 bytes")),
+        )
+    };
+    let (lo, hi) = match text.get(start..start + 16) {
+        Some(b) => word(b),
+        None => {
+            let mut buf = [0u8; 16];
+            buf[..n].copy_from_slice(&text[start..start + n]);
+            word(&buf)
+        }
+    };
+    (lo & MASK[n.min(8)], hi & MASK[n.saturating_sub(8)])
+}
+
+impl Table {
+    /// The two cells of a key (they may be the same).
+    #[inline]
+    fn cells_of(mult: u64, lo: u64, hi: u64) -> (usize, usize) {
+        // one multiply; both indices come from its high bits, which every input bit reaches
+        let h = (lo ^ hi.rotate_left(29)).wrapping_mul(mult);
+        ((h >> 54) as usize, (h >> 44) as usize % CELLS)
+    }
+
+    /// The table of every word of [`WORDS`]: the first multiplier (of a fixed sequence)
+    /// under which cuckoo placement finds every word a cell.
+    fn build() -> Table {
+        let mut slots = vec![Slot::NONE];
+        let keys: Vec<(u64, u64, usize)> = WORDS
+            .iter()
+            .map(|w| {
+                let b = w.as_bytes();
+                slots.push(Slot::of(classify_word(w)));
+                let (lo, hi) = key(b, 0, b.len());
+                (lo, hi, b.len())
+            })
+            .collect();
+        // (a fixed sequence of odd multipliers from Fx's: the same table on every run)
+        let mut mult: u64 = 0x517c_c1b7_2722_0a95;
+        for _ in 0..1000 {
+            if let Some(cells) = Self::place(mult, &keys) {
+                return Table { cells, slots, mult };
+            }
+            mult = mult.wrapping_add(0x9E37_79B9_7F4A_7C16);
+        }
+        panic!("no multiplier places the time words in {CELLS} cells");
+    }
+
+    /// Cuckoo placement of `keys` (word `i` has class `i + 1`), or `None` when some word
+    /// finds no cell.
+    fn place(mult: u64, keys: &[(u64, u64, usize)]) -> Option<Box<[Cell; CELLS]>> {
+        let mut cells = Box::new([Cell::default(); CELLS]);
+        for (i, &(lo, hi, len)) in keys.iter().enumerate() {
+            let mut cur = Cell {
+                lo,
+                hi,
+                len_slot: len as u64 | (i as u64 + 1) << 32,
+            };
+            let mut at = Self::cells_of(mult, lo, hi).0;
+            let mut placed = false;
+            for _ in 0..64 {
+                std::mem::swap(&mut cells[at], &mut cur);
+                if cur.slot() == 0 {
+                    placed = true;
+                    break;
+                }
+                // the word pushed out goes to its other cell
+                let (a, b) = Self::cells_of(mult, cur.lo, cur.hi);
+                at = if at == a { b } else { a };
+            }
+            if !placed {
+                return None;
+            }
+        }
+        Some(cells)
+    }
+
+    /// The class of the `n` bytes at `start` of `text` ([`Slot::NONE`] for an unknown
+    /// word): both cells are read, and the one holding the word gives its class index.
+    #[inline]
+    fn get(&self, text: &[u8], start: usize, n: usize) -> Slot {
+        let (lo, hi) = key(text, start, n);
+        let (a, b) = Self::cells_of(self.mult, lo, hi);
+        // a cell's class index where it holds the word, else 0: the differences compared
+        // at once, and a select the compiler keeps free of branches (a plain `if` became one)
+        let class = |c: &Cell| {
+            let differ = (c.lo ^ lo) | (c.hi ^ hi) | ((c.len_slot ^ n as u64) & 0xffff_ffff);
+            std::hint::select_unpredictable(differ == 0, c.len_slot >> 32, 0)
+        };
+        // (a word is in one cell at most; where both are the same cell, the two agree)
+        let i = class(&self.cells[a]) | class(&self.cells[b]);
+        self.slots[i as usize]
+    }
 }
 
 static TABLE: OnceLock<Table> = OnceLock::new();
@@ -562,15 +710,7 @@ pub(crate) fn table_init() {
 }
 
 fn table() -> &'static Table {
-    TABLE.get_or_init(|| {
-        let mut words = crate::hash::WordMap::new();
-        // (a quarter full, as the table was before it was a WordMap: probes stay at one)
-        words.reserve(2 * WORDS.len());
-        for &w in WORDS {
-            words.update(w, |_| Slot::of(classify_word(w)));
-        }
-        Table { words }
-    })
+    TABLE.get_or_init(Table::build)
 }
 
 #[cfg(test)]
@@ -580,7 +720,7 @@ fn lookup(w: &str) -> Lex {
     if b.is_empty() || b.len() > MAX_WORD {
         return Lex::None;
     }
-    t.words.get(w).map_or(Lex::None, |s| s.lex)
+    t.get(b, 0, b.len()).lex
 }
 
 /// The classes of a document's tokens. Kept from one document to the next
@@ -629,9 +769,10 @@ pub(crate) const fn can_start(l: Lex) -> bool {
 /// Classifies every token of a document into `out`; `folded` is the folded text the
 /// tokens' `fold` spans point into.
 ///
-/// The classes start as [`Lex::None`] with no start bit set, and only the tokens with a
-/// class are written: most tokens (words the pre-filter turns away) cost a few loads and
-/// branches, no store.
+/// The classes start as [`Lex::None`] with no start bit set, and only the tokens looked up
+/// are written (numbers, one-character punctuation and the words the pre-filter lets
+/// through, known or not): most tokens (words the pre-filter turns away) cost a few loads
+/// and branches, no store.
 #[inline(never)]
 pub(crate) fn classify_all(tokens: &[Token], folded: &[u8], out: &mut Classes) {
     let t = table();
@@ -643,7 +784,7 @@ pub(crate) fn classify_all(tokens: &[Token], folded: &[u8], out: &mut Classes) {
         // (the tokenizer's spans lie in the folded text)
         let b = &folded[tok.fold.start..tok.fold.end];
         let s = match tok.kind {
-            TokenKind::Word => match word_in(t, b) {
+            TokenKind::Word => match word_in(t, folded, tok.fold.start, b) {
                 Some(s) => s,
                 None => continue,
             },
@@ -657,15 +798,15 @@ pub(crate) fn classify_all(tokens: &[Token], folded: &[u8], out: &mut Classes) {
             TokenKind::Number => Slot::of(classify_number(b)),
         };
         *lex = s.lex;
-        if s.start {
-            out.starts[i / 64] |= 1 << (i % 64);
-        }
+        // (no branch: whether a class can start is as good as random from word to word)
+        out.starts[i / 64] |= u64::from(s.start) << (i % 64);
     }
 }
 
-/// The class of a word token whose folded form is `b` (a final period is dropped).
+/// The class of a word token whose folded form is `b`, at `start` of the folded text
+/// `folded` (a final period is dropped); `None` when the pre-filter turns it away.
 #[inline]
-fn word_in(t: &Table, b: &[u8]) -> Option<Slot> {
+fn word_in(t: &Table, folded: &[u8], start: usize, b: &[u8]) -> Option<Slot> {
     let n = b.len();
     // (one comparison turns away the empty token and those longer than any word)
     if n.wrapping_sub(1) >= MAX_WORD {
@@ -677,8 +818,9 @@ fn word_in(t: &Table, b: &[u8]) -> Option<Slot> {
     if row >= 26 || FILTER[n][row] & (1 << LAST_BIT[usize::from(last)]) == 0 {
         return None;
     }
-    let w = if last == b'.' { &b[..n - 1] } else { b };
-    t.words.get_bytes(w)
+    let len = n - usize::from(last == b'.');
+    // ("." alone is turned away above: no word starts so)
+    Some(t.get(folded, start, len))
 }
 
 #[inline(never)]
@@ -866,33 +1008,84 @@ mod tests {
         }
         // the pre-filter lets every word through, with and without a final period
         let t = table();
+        let class = |w: &str| word_in(t, w.as_bytes(), 0, w.as_bytes()).map(|s| s.lex);
         for &w in WORDS {
             let lex = classify_word(w);
-            assert_eq!(word_in(t, w.as_bytes()).map(|s| s.lex), Some(lex), "{w}");
+            assert_eq!(class(w), Some(lex), "{w}");
             let dotted = format!("{w}.");
             if dotted.len() <= MAX_WORD {
-                assert_eq!(
-                    word_in(t, dotted.as_bytes()).map(|s| s.lex),
-                    Some(lex),
-                    "{dotted}"
-                );
+                assert_eq!(class(&dotted), Some(lex), "{dotted}");
             }
         }
-        for w in [
-            "met",
-            "said",
-            ".",
-            "the-",
-            "2023",
-            "Monday",
-            "approximately.",
-        ] {
-            assert!(word_in(t, w.as_bytes()).is_none(), "{w}");
+        // turned away by the filter, or passed and then found in no cell
+        for w in [".", "the-", "2023", "Monday", "approximately.", "said"] {
+            assert_eq!(class(w), None, "{w}");
+        }
+        for w in ["met", "tho", "ton", "dax.", "summers"] {
+            assert_eq!(class(w), Some(Lex::None), "{w}");
         }
         for w in ["met", "president", "", "xi", "lukashenko", "summit"] {
             assert_eq!(lookup(w), Lex::None);
             assert_eq!(classify_word(w), Lex::None);
         }
+    }
+
+    /// The table against the `match` on words near the known ones (a letter changed, added
+    /// or dropped) and random ones, read from a text both where sixteen bytes follow the
+    /// word and at the text's end (where the key is read through a buffer).
+    #[test]
+    fn table_agrees_with_match_on_other_words() {
+        let t = table();
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut words: Vec<String> = Vec::new();
+        for &w in WORDS {
+            for _ in 0..4 {
+                let mut b = w.as_bytes().to_vec();
+                let at = next() as usize % b.len();
+                let c = b"abcdefghijklmnopqrstuvwxyz.-"[next() as usize % 28];
+                match next() % 3 {
+                    0 => b[at] = c,
+                    1 => b.insert(at, c),
+                    _ => {
+                        b.remove(at);
+                    }
+                }
+                words.push(String::from_utf8(b).unwrap());
+            }
+        }
+        for _ in 0..2000 {
+            let n = 1 + next() as usize % MAX_WORD;
+            let w: String = (0..n)
+                .map(|_| char::from(b"etaoinshrdlu.-"[next() as usize % 14]))
+                .collect();
+            words.push(w);
+        }
+        let (mut known, mut unknown) = (0, 0);
+        for w in &words {
+            let n = w.len();
+            if n == 0 || n > MAX_WORD {
+                continue;
+            }
+            // the word in a text, at its end and 20 bytes before it
+            for pad in [0, 20] {
+                let text = format!("xx {w}{}", "z".repeat(pad));
+                let got = t.get(text.as_bytes(), 3, n).lex;
+                assert_eq!(got, classify_word(w), "{w:?} + {pad}");
+                if got == Lex::None {
+                    unknown += 1;
+                } else {
+                    known += 1;
+                }
+            }
+        }
+        // (some changed words are words too: the comparison saw both outcomes)
+        assert!(known > 0 && unknown > 0, "{known} {unknown}");
     }
 
     #[test]
