@@ -13,7 +13,7 @@
 //! is one that often ends one (`U.S.`, `Inc.`) and the next word starts a new sentence.
 
 use crate::span::Span;
-use crate::text::Folded;
+use crate::text::{FoldCursor, Folded};
 
 /// What a token is made of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -322,15 +322,15 @@ pub fn tokenize(
     sentences: &mut Vec<Sentence>,
 ) {
     // an ASCII text folds byte for byte: a token's folded span is its span, and the loop
-    // made for that case has no test and no lookup for it per token
-    if folded.is_identity() {
+    // made for that case has no test for it per token
+    if folded.wide().is_empty() {
         tokenize_with::<true>(text, folded, tokens, sentences)
     } else {
         tokenize_with::<false>(text, folded, tokens, sentences)
     }
 }
 
-/// [`tokenize`], for a fold that is the identity (`IDENTITY`) or not.
+/// [`tokenize`], for a fold that is the identity (`IDENTITY`: an ASCII text) or not.
 #[inline(never)]
 fn tokenize_with<const IDENTITY: bool>(
     text: &str,
@@ -338,7 +338,7 @@ fn tokenize_with<const IDENTITY: bool>(
     tokens: &mut Vec<Token>,
     sentences: &mut Vec<Sentence>,
 ) {
-    debug_assert_eq!(IDENTITY, folded.is_identity());
+    debug_assert_eq!(IDENTITY, folded.wide().is_empty());
     tokens.clear();
     sentences.clear();
     let bytes = text.as_bytes();
@@ -350,6 +350,8 @@ fn tokenize_with<const IDENTITY: bool>(
     let mut breaks_before: Vec<usize> = Vec::with_capacity(bytes.len() / 128 + 4);
     // The tokens that may end a sentence (see `may_end_sentence`).
     let mut candidates: Vec<usize> = Vec::with_capacity(bytes.len() / 64 + 4);
+    // the tokens' folded offsets, in text order
+    let mut fold_at = FoldCursor::new(folded);
     while i < bytes.len() {
         let b = bytes[i];
         let class = CLASS[b as usize];
@@ -436,10 +438,8 @@ fn tokenize_with<const IDENTITY: bool>(
         let fold = if IDENTITY {
             span
         } else {
-            Span {
-                start: folded.to_folded(start),
-                end: folded.to_folded(end),
-            }
+            let (start, end) = fold_at.span(start, end);
+            Span { start, end }
         };
         tokens.push(Token {
             span,
