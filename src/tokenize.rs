@@ -266,17 +266,10 @@ fn ascii_alnum_run(bytes: &[u8], from: usize) -> (usize, bool) {
     (j, has_upper)
 }
 
-/// The shape of an ASCII word (letters and digits) with a capital.
+/// The shape of an ASCII word (letters and digits) with a capital after its first letter
+/// (the main loop of [`tokenize`] knows the shape of the others from its scan).
 #[inline]
 fn ascii_word_shape(word: &[u8]) -> Shape {
-    // the usual capital, the first letter alone (`Minsk`, `The`, `A`), found with one test
-    // per byte: it is `Capitalized` whatever the count of lower-case letters
-    if let Some((first, rest)) = word.split_first()
-        && first.is_ascii_uppercase()
-        && !rest.iter().any(u8::is_ascii_uppercase)
-    {
-        return Shape::Capitalized;
-    }
     let mut case = CaseScan::default();
     for &b in word {
         case.add(CLASS[b as usize]);
@@ -370,7 +363,8 @@ fn tokenize_with<const IDENTITY: bool>(
         let (end, kind, shape, may_end) = if class & C_LETTER != 0 {
             // an ASCII word: letters and digits, its case gathered on the way; a word that
             // stops at an apostrophe, a period or a non-ASCII byte takes the general path
-            let (j, has_upper) = ascii_alnum_run(bytes, i);
+            // (the run after the first letter, and whether it holds a capital)
+            let (j, upper_after) = ascii_alnum_run(bytes, i + 1);
             let (end, may_end) = match bytes.get(j) {
                 Some(&nb) if FOLLOW[usize::from(nb)] & F_WORD_GOES_ON != 0 => {
                     let end = scan_word_from(text, i, j, folded);
@@ -382,11 +376,16 @@ fn tokenize_with<const IDENTITY: bool>(
             // most sentences, too) is the run, whose shape needs no general scan
             let shape = if end != j {
                 shape_of(&text[start..end])
-            } else if has_upper {
-                ascii_word_shape(&bytes[start..j])
+            } else if !upper_after {
+                // no capital after the first letter, which decides: `met`, or the usual
+                // capital, `Minsk`, `The`, `A`
+                if class == C_UPPER {
+                    Shape::Capitalized
+                } else {
+                    Shape::Lower
+                }
             } else {
-                // no capital: the word starts with a letter, so it is lower case
-                Shape::Lower
+                ascii_word_shape(&bytes[start..j])
             };
             (end, TokenKind::Word, shape, may_end)
         } else if class == C_DIGIT {
