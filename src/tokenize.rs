@@ -106,12 +106,13 @@ const ABBREVIATIONS: &[&str] = &[
 const FINAL_ABBREVIATIONS: &[&str] =
     &["inc", "corp", "ltd", "co", "etc", "plc", "bros", "jr", "sr"];
 
-/// The key of a word of up to 7 bytes for [`ABBREVIATION_KEYS`]: its bytes and its length.
+/// The key of a word of up to 7 bytes for [`ABBREVIATION_KEYS`]: its bytes in ASCII lower
+/// case and its length.
 const fn abbreviation_key(w: &[u8]) -> u64 {
     let mut k = (w.len() as u64) << 56;
     let mut i = 0;
     while i < w.len() {
-        k |= (w[i] as u64) << (8 * i);
+        k |= (w[i].to_ascii_lowercase() as u64) << (8 * i);
         i += 1;
     }
     k
@@ -137,10 +138,12 @@ static ABBREVIATION_KEYS: [u64; ABBREVIATIONS.len()] = {
     keys
 };
 
-fn is_abbreviation(folded_word: &str) -> bool {
-    folded_word.len() < 8
+/// Whether `word` is one of [`ABBREVIATIONS`]: `word` is folded, or ASCII as written (an
+/// ASCII word folds to its lower case, which the key takes).
+fn is_abbreviation(word: &str) -> bool {
+    word.len() < 8
         && ABBREVIATION_KEYS
-            .binary_search(&abbreviation_key(folded_word.as_bytes()))
+            .binary_search(&abbreviation_key(word.as_bytes()))
             .is_ok()
 }
 
@@ -558,6 +561,8 @@ fn scan_word_from(text: &str, start: usize, from: usize, folded: &Folded) -> usi
     // whether the word so far holds a period: only the step over a dotted acronym's period
     // below takes one in, so a flag answers what a search of the word would
     let mut has_period = false;
+    // whether the word so far is ASCII (`start..from` is), which folds to its lower case
+    let mut ascii = true;
     while i < text.len() {
         if bytes[i].is_ascii_alphanumeric() {
             i += 1;
@@ -565,6 +570,7 @@ fn scan_word_from(text: &str, start: usize, from: usize, folded: &Folded) -> usi
         }
         let c = next_char(text, i);
         if is_word_char(c) {
+            ascii &= c.is_ascii();
             i += c.len_utf8();
             continue;
         }
@@ -588,6 +594,7 @@ fn scan_word_from(text: &str, start: usize, from: usize, folded: &Folded) -> usi
             }
             // O'Brien, d'Alema: apostrophe followed by a letter continues the word
             if rest.starts_with(|c: char| c.is_alphabetic()) && i - start <= 2 {
+                ascii &= c.is_ascii();
                 i = after;
                 continue;
             }
@@ -609,7 +616,12 @@ fn scan_word_from(text: &str, start: usize, from: usize, folded: &Folded) -> usi
                 }
                 return i + 1;
             }
-            let fw = &folded.as_str()[folded.to_folded(start)..folded.to_folded(i)];
+            // an ASCII word is looked up as written, without its folded offsets
+            let fw = if ascii {
+                word
+            } else {
+                &folded.as_str()[folded.to_folded(start)..folded.to_folded(i)]
+            };
             if is_abbreviation(fw) {
                 return i + 1;
             }
@@ -889,6 +901,11 @@ mod tests {
     );
     t!(decade, "the 1990s", ["the", "1990s"]);
     t!(initials, "J. R. R. Tolkien", ["J.", "R.", "R.", "Tolkien"]);
+    t!(
+        abbreviations_in_capitals_and_with_marks,
+        "MR. Xi, Gén. Li and Génx. Wu",
+        ["MR.", "Xi", ",", "Gén.", "Li", "and", "Génx", ".", "Wu"]
+    );
 
     #[test]
     fn shapes() {
@@ -1051,8 +1068,27 @@ mod tests {
         }
 
         #[test]
-        fn abbreviation_keys_match_the_list(word in "[a-z.]{0,9}") {
-            proptest::prop_assert_eq!(is_abbreviation(&word), ABBREVIATIONS.contains(&word.as_str()));
+        fn abbreviation_keys_match_the_list(word in "[a-zA-Z.]{0,9}") {
+            let folded = crate::text::fold_str(&word);
+            proptest::prop_assert_eq!(is_abbreviation(&word), ABBREVIATIONS.contains(&folded.as_str()));
+        }
+
+        #[test]
+        fn abbreviations_as_written_match_their_fold(
+            word in proptest::sample::select(ABBREVIATIONS),
+            upper in proptest::collection::vec(proptest::prelude::any::<bool>(), 7),
+            tail in "[a-zA-Z0-9'.]{0,2}",
+        ) {
+            // an abbreviation in any case, or a longer word
+            let written: String = word
+                .chars()
+                .zip(&upper)
+                .map(|(c, &u)| if u { c.to_ascii_uppercase() } else { c })
+                .chain(tail.chars())
+                .collect();
+            let folded = crate::text::fold_str(&written);
+            proptest::prop_assert_eq!(is_abbreviation(&written), is_abbreviation(&folded));
+            proptest::prop_assert_eq!(is_abbreviation(&written), ABBREVIATIONS.contains(&folded.as_str()));
         }
     }
 
