@@ -242,12 +242,17 @@ fn ascii_alnum_run(bytes: &[u8], from: usize) -> (usize, bool) {
         // the high bit of each byte of `ge(c)`: that byte's low seven bits are >= c (no
         // carry crosses bytes: at most 0x7f + 0x7f)
         let low = x & !HIGH;
-        let ge = |c: u64| low.wrapping_add(ONES * (0x80 - c)) & HIGH;
-        let digit = ge(0x30) & !ge(0x3a);
-        let upper = ge(0x41) & !ge(0x5b);
-        let lower = ge(0x61) & !ge(0x7b);
+        let ge = |v: u64, c: u64| v.wrapping_add(ONES * (0x80 - c)) & HIGH;
+        let digit = ge(low, 0x30) & !ge(low, 0x3a);
+        // letters with the case bit (0x20) set are the lower-case letters: one range test
+        // for both cases
+        let cased = low | (ONES * 0x20);
+        let letter = ge(cased, 0x61) & !ge(cased, 0x7b);
+        // a letter whose case bit is clear is a capital (`<< 2` moves that bit to the high
+        // bit of its byte)
+        let upper = letter & !(x << 2);
         // non-ASCII bytes (high bit set) are not letters or digits
-        let alnum = (digit | upper | lower) & !x;
+        let alnum = (digit | letter) & !x;
         let stop = !alnum & HIGH;
         if stop == 0 {
             has_upper |= upper != 0;
