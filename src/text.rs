@@ -19,12 +19,49 @@
 #[derive(Clone, Debug, Default)]
 pub struct Folded {
     text: String,
-    /// `to_orig[i]` is the original offset of the character folded byte `i` came from;
-    /// one extra entry holds the original length. Empty when the fold is byte-for-byte.
-    to_orig: Vec<u32>,
-    /// `to_fold[j]` is the folded offset of original byte `j` (for char boundaries);
-    /// one extra entry holds the folded length. Empty when the fold is byte-for-byte.
-    to_fold: Vec<u32>,
+    /// The non-ASCII characters of the original text and their folds, in text order; empty
+    /// when the text is ASCII and the fold is byte for byte.
+    ///
+    /// An ASCII byte folds to one byte, so between two of these characters the folded
+    /// offsets are the original ones less a constant: the maps are kept as these points, not
+    /// as two offsets per byte (news text is 93% ASCII even in a text with a typographic
+    /// quote, and a map per byte was most of [`Folded::refold`] and 8 bytes per text byte).
+    wide: Vec<Wide>,
+}
+
+/// A non-ASCII character of a folded text: where it is in the original and in the fold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Wide {
+    /// Original byte range of the character.
+    orig: u32,
+    orig_end: u32,
+    /// Folded byte range of its fold (never empty).
+    fold: u32,
+    fold_end: u32,
+}
+
+impl Wide {
+    /// The folded offset of original offset `j`, for `j` at or after this character and
+    /// before the next one: inside it, the start of its fold.
+    #[inline]
+    fn folded_at(&self, j: usize) -> usize {
+        if j < self.orig_end as usize {
+            self.fold as usize
+        } else {
+            j - self.orig_end as usize + self.fold_end as usize
+        }
+    }
+
+    /// The original offset of folded offset `i`, for `i` at or after this character's fold
+    /// and before the next one's: inside the fold, the start of the character.
+    #[inline]
+    fn original_at(&self, i: usize) -> usize {
+        if i < self.fold_end as usize {
+            self.orig as usize
+        } else {
+            i - self.fold_end as usize + self.orig_end as usize
+        }
+    }
 }
 
 impl Folded {
@@ -38,21 +75,16 @@ impl Folded {
     /// Folds `text` into this value, reusing its buffers.
     pub fn refold(&mut self, text: &str) {
         self.text.clear();
-        self.to_orig.clear();
-        self.to_fold.clear();
+        self.wide.clear();
+        let mut out = std::mem::take(&mut self.text).into_bytes();
         if text.is_ascii() {
             // one pass over bytes, no per-character push (the compiler vectorises it)
-            let mut v = std::mem::take(&mut self.text).into_bytes();
-            v.extend(text.bytes().map(fold_ascii));
-            self.text = String::from_utf8(v).expect("ASCII folds to ASCII");
+            out.extend(text.bytes().map(fold_ascii));
+            self.text = String::from_utf8(out).expect("ASCII folds to ASCII");
             return;
         }
         let bytes = text.as_bytes();
-        let mut out = std::mem::take(&mut self.text).into_bytes();
         out.reserve(text.len() + 16);
-        self.to_orig.reserve(text.len() + 1);
-        // `to_fold` is filled in order, so it is extended, never zero-filled first
-        self.to_fold.reserve(text.len() + 1);
         let mut scratch = String::new();
         let mut i = 0;
         while i < bytes.len() {
@@ -60,10 +92,7 @@ impl Folded {
             // handled in bulk
             let run = ascii_run(&bytes[i..]);
             if run > 0 {
-                let fstart = out.len();
                 out.extend(bytes[i..i + run].iter().map(|&b| fold_ascii(b)));
-                self.to_orig.extend(i as u32..(i + run) as u32);
-                self.to_fold.extend(fstart as u32..(fstart + run) as u32);
                 i += run;
                 if i == bytes.len() {
                     break;
@@ -75,23 +104,21 @@ impl Folded {
             scratch.clear();
             fold_char(c, &mut scratch);
             out.extend_from_slice(scratch.as_bytes());
-            self.to_orig
-                .extend(std::iter::repeat_n(i as u32, scratch.len()));
-            // bytes inside a multi-byte original char map to the char's folded start
-            self.to_fold
-                .extend(std::iter::repeat_n(fstart as u32, c.len_utf8()));
+            self.wide.push(Wide {
+                orig: i as u32,
+                orig_end: (i + c.len_utf8()) as u32,
+                fold: fstart as u32,
+                fold_end: out.len() as u32,
+            });
             i += c.len_utf8();
         }
-        self.to_orig.push(text.len() as u32);
-        self.to_fold.push(out.len() as u32);
         self.text = String::from_utf8(out).expect("folds of chars are UTF-8");
     }
 
-    /// True when the fold maps every byte to one byte at the same offset (an ASCII text):
-    /// then [`Folded::to_folded`] and [`Folded::to_original`] return their argument.
+    /// The non-ASCII characters of the original text, in order (see [`Folded::to_folded`]).
     #[inline]
-    pub(crate) fn is_identity(&self) -> bool {
-        self.to_fold.is_empty()
+    pub(crate) fn wide(&self) -> &[Wide] {
+        &self.wide
     }
 
     /// The folded text.
@@ -103,20 +130,87 @@ impl Folded {
     /// The original byte offset of folded offset `i` (a folded char boundary, or the end).
     #[inline]
     pub fn to_original(&self, i: usize) -> usize {
-        if self.to_orig.is_empty() {
-            i
-        } else {
-            self.to_orig[i] as usize
+        // the last non-ASCII character whose fold starts at or before `i`
+        match self.wide.partition_point(|w| w.fold as usize <= i) {
+            0 => i,
+            k => self.wide[k - 1].original_at(i),
         }
     }
 
     /// The folded byte offset of original offset `j` (an original char boundary, or the end).
     #[inline]
     pub fn to_folded(&self, j: usize) -> usize {
-        if self.to_fold.is_empty() {
-            j
+        // the last non-ASCII character that starts at or before `j`
+        match self.wide.partition_point(|w| w.orig as usize <= j) {
+            0 => j,
+            k => self.wide[k - 1].folded_at(j),
+        }
+    }
+}
+
+/// [`Folded::to_folded`] for offsets that never decrease (a scan of the text from start to
+/// end): it steps over the non-ASCII characters instead of searching for them, and an
+/// offset in the ASCII stretch before the next one costs a compare and a subtraction.
+#[derive(Clone, Debug)]
+pub(crate) struct FoldCursor<'f> {
+    /// The non-ASCII characters not yet passed.
+    ahead: &'f [Wide],
+    /// The original offset of the first of `ahead` (`usize::MAX` when none): offsets
+    /// before it fold to themselves less `shift`.
+    limit: usize,
+    /// Original less folded offset after the characters passed.
+    shift: usize,
+}
+
+impl<'f> FoldCursor<'f> {
+    /// A cursor at the start of `folded`.
+    #[inline]
+    pub(crate) fn new(folded: &'f Folded) -> FoldCursor<'f> {
+        let mut c = FoldCursor {
+            ahead: folded.wide(),
+            limit: 0,
+            shift: 0,
+        };
+        c.set_limit();
+        c
+    }
+
+    #[inline]
+    fn set_limit(&mut self) {
+        self.limit = self.ahead.first().map_or(usize::MAX, |w| w.orig as usize);
+    }
+
+    /// The folded range of original range `start..end` (char boundaries), which starts at
+    /// or after the end of the last range asked for.
+    #[inline]
+    pub(crate) fn span(&mut self, start: usize, end: usize) -> (usize, usize) {
+        if end <= self.limit {
+            // in the ASCII stretch before the next non-ASCII character (nearly every token)
+            (start.wrapping_sub(self.shift), end.wrapping_sub(self.shift))
         } else {
-            self.to_fold[j] as usize
+            let s = self.folded(start);
+            (s, self.folded(end))
+        }
+    }
+
+    /// The folded offset of `j` (a char boundary, or the end), which is not before the last
+    /// offset asked for.
+    #[inline(never)]
+    pub(crate) fn folded(&mut self, j: usize) -> usize {
+        // step over the characters that end at or before `j`
+        while let Some((w, rest)) = self.ahead.split_first()
+            && w.orig_end as usize <= j
+        {
+            // (a fold can be longer than its character, `İ` to `i̇`: the shift may be
+            // "negative", and wraps)
+            self.shift = (w.orig_end as usize).wrapping_sub(w.fold_end as usize);
+            self.ahead = rest;
+        }
+        self.set_limit();
+        match self.ahead.first() {
+            // `j` inside the next character (not a char boundary): its fold's start
+            Some(w) if w.orig as usize <= j => w.folded_at(j),
+            _ => j.wrapping_sub(self.shift),
         }
     }
 }
@@ -267,8 +361,9 @@ mod tests {
         assert_eq!(f.to_folded(text.len()), folded.len());
     }
 
-    /// The fold one character at a time, as [`Folded::refold`] did before it handled runs
-    /// of ASCII bytes in bulk: (text, to_orig, to_fold).
+    /// The fold one character at a time, with its maps one entry per byte, as [`Folded`]
+    /// kept them before it kept only its non-ASCII characters: (text, folded offset to
+    /// original, original offset to folded).
     fn refold_reference(text: &str) -> (String, Vec<u32>, Vec<u32>) {
         let mut out = String::new();
         let mut to_orig = Vec::new();
@@ -291,14 +386,35 @@ mod tests {
         f.refold(text);
         let (t, o, j) = refold_reference(text);
         assert_eq!(f.as_str(), t);
-        if text.is_ascii() {
-            assert!(f.to_orig.is_empty() && f.to_fold.is_empty());
-        } else {
-            assert_eq!(f.to_orig, o, "to_orig of {text:?}");
-            assert_eq!(f.to_fold, j, "to_fold of {text:?}");
+        // an ASCII text folds byte for byte, with nothing kept for the maps
+        assert_eq!(f.wide.is_empty(), text.is_ascii());
+        for (i, &want) in o.iter().enumerate() {
+            assert_eq!(
+                f.to_original(i),
+                want as usize,
+                "to_original({i}) of {text:?}"
+            );
         }
-        for (i, _) in text.char_indices() {
-            assert_eq!(f.to_folded(i), j[i] as usize);
+        for (k, &want) in j.iter().enumerate() {
+            assert_eq!(f.to_folded(k), want as usize, "to_folded({k}) of {text:?}");
+        }
+        // the cursor, over every char boundary in order and over tokens' ranges
+        let bounds: Vec<usize> = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([text.len()])
+            .collect();
+        let mut cursor = FoldCursor::new(&f);
+        for &b in &bounds {
+            assert_eq!(cursor.folded(b), j[b] as usize, "cursor at {b} of {text:?}");
+        }
+        for step in 1..4 {
+            let mut cursor = FoldCursor::new(&f);
+            for pair in bounds.chunks_exact(step + 1) {
+                let (s, e) = (pair[0], pair[step]);
+                let want = (j[s] as usize, j[e] as usize);
+                assert_eq!(cursor.span(s, e), want, "span {s}..{e} of {text:?}");
+            }
         }
     }
 

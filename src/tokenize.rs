@@ -13,7 +13,7 @@
 //! is one that often ends one (`U.S.`, `Inc.`) and the next word starts a new sentence.
 
 use crate::span::Span;
-use crate::text::Folded;
+use crate::text::{FoldCursor, Folded};
 
 /// What a token is made of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -106,12 +106,13 @@ const ABBREVIATIONS: &[&str] = &[
 const FINAL_ABBREVIATIONS: &[&str] =
     &["inc", "corp", "ltd", "co", "etc", "plc", "bros", "jr", "sr"];
 
-/// The key of a word of up to 7 bytes for [`ABBREVIATION_KEYS`]: its bytes and its length.
+/// The key of a word of up to 7 bytes for [`ABBREVIATION_KEYS`]: its bytes in ASCII lower
+/// case and its length.
 const fn abbreviation_key(w: &[u8]) -> u64 {
     let mut k = (w.len() as u64) << 56;
     let mut i = 0;
     while i < w.len() {
-        k |= (w[i] as u64) << (8 * i);
+        k |= (w[i].to_ascii_lowercase() as u64) << (8 * i);
         i += 1;
     }
     k
@@ -137,10 +138,12 @@ static ABBREVIATION_KEYS: [u64; ABBREVIATIONS.len()] = {
     keys
 };
 
-fn is_abbreviation(folded_word: &str) -> bool {
-    folded_word.len() < 8
+/// Whether `word` is one of [`ABBREVIATIONS`]: `word` is folded, or ASCII as written (an
+/// ASCII word folds to its lower case, which the key takes).
+fn is_abbreviation(word: &str) -> bool {
+    word.len() < 8
         && ABBREVIATION_KEYS
-            .binary_search(&abbreviation_key(folded_word.as_bytes()))
+            .binary_search(&abbreviation_key(word.as_bytes()))
             .is_ok()
 }
 
@@ -239,12 +242,17 @@ fn ascii_alnum_run(bytes: &[u8], from: usize) -> (usize, bool) {
         // the high bit of each byte of `ge(c)`: that byte's low seven bits are >= c (no
         // carry crosses bytes: at most 0x7f + 0x7f)
         let low = x & !HIGH;
-        let ge = |c: u64| low.wrapping_add(ONES * (0x80 - c)) & HIGH;
-        let digit = ge(0x30) & !ge(0x3a);
-        let upper = ge(0x41) & !ge(0x5b);
-        let lower = ge(0x61) & !ge(0x7b);
+        let ge = |v: u64, c: u64| v.wrapping_add(ONES * (0x80 - c)) & HIGH;
+        let digit = ge(low, 0x30) & !ge(low, 0x3a);
+        // letters with the case bit (0x20) set are the lower-case letters: one range test
+        // for both cases
+        let cased = low | (ONES * 0x20);
+        let letter = ge(cased, 0x61) & !ge(cased, 0x7b);
+        // a letter whose case bit is clear is a capital (`<< 2` moves that bit to the high
+        // bit of its byte)
+        let upper = letter & !(x << 2);
         // non-ASCII bytes (high bit set) are not letters or digits
-        let alnum = (digit | upper | lower) & !x;
+        let alnum = (digit | letter) & !x;
         let stop = !alnum & HIGH;
         if stop == 0 {
             has_upper |= upper != 0;
@@ -266,17 +274,10 @@ fn ascii_alnum_run(bytes: &[u8], from: usize) -> (usize, bool) {
     (j, has_upper)
 }
 
-/// The shape of an ASCII word (letters and digits) with a capital.
+/// The shape of an ASCII word (letters and digits) with a capital after its first letter
+/// (the main loop of [`tokenize`] knows the shape of the others from its scan).
 #[inline]
 fn ascii_word_shape(word: &[u8]) -> Shape {
-    // the usual capital, the first letter alone (`Minsk`, `The`, `A`), found with one test
-    // per byte: it is `Capitalized` whatever the count of lower-case letters
-    if let Some((first, rest)) = word.split_first()
-        && first.is_ascii_uppercase()
-        && !rest.iter().any(u8::is_ascii_uppercase)
-    {
-        return Shape::Capitalized;
-    }
     let mut case = CaseScan::default();
     for &b in word {
         case.add(CLASS[b as usize]);
@@ -322,15 +323,15 @@ pub fn tokenize(
     sentences: &mut Vec<Sentence>,
 ) {
     // an ASCII text folds byte for byte: a token's folded span is its span, and the loop
-    // made for that case has no test and no lookup for it per token
-    if folded.is_identity() {
+    // made for that case has no test for it per token
+    if folded.wide().is_empty() {
         tokenize_with::<true>(text, folded, tokens, sentences)
     } else {
         tokenize_with::<false>(text, folded, tokens, sentences)
     }
 }
 
-/// [`tokenize`], for a fold that is the identity (`IDENTITY`) or not.
+/// [`tokenize`], for a fold that is the identity (`IDENTITY`: an ASCII text) or not.
 #[inline(never)]
 fn tokenize_with<const IDENTITY: bool>(
     text: &str,
@@ -338,7 +339,7 @@ fn tokenize_with<const IDENTITY: bool>(
     tokens: &mut Vec<Token>,
     sentences: &mut Vec<Sentence>,
 ) {
-    debug_assert_eq!(IDENTITY, folded.is_identity());
+    debug_assert_eq!(IDENTITY, folded.wide().is_empty());
     tokens.clear();
     sentences.clear();
     let bytes = text.as_bytes();
@@ -350,6 +351,8 @@ fn tokenize_with<const IDENTITY: bool>(
     let mut breaks_before: Vec<usize> = Vec::with_capacity(bytes.len() / 128 + 4);
     // The tokens that may end a sentence (see `may_end_sentence`).
     let mut candidates: Vec<usize> = Vec::with_capacity(bytes.len() / 64 + 4);
+    // the tokens' folded offsets, in text order
+    let mut fold_at = FoldCursor::new(folded);
     while i < bytes.len() {
         let b = bytes[i];
         let class = CLASS[b as usize];
@@ -368,7 +371,8 @@ fn tokenize_with<const IDENTITY: bool>(
         let (end, kind, shape, may_end) = if class & C_LETTER != 0 {
             // an ASCII word: letters and digits, its case gathered on the way; a word that
             // stops at an apostrophe, a period or a non-ASCII byte takes the general path
-            let (j, has_upper) = ascii_alnum_run(bytes, i);
+            // (the run after the first letter, and whether it holds a capital)
+            let (j, upper_after) = ascii_alnum_run(bytes, i + 1);
             let (end, may_end) = match bytes.get(j) {
                 Some(&nb) if FOLLOW[usize::from(nb)] & F_WORD_GOES_ON != 0 => {
                     let end = scan_word_from(text, i, j, folded);
@@ -380,11 +384,16 @@ fn tokenize_with<const IDENTITY: bool>(
             // most sentences, too) is the run, whose shape needs no general scan
             let shape = if end != j {
                 shape_of(&text[start..end])
-            } else if has_upper {
-                ascii_word_shape(&bytes[start..j])
+            } else if !upper_after {
+                // no capital after the first letter, which decides: `met`, or the usual
+                // capital, `Minsk`, `The`, `A`
+                if class == C_UPPER {
+                    Shape::Capitalized
+                } else {
+                    Shape::Lower
+                }
             } else {
-                // no capital: the word starts with a letter, so it is lower case
-                Shape::Lower
+                ascii_word_shape(&bytes[start..j])
             };
             (end, TokenKind::Word, shape, may_end)
         } else if class == C_DIGIT {
@@ -436,10 +445,8 @@ fn tokenize_with<const IDENTITY: bool>(
         let fold = if IDENTITY {
             span
         } else {
-            Span {
-                start: folded.to_folded(start),
-                end: folded.to_folded(end),
-            }
+            let (start, end) = fold_at.span(start, end);
+            Span { start, end }
         };
         tokens.push(Token {
             span,
@@ -503,18 +510,18 @@ fn is_unicode_punct(c: char) -> bool {
 /// Length of a clitic (`s`, `t`, `re`, `ve`, `ll`, `d`, `m`) right after an apostrophe,
 /// when it ends the word.
 fn clitic_len(rest: &str) -> usize {
-    let word_len = rest
-        .find(|c: char| !c.is_alphanumeric())
-        .unwrap_or(rest.len());
-    let w = &rest[..word_len];
-    if [
-        "s", "S", "t", "re", "ve", "ll", "d", "m", "RE", "VE", "LL", "D", "M", "T",
-    ]
-    .contains(&w)
-    {
-        word_len
-    } else {
+    // one or two ASCII letters (no clitic is the start of another) ...
+    let n = match rest.as_bytes() {
+        [b'r', b'e', ..] | [b'v', b'e', ..] | [b'l', b'l', ..] => 2,
+        [b'R', b'E', ..] | [b'V', b'E', ..] | [b'L', b'L', ..] => 2,
+        [b's' | b'S' | b't' | b'T' | b'd' | b'D' | b'm' | b'M', ..] => 1,
+        _ => return 0,
+    };
+    // ... that end the word
+    if rest[n..].starts_with(char::is_alphanumeric) {
         0
+    } else {
+        n
     }
 }
 
@@ -559,6 +566,8 @@ fn scan_word_from(text: &str, start: usize, from: usize, folded: &Folded) -> usi
     // whether the word so far holds a period: only the step over a dotted acronym's period
     // below takes one in, so a flag answers what a search of the word would
     let mut has_period = false;
+    // whether the word so far is ASCII (`start..from` is), which folds to its lower case
+    let mut ascii = true;
     while i < text.len() {
         if bytes[i].is_ascii_alphanumeric() {
             i += 1;
@@ -566,6 +575,7 @@ fn scan_word_from(text: &str, start: usize, from: usize, folded: &Folded) -> usi
         }
         let c = next_char(text, i);
         if is_word_char(c) {
+            ascii &= c.is_ascii();
             i += c.len_utf8();
             continue;
         }
@@ -589,6 +599,7 @@ fn scan_word_from(text: &str, start: usize, from: usize, folded: &Folded) -> usi
             }
             // O'Brien, d'Alema: apostrophe followed by a letter continues the word
             if rest.starts_with(|c: char| c.is_alphabetic()) && i - start <= 2 {
+                ascii &= c.is_ascii();
                 i = after;
                 continue;
             }
@@ -610,7 +621,12 @@ fn scan_word_from(text: &str, start: usize, from: usize, folded: &Folded) -> usi
                 }
                 return i + 1;
             }
-            let fw = &folded.as_str()[folded.to_folded(start)..folded.to_folded(i)];
+            // an ASCII word is looked up as written, without its folded offsets
+            let fw = if ascii {
+                word
+            } else {
+                &folded.as_str()[folded.to_folded(start)..folded.to_folded(i)]
+            };
             if is_abbreviation(fw) {
                 return i + 1;
             }
@@ -890,6 +906,11 @@ mod tests {
     );
     t!(decade, "the 1990s", ["the", "1990s"]);
     t!(initials, "J. R. R. Tolkien", ["J.", "R.", "R.", "Tolkien"]);
+    t!(
+        abbreviations_in_capitals_and_with_marks,
+        "MR. Xi, Gén. Li and Génx. Wu",
+        ["MR.", "Xi", ",", "Gén.", "Li", "and", "Génx", ".", "Wu"]
+    );
 
     #[test]
     fn shapes() {
@@ -1052,8 +1073,27 @@ mod tests {
         }
 
         #[test]
-        fn abbreviation_keys_match_the_list(word in "[a-z.]{0,9}") {
-            proptest::prop_assert_eq!(is_abbreviation(&word), ABBREVIATIONS.contains(&word.as_str()));
+        fn abbreviation_keys_match_the_list(word in "[a-zA-Z.]{0,9}") {
+            let folded = crate::text::fold_str(&word);
+            proptest::prop_assert_eq!(is_abbreviation(&word), ABBREVIATIONS.contains(&folded.as_str()));
+        }
+
+        #[test]
+        fn abbreviations_as_written_match_their_fold(
+            word in proptest::sample::select(ABBREVIATIONS),
+            upper in proptest::collection::vec(proptest::prelude::any::<bool>(), 7),
+            tail in "[a-zA-Z0-9'.]{0,2}",
+        ) {
+            // an abbreviation in any case, or a longer word
+            let written: String = word
+                .chars()
+                .zip(&upper)
+                .map(|(c, &u)| if u { c.to_ascii_uppercase() } else { c })
+                .chain(tail.chars())
+                .collect();
+            let folded = crate::text::fold_str(&written);
+            proptest::prop_assert_eq!(is_abbreviation(&written), is_abbreviation(&folded));
+            proptest::prop_assert_eq!(is_abbreviation(&written), ABBREVIATIONS.contains(&folded.as_str()));
         }
     }
 
@@ -1088,6 +1128,34 @@ mod tests {
         #[test]
         fn ascii_word_shape_matches_shape_of(word in "[A-Za-z0-9]{1,12}") {
             proptest::prop_assert_eq!(ascii_word_shape(word.as_bytes()), shape_of(&word));
+        }
+    }
+
+    /// [`clitic_len`] as it was: the word after the apostrophe, looked up in the list.
+    fn clitic_len_reference(rest: &str) -> usize {
+        let word_len = rest
+            .find(|c: char| !c.is_alphanumeric())
+            .unwrap_or(rest.len());
+        let w = &rest[..word_len];
+        if [
+            "s", "S", "t", "re", "ve", "ll", "d", "m", "RE", "VE", "LL", "D", "M", "T",
+        ]
+        .contains(&w)
+        {
+            word_len
+        } else {
+            0
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+
+        #[test]
+        fn clitic_len_matches_the_list(
+            rest in "([sStTdDmMrRvVlLeE]{0,3}|re|ve|ll|RE|VE|LL|Re|rE)[ .,'’éß1a-z-]{0,2}"
+        ) {
+            proptest::prop_assert_eq!(clitic_len(&rest), clitic_len_reference(&rest));
         }
     }
 
