@@ -1616,6 +1616,8 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
         }
     }
     let mut remove = vec![false; mentions.len()];
+    // (one a name found: one allocation, never grown)
+    let mut named: Vec<Mention> = Vec::with_capacity(found.len());
     for (a, b, kind, merged) in found {
         let words = name_words(tokens, a, b);
         let kind = match kind.or_else(|| by_text.get(text_of(a, b)).copied()) {
@@ -1640,28 +1642,43 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
             }
             None => (a, b),
         };
-        mentions.push(rule_mention(tokens, first, last, kind, Source::UnknownName));
+        named.push(rule_mention(tokens, first, last, kind, Source::UnknownName));
     }
-    // back in text order: the mentions kept, sorted by first token in place (a mention is
-    // large: moving each through a second list cost more than the sort)
-    let kept = |i: usize| i >= remove.len() || !remove[i];
+    // back in text order: the mentions kept and the names found are each in text order (the
+    // mentions as the overlap resolution and the acronyms leave them; the names come one a
+    // start, and the stable sort of a sorted list is a scan), so they are merged, as a
+    // stable sort of the two lists joined would order them
+    debug_assert!(mentions.is_sorted_by_key(|m| m.first));
+    named.sort_by_key(|m| m.first);
+    let kept = |i: usize| !remove[i];
+    let n_old = mentions.len();
     // `defined_by` (acronyms) holds mention indices: the new index of each, by the same
-    // stable order, for the documents that have such a link
+    // merge, for the documents that have such a link (index `n_old + j` is name `j`)
     let mut pos: Vec<Option<usize>> = Vec::new();
     if mentions.iter().any(|m| m.defined_by.is_some()) {
-        let mut order: Vec<usize> = (0..mentions.len()).filter(|&i| kept(i)).collect();
-        order.sort_by_key(|&i| mentions[i].first);
-        pos = vec![None; mentions.len()];
+        let order = merge_in_text_order(
+            (0..n_old).filter(|&i| kept(i)).collect(),
+            (n_old..n_old + named.len()).collect(),
+            |&i| match i.checked_sub(n_old) {
+                Some(j) => named[j].first,
+                None => mentions[i].first,
+            },
+        );
+        pos = vec![None; n_old];
         for (new, &old) in order.iter().enumerate() {
-            pos[old] = Some(new);
+            if old < n_old {
+                pos[old] = Some(new);
+            }
         }
     }
-    let mut i = 0;
-    mentions.retain(|_| {
-        i += 1;
-        kept(i - 1)
-    });
-    mentions.sort_by_key(|m| m.first);
+    if remove.contains(&true) {
+        let mut i = 0;
+        mentions.retain(|_| {
+            i += 1;
+            kept(i - 1)
+        });
+    }
+    *mentions = merge_in_text_order(std::mem::take(mentions), named, |m| m.first);
     if !pos.is_empty() {
         for m in mentions.iter_mut() {
             m.defined_by = m.defined_by.and_then(|d| pos[d]);
@@ -1969,15 +1986,14 @@ fn drop_overlaps(all: &mut Vec<Mention>) {
 /// clusters of overlapping mentions, and the priority order is applied only inside a
 /// cluster of two or more (a mention in no cluster is kept). The outcome is that of the
 /// policy applied to all mentions at once (`tests::overlap_clusters_resolve_as_one_pass`).
-fn resolve_overlaps(mut gaz: Vec<Mention>, mut rules: Vec<Mention>) -> Vec<Mention> {
+fn resolve_overlaps(gaz: Vec<Mention>, rules: Vec<Mention>) -> Vec<Mention> {
     // text order, stable, so among mentions that start together the position keeps the
-    // list order (the last tie-break). The gazetteer's mentions come in text order and the
-    // rules' in a few runs in text order, one per rule: each list is sorted on its own
-    // (a sorted list costs a scan) and the two are merged (sorting the joined list moved
-    // the large mentions more)
-    gaz.sort_by_key(|m| m.first);
-    rules.sort_by_key(|m| m.first);
-    let mut all = merge_in_text_order(gaz, rules);
+    // list order (the last tie-break). The gazetteer's and each rule's mentions come in
+    // text order: the sort merges a few sorted runs (a merge of the two lists, each sorted
+    // on its own, measured more instructions)
+    let mut all = gaz;
+    all.extend(rules);
+    all.sort_by_key(|m| m.first);
     let mut keep = vec![true; all.len()];
     // a cluster's (priority, position) keys and its taken tokens, reused across clusters
     let mut order: Vec<((std::cmp::Reverse<usize>, u8), usize)> = Vec::new();
@@ -2018,21 +2034,21 @@ fn resolve_overlaps(mut gaz: Vec<Mention>, mut rules: Vec<Mention>) -> Vec<Menti
     all
 }
 
-/// Two lists of mentions in text order merged into one in text order; of two mentions that
-/// start together the one from `a` comes first (as a stable sort of `a` then `b` orders
-/// them).
-fn merge_in_text_order(a: Vec<Mention>, b: Vec<Mention>) -> Vec<Mention> {
+/// Two lists in text order (`first` gives an item's first token) merged into one in text
+/// order; of two items that start together the one from `a` comes first, as a stable sort
+/// of `a` followed by `b` orders them. Each item moves once (a mention is large).
+fn merge_in_text_order<T>(a: Vec<T>, b: Vec<T>, first: impl Fn(&T) -> usize) -> Vec<T> {
     let mut out = Vec::with_capacity(a.len() + b.len());
     let mut a = a.into_iter();
-    for m in b {
-        // (the rest of `a` is looked at in place: each mention moves once)
+    for x in b {
+        // (the rest of `a` is looked at in place)
         let before = a
             .as_slice()
             .iter()
-            .take_while(|x| x.first <= m.first)
+            .take_while(|y| first(y) <= first(&x))
             .count();
         out.extend(a.by_ref().take(before));
-        out.push(m);
+        out.push(x);
     }
     out.extend(a);
     out
@@ -2493,6 +2509,25 @@ mod tests {
                     .collect()
             },
         )
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        #[test]
+        fn a_merge_in_text_order_is_a_stable_sort_of_both_lists(
+            mut a in proptest::collection::vec(0usize..12, 0..20),
+            mut b in proptest::collection::vec(0usize..12, 0..20),
+        ) {
+            a.sort_unstable();
+            b.sort_unstable();
+            // (first token, which list and where in it)
+            let a: Vec<(usize, usize)> = a.into_iter().enumerate().map(|(i, f)| (f, i)).collect();
+            let b: Vec<(usize, usize)> =
+                b.into_iter().enumerate().map(|(i, f)| (f, 100 + i)).collect();
+            let mut want = [a.clone(), b.clone()].concat();
+            want.sort_by_key(|&(f, _)| f);
+            proptest::prop_assert_eq!(super::merge_in_text_order(a, b, |&(f, _)| f), want);
+        }
     }
 
     proptest::proptest! {
