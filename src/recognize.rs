@@ -771,11 +771,18 @@ pub(crate) fn recognize(
     for t in &titles {
         (t.first..t.last).for_each(|k| lex.mark(k, class::IN_TITLE));
     }
+    // one past the last token of each token's sentence; the sentences come in text order
+    // and do not overlap, so the table is written once a token, sentence by sentence (a
+    // token in none, which the tokenizer leaves none of, gets the end of the text)
     let sentence_end: Vec<u32> = {
-        let mut v = vec![tokens.len() as u32; tokens.len()];
+        let none = tokens.len() as u32;
+        let mut v = Vec::with_capacity(tokens.len());
         for s in sentences {
-            v[s.tokens()].fill(s.last as u32);
+            debug_assert!(s.first >= v.len(), "sentences in order, not overlapping");
+            v.resize(s.first, none);
+            v.resize(s.last, s.last as u32);
         }
+        v.resize(tokens.len(), none);
         v
     };
     // name run: capitalised words, hyphen-joined parts, particles, initials
