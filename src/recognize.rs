@@ -1933,23 +1933,27 @@ fn retain_flagged(all: &mut Vec<Mention>, flags: &[bool]) {
     if flags.iter().all(|&k| k) {
         return;
     }
-    let mut new_index = vec![None; all.len()];
-    let mut next = 0;
-    for (i, k) in flags.iter().enumerate() {
-        if *k {
-            new_index[i] = Some(next);
-            next += 1;
-        }
-    }
+    // (the links are renumbered only in the documents that have one)
+    let linked = all.iter().any(|m| m.defined_by.is_some());
     let mut i = 0;
     all.retain(|_| {
         i += 1;
         flags[i - 1]
     });
-    for m in all.iter_mut() {
-        m.defined_by = m
-            .defined_by
-            .and_then(|d| new_index.get(d).copied().flatten());
+    if linked {
+        let mut new_index = vec![None; flags.len()];
+        let mut next = 0;
+        for (i, k) in flags.iter().enumerate() {
+            if *k {
+                new_index[i] = Some(next);
+                next += 1;
+            }
+        }
+        for m in all.iter_mut() {
+            m.defined_by = m
+                .defined_by
+                .and_then(|d| new_index.get(d).copied().flatten());
+        }
     }
 }
 
