@@ -771,11 +771,18 @@ pub(crate) fn recognize(
     for t in &titles {
         (t.first..t.last).for_each(|k| lex.mark(k, class::IN_TITLE));
     }
+    // one past the last token of each token's sentence; the sentences come in text order
+    // and do not overlap, so the table is written once a token, sentence by sentence (a
+    // token in none, which the tokenizer leaves none of, gets the end of the text)
     let sentence_end: Vec<u32> = {
-        let mut v = vec![tokens.len() as u32; tokens.len()];
+        let none = tokens.len() as u32;
+        let mut v = Vec::with_capacity(tokens.len());
         for s in sentences {
-            v[s.tokens()].fill(s.last as u32);
+            debug_assert!(s.first >= v.len(), "sentences in order, not overlapping");
+            v.resize(s.first, none);
+            v.resize(s.last, s.last as u32);
         }
+        v.resize(tokens.len(), none);
         v
     };
     // name run: capitalised words, hyphen-joined parts, particles, initials
@@ -1616,6 +1623,8 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
         }
     }
     let mut remove = vec![false; mentions.len()];
+    // (one a name found: one allocation, never grown)
+    let mut named: Vec<Mention> = Vec::with_capacity(found.len());
     for (a, b, kind, merged) in found {
         let words = name_words(tokens, a, b);
         let kind = match kind.or_else(|| by_text.get(text_of(a, b)).copied()) {
@@ -1640,28 +1649,43 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
             }
             None => (a, b),
         };
-        mentions.push(rule_mention(tokens, first, last, kind, Source::UnknownName));
+        named.push(rule_mention(tokens, first, last, kind, Source::UnknownName));
     }
-    // back in text order: the mentions kept, sorted by first token in place (a mention is
-    // large: moving each through a second list cost more than the sort)
-    let kept = |i: usize| i >= remove.len() || !remove[i];
+    // back in text order: the mentions kept and the names found are each in text order (the
+    // mentions as the overlap resolution and the acronyms leave them; the names come one a
+    // start, and the stable sort of a sorted list is a scan), so they are merged, as a
+    // stable sort of the two lists joined would order them
+    debug_assert!(mentions.is_sorted_by_key(|m| m.first));
+    named.sort_by_key(|m| m.first);
+    let kept = |i: usize| !remove[i];
+    let n_old = mentions.len();
     // `defined_by` (acronyms) holds mention indices: the new index of each, by the same
-    // stable order, for the documents that have such a link
+    // merge, for the documents that have such a link (index `n_old + j` is name `j`)
     let mut pos: Vec<Option<usize>> = Vec::new();
     if mentions.iter().any(|m| m.defined_by.is_some()) {
-        let mut order: Vec<usize> = (0..mentions.len()).filter(|&i| kept(i)).collect();
-        order.sort_by_key(|&i| mentions[i].first);
-        pos = vec![None; mentions.len()];
+        let order = merge_in_text_order(
+            (0..n_old).filter(|&i| kept(i)).collect(),
+            (n_old..n_old + named.len()).collect(),
+            |&i| match i.checked_sub(n_old) {
+                Some(j) => named[j].first,
+                None => mentions[i].first,
+            },
+        );
+        pos = vec![None; n_old];
         for (new, &old) in order.iter().enumerate() {
-            pos[old] = Some(new);
+            if old < n_old {
+                pos[old] = Some(new);
+            }
         }
     }
-    let mut i = 0;
-    mentions.retain(|_| {
-        i += 1;
-        kept(i - 1)
-    });
-    mentions.sort_by_key(|m| m.first);
+    if remove.contains(&true) {
+        let mut i = 0;
+        mentions.retain(|_| {
+            i += 1;
+            kept(i - 1)
+        });
+    }
+    *mentions = merge_in_text_order(std::mem::take(mentions), named, |m| m.first);
     if !pos.is_empty() {
         for m in mentions.iter_mut() {
             m.defined_by = m.defined_by.and_then(|d| pos[d]);
@@ -1909,23 +1933,27 @@ fn retain_flagged(all: &mut Vec<Mention>, flags: &[bool]) {
     if flags.iter().all(|&k| k) {
         return;
     }
-    let mut new_index = vec![None; all.len()];
-    let mut next = 0;
-    for (i, k) in flags.iter().enumerate() {
-        if *k {
-            new_index[i] = Some(next);
-            next += 1;
-        }
-    }
+    // (the links are renumbered only in the documents that have one)
+    let linked = all.iter().any(|m| m.defined_by.is_some());
     let mut i = 0;
     all.retain(|_| {
         i += 1;
         flags[i - 1]
     });
-    for m in all.iter_mut() {
-        m.defined_by = m
-            .defined_by
-            .and_then(|d| new_index.get(d).copied().flatten());
+    if linked {
+        let mut new_index = vec![None; flags.len()];
+        let mut next = 0;
+        for (i, k) in flags.iter().enumerate() {
+            if *k {
+                new_index[i] = Some(next);
+                next += 1;
+            }
+        }
+        for m in all.iter_mut() {
+            m.defined_by = m
+                .defined_by
+                .and_then(|d| new_index.get(d).copied().flatten());
+        }
     }
 }
 
@@ -1962,52 +1990,91 @@ fn drop_overlaps(all: &mut Vec<Mention>) {
 }
 
 /// Applies the overlap policy: longer wins; on ties a gazetteer person, then a title-rule
-/// person ("President Clinton" is not the town of Clinton), then other gazetteer mentions.
+/// person ("President Clinton" is not the town of Clinton), then other gazetteer mentions,
+/// then the earlier, then the first listed. Returns the mentions kept in text order.
+///
+/// Most mentions overlap no other: the mentions are put in text order first, swept for
+/// clusters of overlapping mentions, and the priority order is applied only inside a
+/// cluster of two or more (a mention in no cluster is kept). The outcome is that of the
+/// policy applied to all mentions at once (`tests::overlap_clusters_resolve_as_one_pass`).
 fn resolve_overlaps(gaz: Vec<Mention>, rules: Vec<Mention>) -> Vec<Mention> {
+    // text order, stable, so among mentions that start together the position keeps the
+    // list order (the last tie-break). The gazetteer's and each rule's mentions come in
+    // text order: the sort merges a few sorted runs (a merge of the two lists, each sorted
+    // on its own, measured more instructions)
     let mut all = gaz;
     all.extend(rules);
-    // priority order: more tokens first, gazetteer before rules, then earlier, then the list
-    // order; packed into one integer per mention, so the sort compares integers and does
-    // not reach into the mentions
-    let mut order: Vec<u128> = all
-        .iter()
-        .enumerate()
-        .map(|(i, m)| {
-            let rank: u128 = match (m.source, m.kind) {
-                (Source::Gazetteer, EntityKind::Person) => 0,
-                (Source::TitleRule, _) => 1,
-                (Source::Gazetteer, _) => 2,
-                _ => 3,
-            };
-            let shorter = u128::from(u32::MAX - Slot::some(m.last - m.first).0);
-            let first = u128::from(Slot::some(m.first).0);
-            (shorter << 96) | (rank << 64) | (first << 32) | u128::from(Slot::some(i).0)
-        })
-        .collect();
-    order.sort_unstable();
-    let n_tokens = all.iter().map(|m| m.last).max().unwrap_or(0);
-    let mut taken = vec![false; n_tokens];
-    let mut keep = vec![false; all.len()];
-    for key in order {
-        let i = (key as u32) as usize;
-        let m = &all[i];
-        if taken[m.first..m.last].iter().any(|&t| t) {
-            continue;
+    all.sort_by_key(|m| m.first);
+    let mut keep = vec![true; all.len()];
+    // a cluster's (priority, position) keys and its taken tokens, reused across clusters
+    let mut order: Vec<((std::cmp::Reverse<usize>, u8), usize)> = Vec::new();
+    let mut taken: Vec<bool> = Vec::new();
+    let mut start = 0;
+    while start < all.len() {
+        // a mention starting before the cluster's reach overlaps one of its mentions
+        let mut end = start + 1;
+        let mut reach = all[start].last;
+        while end < all.len() && all[end].first < reach {
+            reach = reach.max(all[end].last);
+            end += 1;
         }
-        for t in &mut taken[m.first..m.last] {
-            *t = true;
+        if end - start > 1 {
+            let base = all[start].first;
+            order.clear();
+            order.extend((start..end).map(|i| (overlap_priority(&all[i]), i)));
+            // (the position breaks ties: earlier, then listed first)
+            order.sort_unstable();
+            taken.clear();
+            taken.resize(reach - base, false);
+            for &(_, i) in &order {
+                let span = &mut taken[all[i].first - base..all[i].last - base];
+                if span.iter().any(|&t| t) {
+                    keep[i] = false;
+                } else {
+                    span.fill(true);
+                }
+            }
         }
-        keep[i] = true;
+        start = end;
     }
     let mut i = 0;
     all.retain(|_| {
         i += 1;
         keep[i - 1]
     });
-    // back in text order (the gazetteer's and each rule's mentions come in text order: the
-    // sort merges a few sorted runs)
-    all.sort_by_key(|m| m.first);
     all
+}
+
+/// Two lists in text order (`first` gives an item's first token) merged into one in text
+/// order; of two items that start together the one from `a` comes first, as a stable sort
+/// of `a` followed by `b` orders them. Each item moves once (a mention is large).
+fn merge_in_text_order<T>(a: Vec<T>, b: Vec<T>, first: impl Fn(&T) -> usize) -> Vec<T> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let mut a = a.into_iter();
+    for x in b {
+        // (the rest of `a` is looked at in place)
+        let before = a
+            .as_slice()
+            .iter()
+            .take_while(|y| first(y) <= first(&x))
+            .count();
+        out.extend(a.by_ref().take(before));
+        out.push(x);
+    }
+    out.extend(a);
+    out
+}
+
+/// A mention's place in the overlap policy, smaller first: more tokens, then a gazetteer
+/// person, a title-rule mention, another gazetteer mention, any other rule's.
+fn overlap_priority(m: &Mention) -> (std::cmp::Reverse<usize>, u8) {
+    let rank = match (m.source, m.kind) {
+        (Source::Gazetteer, EntityKind::Person) => 0,
+        (Source::TitleRule, _) => 1,
+        (Source::Gazetteer, _) => 2,
+        _ => 3,
+    };
+    (std::cmp::Reverse(m.last - m.first), rank)
 }
 
 /// `Long Name (ACR)`: the acronym's letters are the initials of the name's capitalised words.
@@ -2392,6 +2459,107 @@ mod tests {
                 (8, 9, Source::TitleRule),
             ]
         );
+    }
+
+    /// The overlap policy applied to all mentions at once, the reference for
+    /// [`super::resolve_overlaps`]: every mention in priority order (ties: the earlier, then
+    /// the first listed) takes its tokens unless one is taken; the kept ones in text order.
+    fn resolve_overlaps_in_one_pass(
+        gaz: Vec<super::Mention>,
+        rules: Vec<super::Mention>,
+    ) -> Vec<super::Mention> {
+        let mut all = gaz;
+        all.extend(rules);
+        let mut order: Vec<usize> = (0..all.len()).collect();
+        order.sort_by_key(|&i| (super::overlap_priority(&all[i]), all[i].first, i));
+        let mut taken = vec![false; all.iter().map(|m| m.last).max().unwrap_or(0)];
+        let mut keep = vec![false; all.len()];
+        for i in order {
+            let span = &mut taken[all[i].first..all[i].last];
+            if !span.iter().any(|&t| t) {
+                span.fill(true);
+                keep[i] = true;
+            }
+        }
+        let mut i = 0;
+        all.retain(|_| {
+            i += 1;
+            keep[i - 1]
+        });
+        all.sort_by_key(|m| m.first);
+        all
+    }
+
+    /// Random mentions for the overlap tests: (first, length, kind, source) each, in text
+    /// order as the gazetteer's and the rules' lists come (empty ones included).
+    fn random_mentions() -> impl proptest::strategy::Strategy<Value = Vec<super::Mention>> {
+        use proptest::prelude::*;
+        proptest::collection::vec((0usize..40, 0usize..5, 0u8..3, 0u8..4), 0..30).prop_map(
+            |mut v| {
+                v.sort_by_key(|&(first, ..)| first);
+                v.into_iter()
+                    .map(|(first, len, kind, source)| super::Mention {
+                        span: super::Span::new(first, first + len),
+                        first,
+                        last: first + len,
+                        kind: [
+                            EntityKind::Person,
+                            EntityKind::Location,
+                            EntityKind::Organization,
+                        ][usize::from(kind)],
+                        entry: None,
+                        source: [
+                            super::Source::Gazetteer,
+                            super::Source::TitleRule,
+                            super::Source::GivenNameRule,
+                            super::Source::OrgRule,
+                        ][usize::from(source)],
+                        attrs: super::Attrs::new(),
+                        defined_by: None,
+                    })
+                    .collect()
+            },
+        )
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        #[test]
+        fn a_merge_in_text_order_is_a_stable_sort_of_both_lists(
+            mut a in proptest::collection::vec(0usize..12, 0..20),
+            mut b in proptest::collection::vec(0usize..12, 0..20),
+        ) {
+            a.sort_unstable();
+            b.sort_unstable();
+            // (first token, which list and where in it)
+            let a: Vec<(usize, usize)> = a.into_iter().enumerate().map(|(i, f)| (f, i)).collect();
+            let b: Vec<(usize, usize)> =
+                b.into_iter().enumerate().map(|(i, f)| (f, 100 + i)).collect();
+            let mut want = [a.clone(), b.clone()].concat();
+            want.sort_by_key(|&(f, _)| f);
+            proptest::prop_assert_eq!(super::merge_in_text_order(a, b, |&(f, _)| f), want);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        #[test]
+        fn overlap_clusters_resolve_as_one_pass(
+            gaz in random_mentions(),
+            rules in proptest::collection::vec(random_mentions(), 0..4),
+        ) {
+            // the rules' list is a few runs in text order, one per rule; a tag tells
+            // mentions with the same tokens, kind and source apart
+            let rules: Vec<super::Mention> = rules.into_iter().flatten().collect();
+            let tag = |mut v: Vec<super::Mention>, from: usize| {
+                v.iter_mut().enumerate().for_each(|(i, m)| m.defined_by = Some(from + i));
+                v
+            };
+            let n = gaz.len();
+            let (gaz, rules) = (tag(gaz, 0), tag(rules, n));
+            let want = resolve_overlaps_in_one_pass(gaz.clone(), rules.clone());
+            proptest::prop_assert_eq!(super::resolve_overlaps(gaz, rules), want);
+        }
     }
 
     /// Every mention in the text as (text, type), in text order (PERSON, LOCATION and
