@@ -47,6 +47,9 @@ pub(crate) struct Context<'a> {
     pub g: &'a Gazetteer,
     pub folded: &'a Folded,
     pub tokens: &'a [Token],
+    /// The word table the tokens' word ids point into, built with the rules the events
+    /// are found with (its anchor ids are theirs).
+    pub lexicon: &'a crate::lexicon::Lexicon,
     pub sentences: &'a [Sentence],
     pub mentions: &'a [Mention],
     pub mention_entity: &'a [usize],
@@ -261,7 +264,7 @@ fn may_wake(
     let toks = &cx.tokens[s.first..s.last];
     let text_f = cx.folded.as_str().as_bytes();
     let mut scan = rules.anchor_scan(cache);
-    if any_token_wakes(&mut scan, text_f, toks) {
+    if any_token_wakes(&mut scan, cx.lexicon, toks) {
         return true;
     }
     // the text of the unit made of tokens `a..b`, as `walk_units` cuts it
@@ -307,13 +310,18 @@ fn may_wake(
     false
 }
 
-/// Feeds the folded text of each of `tokens` to `scan`, up to the first that completes a
-/// rule's anchor sets (true; false if none does): the test every token of every sentence
-/// goes through. Out of line, as a loop of its own keeps the filter's table and the text in
-/// registers (inside `find_events` they were reloaded from the stack for every token).
+/// Feeds the words of `tokens` to `scan` as their anchor ids (from the word table, where
+/// the extractor looked each token up once), up to the first that completes a rule's
+/// anchor sets (true; false if none does): the test every token of every sentence goes
+/// through. Out of line, as a loop of its own keeps the table in registers (inside
+/// `find_events` it was reloaded from the stack for every token).
 #[inline(never)]
-fn any_token_wakes(scan: &mut AnchorScan<'_>, text_f: &[u8], tokens: &[Token]) -> bool {
-    scan.sees_any(tokens.iter().map(|t| &text_f[t.fold.start..t.fold.end]))
+fn any_token_wakes(
+    scan: &mut AnchorScan<'_>,
+    lexicon: &crate::lexicon::Lexicon,
+    tokens: &[Token],
+) -> bool {
+    scan.sees_anchors(tokens.iter().map(|t| lexicon.word(t.word).anchor))
 }
 
 /// What starts at one token of the sentence at hand: the index of a mention, a time and

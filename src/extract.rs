@@ -7,6 +7,7 @@ use crate::doc::{Document, Entity, EntityKind};
 use crate::error::{Error, ErrorKind, Result};
 use crate::events::{Context, find_events};
 use crate::gazetteer::{Gazetteer, GazetteerBuilder};
+use crate::lexicon::Lexicon;
 use crate::pattern::RuleSet;
 use crate::recognize::recognize;
 use crate::span::Span;
@@ -96,16 +97,19 @@ impl ExtractorBuilder {
     /// Any error of a gazetteer file (syntax, unknown type, duplicate id, I/O).
     pub fn build(&self) -> Result<Extractor> {
         // the gazetteer, and on a second thread the rules (a small part of the work)
+        // the gazetteer, and on a second thread the rules and the word table of their
+        // anchor words (a small part of the work)
         let (gazetteer, rules) = crate::gazetteer::join(
             crate::gazetteer::two_threads(self.threads),
             || self.build_gazetteer(),
             || self.build_rules(),
         );
-        let (gazetteer, rules) = (gazetteer?, rules?);
+        let (gazetteer, (rules, lexicon)) = (gazetteer?, rules?);
         Ok(Extractor {
             shown: Arc::new(ShownEntries::new(&gazetteer)),
             gazetteer,
             rules,
+            lexicon,
             time: Arc::new(TimeTagger::new()),
             max_document_bytes: self.max_document_bytes,
         })
@@ -131,8 +135,9 @@ impl ExtractorBuilder {
         Ok(Arc::new(b.build()?))
     }
 
-    /// The rules: the default ones, or ones with the caller's files.
-    fn build_rules(&self) -> Result<Arc<RuleSet>> {
+    /// The rules: the default ones, or ones with the caller's files; and the word table
+    /// with their anchor words.
+    fn build_rules(&self) -> Result<(Arc<RuleSet>, Arc<Lexicon>)> {
         if self.defaults && self.rules.is_empty() && self.rule_paths.is_empty() {
             return default_rules();
         }
@@ -162,7 +167,9 @@ impl ExtractorBuilder {
             .iter()
             .map(|(p, s)| (p.as_str(), s.as_str()))
             .collect();
-        Ok(Arc::new(RuleSet::from_sources(&refs)?))
+        let rules = RuleSet::from_sources(&refs)?;
+        let lexicon = Lexicon::new(Some(&rules));
+        Ok((Arc::new(rules), Arc::new(lexicon)))
     }
 }
 
@@ -180,12 +187,16 @@ fn default_gazetteer(threads: usize) -> Result<Arc<Gazetteer>> {
         .clone()
 }
 
-/// The default rules, compiled once per process and shared.
-fn default_rules() -> Result<Arc<RuleSet>> {
-    static DEFAULT: std::sync::OnceLock<std::result::Result<Arc<RuleSet>, Error>> =
-        std::sync::OnceLock::new();
+/// The default rules and their word table, built once per process and shared.
+fn default_rules() -> Result<(Arc<RuleSet>, Arc<Lexicon>)> {
+    type Built = std::result::Result<(Arc<RuleSet>, Arc<Lexicon>), Error>;
+    static DEFAULT: std::sync::OnceLock<Built> = std::sync::OnceLock::new();
     DEFAULT
-        .get_or_init(|| Ok(Arc::new(RuleSet::from_sources(crate::defaults::RULES)?)))
+        .get_or_init(|| {
+            let rules = RuleSet::from_sources(crate::defaults::RULES)?;
+            let lexicon = Lexicon::new(Some(&rules));
+            Ok((Arc::new(rules), Arc::new(lexicon)))
+        })
         .clone()
 }
 
@@ -198,6 +209,8 @@ pub struct Extractor {
     /// What the gazetteer's entries give their entities, kept between documents.
     shown: Arc<ShownEntries>,
     rules: Arc<RuleSet>,
+    /// The words the stages look up, with the anchor words of `rules`.
+    lexicon: Arc<Lexicon>,
     time: Arc<TimeTagger>,
     max_document_bytes: usize,
 }
@@ -336,8 +349,8 @@ impl TimeSpans {
 }
 
 impl<'t> Stages<'t> {
-    /// Folds and tokenizes.
-    fn front(_ex: &Extractor, text: &'t str, date: Option<Date>) -> Self {
+    /// Folds and tokenizes, and looks every token's word up in the word table.
+    fn front(ex: &Extractor, text: &'t str, date: Option<Date>) -> Self {
         // the buffers of this thread's last document, when it gave them back: a long
         // document's token list is megabytes, and fresh memory costs a page fault a page
         let (mut folded, mut tokens, mut sentences) = FRONT
@@ -350,6 +363,7 @@ impl<'t> Stages<'t> {
         sentences.clear();
         sentences.reserve(text.len() / 64 + 4);
         tokenize(text, &folded, &mut tokens, &mut sentences);
+        ex.lexicon.mark(folded.as_str().as_bytes(), &mut tokens);
         Stages {
             text,
             date,
@@ -371,6 +385,7 @@ impl<'t> Stages<'t> {
     fn recognize(&mut self, ex: &Extractor) {
         let mut rec = recognize(
             &ex.gazetteer,
+            &ex.lexicon,
             self.text,
             &self.folded,
             &self.tokens,
@@ -388,6 +403,7 @@ impl<'t> Stages<'t> {
         self.times = ex.time.find_with_dateline(
             &self.folded,
             &self.tokens,
+            &ex.lexicon,
             &self.sentences,
             self.date,
             dateline,
@@ -463,6 +479,7 @@ impl<'t> Stages<'t> {
             g: &ex.gazetteer,
             folded: &self.folded,
             tokens: &self.tokens,
+            lexicon: &ex.lexicon,
             sentences: &self.sentences,
             mentions: &self.mentions,
             mention_entity: &self.mention_entity,
@@ -533,6 +550,7 @@ impl<'x> StageBench<'x> {
             "recognize" => f(&mut || {
                 let r = recognize(
                     &ex.gazetteer,
+                    &ex.lexicon,
                     st.text,
                     &st.folded,
                     &st.tokens,
@@ -543,8 +561,16 @@ impl<'x> StageBench<'x> {
             "time" => {
                 st.recognize(ex);
                 f(&mut || {
+                    let dateline = crate::time::dateline_date(st.text);
                     ex.time
-                        .find(st.text, &st.folded, &st.tokens, &st.sentences, None)
+                        .find_with_dateline(
+                            &st.folded,
+                            &st.tokens,
+                            &ex.lexicon,
+                            &st.sentences,
+                            None,
+                            dateline,
+                        )
                         .len()
                 })
             }

@@ -70,6 +70,7 @@ pub mod gazetteer;
 pub mod graph;
 mod hash;
 mod json;
+mod lexicon;
 pub mod pattern;
 pub mod recognize;
 pub mod span;

@@ -50,6 +50,7 @@
 use crate::doc::{Attrs, EntityKind};
 use crate::gazetteer::{Candidate, EntryId, Facts, Gazetteer, PlaceKind};
 use crate::hash::Filter;
+use crate::lexicon::Lexicon;
 use crate::span::Span;
 use crate::text::Folded;
 use crate::tokenize::{Sentence, Shape, Token, TokenKind};
@@ -140,20 +141,14 @@ mod class {
     pub(super) const COMMON: u32 = 1 << 30;
     /// [`COMMON`] was looked up for this token.
     pub(super) const COMMON_KNOWN: u32 = 1 << 31;
-    /// The list bits were looked up for this token.
-    pub(super) const LISTS_KNOWN: u32 = 1 << 29;
 }
 
-/// What the recogniser asks of each token's word, looked up when first asked and kept for
-/// the document: the lists it is on ([`word_class`]) and whether it is a common word. The
-/// rules ask these of the same tokens many times over, and of most tokens never; the two
-/// questions asked of every word (a sports word? a relational title?) go through a small
-/// filter of those lists alone first, in the one pass over all tokens that also lists the
-/// capitalised words (the only tokens most rules start at). That pass also looks up all the
-/// lists of each capitalised word, which the rules ask of nearly every one. The same word of each token also
-/// holds the token's flags (a sentence start, a given name, a family name, part of a title):
-/// one table per document instead of one per flag, and the rules that test a flag mostly ask
-/// the lists of the same token too.
+/// What the recogniser asks of each token's word, kept for the document: the lists it is
+/// on ([`word_class`], read from the extractor's word table for every token at once) and
+/// whether it is a common word (looked up when first asked: the rules ask it of few
+/// tokens). The same word of each token also holds the token's flags (a sentence start, a
+/// given name, a family name, part of a title): one table per document instead of one per
+/// flag, and the rules that test a flag mostly ask the lists of the same token too.
 struct Lex<'a> {
     bits: Vec<std::cell::Cell<u32>>,
     g: &'a Gazetteer,
@@ -170,14 +165,15 @@ struct Lex<'a> {
 }
 
 impl<'a> Lex<'a> {
-    fn new(g: &'a Gazetteer, tokens: &'a [Token], folded: &'a Folded) -> Lex<'a> {
-        static EVERY_WORD: std::sync::LazyLock<Filter> = std::sync::LazyLock::new(|| {
-            let mut f = Filter::new();
-            SPORTS_WORDS.iter().for_each(|w| f.add(w));
-            relational_words().for_each(|w| f.add(&w));
-            f
-        });
-        let filter = &*EVERY_WORD;
+    /// The lists of every token, from the extractor's word table `lexicon` (the tokens'
+    /// word ids were looked up there once, for all the stages), and the capitalised words
+    /// and relational titles in text order.
+    fn new(
+        g: &'a Gazetteer,
+        lexicon: &Lexicon,
+        tokens: &'a [Token],
+        folded: &'a Folded,
+    ) -> Lex<'a> {
         let bytes = folded.as_str().as_bytes();
         let mut sports_words = 0;
         // (room for every token: one allocation, never grown)
@@ -187,25 +183,14 @@ impl<'a> Lex<'a> {
             .iter()
             .enumerate()
             .map(|(k, t)| {
-                // (numbers and punctuation are on no list: not even sliced)
-                let mut b = 0;
+                let b = lexicon.word(t.word).lists;
                 if t.kind == TokenKind::Word {
-                    let w = &bytes[t.fold.start..t.fold.end];
-                    // (the rules ask the lists of nearly every capitalised word: looked up
-                    // here, not through a slow path)
-                    let cap = is_cap(t);
-                    if cap {
+                    if is_cap(t) {
                         caps.push(k as u32);
                     }
-                    // (no sports word or relational title is shorter than EVERY_WORD_MIN
-                    // bytes: the short words, a quarter of all, skip the filter)
-                    if cap || (w.len() >= EVERY_WORD_MIN && filter.may_contain_bytes(w)) {
-                        let c = word_class_bytes(w);
-                        sports_words += usize::from(c & class::SPORTS_WORDS != 0);
-                        if c & class::RELATIONAL != 0 {
-                            relational.push(k as u32);
-                        }
-                        b = c | class::LISTS_KNOWN;
+                    sports_words += usize::from(b & class::SPORTS_WORDS != 0);
+                    if b & class::RELATIONAL != 0 {
+                        relational.push(k as u32);
                     }
                 }
                 std::cell::Cell::new(b)
@@ -225,20 +210,7 @@ impl<'a> Lex<'a> {
     /// The lists token `k`'s word is on ([`word_class`]).
     #[inline]
     fn class(&self, k: usize) -> u32 {
-        let b = self.bits[k].get();
-        if b & class::LISTS_KNOWN != 0 {
-            b & class::LISTS
-        } else {
-            self.class_slow(k)
-        }
-    }
-
-    #[inline(never)]
-    fn class_slow(&self, k: usize) -> u32 {
-        let c = word_class_bytes(self.word(k));
-        let cell = &self.bits[k];
-        cell.set(cell.get() | c | class::LISTS_KNOWN);
-        c
+        self.bits[k].get() & class::LISTS
     }
 
     /// True when token `k`'s word is a common word.
@@ -311,15 +283,13 @@ impl<'a> Lex<'a> {
     }
 }
 
-/// No sports word or relational title is shorter (see [`Lex::new`]; a test checks it).
-const EVERY_WORD_MIN: usize = 3;
-
 /// The lists (see [`class`]) a folded word is on.
 fn word_class(w: &str) -> u32 {
     word_class_bytes(w.as_bytes())
 }
 
-/// [`word_class`] of a folded word's bytes.
+/// [`word_class`] of a folded word's bytes (of a word that is no token: a token's lists
+/// are in the extractor's word table, see [`Lex::new`]).
 fn word_class_bytes(w: &[u8]) -> u32 {
     /// The table, and a filter that turns most other words away without hashing them.
     struct Classes {
@@ -331,34 +301,10 @@ fn word_class_bytes(w: &[u8]) -> u32 {
             map: crate::hash::WordMap::new(),
             filter: Filter::new(),
         };
-        for (list, bit) in [
-            (ORG_HEADS, class::ORG_HEADS),
-            (SPORTS_WORDS, class::SPORTS_WORDS),
-            (BODY_NOUNS, class::BODY_NOUNS),
-            (NOT_NAME, class::NOT_NAME),
-            (TEAM_WORDS, class::TEAM_WORDS),
-            (TEAM_VERBS_AFTER, class::TEAM_VERBS_AFTER),
-            (FACILITY_HEADS, class::FACILITY_HEADS),
-            (PLACE_HEADS, class::PLACE_HEADS),
-            (AREA_WORDS, class::AREA_WORDS),
-            (NAME_PARTICLES, class::NAME_PARTICLES),
-            (SIDE_AFTER, class::SIDE_AFTER),
-            (COMPANY_AFTER, class::COMPANY_AFTER),
-            (EVENT_WORDS, class::EVENT_WORDS),
-            (FORCE_NOUNS, class::FORCE_NOUNS),
-            (COMPANY_BEFORE, class::COMPANY_BEFORE),
-            // a weekday starting a sentence is no name either
-            (&crate::time::WEEKDAYS[..], class::NOT_NAME),
-        ] {
-            for w in list {
-                c.map.update(w, |v| v | bit);
-                c.filter.add(w);
-            }
-        }
-        for w in relational_words() {
-            c.map.update(&w, |v| v | class::RELATIONAL);
-            c.filter.add(&w);
-        }
+        for_each_listed_word(|w, bit| {
+            c.map.update(w, |v| v | bit);
+            c.filter.add(w);
+        });
         c
     });
     let c = &*CLASSES;
@@ -366,6 +312,38 @@ fn word_class_bytes(w: &[u8]) -> u32 {
         return 0;
     }
     c.map.get_bytes(w).unwrap_or(0)
+}
+
+/// Calls `f` with every word of the recogniser's lists and its list's bit (see [`class`]);
+/// a word on several lists comes once for each. [`word_class`] and the extractor's word
+/// table ([`crate::lexicon::Lexicon`]) are built from it.
+pub(crate) fn for_each_listed_word(mut f: impl FnMut(&str, u32)) {
+    for (list, bit) in [
+        (ORG_HEADS, class::ORG_HEADS),
+        (SPORTS_WORDS, class::SPORTS_WORDS),
+        (BODY_NOUNS, class::BODY_NOUNS),
+        (NOT_NAME, class::NOT_NAME),
+        (TEAM_WORDS, class::TEAM_WORDS),
+        (TEAM_VERBS_AFTER, class::TEAM_VERBS_AFTER),
+        (FACILITY_HEADS, class::FACILITY_HEADS),
+        (PLACE_HEADS, class::PLACE_HEADS),
+        (AREA_WORDS, class::AREA_WORDS),
+        (NAME_PARTICLES, class::NAME_PARTICLES),
+        (SIDE_AFTER, class::SIDE_AFTER),
+        (COMPANY_AFTER, class::COMPANY_AFTER),
+        (EVENT_WORDS, class::EVENT_WORDS),
+        (FORCE_NOUNS, class::FORCE_NOUNS),
+        (COMPANY_BEFORE, class::COMPANY_BEFORE),
+        // a weekday starting a sentence is no name either
+        (&crate::time::WEEKDAYS[..], class::NOT_NAME),
+    ] {
+        for w in list {
+            f(w, bit);
+        }
+    }
+    for w in relational_words() {
+        f(&w, class::RELATIONAL);
+    }
 }
 
 /// Words that end an organisation name.
@@ -623,9 +601,11 @@ fn minor_place(f: Facts) -> bool {
     }
 }
 
-/// Runs the recogniser over a tokenized document.
+/// Runs the recogniser over a tokenized document whose tokens' word ids point into
+/// `lexicon`.
 pub(crate) fn recognize(
     g: &Gazetteer,
+    lexicon: &Lexicon,
     text: &str,
     folded: &Folded,
     tokens: &[Token],
@@ -636,7 +616,7 @@ pub(crate) fn recognize(
     for s in sentences {
         g.find_in(folded, tokens, s.tokens(), &mut cands);
     }
-    let lex = Lex::new(g, tokens, folded);
+    let lex = Lex::new(g, lexicon, tokens, folded);
     // sentence start per token
     for s in sentences {
         // first word token of the sentence (skip opening quotes and brackets)
@@ -2407,15 +2387,59 @@ mod tests {
         }
     }
 
+    /// The word table gives every word the lists [`word_class`] gives it: the listed words,
+    /// words near them (a letter changed, added or dropped), the words of a text and
+    /// random ones.
     #[test]
-    fn no_word_asked_of_every_token_is_shorter_than_every_word_min() {
+    fn the_word_table_gives_every_word_its_lists() {
         use super::*;
-        let lengths: Vec<usize> = SPORTS_WORDS
-            .iter()
-            .map(|w| w.len())
-            .chain(relational_words().map(|w| w.len()))
-            .collect();
-        assert_eq!(lengths.iter().min(), Some(&EVERY_WORD_MIN));
+        let lx = Lexicon::without_rules();
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut words: Vec<String> = Vec::new();
+        for_each_listed_word(|w, _| words.push(w.to_string()));
+        let listed = words.len();
+        for i in 0..listed {
+            let mut b = words[i].as_bytes().to_vec();
+            let at = next() as usize % b.len();
+            let c = b"abcdefghijklmnopqrstuvwxyz.-'"[next() as usize % 29];
+            match next() % 3 {
+                0 => b[at] = c,
+                1 => b.insert(at, c),
+                _ => {
+                    b.remove(at);
+                }
+            }
+            if let Ok(w) = String::from_utf8(b) {
+                words.push(w);
+            }
+        }
+        let text = "The ministry's spokesman said the club's supporters met their \
+                    counterparts at the stadium in Minsk, Inc. and co. on Monday.";
+        let folded = Folded::new(text);
+        let (mut tokens, mut sentences) = (Vec::new(), Vec::new());
+        crate::tokenize::tokenize(text, &folded, &mut tokens, &mut sentences);
+        words.extend(tokens.iter().map(|t| t.norm(&folded).to_string()));
+        for _ in 0..2000 {
+            let n = 1 + next() as usize % 20;
+            words.push(
+                (0..n)
+                    .map(|_| char::from(b"etaoinshrdlcu.-"[next() as usize % 15]))
+                    .collect(),
+            );
+        }
+        let mut on_lists = 0;
+        for w in &words {
+            let lists = lx.word(lx.id(w.as_bytes())).lists;
+            assert_eq!(lists, word_class(w), "{w:?}");
+            on_lists += usize::from(lists != 0);
+        }
+        assert!(on_lists > listed / 2, "{on_lists}");
     }
 
     #[test]

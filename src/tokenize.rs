@@ -56,7 +56,15 @@ pub struct Token {
     pub shape: Shape,
     /// True when no white space separates this token from the one before.
     pub joined: bool,
+    /// The token's word in the extractor's word table ([`crate::lexicon::Lexicon`]), `0`
+    /// for a word not in it: [`tokenize`] leaves it `0`, and the extractor looks every
+    /// token up once, so that each stage reads what it needs of the word instead of
+    /// hashing it again. (It fills padding: a token stays 40 bytes.)
+    pub(crate) word: u32,
 }
+
+// the field `word` took padding bytes: a token is as large as before
+const _: () = assert!(std::mem::size_of::<Token>() == 40);
 
 impl Token {
     /// The token as written.
@@ -454,6 +462,7 @@ fn tokenize_with<const IDENTITY: bool>(
             kind,
             shape,
             joined,
+            word: 0,
         });
         // one space after a token, the usual case, is stepped over here rather than by a
         // turn of the loop
@@ -980,6 +989,7 @@ mod tests {
                 kind,
                 shape: shape_of(&text[i..end]),
                 joined,
+                word: 0,
             });
             joined = true;
             i = end;

@@ -77,8 +77,8 @@ mod tests;
 mod vm;
 
 pub use annotated::Annotated;
-pub(crate) use vm::AnchorScan;
 pub use vm::Cache;
+pub(crate) use vm::{AnchorScan, NO_ANCHOR};
 
 /// What a unit is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -409,6 +409,13 @@ impl RuleSet {
     /// sentence for which it never does has no match. Uses `cache`'s per-rule masks.
     pub(crate) fn anchor_scan<'a>(&'a self, cache: &'a mut Cache) -> vm::AnchorScan<'a> {
         vm::AnchorScan::new(&self.compiled, cache)
+    }
+
+    /// Calls `f` with every anchor word of the rules ([`RuleSet::anchors`]) and the id
+    /// [`AnchorScan::sees_anchors`] takes for it (a word of several sets comes once for
+    /// each): the extractor's word table keeps it for each word.
+    pub(crate) fn for_each_anchor_word(&self, f: impl FnMut(&str, u32)) {
+        vm::for_each_anchor_word(&self.compiled, f)
     }
 
     /// A fresh cache sized for this set. Reuse it for every sentence.

@@ -498,6 +498,77 @@ fn no_trigger_means_no_work() {
     assert_eq!(cache.steps(), 0);
 }
 
+/// The extractor's word table gives every word the anchor id the scan finds for its text:
+/// the anchor words and the other words of the default rules, words near the anchor words
+/// (a letter changed, added or dropped), the words of a text and random ones; and the scan
+/// fed ids from it sees what it sees fed the texts.
+#[test]
+fn the_word_table_gives_every_word_its_anchor_id() {
+    let rs = RuleSet::from_sources(crate::defaults::RULES).unwrap();
+    let lx = crate::lexicon::Lexicon::new(Some(&rs));
+    let c = &rs.compiled;
+    let mut rng = Rng(7);
+    let mut words: Vec<String> = c.anchor_words.iter().flatten().flatten().cloned().collect();
+    let anchors = words.len();
+    assert!(anchors > 10);
+    words.extend(c.class_members.iter().flatten().cloned());
+    for i in 0..anchors {
+        let mut b = words[i].as_bytes().to_vec();
+        let at = rng.below(b.len());
+        let ch = b"abcdefghijklmnopqrstuvwxyz.-"[rng.below(28)];
+        match rng.below(3) {
+            0 => b[at] = ch,
+            1 => b.insert(at, ch),
+            _ => {
+                b.remove(at);
+            }
+        }
+        if let Ok(w) = String::from_utf8(b) {
+            words.push(w);
+        }
+    }
+    let text = "Xi Jinping met Vladimir Putin for talks in Moscow; they held a summit, \
+                visited the plant and called the president of France on Monday.";
+    let folded = crate::text::Folded::new(text);
+    let (mut tokens, mut sentences) = (Vec::new(), Vec::new());
+    crate::tokenize::tokenize(text, &folded, &mut tokens, &mut sentences);
+    words.extend(tokens.iter().map(|t| t.norm(&folded).to_string()));
+    for _ in 0..2000 {
+        let n = 1 + rng.below(12);
+        words.push(
+            (0..n)
+                .map(|_| char::from(b"etaoinshrdlcum.-"[rng.below(16)]))
+                .collect(),
+        );
+    }
+    let id_of = |w: &str| lx.word(lx.id(w.as_bytes())).anchor;
+    let mut found = 0;
+    for w in &words {
+        let want = vm::anchor_word(c, w.as_bytes()).unwrap_or(NO_ANCHOR);
+        assert_eq!(id_of(w), want, "{w:?}");
+        found += usize::from(want != NO_ANCHOR);
+    }
+    assert!(found >= anchors, "{found}");
+    // fed sentences of these words, the scan answers the same from ids as from texts
+    let mut cache = rs.cache();
+    let mut woke = 0;
+    for _ in 0..2000 {
+        let len = rng.below(20);
+        let sentence: Vec<&str> = (0..len)
+            .map(|_| words[rng.below(2 * anchors)].as_str())
+            .collect();
+        let from_texts = rs
+            .anchor_scan(&mut cache)
+            .sees_any(sentence.iter().map(|w| w.as_bytes()));
+        let from_ids = rs
+            .anchor_scan(&mut cache)
+            .sees_anchors(sentence.iter().map(|w| id_of(w)));
+        assert_eq!(from_texts, from_ids, "{sentence:?}");
+        woke += usize::from(from_ids);
+    }
+    assert!(woke > 0 && woke < 2000, "{woke}");
+}
+
 #[test]
 fn anchor_scan_wakes_exactly_when_a_rule_would_run() {
     // anchor sets [held] and [talked, talks]

@@ -52,7 +52,7 @@ fn word_id(c: &Compiled, norm: &[u8]) -> u32 {
 /// The word id of `norm` if it is an anchor word of some rule, for a text that passed
 /// `anchor_filter`: the filters in front of the word table let few other words through.
 #[inline]
-fn anchor_word(c: &Compiled, norm: &[u8]) -> Option<u32> {
+pub(super) fn anchor_word(c: &Compiled, norm: &[u8]) -> Option<u32> {
     if !c.anchor_prefix.may_contain(norm) {
         return None;
     }
@@ -417,16 +417,48 @@ impl<'a> AnchorScan<'a> {
         false
     }
 
+    /// [`AnchorScan::sees_any`] for texts already looked up: the anchor ids of their words
+    /// ([`for_each_anchor_word`]), [`NO_ANCHOR`] for a text that is no anchor word.
+    #[inline]
+    pub(crate) fn sees_anchors(&mut self, ids: impl IntoIterator<Item = u32>) -> bool {
+        let c = self.c;
+        for w in ids {
+            if w != NO_ANCHOR && Self::sees_word(c, self.seen, self.touched, w) {
+                return true;
+            }
+        }
+        false
+    }
+
     #[inline(never)]
     fn sees_rest(c: &Compiled, seen: &mut [u64], touched: &mut Vec<u32>, norm: &[u8]) -> bool {
-        let Some(w) = anchor_word(c, norm) else {
-            return false;
-        };
+        match anchor_word(c, norm) {
+            Some(w) => Self::sees_word(c, seen, touched, w),
+            None => false,
+        }
+    }
+
+    /// Notes anchor word `w`; true when some rule has now seen all its anchor sets.
+    #[inline(never)]
+    fn sees_word(c: &Compiled, seen: &mut [u64], touched: &mut Vec<u32>, w: u32) -> bool {
         let mut all = false;
         note_anchor(c, w, seen, touched, |r, mask| {
             all |= mask == c.anchor_need[r];
         });
         all
+    }
+}
+
+/// The anchor id of a text that is no anchor word (see [`AnchorScan::sees_anchors`]).
+pub(crate) const NO_ANCHOR: u32 = NO_WORD;
+
+/// Calls `f` with every anchor word of `c` and its anchor id, the id
+/// [`AnchorScan::sees_anchors`] takes for it (the word's id in the vocabulary, as
+/// [`anchor_word`] finds it); a word of several anchor sets comes once for each.
+pub(crate) fn for_each_anchor_word(c: &Compiled, mut f: impl FnMut(&str, u32)) {
+    for w in c.anchor_words.iter().flatten().flatten() {
+        let id = anchor_word(c, w.as_bytes()).expect("an anchor word is in the vocabulary");
+        f(w, id);
     }
 }
 

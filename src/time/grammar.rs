@@ -215,17 +215,19 @@ thread_local! {
     static CLASSES: Cell<Option<Classes>> = const { Cell::new(None) };
 }
 
-/// Runs recognition and resolution over a document.
+/// Runs recognition and resolution over a document whose tokens' word ids point into
+/// `lexicon`.
 pub(crate) fn run(
     folded: &Folded,
     tokens: &[Token],
+    lexicon: &crate::lexicon::Lexicon,
     sentences: &[Sentence],
     anchor: Option<Date>,
     year_known: bool,
 ) -> Vec<Timex> {
     let f = folded.as_str();
     let mut classes = CLASSES.take().unwrap_or_default();
-    classify_all(tokens, f.as_bytes(), &mut classes);
+    classify_all(tokens, f.as_bytes(), lexicon, &mut classes);
     let Classes { lex, starts } = &classes;
     let p = Parser {
         f,
@@ -2199,14 +2201,17 @@ impl Resolver {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lexicon::Lexicon;
     use crate::tokenize::tokenize;
 
     fn tag(text: &str, dct: &str) -> Vec<(String, TimexType, Option<String>)> {
         let f = Folded::new(text);
         let (mut t, mut s) = (Vec::new(), Vec::new());
         tokenize(text, &f, &mut t, &mut s);
+        let lexicon = Lexicon::without_rules();
+        lexicon.mark(f.as_str().as_bytes(), &mut t);
         let anchor = Date::parse(dct);
-        run(&f, &t, &s, anchor, true)
+        run(&f, &t, lexicon, &s, anchor, true)
             .into_iter()
             .map(|x| (x.span.slice(text).to_string(), x.kind, x.value))
             .collect()
@@ -2441,7 +2446,9 @@ mod tests {
             let f = Folded::new(&text);
             let (mut t, mut s) = (Vec::new(), Vec::new());
             tokenize(&text, &f, &mut t, &mut s);
-            let _ = run(&f, &t, &s, None, false);
+            let lexicon = Lexicon::without_rules();
+            lexicon.mark(f.as_str().as_bytes(), &mut t);
+            let _ = run(&f, &t, lexicon, &s, None, false);
         }
     }
 

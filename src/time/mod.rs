@@ -16,7 +16,7 @@
 
 mod dateline;
 mod grammar;
-mod lex;
+pub(crate) mod lex;
 mod tense;
 
 use serde::{Deserialize, Serialize};
@@ -252,7 +252,6 @@ pub struct TimeTagger {}
 impl TimeTagger {
     /// Builds the tagger.
     pub fn new() -> TimeTagger {
-        lex::table_init();
         TimeTagger {}
     }
 
@@ -276,15 +275,22 @@ impl TimeTagger {
         } else {
             None
         };
-        self.find_with_dateline(folded, tokens, sentences, doc_date, dateline)
+        // the tokens of the public tokenizer have no word ids: a copy is looked up here
+        // (the extractor's tokens come looked up, for all the stages at once)
+        let lexicon = crate::lexicon::Lexicon::without_rules();
+        let mut tokens = tokens.to_vec();
+        lexicon.mark(folded.as_str().as_bytes(), &mut tokens);
+        self.find_with_dateline(folded, &tokens, lexicon, sentences, doc_date, dateline)
     }
 
     /// [`TimeTagger::find`] with the text's dateline already read (the pipeline reads it
-    /// once for the times and the document's date).
+    /// once for the times and the document's date) and tokens whose word ids point into
+    /// `lexicon`.
     pub(crate) fn find_with_dateline(
         &self,
         folded: &Folded,
         tokens: &[Token],
+        lexicon: &crate::lexicon::Lexicon,
         sentences: &[Sentence],
         doc_date: Option<Date>,
         dateline: Option<Dateline>,
@@ -301,7 +307,7 @@ impl TimeTagger {
                 None => (None, false),
             },
         };
-        grammar::run(folded, tokens, sentences, anchor, year_known)
+        grammar::run(folded, tokens, lexicon, sentences, anchor, year_known)
     }
 }
 
