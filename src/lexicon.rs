@@ -43,7 +43,6 @@ impl Word {
 /// bit of a filter (8 kB: most tokens stop there), then probes a table of words as two
 /// integers and a length (no string compare, no pointer to follow). A word is read from
 /// the text eight bytes at a time, masked to its length.
-#[derive(Debug)]
 pub(crate) struct Lexicon {
     /// One bit per top sixteen bits of a word's [`hash`]: set for every word of the table
     /// of up to sixteen bytes.
@@ -146,7 +145,7 @@ impl Lexicon {
     }
 
     /// The id of the folded word `w` (0 when it is not in the table).
-    #[cfg(test)]
+    #[inline]
     pub(crate) fn id(&self, w: &[u8]) -> u32 {
         self.id_at(w, 0, w.len())
     }
@@ -194,6 +193,15 @@ impl Lexicon {
         for t in tokens {
             t.word = self.id_at(folded, t.fold.start, t.fold.end - t.fold.start);
         }
+    }
+}
+
+/// The number of words, not the tables (an [`crate::Extractor`] is `Debug`).
+impl std::fmt::Debug for Lexicon {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lexicon")
+            .field("words", &(self.words.len() - 1))
+            .finish_non_exhaustive()
     }
 }
 

@@ -49,7 +49,6 @@
 
 use crate::doc::{Attrs, EntityKind};
 use crate::gazetteer::{Candidate, EntryId, Facts, Gazetteer, PlaceKind};
-use crate::hash::Filter;
 use crate::lexicon::Lexicon;
 use crate::span::Span;
 use crate::text::Folded;
@@ -144,7 +143,7 @@ mod class {
 }
 
 /// What the recogniser asks of each token's word, kept for the document: the lists it is
-/// on ([`word_class`], read from the extractor's word table for every token at once) and
+/// on ([`class`], read from the extractor's word table for every token at once) and
 /// whether it is a common word (looked up when first asked: the rules ask it of few
 /// tokens). The same word of each token also holds the token's flags (a sentence start, a
 /// given name, a family name, part of a title): one table per document instead of one per
@@ -152,6 +151,7 @@ mod class {
 struct Lex<'a> {
     bits: Vec<std::cell::Cell<u32>>,
     g: &'a Gazetteer,
+    lexicon: &'a Lexicon,
     tokens: &'a [Token],
     /// The folded text's bytes: the words are looked up as bytes (a `str` slice checks
     /// both ends for a character boundary, and the tables hash bytes anyway).
@@ -170,7 +170,7 @@ impl<'a> Lex<'a> {
     /// and relational titles in text order.
     fn new(
         g: &'a Gazetteer,
-        lexicon: &Lexicon,
+        lexicon: &'a Lexicon,
         tokens: &'a [Token],
         folded: &'a Folded,
     ) -> Lex<'a> {
@@ -199,6 +199,7 @@ impl<'a> Lex<'a> {
         Lex {
             bits,
             g,
+            lexicon,
             tokens,
             bytes,
             sports: sports_words >= 3,
@@ -207,10 +208,15 @@ impl<'a> Lex<'a> {
         }
     }
 
-    /// The lists token `k`'s word is on ([`word_class`]).
+    /// The lists token `k`'s word is on (see [`class`]).
     #[inline]
     fn class(&self, k: usize) -> u32 {
         self.bits[k].get() & class::LISTS
+    }
+
+    /// The lists the folded word `w` is on (a word that is no token's).
+    fn lists_of(&self, w: &str) -> u32 {
+        self.lexicon.word(self.lexicon.id(w.as_bytes())).lists
     }
 
     /// True when token `k`'s word is a common word.
@@ -283,40 +289,9 @@ impl<'a> Lex<'a> {
     }
 }
 
-/// The lists (see [`class`]) a folded word is on.
-fn word_class(w: &str) -> u32 {
-    word_class_bytes(w.as_bytes())
-}
-
-/// [`word_class`] of a folded word's bytes (of a word that is no token: a token's lists
-/// are in the extractor's word table, see [`Lex::new`]).
-fn word_class_bytes(w: &[u8]) -> u32 {
-    /// The table, and a filter that turns most other words away without hashing them.
-    struct Classes {
-        map: crate::hash::WordMap<u32>,
-        filter: Filter,
-    }
-    static CLASSES: std::sync::LazyLock<Classes> = std::sync::LazyLock::new(|| {
-        let mut c = Classes {
-            map: crate::hash::WordMap::new(),
-            filter: Filter::new(),
-        };
-        for_each_listed_word(|w, bit| {
-            c.map.update(w, |v| v | bit);
-            c.filter.add(w);
-        });
-        c
-    });
-    let c = &*CLASSES;
-    if !c.filter.may_contain_bytes(w) {
-        return 0;
-    }
-    c.map.get_bytes(w).unwrap_or(0)
-}
-
 /// Calls `f` with every word of the recogniser's lists and its list's bit (see [`class`]);
-/// a word on several lists comes once for each. [`word_class`] and the extractor's word
-/// table ([`crate::lexicon::Lexicon`]) are built from it.
+/// a word on several lists comes once for each. The extractor's word table
+/// ([`crate::lexicon::Lexicon`]) is built from it.
 pub(crate) fn for_each_listed_word(mut f: impl FnMut(&str, u32)) {
     for (list, bit) in [
         (ORG_HEADS, class::ORG_HEADS),
@@ -1853,7 +1828,7 @@ fn org_rule(
             if is_cap(tj) {
                 if lex.class(j) & class::ORG_HEADS != 0
                     || (lex.word(j).ends_with(b".")
-                        && word_class(tj.norm(folded).trim_end_matches('.')) & class::ORG_HEADS
+                        && lex.lists_of(tj.norm(folded).trim_end_matches('.')) & class::ORG_HEADS
                             != 0)
                 {
                     last_head = Some(j + 1);
@@ -2366,9 +2341,23 @@ pub(crate) fn country_by_code(g: &Gazetteer, code: &str) -> Option<String> {
 mod tests {
     use crate::{EntityKind, Extractor};
 
+    /// The lists of `w` from a scan of every list (the reference the word table is tested
+    /// against).
+    fn word_class(w: &str) -> u32 {
+        let mut lists = 0;
+        super::for_each_listed_word(|x, bit| {
+            if x == w {
+                lists |= bit;
+            }
+        });
+        lists
+    }
+
     #[test]
     fn word_classes_find_every_listed_word_and_nothing_else() {
         use super::*;
+        let lx = Lexicon::without_rules();
+        let word_class = |w: &str| lx.word(lx.id(w.as_bytes())).lists;
         for (list, bit) in [
             (ORG_HEADS, class::ORG_HEADS),
             (SPORTS_WORDS, class::SPORTS_WORDS),
@@ -2387,7 +2376,7 @@ mod tests {
         }
     }
 
-    /// The word table gives every word the lists [`word_class`] gives it: the listed words,
+    /// The word table gives every word the lists a scan of the lists gives it: the listed words,
     /// words near them (a letter changed, added or dropped), the words of a text and
     /// random ones.
     #[test]
