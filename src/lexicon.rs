@@ -44,8 +44,7 @@ impl Word {
 /// integers and a length (no string compare, no pointer to follow). A word is read from
 /// the text eight bytes at a time, masked to its length.
 pub(crate) struct Lexicon {
-    /// One bit per top sixteen bits of a word's [`hash`]: set for every word of the table
-    /// of up to sixteen bytes.
+    /// One bit per top sixteen bits of a word's [`hash`]: set for every word of the table.
     filter: Box<[u64; 1024]>,
     /// Open addressing with linear probing, at most a quarter full.
     cells: Vec<Cell>,
@@ -86,8 +85,8 @@ const MASK: [u64; 9] = {
 #[inline]
 fn load8(text: &[u8], start: usize, n: usize) -> u64 {
     let n = n.min(8);
-    let v = match text.get(start..start + 8) {
-        Some(b) => u64::from_le_bytes(b.try_into().expect("8 bytes")),
+    let v = match text.get(start..).and_then(<[u8]>::first_chunk::<8>) {
+        Some(b) => u64::from_le_bytes(*b),
         None => {
             let mut buf = [0u8; 8];
             buf[..n].copy_from_slice(&text[start..start + n]);
@@ -153,14 +152,14 @@ impl Lexicon {
     /// The id of the word of `n` bytes at `start` of `text` (0 when it is not in the table).
     #[inline]
     fn id_at(&self, text: &[u8], start: usize, n: usize) -> u32 {
-        if n > 16 {
-            return self.long_id(&text[start..start + n]);
-        }
         let lo = load8(text, start, n);
         let h = hash(lo, n);
         let f = (h >> 48) as usize;
         if self.filter[f / 64] & (1 << (f % 64)) == 0 {
             return 0;
+        }
+        if n > 16 {
+            return self.long_id(&text[start..start + n]);
         }
         let hi = high8(text, start, n);
         let mask = self.cells.len() - 1;
@@ -244,14 +243,15 @@ impl Builder {
         for (id, w) in self.names.iter().enumerate().skip(1) {
             let b = w.as_bytes();
             let n = b.len();
+            let lo = load8(b, 0, n);
+            let h = hash(lo, n);
+            let f = (h >> 48) as usize;
+            lx.filter[f / 64] |= 1 << (f % 64);
             if n > 16 {
                 lx.long.insert(b.into(), id as u32);
                 continue;
             }
-            let (lo, hi) = (load8(b, 0, n), high8(b, 0, n));
-            let h = hash(lo, n);
-            let f = (h >> 48) as usize;
-            lx.filter[f / 64] |= 1 << (f % 64);
+            let hi = high8(b, 0, n);
             let mut i = (h >> 20) as usize & (size - 1);
             while lx.cells[i].len_id != 0 {
                 i = (i + 1) & (size - 1);
