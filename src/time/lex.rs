@@ -1,4 +1,6 @@
 //! The time lexicon: one `match` on a token's folded form gives its temporal word class.
+//! The words' classes are computed once, into the extractor's word table
+//! ([`crate::lexicon::Lexicon`]), and [`classify_all`] reads each token's from there.
 
 use crate::lexicon::Lexicon;
 use crate::tokenize::{Token, TokenKind};
@@ -239,8 +241,9 @@ fn ordinal_word(w: &str) -> Option<u32> {
     })
 }
 
-/// Every word [`classify_word`] knows. The lookup table is built from this list, so a word
-/// added to `classify_word` must be added here too (a test checks the two agree).
+/// Every word [`classify_word`] knows. The extractor's word table takes the time words from
+/// this list ([`for_each_word`]), so a word added to `classify_word` must be added here too
+/// (a test checks the two agree).
 const WORDS: &[&str] = &[
     "january",
     "february",
