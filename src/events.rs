@@ -310,8 +310,9 @@ fn may_wake(
     false
 }
 
-/// Feeds the words of `tokens` to `scan` as their anchor ids (from the word table, where
-/// the extractor looked each token up once), up to the first that completes a rule's
+/// Feeds the anchor words of `tokens` to `scan` as their anchor ids (from the word table,
+/// where the extractor looked each token up once: a bit of the token's word id tells an
+/// anchor word), up to the first that completes a rule's
 /// anchor sets (true; false if none does): the test every token of every sentence goes
 /// through. Out of line, as a loop of its own keeps the table in registers (inside
 /// `find_events` it was reloaded from the stack for every token).
@@ -321,7 +322,12 @@ fn any_token_wakes(
     lexicon: &crate::lexicon::Lexicon,
     tokens: &[Token],
 ) -> bool {
-    scan.sees_anchors(tokens.iter().map(|t| lexicon.word(t.word).anchor))
+    scan.sees_anchors(
+        tokens
+            .iter()
+            .filter(|t| t.word & crate::lexicon::ANCHOR != 0)
+            .map(|t| lexicon.word(t.word).anchor),
+    )
 }
 
 /// What starts at one token of the sentence at hand: the index of a mention, a time and

@@ -26,7 +26,27 @@ pub(crate) struct Word {
     pub(crate) anchor: u32,
 }
 
+/// A bit of a token's word id ([`Lexicon::id`]): the word has a temporal class. The
+/// stages that read one field of few words' records skip the other tokens on these bits,
+/// without reading a record.
+pub(crate) const TIME: u32 = 1 << 31;
+/// A bit of a token's word id: the word is an anchor word of the rules (see [`TIME`]).
+pub(crate) const ANCHOR: u32 = 1 << 30;
+/// The bits of a word id that index the records (the others are [`TIME`] and [`ANCHOR`]).
+const INDEX: u32 = ANCHOR - 1;
+
 impl Word {
+    /// The bits [`TIME`] and [`ANCHOR`] of this record's word.
+    fn flags(&self) -> u32 {
+        let time = if self.time.lex == Slot::NONE.lex {
+            0
+        } else {
+            TIME
+        };
+        let anchor = if self.anchor == NO_ANCHOR { 0 } else { ANCHOR };
+        time | anchor
+    }
+
     /// A word no stage knows.
     const NONE: Word = Word {
         time: Slot::NONE,
@@ -143,7 +163,8 @@ impl Lexicon {
         &TABLE
     }
 
-    /// The id of the folded word `w` (0 when it is not in the table).
+    /// The id of the folded word `w` (0 when it is not in the table): the index of its
+    /// record, with the bits [`TIME`] and [`ANCHOR`] of what it is.
     #[inline]
     pub(crate) fn id(&self, w: &[u8]) -> u32 {
         self.id_at(w, 0, w.len())
@@ -184,7 +205,7 @@ impl Lexicon {
     /// The record of id `id` (of [`Lexicon::id`]).
     #[inline]
     pub(crate) fn word(&self, id: u32) -> &Word {
-        &self.words[id as usize]
+        &self.words[(id & INDEX) as usize]
     }
 
     /// Sets the word id of each of `tokens`, whose folded spans lie in `folded`.
@@ -240,7 +261,9 @@ impl Builder {
             #[cfg(test)]
             names: self.names.clone(),
         };
-        for (id, w) in self.names.iter().enumerate().skip(1) {
+        assert!(self.names.len() <= INDEX as usize, "too many words");
+        for (i, w) in self.names.iter().enumerate().skip(1) {
+            let id = i as u32 | lx.words[i].flags();
             let b = w.as_bytes();
             let n = b.len();
             let lo = load8(b, 0, n);
@@ -248,7 +271,7 @@ impl Builder {
             let f = (h >> 48) as usize;
             lx.filter[f / 64] |= 1 << (f % 64);
             if n > 16 {
-                lx.long.insert(b.into(), id as u32);
+                lx.long.insert(b.into(), id);
                 continue;
             }
             let hi = high8(b, 0, n);
@@ -259,7 +282,7 @@ impl Builder {
             lx.cells[i] = Cell {
                 lo,
                 hi,
-                len_id: n as u64 | (id as u64) << 32,
+                len_id: n as u64 | u64::from(id) << 32,
             };
         }
         lx
@@ -297,10 +320,14 @@ mod tests {
                 let w = t.norm(&folded);
                 // the word alone (read through the buffer) and in the text agree
                 assert_eq!(t.word, lx.id(w.as_bytes()), "{w:?} in {text:?}");
-                // and the id is the word's: its record is the one built for it
+                // and the id is the word's: its record is the one built for it, and its
+                // bits say what the record says
                 if t.word != 0 {
                     known += 1;
-                    assert_eq!(lx.names[t.word as usize], w);
+                    assert_eq!(lx.names[(t.word & INDEX) as usize], w);
+                    let r = lx.word(t.word);
+                    assert_eq!(t.word & TIME != 0, r.time.lex != Slot::NONE.lex, "{w}");
+                    assert_eq!(t.word & ANCHOR != 0, r.anchor != NO_ANCHOR, "{w}");
                 }
             }
             assert!(known > 0, "{text}");

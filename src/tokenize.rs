@@ -56,9 +56,10 @@ pub struct Token {
     pub shape: Shape,
     /// True when no white space separates this token from the one before.
     pub joined: bool,
-    /// The token's word in the extractor's word table ([`crate::lexicon::Lexicon`]), `0`
-    /// for a word not in it: [`tokenize`] leaves it `0`, and the extractor looks every
-    /// token up once, so that each stage reads what it needs of the word instead of
+    /// The id of the token's word in the extractor's word table
+    /// ([`crate::lexicon::Lexicon::id`]: its record, and bits telling which stages know
+    /// it), `0` for a word not in it: [`tokenize`] leaves it `0`, and the extractor looks
+    /// every token up once, so that each stage reads what it needs of the word instead of
     /// hashing it again. (It fills padding: a token stays 40 bytes.)
     pub(crate) word: u32,
 }

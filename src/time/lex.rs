@@ -579,8 +579,8 @@ pub(crate) const fn can_start(l: Lex) -> bool {
 /// into (the words' classes were looked up with the rest of what the stages need of them).
 ///
 /// The classes start as [`Lex::None`] with no start bit set, and only the tokens of a class
-/// are written (numbers, one-character punctuation and the words of the table): most
-/// tokens cost a few loads and branches, no store.
+/// are written (numbers, one-character punctuation and the words whose id has the bit
+/// [`crate::lexicon::TIME`]): most tokens cost a few loads and branches, no store.
 #[inline(never)]
 pub(crate) fn classify_all(tokens: &[Token], folded: &[u8], lexicon: &Lexicon, out: &mut Classes) {
     out.lex.clear();
@@ -589,8 +589,8 @@ pub(crate) fn classify_all(tokens: &[Token], folded: &[u8], lexicon: &Lexicon, o
     out.starts.resize(tokens.len().div_ceil(64), 0);
     for (i, (tok, lex)) in tokens.iter().zip(out.lex.iter_mut()).enumerate() {
         let s = match tok.kind {
-            // (most words are in no table: nothing to read or write)
-            TokenKind::Word if tok.word == 0 => continue,
+            // (most words have no temporal class: nothing to read or write)
+            TokenKind::Word if tok.word & crate::lexicon::TIME == 0 => continue,
             TokenKind::Word => lexicon.word(tok.word).time,
             // punctuation never starts an expression
             TokenKind::Punct | TokenKind::Symbol => {
