@@ -78,8 +78,7 @@ pub(crate) struct Lexicon {
 }
 
 /// One cell of [`Lexicon::cells`]: a word's bytes as two integers ([`load8`], [`high8`]),
-/// and its length and id as one integer
-/// (`len | id << 32`; 0 in an empty cell).
+/// and its length and id as one integer (`len | id << 32`; 0 in an empty cell).
 #[derive(Clone, Copy, Debug, Default)]
 struct Cell {
     lo: u64,
