@@ -188,11 +188,15 @@ impl<'a> Reader<'a> {
         what: &str,
         make: impl Fn([u32; N]) -> T,
     ) -> Decoded<Vec<T>> {
-        Ok(self
-            .array(4 * N, what)?
-            .chunks_exact(4 * N)
-            .map(|c| make(numbers(c)))
-            .collect())
+        Ok(self.record_iter(what)?.map(make).collect())
+    }
+
+    /// The records of `N` numbers each, read as the iterator is.
+    pub(crate) fn record_iter<const N: usize>(
+        &mut self,
+        what: &str,
+    ) -> Decoded<impl ExactSizeIterator<Item = [u32; N]> + use<'a, N>> {
+        Ok(self.array(4 * N, what)?.chunks_exact(4 * N).map(numbers))
     }
 
     /// [`Reader::records`] for a `make` that may refuse a record (`None`: a number out of
@@ -329,6 +333,20 @@ impl Gazetteer {
             w.bytes(code.as_bytes());
             w.u32(id);
         }
+        // the common words' table as it is (the slots of the short ones, as (key, length),
+        // then the long ones in order)
+        let (slots, long) = self.common.table();
+        let half = |x: u64| [x as u32, (x >> 32) as u32];
+        w.records(slots.map(|(lo, hi, len)| {
+            let ([lo0, lo1], [hi0, hi1]) = (half(lo), half(hi));
+            [lo0, lo1, hi0, hi1, len]
+        }));
+        let mut long: Vec<&str> = long.collect();
+        long.sort_unstable();
+        w.u32(long.len() as u32);
+        for word in long {
+            w.bytes(word.as_bytes());
+        }
         w.records(self.facts.iter().map(|f| {
             let flags = u32::from(f.capital) | u32::from(f.common) << 1;
             [
@@ -341,17 +359,12 @@ impl Gazetteer {
     }
 
     /// The gazetteer [`Gazetteer::encode`] wrote into `blob`, built from `files` (read in
-    /// place: the rows point into their texts), with the common words `common` (they are
-    /// not in the bytes).
+    /// place: the rows point into their texts).
     ///
     /// # Errors
     /// A message naming what is wrong with bytes that are not such a gazetteer (another
     /// layout version, cut short, corrupt) or that go with other files.
-    pub(crate) fn decode(
-        blob: &[u8],
-        files: &[(&str, &'static str)],
-        common: Arc<CommonWords>,
-    ) -> Decoded<Gazetteer> {
+    pub(crate) fn decode(blob: &[u8], files: &[(&str, &'static str)]) -> Decoded<Gazetteer> {
         let mut r = Reader::open(blob)?;
         let n = r.u32("file count")? as usize;
         if n != files.len() {
@@ -403,6 +416,20 @@ impl Gazetteer {
                 .map_err(|e| format!("country code: {e}"))?;
             country_index.insert(code.to_string(), r.u32("country entry")?);
         }
+        let slots = r.record_iter("common words")?;
+        let slots = slots.map(|[lo0, lo1, hi0, hi1, len]| {
+            let whole = |a: u32, b: u32| u64::from(b) << 32 | u64::from(a);
+            (whole(lo0, lo1), whole(hi0, hi1), len)
+        });
+        let long = (0..r.u32("long common words")?)
+            .map(|_| {
+                let w = r.bytes("long common word")?;
+                let w = std::str::from_utf8(w).map_err(|e| format!("long common word: {e}"))?;
+                Ok(Box::from(w))
+            })
+            .collect::<Decoded<Vec<Box<str>>>>()?;
+        let common = CommonWords::from_table(slots, long.into_iter())
+            .ok_or("common words: no table of a power of two with an empty slot")?;
         let facts = r.checked_records("facts", |[kinds, lo, hi]| {
             Some(Facts {
                 kind: numbered(&KINDS, kinds & 0xFF)?,
@@ -428,7 +455,7 @@ impl Gazetteer {
             lower_trie,
             id_index: OnceLock::new(),
             country_index,
-            common,
+            common: Arc::new(common),
             facts,
         })
     }
@@ -479,13 +506,6 @@ mod tests {
         }
     }
 
-    /// The common words of the embedded list, which the bytes leave out.
-    fn common_words() -> Arc<CommonWords> {
-        let mut b = GazetteerBuilder::new();
-        b.add_embedded_common_words(crate::defaults::COMMON_WORDS);
-        b.common.clone()
-    }
-
     fn defaults() -> (Gazetteer, Vec<u8>) {
         let g = GazetteerBuilder::embedded_defaults(1).unwrap();
         let blob = g.encode(crate::defaults::GAZETTEERS).unwrap();
@@ -495,7 +515,7 @@ mod tests {
     #[test]
     fn the_default_gazetteer_decodes_to_the_one_built_from_text() {
         let (built, blob) = defaults();
-        let decoded = Gazetteer::decode(&blob, crate::defaults::GAZETTEERS, common_words());
+        let decoded = Gazetteer::decode(&blob, crate::defaults::GAZETTEERS);
         assert_same(&decoded.unwrap(), &built);
         // the bytes the build script made, when it made them (the cfg of a normal build)
         if let Some(prebuilt) = PREBUILT {
@@ -531,7 +551,7 @@ mod tests {
         let files = [("small.tsv", SMALL)];
         let mut b = GazetteerBuilder::new();
         b.add_embedded(files[0].0, files[0].1).unwrap();
-        b.add_embedded_common_words("france\nparis\nscholz\n");
+        b.add_embedded_common_words("france\nparis\nscholz\ninternationalisation\n");
         let g = b.build().unwrap();
         assert!(
             g.rows.iter().all(|r| r.cols[0] > 0),
@@ -544,10 +564,7 @@ mod tests {
     #[test]
     fn a_small_gazetteer_of_every_kind_decodes_to_itself() {
         let (g, blob, files) = small();
-        assert_same(
-            &Gazetteer::decode(&blob, &files, g.common.clone()).unwrap(),
-            &g,
-        );
+        assert_same(&Gazetteer::decode(&blob, &files).unwrap(), &g);
         assert!(PLACES.iter().all(|p| g.facts.iter().any(|f| f.place == *p)));
         assert!(KINDS.iter().all(|k| g.facts.iter().any(|f| f.kind == *k)));
         let policies = |p| g.senses.iter().any(|s| s.policy == p);
@@ -581,7 +598,7 @@ mod tests {
     }
 
     fn refused(blob: &[u8], files: &[(&str, &'static str)]) -> String {
-        match Gazetteer::decode(blob, files, Arc::default()) {
+        match Gazetteer::decode(blob, files) {
             Ok(_) => panic!("decoded"),
             Err(e) => e,
         }

@@ -1514,8 +1514,7 @@ const PREBUILT: Option<&[u8]> = None;
 
 impl Gazetteer {
     /// The gazetteer of the embedded default files: decoded from the bytes the build
-    /// script made, a few copies (its common words, which are not in the bytes, are read
-    /// from their embedded list), else built from the text
+    /// script made (a few copies), else built from the text
     /// ([`GazetteerBuilder::embedded_defaults`]).
     ///
     /// # Errors
@@ -1527,14 +1526,8 @@ impl Gazetteer {
         let Some(blob) = PREBUILT else {
             return GazetteerBuilder::embedded_defaults(threads);
         };
-        let mut common = CommonWords::default();
-        embedded_words(&mut common, crate::defaults::COMMON_WORDS);
-        Ok(Gazetteer::decode(
-            blob,
-            crate::defaults::GAZETTEERS,
-            std::sync::Arc::new(common),
-        )
-        .unwrap_or_else(|e| panic!("the default gazetteer built at compile time: {e}")))
+        Ok(Gazetteer::decode(blob, crate::defaults::GAZETTEERS)
+            .unwrap_or_else(|e| panic!("the default gazetteer built at compile time: {e}")))
     }
 
     /// A builder.
