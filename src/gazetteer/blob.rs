@@ -278,7 +278,9 @@ const POLICIES: [CasePolicy; 5] = [
 
 /// The number of `v` in `all`.
 fn number<T: PartialEq>(all: &[T], v: &T) -> u32 {
-    all.iter().position(|x| x == v).expect("listed") as u32
+    all.iter()
+        .position(|x| x == v)
+        .expect("every value in its table (KINDS, PLACES, POLICIES in blob.rs)") as u32
 }
 
 /// The value numbered `n` in `all`.
