@@ -173,17 +173,13 @@ impl ExtractorBuilder {
     }
 }
 
-/// The default gazetteer, compiled once per process and shared.
+/// The default gazetteer, made once per process (decoded from the bytes the build script
+/// compiled, see `src/gazetteer/blob.rs`) and shared.
 fn default_gazetteer(threads: usize) -> Result<Arc<Gazetteer>> {
     static DEFAULT: std::sync::OnceLock<std::result::Result<Arc<Gazetteer>, Error>> =
         std::sync::OnceLock::new();
     DEFAULT
-        .get_or_init(|| {
-            let mut b = GazetteerBuilder::new();
-            b.threads(threads);
-            b.add_embedded_defaults(crate::defaults::GAZETTEERS, crate::defaults::COMMON_WORDS)?;
-            Ok(Arc::new(b.build()?))
-        })
+        .get_or_init(|| Ok(Arc::new(Gazetteer::embedded_defaults(threads)?)))
         .clone()
 }
 

@@ -332,9 +332,68 @@ impl<V: Copy + Default> WordMap<V> {
     }
 }
 
+/// A set of words as its table, to be made again at once ([`WordMap::from_table`]): the
+/// default gazetteer's common words are stored so at compile time.
+impl WordMap<()> {
+    /// Every slot as (key, length; 0 for an empty slot), and the words longer than a key.
+    #[allow(dead_code)] // (the build script's and the tests')
+    pub(crate) fn table(
+        &self,
+    ) -> (
+        impl ExactSizeIterator<Item = (u64, u64, u32)> + '_,
+        impl Iterator<Item = &str>,
+    ) {
+        (
+            self.slots.iter().map(|s| (s.lo, s.hi, s.len)),
+            self.long.keys().map(|w| &**w),
+        )
+    }
+
+    /// The set whose [`WordMap::table`] is `slots` and `long`; `None` when `slots` is no
+    /// such table (not a power of two, or no slot empty: a lookup would not end).
+    pub(crate) fn from_table(
+        slots: impl ExactSizeIterator<Item = (u64, u64, u32)>,
+        long: impl Iterator<Item = Box<str>>,
+    ) -> Option<WordMap<()>> {
+        let slots: Vec<WordSlot<()>> = slots
+            .map(|(lo, hi, len)| WordSlot {
+                lo,
+                hi,
+                len,
+                val: (),
+            })
+            .collect();
+        let short = slots.iter().filter(|s| s.len != 0).count();
+        let shape = slots.is_empty() || (slots.len().is_power_of_two() && short < slots.len());
+        shape.then(|| WordMap {
+            slots,
+            short,
+            long: long.map(|w| (w, ())).collect(),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_set_made_from_its_table_is_the_same() {
+        let mut m: WordMap<()> = WordMap::new();
+        for w in ["a", "may", "brown", "internationalisation", "ñandú"] {
+            m.update(w, |()| ());
+        }
+        let (slots, long) = m.table();
+        let long: Vec<Box<str>> = long.map(Box::from).collect();
+        assert_eq!(long, [Box::from("internationalisation")]);
+        let n = WordMap::from_table(slots, long.into_iter()).expect("a table");
+        assert!(n == m && n.len() == 5 && n.get("may").is_some() && n.get("mat").is_none());
+        // a full table, and one whose size is no power of two, are refused
+        let full = std::iter::repeat_n((1, 0, 1), 4);
+        assert!(WordMap::from_table(full, std::iter::empty()).is_none());
+        let odd = std::iter::repeat_n((0, 0, 0), 3);
+        assert!(WordMap::from_table(odd, std::iter::empty()).is_none());
+    }
 
     #[test]
     fn word_map_finds_every_word_and_nothing_else() {

@@ -14,6 +14,7 @@
 //!   name itself starts with a lower-case letter in the file (`de Gaulle`, and the title
 //!   words such as `foreign minister`).
 
+mod blob;
 pub mod parse;
 mod trie;
 
@@ -136,7 +137,7 @@ enum CasePolicy {
 }
 
 /// One entry a surface form stands for.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Sense {
     /// The entry.
     pub entry: EntryId,
@@ -231,6 +232,13 @@ impl Text {
             Text::Static(s) => s,
             Text::Owned(s) => s,
         }
+    }
+}
+
+/// Texts are equal when their contents are (an embedded file or a copy of it).
+impl PartialEq for Text {
+    fn eq(&self, other: &Text) -> bool {
+        self.as_str() == other.as_str()
     }
 }
 
@@ -641,6 +649,16 @@ impl GazetteerBuilder {
     pub(crate) fn replace_built_in(&mut self) -> &mut Self {
         self.replace = Replace::BuiltIn;
         self
+    }
+
+    /// The gazetteer of the embedded default files and common words, built from their
+    /// text as [`crate::ExtractorBuilder`] builds it (on `threads`, see
+    /// [`GazetteerBuilder::threads`]). This is what the build script encodes.
+    pub(crate) fn embedded_defaults(threads: usize) -> Result<Gazetteer> {
+        GazetteerBuilder::new()
+            .threads(threads)
+            .add_embedded_defaults(crate::defaults::GAZETTEERS, crate::defaults::COMMON_WORDS)?
+            .build()
     }
 
     /// Compiles the trie.
@@ -1487,7 +1505,31 @@ pub struct Gazetteer {
     facts: Vec<Facts>,
 }
 
+/// The default gazetteer the build script built and encoded (see `blob.rs`), or `None`
+/// when it could not (then it is built from the embedded text at start-up).
+#[cfg(newsgraph_prebuilt)]
+const PREBUILT: Option<&[u8]> = Some(include_bytes!(concat!(env!("OUT_DIR"), "/gazetteer.bin")));
+#[cfg(not(newsgraph_prebuilt))]
+const PREBUILT: Option<&[u8]> = None;
+
 impl Gazetteer {
+    /// The gazetteer of the embedded default files: decoded from the bytes the build
+    /// script made (a few copies), else built from the text
+    /// ([`GazetteerBuilder::embedded_defaults`]).
+    ///
+    /// # Errors
+    /// An error of the embedded files (then there are no prebuilt bytes).
+    ///
+    /// # Panics
+    /// When the prebuilt bytes do not decode (a bug: they were made from these very files).
+    pub(crate) fn embedded_defaults(threads: usize) -> Result<Gazetteer> {
+        let Some(blob) = PREBUILT else {
+            return GazetteerBuilder::embedded_defaults(threads);
+        };
+        Ok(Gazetteer::decode(blob, crate::defaults::GAZETTEERS)
+            .unwrap_or_else(|e| panic!("the default gazetteer built at compile time: {e}")))
+    }
+
     /// A builder.
     pub fn builder() -> GazetteerBuilder {
         GazetteerBuilder::new()

@@ -14,6 +14,8 @@
 //! one child keeps that child's label in its record; a node with more has its labels and
 //! children side by side in one list (one cache line for most).
 
+use super::blob::{Decoded, Reader, Writer};
+
 /// No form ends at this node.
 const NONE: u32 = u32::MAX;
 
@@ -439,6 +441,76 @@ impl Trie {
             + (self.two.slots.capacity() + self.three.slots.capacity())
                 * std::mem::size_of::<(u32, At)>()
             + self.heads.bits.capacity() * 8
+    }
+}
+
+/// The trie as bytes, for the default gazetteer the build script makes (see `blob.rs`):
+/// every array as it is, so decoding is a few copies.
+impl Trie {
+    /// Writes the trie for [`Trie::decode`].
+    #[allow(dead_code)] // (the build script's and the tests')
+    pub(crate) fn encode(&self, w: &mut Writer) {
+        let at = |a: &At| [a.node, a.form, a.edges];
+        w.records(self.nodes.iter().map(|n| [n.form, n.edges]));
+        w.bytes(&self.lists);
+        w.records(self.root.iter().map(at));
+        for level in [&self.two, &self.three] {
+            w.u32(level.shift);
+            w.records(level.slots.iter().map(|(p, a)| {
+                let [node, form, edges] = at(a);
+                [*p, node, form, edges]
+            }));
+        }
+        w.u32(self.heads.shift);
+        w.u64s(&self.heads.bits);
+    }
+
+    /// Reads a trie [`Trie::encode`] wrote.
+    ///
+    /// # Errors
+    /// Bytes cut short, or tables whose sizes do not fit their hash shifts (a lookup in
+    /// them could index out of range or, in a full table, never end).
+    pub(crate) fn decode(r: &mut Reader) -> Decoded<Trie> {
+        let at = |[node, form, edges]: [u32; 3]| At { node, form, edges };
+        let nodes = r.records("trie nodes", |[form, edges]| Node { form, edges })?;
+        let lists = r.bytes("trie edge lists")?.to_vec();
+        let root: Vec<At> = r.records("trie root", at)?;
+        let root: Box<[At; 256]> = root
+            .into_boxed_slice()
+            .try_into()
+            .map_err(|_| "trie root: not 256 nodes")?;
+        let mut level = |what: &str| -> Decoded<Level> {
+            let shift = r.u32(what)?;
+            let slots = r.records(what, |[p, node, form, edges]| (p, at([node, form, edges])))?;
+            let size = slots.len();
+            // a power of two the shift indexes, with an empty slot
+            if !size.is_power_of_two()
+                || shift != 32 - size.trailing_zeros()
+                || slots.iter().all(|(_, a)| a.node != 0)
+            {
+                return Err(format!("{what}: {size} slots and shift {shift}"));
+            }
+            Ok(Level { slots, shift })
+        };
+        let two = level("trie level two")?;
+        let three = level("trie level three")?;
+        let shift = r.u32("trie heads")?;
+        let bits = r.u64s("trie heads")?;
+        if !(64 * bits.len()).is_power_of_two() || shift != 32 - (64 * bits.len()).trailing_zeros()
+        {
+            return Err(format!(
+                "trie heads: {} words and shift {shift}",
+                bits.len()
+            ));
+        }
+        Ok(Trie {
+            nodes,
+            lists,
+            root,
+            two,
+            three,
+            heads: Heads { bits, shift },
+        })
     }
 }
 
