@@ -427,19 +427,26 @@ impl Trie {
             // most nodes have one child (or none: LEAF's label bits are never a byte)
             return (edges == SINGLE | u32::from(b)).then_some(node + RECORD as u32);
         }
-        let (n, k) = (node as usize, edges as usize);
-        let labels = &self.cells[n + RECORD..n + RECORD + k.div_ceil(4)];
+        // the list (see [`RECORD`]): the labels' cells, then the children's
+        let k = edges as usize;
+        let labels = node as usize + RECORD;
+        let children = labels + k.div_ceil(4);
         // four labels at a time: the lowest zero byte of `cell ^ pattern` is the label
         // (the bit trick's false positives are only above a true zero byte)
         let pattern = u32::from(b) * 0x0101_0101;
-        for (w, &cell) in labels.iter().enumerate() {
+        let mut first = 0;
+        for &cell in &self.cells[labels..children] {
             let x = cell ^ pattern;
             let zero = x.wrapping_sub(0x0101_0101) & !x & 0x8080_8080;
             if zero != 0 {
-                let i = 4 * w + zero.trailing_zeros() as usize / 8;
-                // (the last cell's unused bytes are 0)
-                return (i < k).then(|| self.child(n, k, i).1);
+                return match first + zero.trailing_zeros() as usize / 8 {
+                    // (the last cell's unused bytes are 0)
+                    i if i >= k => None,
+                    0 => Some((children + k - 1) as u32),
+                    i => Some(self.cells[children + i - 1]),
+                };
             }
+            first += 4;
         }
         None
     }
