@@ -230,6 +230,7 @@ impl Trie {
         let mut size = RECORD;
         // the nodes on the path of the form before: path[d] is its prefix of length d
         let mut path: Vec<u32> = vec![0];
+        let mut longest = 0;
         let mut prev: &[u8] = &[];
         for (f, _) in order.clone() {
             debug_assert!(prev < f && !f.is_empty(), "sorted, distinct, non-empty");
@@ -245,6 +246,7 @@ impl Trie {
             kids.push(0);
             path.extend(n..kids.len() as u32);
             size += RECORD * (f.len() - l);
+            longest = longest.max(f.len());
             prev = f;
         }
         assert!(size < SINGLE as usize, "trie cells overflow");
@@ -273,39 +275,42 @@ impl Trie {
         // child is made; `k` is 1 for an only child still to be made); returns the node
         let put = |cells: &mut [u32], end: &mut usize, form: u32, k: u16, first: Option<u8>| {
             let (n, label) = (*end, first.map_or(0, u32::from));
-            cells[n] = form;
-            match k {
-                0 => cells[n + 1] = LEAF,
-                1 => cells[n + 1] = SINGLE | label,
-                k => {
-                    cells[n + 1] = u32::from(k);
-                    cells[n + RECORD] = label;
-                }
+            let cells = &mut cells[n..n + RECORD + list_cells(usize::from(k))];
+            cells[0] = form;
+            cells[1] = match k {
+                0 => LEAF,
+                1 => SINGLE | label,
+                k => u32::from(k),
+            };
+            if let Some(first_label) = cells.get_mut(RECORD) {
+                *first_label = label;
             }
-            *end = n + RECORD + list_cells(usize::from(k));
+            *end = n + cells.len();
             n as u32
         };
         let mut end = 0;
-        // the nodes on the path, as (first cell, children laid out so far)
-        let mut path: Vec<(u32, u16)> = vec![(put(&mut cells, &mut end, NONE, kids[0], None), 0)];
+        // the nodes on the path of the form before, as (first cell, children laid out so
+        // far): path[d] is its prefix of length d (set for every d up to its length)
+        let mut path: Vec<(u32, u16)> = vec![(0, 0); longest + 1];
+        path[0] = (put(&mut cells, &mut end, NONE, kids[0], None), 0);
         let mut kid = 1;
         let mut prev: &[u8] = &[];
         for (f, id) in order {
             let l = lcp(prev, f);
-            path.truncate(l + 1);
             // the new nodes: the first a new child of the node at depth l, each other one
             // the first child of the one before (made right after it)
             let (parent, i) = path[l];
             path[l].1 += 1;
             link(&mut cells, parent, i, f[l], end as u32);
-            for d in l + 1..=f.len() {
+            let chain = &kids[kid..kid + f.len() - l];
+            kid += chain.len();
+            for (d, &k) in (l + 1..).zip(chain) {
                 let (form, first) = match f.get(d) {
                     Some(&b) => (NONE, Some(b)),
                     None => (id, None),
                 };
-                let n = put(&mut cells, &mut end, form, kids[kid], first);
-                kid += 1;
-                path.push((n, u16::from(first.is_some())));
+                let n = put(&mut cells, &mut end, form, k, first);
+                path[d] = (n, u16::from(first.is_some()));
             }
             prev = f;
         }
