@@ -4,42 +4,48 @@
 //! also ends on a token boundary. A trie answers that in one walk, which the gazetteer takes
 //! a token at a time ([`Trie::start`] over the first token, [`Trie::descend`] over each next
 //! one with the spaces before it) and asks for a form only where a token ends. No failure
-//! links are needed (nothing is searched unanchored), so building is one sort and one
-//! linear pass.
+//! links are needed (nothing is searched unanchored), so building is one sort and two
+//! linear passes (the first counts each node's children, so that the second lays out each
+//! node's edge list before its children).
 //!
 //! Layout: nodes are numbered depth-first (preorder), in the order the sorted forms first
-//! reach them, so the first child of node `n` is always node `n + 1`: the long single-child
-//! chains of names ("...ovich") are consecutive in memory, and a walk reads one 8-byte
-//! record per byte (the form it ends and its edges) instead of three arrays. A node with
-//! one child keeps that child's label in its record; a node with more has its labels and
-//! children side by side in one list (one cache line for most).
+//! reach them, and each is laid out in one array of `u32` cells: its record (the form it
+//! ends, its edges) and, for a node of two children or more, its edge list right after it
+//! (labels, then where the children are), then its first child. So the long single-child
+//! chains of names ("...ovich") are consecutive in memory, and a step through a node of
+//! many children reads the node's own cache line and the child's, not a third one in a
+//! separate array of lists (a walk waits on memory more than it computes: the trie is a
+//! few megabytes, read at random).
 
 use super::blob::{Decoded, Reader, Writer};
 
 /// No form ends at this node.
 const NONE: u32 = u32::MAX;
 
-/// `Node::edges` of a node without children.
+/// The edges cell of a node without children.
 const LEAF: u32 = u32::MAX;
 
-/// `Node::edges` of a node with one child (node `n + 1`): this bit and the child's label.
+/// The edges cell of a node with one child (the node right after it): this bit and the
+/// child's label.
 const SINGLE: u32 = 1 << 31;
 
-/// One node.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Node {
-    /// The form that ends here, or [`NONE`].
-    form: u32,
-    /// [`LEAF`]; [`SINGLE`] `| label`; or, for two children or more, the offset `o` of the
-    /// node's edge list in `lists`: `count - 1` at `o`, the labels (sorted) at
-    /// `o + 1..=o + count`, then the children, four bytes each (little-endian).
-    edges: u32,
+/// Cells of a node's record: the form it ends (or [`NONE`]) and its edges: [`LEAF`];
+/// [`SINGLE`] `| label`; or, for `k` children (two or more), `k`, with the node's list in
+/// the cells after the record: the `k` labels (sorted, four to a cell, little-endian),
+/// then where children `1..k` are (one cell each). Child 0 comes right after the list.
+const RECORD: usize = 2;
+
+/// Cells of the list of a node with `k` children (none below two).
+#[inline]
+fn list_cells(k: usize) -> usize {
+    if k < 2 { 0 } else { k.div_ceil(4) + k - 1 }
 }
 
 /// A place in a walk: a node with its record.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct At {
-    /// The node (0: none, in the tables of the first levels).
+    /// The node, as the index of its first cell (0, the root's: none, in the tables of
+    /// the first levels).
     node: u32,
     /// Its record.
     form: u32,
@@ -57,9 +63,8 @@ impl At {
 /// The compiled trie.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Trie {
-    nodes: Vec<Node>,
-    /// Edge lists of the nodes with two children or more (see [`Node::edges`]).
-    lists: Vec<u8>,
+    /// The nodes, each at its first cell (see [`RECORD`]); the root at 0.
+    cells: Vec<u32>,
     /// The nodes one byte down, by byte.
     root: Box<[At; 256]>,
     /// The nodes two and three bytes down, by their path: a walk starts three bytes down
@@ -217,108 +222,110 @@ impl Trie {
     pub(crate) fn from_sorted_iter<'a>(
         order: impl Iterator<Item = (&'a [u8], u32)> + Clone,
     ) -> Trie {
-        // one node per distinct prefix: the root, plus each form's bytes past the prefix it
-        // shares with the form before it (sizing the array exactly spares a million-name
-        // build its reallocations)
-        let mut count = 1;
-        // edges past a node's first: a form that branches off the one before below its end
-        let mut extra = 0;
-        let mut prev: &[u8] = &[];
-        for (f, _) in order.clone() {
-            let l = lcp(prev, f);
-            count += f.len() - l;
-            extra += usize::from(0 < l && l < prev.len());
-            prev = f;
-        }
-        let mut nodes: Vec<Node> = Vec::with_capacity(count);
-        nodes.push(Node {
-            form: NONE,
-            edges: LEAF,
-        });
+        // first walk: the number of children of each node, by preorder number (one node
+        // per distinct prefix: the root, plus each form's bytes past the prefix it shares
+        // with the form before it), so that the second walk lays each node's list out
+        // before its children, and sizes the cells exactly (a million-name build then
+        // makes no reallocations)
+        let mut kids: Vec<u16> = vec![0];
+        // cells: the records, and the lists (a list grows with each child past the first)
+        let mut size = RECORD;
         // the nodes on the path of the form before: path[d] is its prefix of length d
         let mut path: Vec<u32> = vec![0];
-        // the edges of path[d] past its first, as (label, child): a node's edges are all
-        // known once the sorted forms leave its subtree, and then its list is laid out
-        let mut pending: Vec<Vec<(u8, u32)>> = Vec::new();
-        // a list holds its node's extra edges and two entries more
-        let mut lists: Vec<u8> = Vec::with_capacity(11 * extra);
-        // lays out the list of node `n`, which has `extra` edges past its first (some)
-        let mut finish = |nodes: &mut [Node], n: u32, extra: &mut Vec<(u8, u32)>| {
-            let node = &mut nodes[n as usize];
-            debug_assert!(node.edges & SINGLE != 0 && node.edges != LEAF);
-            let o = lists.len() as u32;
-            assert!(o < SINGLE, "trie edge lists overflow");
-            lists.push(extra.len() as u8);
-            lists.push((node.edges & 0xFF) as u8);
-            lists.extend(extra.iter().map(|&(b, _)| b));
-            lists.extend((n + 1).to_le_bytes());
-            for (_, c) in extra.drain(..) {
-                lists.extend(c.to_le_bytes());
-            }
-            node.edges = o;
-        };
-        let mut root = [0u32; 256];
+        let mut longest = 0;
         let mut prev: &[u8] = &[];
-        for (f, id) in order {
+        for (f, _) in order.clone() {
             debug_assert!(prev < f && !f.is_empty(), "sorted, distinct, non-empty");
-            // a form sorted after another is never its prefix, so it makes a node
+            // a form sorted after another is never its prefix, so it makes a node: a new
+            // child of its prefix's node, then a chain of only children
             let l = lcp(prev, f);
-            while path.len() > l + 1 {
-                let d = path.len() - 1;
-                let n = path.pop().expect("a node");
-                // (most nodes have one child or none: no call for them)
-                if !pending[d].is_empty() {
-                    finish(&mut nodes, n, &mut pending[d]);
-                }
-            }
-            if pending.len() <= f.len() {
-                pending.resize_with(f.len() + 1, Vec::new);
-            }
-            // the form's new nodes: the first a child of its prefix's node, each other
-            // one the only child of the one before (a chain, made in one pass)
-            let (n, b) = (nodes.len() as u32, f[l]);
-            let parent = path[l];
-            if l == 0 {
-                root[b as usize] = n;
-            } else if nodes[parent as usize].edges == LEAF {
-                // the first child is made right after its parent
-                debug_assert_eq!(parent + 1, n);
-                nodes[parent as usize].edges = SINGLE | b as u32;
-            } else {
-                pending[l].push((b, n));
-            }
-            nodes.extend(f[l + 1..].iter().map(|&b| Node {
-                form: NONE,
-                edges: SINGLE | b as u32,
-            }));
-            nodes.push(Node {
-                form: id,
-                edges: LEAF,
-            });
-            path.extend(n..nodes.len() as u32);
+            path.truncate(l + 1);
+            let k = &mut kids[path[l] as usize];
+            *k += 1;
+            size += list_cells(usize::from(*k)) - list_cells(usize::from(*k - 1));
+            let n = kids.len() as u32;
+            kids.extend(std::iter::repeat_n(1, f.len() - l - 1));
+            kids.push(0);
+            path.extend(n..kids.len() as u32);
+            size += RECORD * (f.len() - l);
+            longest = longest.max(f.len());
             prev = f;
         }
-        while path.len() > 1 {
-            let d = path.len() - 1;
-            let n = path.pop().expect("a node");
-            if !pending[d].is_empty() {
-                finish(&mut nodes, n, &mut pending[d]);
+        assert!(size < SINGLE as usize, "trie cells overflow");
+        // second walk: the cells, in the same order
+        let mut cells: Vec<u32> = vec![0; size];
+        // links node `parent` (with `i` children before this one) to `child` through `b`
+        let link = |cells: &mut [u32], parent: u32, i: u16, b: u8, child: u32| {
+            let p = parent as usize;
+            let edges = cells[p + 1];
+            if edges == SINGLE {
+                debug_assert_eq!(p + RECORD, child as usize, "an only child follows");
+                cells[p + 1] = SINGLE | u32::from(b);
+                return;
             }
+            let (k, i) = (edges as usize, usize::from(i));
+            let labels = p + RECORD;
+            cells[labels + i / 4] |= u32::from(b) << (8 * (i % 4));
+            if i == 0 {
+                debug_assert_eq!(labels + list_cells(k), child as usize, "child 0 follows");
+            } else {
+                cells[labels + k.div_ceil(4) + i - 1] = child;
+            }
+        };
+        // lays out at `end` the record of a node with `k` children and its list (zeros
+        // so far), the label of its first child set when that is `first` (else when the
+        // child is made; `k` is 1 for an only child still to be made); returns the node
+        let put = |cells: &mut [u32], end: &mut usize, form: u32, k: u16, first: Option<u8>| {
+            let (n, label) = (*end, first.map_or(0, u32::from));
+            let cells = &mut cells[n..n + RECORD + list_cells(usize::from(k))];
+            cells[0] = form;
+            cells[1] = match k {
+                0 => LEAF,
+                1 => SINGLE | label,
+                k => u32::from(k),
+            };
+            if let Some(first_label) = cells.get_mut(RECORD) {
+                *first_label = label;
+            }
+            *end = n + cells.len();
+            n as u32
+        };
+        let mut end = 0;
+        // the nodes on the path of the form before, as (first cell, children laid out so
+        // far): path[d] is its prefix of length d (set for every d up to its length)
+        let mut path: Vec<(u32, u16)> = vec![(0, 0); longest + 1];
+        path[0] = (put(&mut cells, &mut end, NONE, kids[0], None), 0);
+        let mut kid = 1;
+        let mut prev: &[u8] = &[];
+        for (f, id) in order {
+            let l = lcp(prev, f);
+            // the new nodes: the first a new child of the node at depth l, each other one
+            // the first child of the one before (made right after it)
+            let (parent, i) = path[l];
+            path[l].1 += 1;
+            link(&mut cells, parent, i, f[l], end as u32);
+            let chain = &kids[kid..kid + f.len() - l];
+            kid += chain.len();
+            for (d, &k) in (l + 1..).zip(chain) {
+                let (form, first) = match f.get(d) {
+                    Some(&b) => (NONE, Some(b)),
+                    None => (id, None),
+                };
+                let n = put(&mut cells, &mut end, form, k, first);
+                path[d] = (n, u16::from(first.is_some()));
+            }
+            prev = f;
         }
+        debug_assert_eq!(end, size);
         let mut trie = Trie {
-            nodes,
-            lists,
+            cells,
             root: Box::new([At::default(); 256]),
             two: Level::new(&[]),
             three: Level::new(&[]),
             heads: Heads::new(std::iter::empty()),
         };
         let (mut two, mut three) = (Vec::new(), Vec::new());
-        for b0 in 0..=255u8 {
-            let n1 = root[usize::from(b0)];
-            if n1 == 0 {
-                continue;
-            }
+        for (b0, n1) in trie.children(0) {
             trie.root[usize::from(b0)] = trie.at(n1);
             for (b1, n2) in trie.children(n1) {
                 let p2 = u32::from(b0) << 8 | u32::from(b1);
@@ -343,32 +350,36 @@ impl Trie {
 
     /// The children of `node`, as (label, child).
     fn children(&self, node: u32) -> Vec<(u8, u32)> {
-        let edges = self.nodes[node as usize].edges;
-        if edges == LEAF {
-            return Vec::new();
+        let n = node as usize;
+        match self.cells[n + 1] {
+            LEAF => Vec::new(),
+            edges if edges & SINGLE != 0 => vec![(edges as u8, node + RECORD as u32)],
+            k => (0..k as usize)
+                .map(|i| self.child(n, k as usize, i))
+                .collect(),
         }
-        if edges & SINGLE != 0 {
-            return vec![(edges as u8, node + 1)];
-        }
-        let o = edges as usize;
-        let n = self.lists[o] as usize + 1;
-        (0..n)
-            .map(|i| {
-                let c = o + 1 + n + 4 * i;
-                let child = u32::from_le_bytes(self.lists[c..c + 4].try_into().expect("4 bytes"));
-                (self.lists[o + 1 + i], child)
-            })
-            .collect()
+    }
+
+    /// Child `i` of node `n`, which has `k` (two or more), as (label, child).
+    #[inline]
+    fn child(&self, n: usize, k: usize, i: usize) -> (u8, u32) {
+        let labels = n + RECORD;
+        let label = (self.cells[labels + i / 4] >> (8 * (i % 4))) as u8;
+        let child = match i {
+            0 => (labels + list_cells(k)) as u32,
+            _ => self.cells[labels + k.div_ceil(4) + i - 1],
+        };
+        (label, child)
     }
 
     /// Node `n` with its record.
     #[inline]
     fn at(&self, n: u32) -> At {
-        let Node { form, edges } = self.nodes[n as usize];
+        let i = n as usize;
         At {
             node: n,
-            form,
-            edges,
+            form: self.cells[i],
+            edges: self.cells[i + 1],
         }
     }
 
@@ -421,22 +432,36 @@ impl Trie {
     fn next(&self, node: u32, edges: u32, b: u8) -> Option<u32> {
         if edges & SINGLE != 0 {
             // most nodes have one child (or none: LEAF's label bits are never a byte)
-            return (edges == SINGLE | b as u32).then_some(node + 1);
+            return (edges == SINGLE | u32::from(b)).then_some(node + RECORD as u32);
         }
-        let o = edges as usize;
-        let n = self.lists[o] as usize + 1;
-        let p = self.lists[o + 1..o + 1 + n].iter().position(|&l| l == b)?;
-        let c = o + 1 + n + 4 * p;
-        Some(u32::from_le_bytes(
-            self.lists[c..c + 4].try_into().expect("4 bytes"),
-        ))
+        // the list (see [`RECORD`]): the labels' cells, then the children's
+        let k = edges as usize;
+        let labels = node as usize + RECORD;
+        let children = labels + k.div_ceil(4);
+        // four labels at a time: the lowest zero byte of `cell ^ pattern` is the label
+        // (the bit trick's false positives are only above a true zero byte)
+        let pattern = u32::from(b) * 0x0101_0101;
+        let mut first = 0;
+        for &cell in &self.cells[labels..children] {
+            let x = cell ^ pattern;
+            let zero = x.wrapping_sub(0x0101_0101) & !x & 0x8080_8080;
+            if zero != 0 {
+                return match first + zero.trailing_zeros() as usize / 8 {
+                    // (the last cell's unused bytes are 0)
+                    i if i >= k => None,
+                    0 => Some((children + k - 1) as u32),
+                    i => Some(self.cells[children + i - 1]),
+                };
+            }
+            first += 4;
+        }
+        None
     }
 
     /// Heap bytes held.
     #[allow(dead_code)]
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.nodes.capacity() * std::mem::size_of::<Node>()
-            + self.lists.capacity()
+        self.cells.capacity() * 4
             + std::mem::size_of::<[At; 256]>()
             + (self.two.slots.capacity() + self.three.slots.capacity())
                 * std::mem::size_of::<(u32, At)>()
@@ -451,8 +476,7 @@ impl Trie {
     #[allow(dead_code)] // (the build script's and the tests')
     pub(crate) fn encode(&self, w: &mut Writer) {
         let at = |a: &At| [a.node, a.form, a.edges];
-        w.records(self.nodes.iter().map(|n| [n.form, n.edges]));
-        w.bytes(&self.lists);
+        w.u32s(&self.cells);
         w.records(self.root.iter().map(at));
         for level in [&self.two, &self.three] {
             w.u32(level.shift);
@@ -472,8 +496,7 @@ impl Trie {
     /// them could index out of range or, in a full table, never end).
     pub(crate) fn decode(r: &mut Reader) -> Decoded<Trie> {
         let at = |[node, form, edges]: [u32; 3]| At { node, form, edges };
-        let nodes = r.records("trie nodes", |[form, edges]| Node { form, edges })?;
-        let lists = r.bytes("trie edge lists")?.to_vec();
+        let cells = r.u32s("trie cells")?;
         let root: Vec<At> = r.records("trie root", at)?;
         let root: Box<[At; 256]> = root
             .into_boxed_slice()
@@ -504,8 +527,7 @@ impl Trie {
             ));
         }
         Ok(Trie {
-            nodes,
-            lists,
+            cells,
             root,
             two,
             three,
@@ -717,6 +739,33 @@ mod tests {
             for b in words {
                 let want = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
                 assert_eq!(lcp(a.as_bytes(), b.as_bytes()), want, "{a:?} {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn nodes_of_many_children_find_each_label_and_no_other() {
+        // lists of 2 to 200 labels, with bytes above 0x7F (the labels' cells compare four
+        // at a time) and a form of a NUL byte (the last cell's unused bytes are 0)
+        let mut forms: Vec<String> = vec!["\0".into(), "q".into(), "qé".into(), "qéa".into()];
+        for (i, c) in ('a'..='z').chain('à'..='ÿ').chain('α'..='ω').enumerate() {
+            for n in [2, 3, 4, 5, 8, 9, 200] {
+                if i < n {
+                    forms.push(format!("{n}{c}"));
+                    forms.push(format!("{n}x{c}"));
+                }
+            }
+        }
+        forms.sort();
+        let t = Trie::new(&forms);
+        let all: Vec<String> = (0..=0x7Fu8)
+            .map(|b| (b as char).to_string())
+            .chain(forms.iter().cloned())
+            .collect();
+        for prefix in ["", "2", "5", "9", "9x", "200", "200x", "q", "qé"] {
+            for tail in &all {
+                let hay = format!("{prefix}{tail}");
+                assert_eq!(walk(&t, &hay), naive(&forms, &hay), "{hay:?}");
             }
         }
     }
