@@ -949,7 +949,7 @@ impl IdTable {
     /// The index in a slot [`IdTable::find`] gave.
     fn get(&self, (pos, _): (usize, u64)) -> Option<u32> {
         let s = self.slots[pos];
-        (s != 0).then_some(s as u32 - 1)
+        (s != 0).then(|| s as u32 - 1)
     }
 
     /// Puts `index` in an empty slot [`IdTable::find`] gave.
