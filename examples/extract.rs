@@ -521,7 +521,9 @@ impl Lines {
             if chunk.is_empty() {
                 return Ok((read, cut));
             }
-            let (used, done) = match chunk.iter().position(|&b| b == b'\n') {
+            // (memchr: sixteen bytes or more a step, where a byte-wise search was 1.3% of
+            // the samples of a whole run)
+            let (used, done) = match memchr::memchr(b'\n', chunk) {
                 Some(i) => (i + 1, true),
                 None => (chunk.len(), false),
             };
