@@ -62,7 +62,7 @@ impl Word {
 /// Every token is looked up, and about a third of them (the frequent function words) are
 /// in the table: a test that turns the other words away early (a filter, a probe loop)
 /// goes one way or the other by the word, and the processor guessed it wrong for about
-/// one token in two (an earlier version with a filter: 92k mispredicted branches in 185k
+/// one token in two (an earlier version with a filter: 95k mispredicted branches in 185k
 /// tokens). So a lookup has no branch on the word: a word of up to sixteen bytes is in
 /// one of two cells that its hash names (a cuckoo table), and a lookup reads both,
 /// compares each with the word (its bytes as two integers and its length: no string
@@ -414,7 +414,7 @@ mod tests {
         let lx = b.build();
         assert!(!lx.long.is_empty());
         for (i, w) in words.iter().enumerate() {
-            // alone, and followed by other bytes (the word is read eight bytes at a time)
+            // alone, and followed by other bytes (the word is read sixteen bytes at once)
             let text = format!("{w} zzzzzzzzzzzzzzzzzzzz");
             for (t, start) in [
                 (w.as_str(), 0),
