@@ -75,8 +75,9 @@ pub fn dateline_date(text: &str) -> Option<Dateline> {
         if seen > LINES {
             break;
         }
-        // a dateline starts with a capitalised place or a date
-        if !starts_right {
+        // a dateline starts with a capitalised place or a date, and its day is in digits
+        // (most lines before it have none: a headline, a section name)
+        if !starts_right || !has_digit(line.as_bytes()) {
             continue;
         }
         if let Some(mut dl) = parse_line(line, start, &mut toks) {
@@ -126,6 +127,22 @@ fn find_newline(b: &[u8]) -> Option<usize> {
         at += 16;
     }
     b[at..].iter().position(|&c| c == b'\n').map(|p| at + p)
+}
+
+/// True when `b` has an ASCII digit. Each block of sixteen bytes is tested as a whole,
+/// as in [`find_newline`].
+fn has_digit(b: &[u8]) -> bool {
+    let mut blocks = b.chunks_exact(16);
+    for block in &mut blocks {
+        let block: &[u8; 16] = block.try_into().expect("16 bytes");
+        if block
+            .iter()
+            .fold(false, |found, c| found | c.is_ascii_digit())
+        {
+            return true;
+        }
+    }
+    blocks.remainder().iter().any(u8::is_ascii_digit)
 }
 
 #[derive(Clone, Copy, Default)]
@@ -446,6 +463,20 @@ mod tests {
                 })
                 .collect();
             assert_eq!(lines(t).collect::<Vec<_>>(), want, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn has_digit_is_any_digit() {
+        // a digit (or a byte next to the digits) at every position of three blocks
+        for n in 0..48 {
+            for c in [b'0', b'9', b'/', b':', b'x'] {
+                let mut b = vec![b'a'; n + 1 + n % 5];
+                b[n] = c;
+                let want = c.is_ascii_digit();
+                assert_eq!(has_digit(&b), want, "{n} {c}");
+                assert!(!has_digit(&b[..n]), "{n}");
+            }
         }
     }
 
