@@ -373,6 +373,17 @@ impl WordMap<()> {
     }
 }
 
+/// A xorshift generator from `seed`, for tests that want the same random inputs every run.
+#[cfg(test)]
+pub(crate) fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
+    move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

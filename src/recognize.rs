@@ -2383,13 +2383,7 @@ mod tests {
     fn the_word_table_gives_every_word_its_lists() {
         use super::*;
         let lx = Lexicon::without_rules();
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::hash::xorshift(0x9e37_79b9_7f4a_7c15u64);
         let mut words: Vec<String> = Vec::new();
         for_each_listed_word(|w, _| words.push(w.to_string()));
         let listed = words.len();
