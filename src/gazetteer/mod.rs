@@ -2257,13 +2257,8 @@ t:8\tLOCATION\tNew\t\tkind=city
     fn sort_recs_is_a_sort_by_form_rec_cmp() {
         // forms sharing their first bytes, longer and shorter than a key, duplicates, and
         // one or two bytes long
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut rng = crate::hash::xorshift(0x9e37_79b9_7f4a_7c15u64);
+        let mut next = |n: usize| (rng() % n as u64) as usize;
         let pieces = [
             "a",
             "b",

@@ -663,13 +663,8 @@ mod tests {
             &["a=1", "country=ZZ", ";", "=", "b c=", "x", "_-=~", ""],
         ];
         let noise = ["\t", "\r", "\u{7}", "~", "|", ";", "="];
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut rng = crate::hash::xorshift(0x2545_f491_4f6c_dd1du64);
+        let mut next = |n: usize| (rng() % n as u64) as usize;
         let (mut plain, mut rows) = (0, 0);
         for _ in 0..100_000 {
             let mut line = String::new();
@@ -745,13 +740,8 @@ mod tests {
     #[test]
     fn scan_line_is_the_byte_at_a_time_scan() {
         // every byte value in every position of short lines, and random long ones
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut rng = crate::hash::xorshift(0x2545_f491_4f6c_dd1du64);
+        let mut next = |n: usize| (rng() % n as u64) as usize;
         let mut lines: Vec<Vec<u8>> = Vec::new();
         for b in 0..=255u8 {
             for at in 0..20 {

@@ -1105,15 +1105,13 @@ mod tests {
         let (mut fast, mut slow) = (Threads::default(), Threads::default());
         fast.resize(n);
         slow.resize(n);
-        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut rng = crate::hash::xorshift(0x2545_f491_4f6c_dd1du64);
         for round in 0..300 {
             if round % 7 == 0 {
                 fast.clear();
                 slow.clear();
             }
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            let x = rng();
             let pcs: Vec<u32> = (0..x % 12)
                 .map(|i| ((x >> (4 * i)) % n as u64) as u32)
                 .collect();

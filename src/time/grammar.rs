@@ -2424,17 +2424,12 @@ mod tests {
             "will",
             "had",
         ];
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut rng = crate::hash::xorshift(0x9e37_79b9_7f4a_7c15);
         for _ in 0..3000 {
             let mut text = String::new();
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            let n = 1 + (seed % 12) as usize;
+            let n = 1 + (rng() % 12) as usize;
             for _ in 0..n {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
+                let seed = rng();
                 text.push_str(vocab[(seed % vocab.len() as u64) as usize]);
                 if !seed.is_multiple_of(3) {
                     text.push(' ');
