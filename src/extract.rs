@@ -96,7 +96,6 @@ impl ExtractorBuilder {
     /// # Errors
     /// Any error of a gazetteer file (syntax, unknown type, duplicate id, I/O).
     pub fn build(&self) -> Result<Extractor> {
-        // the gazetteer, and on a second thread the rules (a small part of the work)
         // the gazetteer, and on a second thread the rules and the word table of their
         // anchor words (a small part of the work)
         let (gazetteer, rules) = crate::gazetteer::join(
@@ -167,10 +166,14 @@ impl ExtractorBuilder {
             .iter()
             .map(|(p, s)| (p.as_str(), s.as_str()))
             .collect();
-        let rules = RuleSet::from_sources(&refs)?;
-        let lexicon = Lexicon::new(Some(&rules));
-        Ok((Arc::new(rules), Arc::new(lexicon)))
+        Ok(with_words(RuleSet::from_sources(&refs)?))
     }
+}
+
+/// The rules and the word table with their anchor words.
+fn with_words(rules: RuleSet) -> (Arc<RuleSet>, Arc<Lexicon>) {
+    let lexicon = Lexicon::new(Some(&rules));
+    (Arc::new(rules), Arc::new(lexicon))
 }
 
 /// The default gazetteer, made once per process (decoded from the bytes the build script
@@ -188,11 +191,7 @@ fn default_rules() -> Result<(Arc<RuleSet>, Arc<Lexicon>)> {
     type Built = std::result::Result<(Arc<RuleSet>, Arc<Lexicon>), Error>;
     static DEFAULT: std::sync::OnceLock<Built> = std::sync::OnceLock::new();
     DEFAULT
-        .get_or_init(|| {
-            let rules = RuleSet::from_sources(crate::defaults::RULES)?;
-            let lexicon = Lexicon::new(Some(&rules));
-            Ok((Arc::new(rules), Arc::new(lexicon)))
-        })
+        .get_or_init(|| Ok(with_words(RuleSet::from_sources(crate::defaults::RULES)?)))
         .clone()
 }
 

@@ -457,16 +457,6 @@ impl Trie {
         }
         None
     }
-
-    /// Heap bytes held.
-    #[allow(dead_code)]
-    pub(crate) fn heap_bytes(&self) -> usize {
-        self.cells.capacity() * 4
-            + std::mem::size_of::<[At; 256]>()
-            + (self.two.slots.capacity() + self.three.slots.capacity())
-                * std::mem::size_of::<(u32, At)>()
-            + self.heads.bits.capacity() * 8
-    }
 }
 
 /// The trie as bytes, for the default gazetteer the build script makes (see `blob.rs`):
