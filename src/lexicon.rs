@@ -120,22 +120,29 @@ const MASK: [u128; 17] = {
     m
 };
 
-/// The key of the word of `n` bytes at `start` of `text` (`n` at most 16): its first and
-/// its second eight bytes as integers, the bytes past the word cleared (the second is 0
-/// for a word of eight bytes or fewer). One load of sixteen bytes where they follow
-/// `start` (every token but the last few of a text), and no branch on the word's length;
-/// else the bytes are copied into a buffer first.
+/// The key of the word of `n` bytes (`n` at most 16) at the start of `b`, sixteen bytes
+/// of the text from the word's start: its first and its second eight bytes as integers,
+/// the bytes past the word cleared (the second is 0 for a word of eight bytes or fewer).
+/// One load of sixteen bytes and no branch on the word's length.
 #[inline]
-fn key(text: &[u8], start: usize, n: usize) -> (u64, u64) {
-    let v = match text.get(start..).and_then(<[u8]>::first_chunk::<16>) {
-        Some(b) => u128::from_le_bytes(*b),
+fn key(b: &[u8; 16], n: usize) -> (u64, u64) {
+    let v = u128::from_le_bytes(*b) & MASK[n];
+    (v as u64, (v >> 64) as u64)
+}
+
+/// [`key`] of the word of `n` bytes (at most 16) at `start` of `text`, wherever it
+/// stands: its bytes copied into a buffer of sixteen when fewer follow its start (the last
+/// few tokens of a text).
+#[inline]
+fn key_at(text: &[u8], start: usize, n: usize) -> (u64, u64) {
+    match text.get(start..).and_then(<[u8]>::first_chunk::<16>) {
+        Some(b) => key(b, n),
         None => {
             let mut buf = [0u8; 16];
             buf[..n].copy_from_slice(&text[start..start + n]);
-            u128::from_le_bytes(buf)
+            key(&buf, n)
         }
-    } & MASK[n];
-    (v as u64, (v >> 64) as u64)
+    }
 }
 
 /// The multipliers of the hashes tried first ([`Lexicon::mul`]): that of [`crate::hash`]
@@ -196,9 +203,27 @@ impl Lexicon {
         if n > 16 {
             return self.long_id(&text[start..start + n]);
         }
-        let (lo, hi) = key(text, start, n);
+        let (lo, hi) = key_at(text, start, n);
+        self.short_id(lo, hi, n)
+    }
+
+    /// The id of the word of `n` bytes (at most 16) whose key is (`lo`, `hi`) ([`key`]).
+    #[inline]
+    fn short_id(&self, lo: u64, hi: u64, n: usize) -> u32 {
         let (i, j) = self.cells_of(lo, hi, n);
-        self.cells[i].id_if(lo, hi, n) | self.cells[j].id_if(lo, hi, n)
+        // (both are below the number of cells, a power of two: the mask changes nothing,
+        // and spares the bounds checks)
+        let last = self.cells.len().wrapping_sub(1);
+        self.cells[i & last].id_if(lo, hi, n) | self.cells[j & last].id_if(lo, hi, n)
+    }
+
+    /// [`Lexicon::id_at`] out of line: for the tokens [`Lexicon::mark`] cannot read sixteen
+    /// bytes at (the last few of a text) and the words longer than sixteen bytes, so that
+    /// its loop has no call in it (a call's saved registers cost every token loads).
+    #[cold]
+    #[inline(never)]
+    fn id_at_cold(&self, text: &[u8], start: usize, n: usize) -> u32 {
+        self.id_at(text, start, n)
     }
 
     #[cold]
@@ -215,7 +240,14 @@ impl Lexicon {
     /// Sets the word id of each of `tokens`, whose folded spans lie in `folded`.
     pub(crate) fn mark(&self, folded: &[u8], tokens: &mut [Token]) {
         for t in tokens {
-            t.word = self.id_at(folded, t.fold.start, t.fold.end - t.fold.start);
+            let (start, n) = (t.fold.start, t.fold.end - t.fold.start);
+            t.word = match folded.get(start..).and_then(<[u8]>::first_chunk::<16>) {
+                Some(b) if n <= 16 => {
+                    let (lo, hi) = key(b, n);
+                    self.short_id(lo, hi, n)
+                }
+                _ => self.id_at_cold(folded, start, n),
+            };
         }
     }
 
@@ -291,7 +323,7 @@ impl Builder {
                 long.insert(b.into(), id);
                 continue;
             }
-            let (lo, hi) = key(b, 0, n);
+            let (lo, hi) = key_at(b, 0, n);
             short.push(Cell {
                 lo,
                 hi,
