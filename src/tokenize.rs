@@ -349,7 +349,11 @@ fn tokenize_with<const IDENTITY: bool>(
     sentences: &mut Vec<Sentence>,
 ) {
     debug_assert_eq!(IDENTITY, folded.wide().is_empty());
-    tokens.clear();
+    // the tokens are pushed onto a local vector (the caller's buffer, moved here and back):
+    // its length and pointer stay in registers, where through `&mut` each push read and
+    // wrote them in memory
+    let mut out = std::mem::take(tokens);
+    out.clear();
     sentences.clear();
     let bytes = text.as_bytes();
     let mut i = 0;
@@ -367,8 +371,8 @@ fn tokenize_with<const IDENTITY: bool>(
         let class = CLASS[b as usize];
         // fast path for ASCII white space
         if class == C_WS {
-            if (b == b'\n' || b == b'\r') && breaks_before.last() != Some(&tokens.len()) {
-                breaks_before.push(tokens.len());
+            if (b == b'\n' || b == b'\r') && breaks_before.last() != Some(&out.len()) {
+                breaks_before.push(out.len());
             }
             joined = false;
             i += 1;
@@ -431,7 +435,7 @@ fn tokenize_with<const IDENTITY: bool>(
             let c = next_char(text, i);
             if c.is_whitespace() {
                 if c == '\u{2028}' || c == '\u{2029}' || c == '\u{0085}' {
-                    breaks_before.push(tokens.len());
+                    breaks_before.push(out.len());
                 }
                 joined = false;
                 i += c.len_utf8();
@@ -446,7 +450,7 @@ fn tokenize_with<const IDENTITY: bool>(
             (end, kind, shape_of(&text[start..end]), may_end)
         };
         if may_end {
-            candidates.push(tokens.len());
+            candidates.push(out.len());
         }
         // (`end > start`: every path takes at least one byte; the fold's map is monotone)
         debug_assert!(start < end);
@@ -457,7 +461,7 @@ fn tokenize_with<const IDENTITY: bool>(
             let (start, end) = fold_at.span(start, end);
             Span { start, end }
         };
-        tokens.push(Token {
+        out.push(Token {
             span,
             fold,
             kind,
@@ -475,6 +479,7 @@ fn tokenize_with<const IDENTITY: bool>(
             i = end;
         }
     }
+    *tokens = out;
     split_sentences(text, folded, tokens, &breaks_before, &candidates, sentences);
 }
 
