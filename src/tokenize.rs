@@ -269,7 +269,9 @@ fn ascii_alnum_run(bytes: &[u8], from: usize) -> (usize, bool) {
             continue;
         }
         let n = (stop.trailing_zeros() / 8) as usize;
-        let before = (1u64 << (8 * n)) - 1;
+        // the bits below the first stop's high bit (a non-ASCII stop may have the bit of
+        // `upper` set)
+        let before = (stop - 1) & !stop;
         return (j + n, has_upper || upper & before != 0);
     }
     while j < bytes.len() {
@@ -388,8 +390,16 @@ fn tokenize_with<const IDENTITY: bool>(
             let (j, upper_after) = ascii_alnum_run(bytes, i + 1);
             let (end, may_end) = match bytes.get(j) {
                 Some(&nb) if FOLLOW[usize::from(nb)] & F_WORD_GOES_ON != 0 => {
-                    let end = scan_word_from(text, i, j, folded);
-                    (end, end - start > 1 && bytes[end - 1] == b'.')
+                    // a period after two or more letters and digits (`Minsk.`, `Mr.`: the
+                    // last word of most sentences) is the word's only when the word is an
+                    // abbreviation, which is all that the general scan would find out
+                    if nb == b'.' && j - start > 1 {
+                        let abbreviation = is_abbreviation(&text[start..j]);
+                        (j + usize::from(abbreviation), abbreviation)
+                    } else {
+                        let end = scan_word_from(text, i, j, folded);
+                        (end, end - start > 1 && bytes[end - 1] == b'.')
+                    }
                 }
                 _ => (j, false),
             };
