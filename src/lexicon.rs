@@ -417,9 +417,9 @@ impl Builder {
                     return lx;
                 }
             }
-            // (only two words whose keys mix to the same integer and that have the same
-            // second half and length, read as integers (words that differ in their first
-            // eight bytes in a way the rotation undoes), could fail at every size)
+            // (only two words of the same mix whose second halves xor their lengths are
+            // equal too could fail at every size: their cells are the same for every
+            // pilot)
             assert!(
                 size < 64 * short.len(),
                 "no perfect hash table for the words"

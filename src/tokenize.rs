@@ -352,8 +352,8 @@ fn tokenize_with<const IDENTITY: bool>(
 ) {
     debug_assert_eq!(IDENTITY, folded.wide().is_empty());
     // the tokens are pushed onto a local vector (the caller's buffer, moved here and back):
-    // its length and pointer stay in registers, where through `&mut` each push read and
-    // wrote them in memory
+    // the compiler keeps its length and pointer itself, where through `&mut` each push
+    // read them through the caller's reference
     let mut out = std::mem::take(tokens);
     out.clear();
     sentences.clear();
