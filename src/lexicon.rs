@@ -64,21 +64,30 @@ impl Word {
 /// goes one way or the other by the word, and the processor guessed it wrong for about
 /// one token in two (an earlier version with a filter: 95k mispredicted branches in 185k
 /// tokens). So a lookup has no branch on the word: a word of up to sixteen bytes is in
-/// one of two cells that its hash names (a cuckoo table), and a lookup reads both,
-/// compares each with the word (its bytes as two integers and its length: no string
-/// compare, no pointer to follow) and keeps the id of the one that matches, or 0. A word
-/// is read from the text sixteen bytes at once, masked to its length. Longer words (few,
-/// and rare in text) are in a hash map; the test of a token's length that sends it there
-/// is almost always false.
+/// the one cell that its hash and its bucket's pilot name (a perfect hash: the build
+/// tries pilots for each bucket of words until its words fall into free cells), and a
+/// lookup reads the pilot (the pilots are small, and stay in the cache), then that cell,
+/// compares it with the word (its bytes as two integers and its length: no string
+/// compare, no pointer to follow) and keeps its id if it matches, or 0. (An earlier
+/// version read two cells, a cuckoo table: a second line of memory and a second compare
+/// per token.) A word is read from the text sixteen bytes at once, masked to its length.
+/// Longer words (few, and rare in text) are in a hash map; the test of a token's length
+/// that sends it there is almost always false.
 pub(crate) struct Lexicon {
-    /// The cells, a power of two of them: each word of at most sixteen bytes is in one of
-    /// its two cells ([`Lexicon::cells_of`]).
+    /// The cells, a power of two of them: each word of at most sixteen bytes is in the
+    /// cell [`Lexicon::cell_of`] names.
     cells: Box<[Cell]>,
     /// `64 - log2(cells.len())`: a hash shifted right by it is a cell's index.
     shift: u32,
-    /// The multipliers of the two hashes ([`Lexicon::cells_of`]), odd: the first pair
-    /// tried at build time with which every word finds a cell.
-    mul: [u64; 2],
+    /// Each bucket's pilot, a power of two of them (one for four to eight words): mixed into
+    /// the hash of the bucket's words so that each falls into a cell of its own.
+    pilots: Box<[u64]>,
+    /// `64 - log2(pilots.len())`: a hash shifted right by it is a bucket.
+    bucket_shift: u32,
+    /// The multipliers of the hashes ([`Lexicon::cell_of`]), odd: of the bucket, of the
+    /// cell, and of the second half of the key and the length; the first of a fixed
+    /// sequence with which every bucket found a pilot at build time.
+    mul: [u64; 3],
     /// The words longer than sixteen bytes (few or none).
     long: FxHashMap<Box<[u8]>, u32>,
     /// The records; index 0 is [`Word::NONE`].
@@ -120,28 +129,39 @@ const MASK: [u128; 17] = {
     m
 };
 
-/// The key of the word of `n` bytes at `start` of `text` (`n` at most 16): its first and
-/// its second eight bytes as integers, the bytes past the word cleared (the second is 0
-/// for a word of eight bytes or fewer). One load of sixteen bytes where they follow
-/// `start` (every token but the last few of a text), and no branch on the word's length;
-/// else the bytes are copied into a buffer first.
+/// The key of the word of `n` bytes (`n` at most 16) at the start of `b`, sixteen bytes
+/// of the text from the word's start: its first and its second eight bytes as integers,
+/// the bytes past the word cleared (the second is 0 for a word of eight bytes or fewer).
+/// One load of sixteen bytes and no branch on the word's length.
 #[inline]
-fn key(text: &[u8], start: usize, n: usize) -> (u64, u64) {
-    let v = match text.get(start..).and_then(<[u8]>::first_chunk::<16>) {
-        Some(b) => u128::from_le_bytes(*b),
-        None => {
-            let mut buf = [0u8; 16];
-            buf[..n].copy_from_slice(&text[start..start + n]);
-            u128::from_le_bytes(buf)
-        }
-    } & MASK[n];
+fn key(b: &[u8; 16], n: usize) -> (u64, u64) {
+    let v = u128::from_le_bytes(*b) & MASK[n];
     (v as u64, (v >> 64) as u64)
 }
 
-/// The multipliers of the hashes tried first ([`Lexicon::mul`]): that of [`crate::hash`]
-/// and the golden ratio's (odd), each stepped by twice the other's on a retry (so that
-/// they stay odd).
-const MUL: [u64; 2] = [0x517c_c1b7_2722_0a95, 0x9e37_79b9_7f4a_7c15];
+/// [`key`] of the word of `n` bytes (at most 16) at `start` of `text`, wherever it
+/// stands: its bytes copied into a buffer of sixteen when fewer follow its start (the last
+/// few tokens of a text).
+#[inline]
+fn key_at(text: &[u8], start: usize, n: usize) -> (u64, u64) {
+    match text.get(start..).and_then(<[u8]>::first_chunk::<16>) {
+        Some(b) => key(b, n),
+        None => {
+            let mut buf = [0u8; 16];
+            buf[..n].copy_from_slice(&text[start..start + n]);
+            key(&buf, n)
+        }
+    }
+}
+
+/// The multipliers of the hashes tried first ([`Lexicon::mul`]): that of [`crate::hash`],
+/// the golden ratio's and another odd one, each stepped by twice the next one's on a
+/// retry (so that they stay odd).
+const MUL: [u64; 3] = [
+    0x517c_c1b7_2722_0a95,
+    0x9e37_79b9_7f4a_7c15,
+    0xc2b2_ae3d_27d4_eb4f,
+];
 
 impl Lexicon {
     /// The table of the time words, the recogniser's lists and the anchor words of
@@ -169,18 +189,39 @@ impl Lexicon {
         &TABLE
     }
 
-    /// The two cells of the word of `n` bytes whose key is (`lo`, `hi`) ([`key`]): the top
-    /// bits of two products of one integer of the key's bits and the length (which tells
-    /// apart words that differ by zero bytes at the end) with odd multipliers; every bit
-    /// of that integer reaches them. (The rotation moves the second half's bytes off the
-    /// first's.)
+    /// The integer of the word of `n` bytes whose key is (`lo`, `hi`) ([`key`]) from which
+    /// its bucket is found: one integer of the key's bits and the length (which tells
+    /// apart words that differ by zero bytes at the end). (The rotation moves the second
+    /// half's bytes off the first's.)
     #[inline]
-    fn cells_of(&self, lo: u64, hi: u64, n: usize) -> (usize, usize) {
-        let x = lo ^ hi.rotate_left(29) ^ ((n as u64) << 59);
-        (
-            (x.wrapping_mul(self.mul[0]) >> self.shift) as usize,
-            (x.wrapping_mul(self.mul[1]) >> self.shift) as usize,
-        )
+    fn mix(lo: u64, hi: u64, n: usize) -> u64 {
+        lo ^ hi.rotate_left(29) ^ ((n as u64) << 59)
+    }
+
+    /// The bucket of the word whose [`Lexicon::mix`] is `x`: the top bits of a product
+    /// with an odd multiplier.
+    #[inline]
+    fn bucket_of(&self, x: u64) -> usize {
+        // (below the number of pilots, a power of two: the mask spares a bounds check)
+        (x.wrapping_mul(self.mul[0]) >> self.bucket_shift) as usize & (self.pilots.len() - 1)
+    }
+
+    /// The cell of a word whose [`Lexicon::mix`] is `x` in a bucket whose pilot is
+    /// `pilot`: the top bits of the mix with the pilot times an odd multiplier, with the
+    /// second half of the key and the length times another mixed in (two keys of the same
+    /// mix differ there, so that some pilot parts them).
+    #[inline]
+    fn cell_at(&self, x: u64, pilot: u64, hi: u64, n: usize) -> usize {
+        let h = (x ^ pilot).wrapping_mul(self.mul[1]) ^ (hi ^ n as u64).wrapping_mul(self.mul[2]);
+        // (below the number of cells, a power of two: the mask spares a bounds check)
+        (h >> self.shift) as usize & (self.cells.len() - 1)
+    }
+
+    /// The cell of the word of `n` bytes whose key is (`lo`, `hi`) ([`key`]).
+    #[inline]
+    fn cell_of(&self, lo: u64, hi: u64, n: usize) -> usize {
+        let x = Lexicon::mix(lo, hi, n);
+        self.cell_at(x, self.pilots[self.bucket_of(x)], hi, n)
     }
 
     /// The id of the folded word `w` (0 when it is not in the table): the index of its
@@ -196,9 +237,23 @@ impl Lexicon {
         if n > 16 {
             return self.long_id(&text[start..start + n]);
         }
-        let (lo, hi) = key(text, start, n);
-        let (i, j) = self.cells_of(lo, hi, n);
-        self.cells[i].id_if(lo, hi, n) | self.cells[j].id_if(lo, hi, n)
+        let (lo, hi) = key_at(text, start, n);
+        self.short_id(lo, hi, n)
+    }
+
+    /// The id of the word of `n` bytes (at most 16) whose key is (`lo`, `hi`) ([`key`]).
+    #[inline]
+    fn short_id(&self, lo: u64, hi: u64, n: usize) -> u32 {
+        self.cells[self.cell_of(lo, hi, n)].id_if(lo, hi, n)
+    }
+
+    /// [`Lexicon::id_at`] out of line: for the tokens [`Lexicon::mark`] cannot read sixteen
+    /// bytes at (the last few of a text) and the words longer than sixteen bytes, so that
+    /// its loop has no call in it (a call's saved registers cost every token loads).
+    #[cold]
+    #[inline(never)]
+    fn id_at_cold(&self, text: &[u8], start: usize, n: usize) -> u32 {
+        self.id_at(text, start, n)
     }
 
     #[cold]
@@ -215,30 +270,66 @@ impl Lexicon {
     /// Sets the word id of each of `tokens`, whose folded spans lie in `folded`.
     pub(crate) fn mark(&self, folded: &[u8], tokens: &mut [Token]) {
         for t in tokens {
-            t.word = self.id_at(folded, t.fold.start, t.fold.end - t.fold.start);
+            let (start, n) = (t.fold.start, t.fold.end - t.fold.start);
+            t.word = match folded.get(start..).and_then(<[u8]>::first_chunk::<16>) {
+                Some(b) if n <= 16 => {
+                    let (lo, hi) = key(b, n);
+                    self.short_id(lo, hi, n)
+                }
+                _ => self.id_at_cold(folded, start, n),
+            };
         }
     }
 
-    /// Puts the cell `c` in one of its two cells, moving the words in its way to their
-    /// other cells (cuckoo insertion); false when that goes on for too long (a cycle: the
-    /// table is too full for this hash), leaving the table incomplete.
-    fn insert(&mut self, mut c: Cell) -> bool {
-        let (mut i, j) = self.cells_of(c.lo, c.hi, c.len_id as u32 as usize);
-        if self.cells[i].len_id != 0 {
-            i = j;
+    /// Finds each bucket of the words of `short` (cells) a pilot that puts its words in
+    /// cells no other word has, fills the cells and returns true; false (the table left
+    /// incomplete) when a bucket finds none among the first [`PILOTS`].
+    fn place(&mut self, short: &[Cell]) -> bool {
+        let mut buckets = vec![Vec::new(); self.pilots.len()];
+        for c in short {
+            let n = c.len_id as u32 as usize;
+            let x = Lexicon::mix(c.lo, c.hi, n);
+            buckets[self.bucket_of(x)].push((x, *c));
         }
-        for _ in 0..self.cells.len() {
-            c = std::mem::replace(&mut self.cells[i], c);
-            if c.len_id == 0 {
-                return true;
+        // the fullest buckets first, while most cells are free
+        let mut order: Vec<usize> = (0..buckets.len()).collect();
+        order.sort_by_key(|&b| std::cmp::Reverse(buckets[b].len()));
+        let mut at = Vec::new();
+        for b in order {
+            let words = &buckets[b];
+            if words.is_empty() {
+                break;
             }
-            // the word moved out goes to its other cell
-            let (a, b) = self.cells_of(c.lo, c.hi, c.len_id as u32 as usize);
-            i = if a == i { b } else { a };
+            let found = (0..PILOTS).map(pilot).find(|&p| {
+                at.clear();
+                words.iter().all(|&(x, c)| {
+                    let i = self.cell_at(x, p, c.hi, c.len_id as u32 as usize);
+                    let free = self.cells[i].len_id == 0 && !at.contains(&i);
+                    at.push(i);
+                    free
+                })
+            });
+            let Some(p) = found else {
+                return false;
+            };
+            self.pilots[b] = p;
+            for (&i, &(_, c)) in at.iter().zip(words) {
+                self.cells[i] = c;
+            }
         }
-        false
+        true
     }
 }
+
+/// The pilot tried `k`th for a bucket ([`Lexicon::pilots`]): `k` times an odd constant,
+/// so that the pilots differ in their high bits too.
+fn pilot(k: u64) -> u64 {
+    k.wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
+/// How many pilots [`Lexicon::place`] tries for a bucket before it tries other
+/// multipliers.
+const PILOTS: u64 = 1 << 12;
 
 /// The number of words, not the tables (an [`crate::Extractor`] is `Debug`).
 impl std::fmt::Debug for Lexicon {
@@ -275,10 +366,10 @@ impl Builder {
         &mut self.words[id as usize]
     }
 
-    /// The table of the words gathered: the cuckoo table with the first pair of
-    /// multipliers (of a fixed sequence) that finds every word a cell, in the smallest
-    /// number of cells (a power of two, at least one and a half times the words) with
-    /// which one of a few pairs does.
+    /// The table of the words gathered: the first multipliers (of a fixed sequence) with
+    /// which every bucket finds a pilot ([`Lexicon::place`]), in the smallest number of
+    /// cells (a power of two, at least a fifth more than the words) with which one of a
+    /// few sets of them does.
     fn build(self) -> Lexicon {
         assert!(self.names.len() <= INDEX as usize, "too many words");
         let mut long = FxHashMap::default();
@@ -291,7 +382,7 @@ impl Builder {
                 long.insert(b.into(), id);
                 continue;
             }
-            let (lo, hi) = key(b, 0, n);
+            let (lo, hi) = key_at(b, 0, n);
             short.push(Cell {
                 lo,
                 hi,
@@ -301,38 +392,44 @@ impl Builder {
         let mut lx = Lexicon {
             cells: Box::new([]),
             shift: 0,
+            pilots: Box::new([]),
+            bucket_shift: 0,
             mul: MUL,
             long,
             words: self.words,
             #[cfg(test)]
             names: self.names,
         };
-        // a table more than half full often has no cuckoo arrangement (then the next size
-        // is tried), but the fewer cells, the fewer cache misses: 1,061 words now, in
-        // 2,048 cells of 24 bytes (48 kB), which the first multipliers fit (as do most
-        // pairs; with 4,096 cells, the lookups took as long)
-        let mut size = (short.len() * 3 / 2 + 1).next_power_of_two().max(2);
+        // four to eight words a bucket; the cells a power of two, at least a fifth more
+        // than the words, so that the last buckets find free cells soon (1,061 words now,
+        // in 2,048 cells of 24 bytes and 256 pilots of 8)
+        let buckets = (short.len() / 8 + 1).next_power_of_two().max(2);
+        lx.pilots = vec![0; buckets].into_boxed_slice();
+        lx.bucket_shift = 64 - buckets.trailing_zeros();
+        let mut size = (short.len() * 5 / 4 + 1).next_power_of_two().max(2);
         loop {
             for k in 0..TRIES {
                 lx.cells = vec![Cell::default(); size].into_boxed_slice();
                 lx.shift = 64 - size.trailing_zeros();
-                lx.mul = [
-                    MUL[0].wrapping_add(k.wrapping_mul(MUL[1] << 1)),
-                    MUL[1].wrapping_add(k.wrapping_mul(MUL[0] << 1)),
-                ];
-                if short.iter().all(|&c| lx.insert(c)) {
+                lx.mul =
+                    [0, 1, 2].map(|i| MUL[i].wrapping_add(k.wrapping_mul(MUL[(i + 1) % 3] << 1)));
+                if lx.place(&short) {
                     return lx;
                 }
             }
-            // (only three or more words whose keys mix to the same integer could fail at
-            // every size: their cells are the same for every multiplier)
-            assert!(size < 64 * short.len(), "no cuckoo table for the words");
+            // (only two words of the same mix whose second halves xor their lengths are
+            // equal too could fail at every size: their cells are the same for every
+            // pilot)
+            assert!(
+                size < 64 * short.len(),
+                "no perfect hash table for the words"
+            );
             size *= 2;
         }
     }
 }
 
-/// How many pairs of multipliers [`Builder::build`] tries for one size of table.
+/// How many sets of multipliers [`Builder::build`] tries for one size of table.
 const TRIES: u64 = 8;
 
 #[cfg(test)]
@@ -432,6 +529,23 @@ mod tests {
         }
     }
 
+    #[test]
+    fn words_of_the_same_mix_are_told_apart() {
+        // a word of seven bytes and the same with `x` after it: the length's bits in the
+        // mix undo the eighth byte's, and only the cell's hash of the length tells them
+        // apart (a table of them has no pilot for their bucket without it)
+        let words = ["abcdefg", "abcdefgx"].map(String::from);
+        let keys = words.each_ref().map(|w| key_at(w.as_bytes(), 0, w.len()));
+        assert_eq!(
+            Lexicon::mix(keys[0].0, keys[0].1, 7),
+            Lexicon::mix(keys[1].0, keys[1].1, 8)
+        );
+        let lx = table_of(&words);
+        assert_eq!(lx.id(b"abcdefg"), 1);
+        assert_eq!(lx.id(b"abcdefgx"), 2);
+        assert_eq!(lx.id(b"abcdefgy"), 0);
+    }
+
     /// The words of a table built from `words` (ids in order, from 1).
     fn table_of(words: &[String]) -> Lexicon {
         let mut b = Builder {
@@ -465,10 +579,11 @@ mod tests {
         let lx = Lexicon::new(Some(
             &crate::pattern::RuleSet::from_sources(crate::defaults::RULES).unwrap(),
         ));
-        // the table is as small as it is meant to be (one and a half to three times the
-        // words of up to sixteen bytes)
+        // the table is as small as it is meant to be (a fifth more to two and a half times
+        // the words of up to sixteen bytes, and four to eight words a pilot)
         let short = lx.names.iter().skip(1).filter(|w| w.len() <= 16).count();
-        assert!(lx.cells.len() >= short * 3 / 2 && lx.cells.len() <= short * 3);
+        assert!(lx.cells.len() > short * 5 / 4 && lx.cells.len() <= short * 5 / 2);
+        assert!(lx.pilots.len() > short / 8 && lx.pilots.len() <= short / 4);
         for lx in [&lx, Lexicon::without_rules()] {
             let known: std::collections::HashSet<&[u8]> =
                 lx.names.iter().map(String::as_bytes).collect();

@@ -269,7 +269,9 @@ fn ascii_alnum_run(bytes: &[u8], from: usize) -> (usize, bool) {
             continue;
         }
         let n = (stop.trailing_zeros() / 8) as usize;
-        let before = (1u64 << (8 * n)) - 1;
+        // the bits below the first stop's high bit (a non-ASCII stop may have the bit of
+        // `upper` set)
+        let before = (stop - 1) & !stop;
         return (j + n, has_upper || upper & before != 0);
     }
     while j < bytes.len() {
@@ -349,7 +351,11 @@ fn tokenize_with<const IDENTITY: bool>(
     sentences: &mut Vec<Sentence>,
 ) {
     debug_assert_eq!(IDENTITY, folded.wide().is_empty());
-    tokens.clear();
+    // the tokens are pushed onto a local vector (the caller's buffer, moved here and back):
+    // the compiler keeps its length and pointer itself, where through `&mut` each push
+    // read them through the caller's reference
+    let mut out = std::mem::take(tokens);
+    out.clear();
     sentences.clear();
     let bytes = text.as_bytes();
     let mut i = 0;
@@ -367,8 +373,8 @@ fn tokenize_with<const IDENTITY: bool>(
         let class = CLASS[b as usize];
         // fast path for ASCII white space
         if class == C_WS {
-            if (b == b'\n' || b == b'\r') && breaks_before.last() != Some(&tokens.len()) {
-                breaks_before.push(tokens.len());
+            if (b == b'\n' || b == b'\r') && breaks_before.last() != Some(&out.len()) {
+                breaks_before.push(out.len());
             }
             joined = false;
             i += 1;
@@ -384,8 +390,16 @@ fn tokenize_with<const IDENTITY: bool>(
             let (j, upper_after) = ascii_alnum_run(bytes, i + 1);
             let (end, may_end) = match bytes.get(j) {
                 Some(&nb) if FOLLOW[usize::from(nb)] & F_WORD_GOES_ON != 0 => {
-                    let end = scan_word_from(text, i, j, folded);
-                    (end, end - start > 1 && bytes[end - 1] == b'.')
+                    // a period after two or more letters and digits (`Minsk.`, `Mr.`: the
+                    // last word of most sentences) is the word's only when the word is an
+                    // abbreviation, which is all that the general scan would find out
+                    if nb == b'.' && j - start > 1 {
+                        let abbreviation = is_abbreviation(&text[start..j]);
+                        (j + usize::from(abbreviation), abbreviation)
+                    } else {
+                        let end = scan_word_from(text, i, j, folded);
+                        (end, end - start > 1 && bytes[end - 1] == b'.')
+                    }
                 }
                 _ => (j, false),
             };
@@ -431,7 +445,7 @@ fn tokenize_with<const IDENTITY: bool>(
             let c = next_char(text, i);
             if c.is_whitespace() {
                 if c == '\u{2028}' || c == '\u{2029}' || c == '\u{0085}' {
-                    breaks_before.push(tokens.len());
+                    breaks_before.push(out.len());
                 }
                 joined = false;
                 i += c.len_utf8();
@@ -446,7 +460,7 @@ fn tokenize_with<const IDENTITY: bool>(
             (end, kind, shape_of(&text[start..end]), may_end)
         };
         if may_end {
-            candidates.push(tokens.len());
+            candidates.push(out.len());
         }
         // (`end > start`: every path takes at least one byte; the fold's map is monotone)
         debug_assert!(start < end);
@@ -457,7 +471,7 @@ fn tokenize_with<const IDENTITY: bool>(
             let (start, end) = fold_at.span(start, end);
             Span { start, end }
         };
-        tokens.push(Token {
+        out.push(Token {
             span,
             fold,
             kind,
@@ -475,6 +489,7 @@ fn tokenize_with<const IDENTITY: bool>(
             i = end;
         }
     }
+    *tokens = out;
     split_sentences(text, folded, tokens, &breaks_before, &candidates, sentences);
 }
 
