@@ -23,14 +23,14 @@ use crate::recognize::{Mention, Source, country_by_code};
 use crate::text::Folded;
 use crate::tokenize::{Sentence, Shape, Token, TokenKind};
 
-/// An entity of the document under construction.
+/// An entity of the document under construction. Its mentions are those the entity index
+/// returned with it points at (no list per entity: the caller collects them in text order).
 #[derive(Clone, Debug)]
 pub(crate) struct EntityDraft {
     pub kind: EntityKind,
     pub name: String,
     pub kb: Option<String>,
     pub attrs: Attrs,
-    pub mentions: Vec<usize>,
 }
 
 /// What an entity of a gazetteer entry starts with: the entry's name and id and the
@@ -97,7 +97,8 @@ impl ShownEntries {
 /// Theresa May). Returns
 /// the entities and, per mention, its entity index. `shown` keeps what the entries of `g`
 /// give their entities. The mentions must be in text order and must not overlap, as the
-/// recogniser leaves them.
+/// recogniser leaves them; they stay so. Each mention's attributes are moved into its
+/// entity (nothing reads them later), which leaves the mention's map empty.
 pub(crate) fn corefer(
     g: &Gazetteer,
     shown: &ShownEntries,
@@ -126,6 +127,7 @@ pub(crate) fn corefer(
     order.extend((0..mentions.len()).filter(|&i| !points(&mentions[i])));
     order.extend((0..mentions.len()).filter(|&i| points(&mentions[i])));
     for i in order {
+        let context_attrs = std::mem::take(&mut mentions[i].attrs);
         let m = &mentions[i];
         let folded_text = &folded.as_str()[tokens[m.first].fold.start..tokens[m.last - 1].fold.end];
         // each map is looked up once: the slot found is read here and filled below
@@ -158,21 +160,17 @@ pub(crate) fn corefer(
                     name,
                     kb,
                     attrs,
-                    mentions: Vec::new(),
                 });
                 entities.len() - 1
             }
         };
         of[i] = ent;
-        entities[ent].mentions.push(i);
         if let Some(slot) = entry_slot {
             slot.or_insert(ent);
         }
         text_slot.or_insert(ent);
         // attributes from the context win over the gazetteer's
-        for (k, v) in &m.attrs {
-            entities[ent].attrs.insert(k.clone(), v.clone());
-        }
+        entities[ent].attrs.extend(context_attrs);
         // the longest mention names an entity no gazetteer knows
         if m.entry.is_none() && entities[ent].kb.is_none() && m.source != Source::PartialName {
             let t = m.span.slice(text);
@@ -180,9 +178,6 @@ pub(crate) fn corefer(
                 entities[ent].name = t.to_string();
             }
         }
-    }
-    for e in &mut entities {
-        e.mentions.sort_by_key(|&i| mentions[i].first);
     }
     (entities, of)
 }

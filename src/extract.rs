@@ -425,26 +425,46 @@ impl<'t> Stages<'t> {
             &in_time,
             mentions,
         );
-        // entity ids in order of first mention
-        let mut order: Vec<usize> = (0..drafts.len()).collect();
-        order.sort_by_key(|&i| drafts[i].mentions.first().map(|&m| mentions[m].first));
-        let mut new_id = vec![0; drafts.len()];
-        for (n, &i) in order.iter().enumerate() {
-            new_id[i] = n;
+        // entity ids in order of first mention: the mentions are in text order, so that is
+        // the order in which the entities first turn up in `mention_entity` (every entity
+        // has a mention); the same pass counts each entity's mentions
+        let mut new_id = vec![usize::MAX; drafts.len()];
+        let mut counts: Vec<usize> = Vec::with_capacity(drafts.len());
+        self.mention_entity = mention_entity
+            .iter()
+            .map(|&e| {
+                if new_id[e] == usize::MAX {
+                    new_id[e] = counts.len();
+                    counts.push(0);
+                }
+                counts[new_id[e]] += 1;
+                new_id[e]
+            })
+            .collect();
+        let mut old_id = vec![0; drafts.len()];
+        for (old, &new) in new_id.iter().enumerate() {
+            old_id[new] = old;
         }
-        self.mention_entity = mention_entity.iter().map(|&e| new_id[e]).collect();
-        self.entities = Vec::with_capacity(drafts.len());
-        for (n, &i) in order.iter().enumerate() {
-            // the drafts are dropped after this: move their strings and attributes
-            let d = &mut drafts[i];
-            self.entities.push(Entity {
-                id: n,
-                kind: d.kind,
-                name: std::mem::take(&mut d.name),
-                kb: std::mem::take(&mut d.kb),
-                attrs: std::mem::take(&mut d.attrs),
-                mentions: d.mentions.iter().map(|&m| mentions[m].span).collect(),
-            });
+        // the drafts are dropped after this: move their strings and attributes
+        self.entities = old_id
+            .iter()
+            .zip(&counts)
+            .enumerate()
+            .map(|(n, (&old, &count))| {
+                let d = &mut drafts[old];
+                Entity {
+                    id: n,
+                    kind: d.kind,
+                    name: std::mem::take(&mut d.name),
+                    kb: std::mem::take(&mut d.kb),
+                    attrs: std::mem::take(&mut d.attrs),
+                    mentions: Vec::with_capacity(count),
+                }
+            })
+            .collect();
+        // each entity's mentions in text order, into lists made to size
+        for (m, &e) in mentions.iter().zip(&self.mention_entity) {
+            self.entities[e].mentions.push(m.span);
         }
     }
 
