@@ -418,6 +418,10 @@ fn walk_units<'a>(
 ) {
     let text_f = cx.folded.as_str();
     let base = s.first;
+    // at most a unit per token: the lists grow to the longest sentence at once, not by
+    // doubling from the first
+    units.reserve(s.last - s.first);
+    srcs.reserve(s.last - s.first);
     let mut k = s.first;
     while k < s.last {
         let at = starts[k - base];
