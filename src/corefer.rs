@@ -116,7 +116,8 @@ pub(crate) fn corefer(
     // (sized for every mention at once: growing them rehashed every key again)
     let mut by_entry: HashMap<u32, usize> =
         HashMap::with_capacity_and_hasher(mentions.len(), Default::default());
-    let mut by_text: HashMap<(EntityKind, &str), usize> =
+    // (texts as bytes: no character-boundary checks)
+    let mut by_text: HashMap<(EntityKind, &[u8]), usize> =
         HashMap::with_capacity_and_hasher(mentions.len(), Default::default());
     // full names first, so that partial names and acronyms can point at them; each group in
     // text order (the mentions' order: a stable partition, no sort)
@@ -131,7 +132,8 @@ pub(crate) fn corefer(
     for i in order {
         let context_attrs = std::mem::take(&mut mentions[i].attrs);
         let m = &mentions[i];
-        let folded_text = &folded.as_str()[tokens[m.first].fold.start..tokens[m.last - 1].fold.end];
+        let folded_text =
+            &folded.as_str().as_bytes()[tokens[m.first].fold.start..tokens[m.last - 1].fold.end];
         // each map is looked up once: the slot found is read here and filled below
         let entry_slot = m.entry.map(|e| by_entry.entry(e));
         let text_slot = by_text.entry((m.kind, folded_text));
@@ -213,9 +215,11 @@ fn add_partial_names(
     in_time: &dyn Fn(usize) -> bool,
     mentions: &mut Vec<Mention>,
 ) {
-    let mut parts: HashMap<&str, Option<usize>> = HashMap::default();
-    let full_text =
-        |m: &Mention| &folded.as_str()[tokens[m.first].fold.start..tokens[m.last - 1].fold.end];
+    // (texts as bytes: a `str` slice checks both ends for a character boundary, and the
+    // scan below cuts one for every capitalised word of the document)
+    let bytes = folded.as_str().as_bytes();
+    let mut parts: HashMap<&[u8], Option<usize>> = HashMap::default();
+    let full_text = |m: &Mention| &bytes[tokens[m.first].fold.start..tokens[m.last - 1].fold.end];
     for (i, m) in mentions.iter().enumerate() {
         if m.kind != EntityKind::Person || m.last - m.first < 2 {
             continue;
@@ -230,7 +234,7 @@ fn add_partial_names(
         }) else {
             continue;
         };
-        let part = &folded.as_str()[tokens[ks].fold.start..tokens[ke - 1].fold.end];
+        let part = &bytes[tokens[ks].fold.start..tokens[ke - 1].fold.end];
         if part.len() < 2 {
             continue;
         }
@@ -264,7 +268,7 @@ fn add_partial_names(
     // away before their text is hashed
     let mut firsts = [0u64; 4];
     for p in parts.keys() {
-        let b = p.as_bytes()[0];
+        let b = p[0];
         firsts[usize::from(b >> 6)] |= 1 << (b & 63);
     }
     let mut k = 0;
@@ -275,8 +279,8 @@ fn add_partial_names(
             continue;
         }
         let end = compound_end(tokens, folded, k, tokens.len());
-        let part = &folded.as_str()[t.fold.start..tokens[end - 1].fold.end];
-        let b = part.as_bytes()[0];
+        let part = &bytes[t.fold.start..tokens[end - 1].fold.end];
+        let b = part[0];
         if firsts[usize::from(b >> 6)] & (1 << (b & 63)) == 0 {
             k = end;
             continue;
