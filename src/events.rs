@@ -418,10 +418,13 @@ fn walk_units<'a>(
 ) {
     let text_f = cx.folded.as_str();
     let base = s.first;
-    // at most a unit per token: the lists grow to the longest sentence at once, not by
-    // doubling from the first
-    units.reserve(s.last - s.first);
-    srcs.reserve(s.last - s.first);
+    // at most a unit per token: made once per document, for its longest sentence (grown
+    // sentence by sentence, the lists were reallocated about once per sentence)
+    if units.capacity() == 0 {
+        let longest = cx.sentences.iter().map(|s| s.last - s.first).max();
+        units.reserve(longest.unwrap_or(0));
+        srcs.reserve(longest.unwrap_or(0));
+    }
     let mut k = s.first;
     while k < s.last {
         let at = starts[k - base];
