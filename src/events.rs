@@ -210,6 +210,14 @@ pub(crate) fn find_events(cx: &Context<'_>, rules: &RuleSet, cache: &mut Cache) 
         if !may_wake(cx, s, rules, cache, mentions, titles, times) {
             continue;
         }
+        // at most a unit per token: the lists are made once per document, for its longest
+        // sentence (grown sentence by sentence, they were reallocated about once each)
+        if starts.capacity() == 0 {
+            let longest = cx.sentences.iter().map(|s| s.last - s.first).max();
+            starts.reserve(longest.unwrap_or(0));
+            units.reserve(longest.unwrap_or(0));
+            srcs.reserve(longest.unwrap_or(0));
+        }
         fill_starts(cx, s, mentions, titles, times, &mut starts);
         units.clear();
         srcs.clear();
@@ -418,13 +426,6 @@ fn walk_units<'a>(
 ) {
     let text_f = cx.folded.as_str();
     let base = s.first;
-    // at most a unit per token: made once per document, for its longest sentence (grown
-    // sentence by sentence, the lists were reallocated about once per sentence)
-    if units.capacity() == 0 {
-        let longest = cx.sentences.iter().map(|s| s.last - s.first).max();
-        units.reserve(longest.unwrap_or(0));
-        srcs.reserve(longest.unwrap_or(0));
-    }
     let mut k = s.first;
     while k < s.last {
         let at = starts[k - base];

@@ -326,11 +326,14 @@ impl TimeSpans {
     fn new(times: &[crate::time::Timex]) -> TimeSpans {
         let mut spans: Vec<Span> = times.iter().map(|t| t.span).collect();
         spans.sort_unstable_by_key(|s| s.start);
+        // (a `map` knows its length, so the list is made at its size: a `scan` does not,
+        // and the list grew by doubling)
+        let mut e = 0;
         let max_end = spans
             .iter()
-            .scan(0, |e, s| {
-                *e = s.end.max(*e);
-                Some(*e)
+            .map(|s| {
+                e = s.end.max(e);
+                e
             })
             .collect();
         TimeSpans { spans, max_end }
