@@ -48,8 +48,10 @@ impl Shown {
     fn of(g: &Gazetteer, id: EntryId) -> Shown {
         let e = g.entry(id);
         Shown {
-            name: e.name.to_string(),
-            kb: e.id.to_string(),
+            // (`String::from` of the `str`: `to_string` of a `Box<str>` went through
+            // `Display` and the formatting machinery)
+            name: String::from(&*e.name),
+            kb: String::from(&*e.id),
             attrs: gazetteer_attrs(g, &e.attrs),
             family_first: e.attrs.get("order").is_some_and(|o| o == "family-first"),
         }
