@@ -33,7 +33,7 @@
 use crate::hash::FxHashMap as HashMap;
 
 use crate::corefer::{is_person_pronoun, resolve_pronoun};
-use crate::doc::{Arg, Attrs, EntityKind, Event, Evidence, Role, Status};
+use crate::doc::{Arg, Entity, EntityKind, Event, Evidence, Role, Status};
 use crate::gazetteer::Gazetteer;
 use crate::pattern::{AnchorScan, Cache, Match, RuleSet, SlotId, Unit, UnitKind};
 use crate::recognize::{Mention, TitleHit};
@@ -54,8 +54,8 @@ pub(crate) struct Context<'a> {
     pub mentions: &'a [Mention],
     pub mention_entity: &'a [usize],
     pub titles: &'a [TitleHit],
-    pub entity_kind: &'a [EntityKind],
-    pub entity_attrs: &'a [Attrs],
+    /// The document's entities (their kinds and attributes are read).
+    pub entities: &'a [Entity],
     pub times: &'a [Timex],
     pub doc_date: Option<&'a str>,
     /// The dateline's date: the document's date, never an event's time.
@@ -437,7 +437,7 @@ fn walk_units<'a>(
                 norm: &text_f[cx.tokens[m.first].fold.start..cx.tokens[m.last - 1].fold.end],
                 shape: cx.tokens[m.first].shape,
                 kind: UnitKind::Entity(m.kind),
-                attrs: cx.entity_attrs.get(ent),
+                attrs: cx.entities.get(ent).map(|e| &e.attrs),
             });
             srcs.push(UnitSrc {
                 first: m.first,
@@ -623,7 +623,7 @@ fn build(
             srcs[u].mention.and_then(|mi| {
                 let m = &cx.mentions[mi];
                 (m.kind == EntityKind::Nationality)
-                    .then(|| cx.entity_attrs[cx.mention_entity[mi]].get("country"))
+                    .then(|| cx.entities[cx.mention_entity[mi]].attrs.get("country"))
                     .flatten()
             })
         }) {
@@ -631,7 +631,7 @@ fn build(
             let k = srcs[c.start].first;
             if let Some(ent) = last_people(cx, k, 64)
                 .into_iter()
-                .find(|&e| cx.entity_attrs[e].get("country") == Some(country))
+                .find(|&e| cx.entities[e].attrs.get("country") == Some(country))
                 && !args.iter().any(|a| a.entity == Some(ent))
             {
                 args.push(Arg {
@@ -676,12 +676,12 @@ fn build(
     let single_named = n_part == 1
         && args[0]
             .entity
-            .is_some_and(|e| cx.entity_kind[e] != EntityKind::Location);
+            .is_some_and(|e| cx.entities[e].kind != EntityKind::Location);
     let body_meets = single_named
         && ty == "MEET"
         && args[0]
             .entity
-            .is_some_and(|e| cx.entity_kind[e] == EntityKind::Organization);
+            .is_some_and(|e| cx.entities[e].kind == EntityKind::Organization);
     let trigger_word = m
         .captures_of(SlotId::TRIGGER)
         .last()
@@ -703,7 +703,7 @@ fn build(
     if !is_visit
         && !args.iter().any(|a| {
             a.entity
-                .is_some_and(|e| cx.entity_kind[e] != EntityKind::Location)
+                .is_some_and(|e| cx.entities[e].kind != EntityKind::Location)
         })
     {
         return None;
@@ -1130,15 +1130,15 @@ fn cameo(ev: &Event, hosted: bool, cx: &Context<'_>) -> &'static str {
             } else if let Some(p) = ev.arg(Role::Place).and_then(|a| a.entity) {
                 // a third place: the meeting place's country is none of the participants'
                 let pc = cx
-                    .entity_attrs
+                    .entities
                     .get(p)
-                    .and_then(|a| a.get("country"))
+                    .and_then(|e| e.attrs.get("country"))
                     .cloned();
                 let third = ev.participants().all(|e| {
                     let c = cx
-                        .entity_attrs
+                        .entities
                         .get(e)
-                        .and_then(|a| a.get("country"))
+                        .and_then(|e| e.attrs.get("country"))
                         .cloned();
                     c.is_some() && pc.is_some() && c != pc
                 });

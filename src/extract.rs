@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::corefer::{ShownEntries, corefer};
-use crate::doc::{Document, Entity, EntityKind};
+use crate::doc::{Document, Entity};
 use crate::error::{Error, ErrorKind, Result};
 use crate::events::{Context, find_events};
 use crate::gazetteer::{Gazetteer, GazetteerBuilder};
@@ -482,13 +482,6 @@ impl<'t> Stages<'t> {
     }
 
     fn events(&mut self, ex: &Extractor) -> Vec<crate::doc::Event> {
-        let entity_kind: Vec<EntityKind> = self.entities.iter().map(|e| e.kind).collect();
-        // lent to the rules as one slice, and given back below (no clone per document)
-        let entity_attrs: Vec<crate::doc::Attrs> = self
-            .entities
-            .iter_mut()
-            .map(|e| std::mem::take(&mut e.attrs))
-            .collect();
         let titles: &[crate::recognize::TitleHit] = match &self.rec {
             Some(r) => &r.titles,
             None => &[],
@@ -502,8 +495,7 @@ impl<'t> Stages<'t> {
             mentions: &self.mentions,
             mention_entity: &self.mention_entity,
             titles,
-            entity_kind: &entity_kind,
-            entity_attrs: &entity_attrs,
+            entities: &self.entities,
             times: &self.times,
             doc_date: self.doc_date.as_deref(),
             dateline: self.dateline,
@@ -513,11 +505,7 @@ impl<'t> Stages<'t> {
             static CACHE: std::cell::RefCell<crate::pattern::Cache> =
                 std::cell::RefCell::new(crate::pattern::Cache::new());
         }
-        let events = CACHE.with_borrow_mut(|cache| find_events(&cx, &ex.rules, cache));
-        for (e, a) in self.entities.iter_mut().zip(entity_attrs) {
-            e.attrs = a;
-        }
-        events
+        CACHE.with_borrow_mut(|cache| find_events(&cx, &ex.rules, cache))
     }
 
     fn into_document(self, events: Vec<crate::doc::Event>) -> Document {
