@@ -431,6 +431,7 @@ impl<'t> Stages<'t> {
         // entity ids in order of first mention: the mentions are in text order, so that is
         // the order in which the entities first turn up in `mention_entity` (every entity
         // has a mention); the same pass counts each entity's mentions
+        debug_assert!(mentions.windows(2).all(|w| w[0].last <= w[1].first));
         let mut new_id = vec![usize::MAX; drafts.len()];
         let mut counts: Vec<usize> = Vec::with_capacity(drafts.len());
         self.mention_entity = mention_entity
