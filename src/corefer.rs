@@ -23,14 +23,14 @@ use crate::recognize::{Mention, Source, country_by_code};
 use crate::text::Folded;
 use crate::tokenize::{Sentence, Shape, Token, TokenKind};
 
-/// An entity of the document under construction.
+/// An entity of the document under construction. Its mentions are those the entity index
+/// returned with it points at (no list per entity: the caller collects them in text order).
 #[derive(Clone, Debug)]
 pub(crate) struct EntityDraft {
     pub kind: EntityKind,
     pub name: String,
     pub kb: Option<String>,
     pub attrs: Attrs,
-    pub mentions: Vec<usize>,
 }
 
 /// What an entity of a gazetteer entry starts with: the entry's name and id and the
@@ -48,8 +48,10 @@ impl Shown {
     fn of(g: &Gazetteer, id: EntryId) -> Shown {
         let e = g.entry(id);
         Shown {
-            name: e.name.to_string(),
-            kb: e.id.to_string(),
+            // (`String::from` of the `str`: `to_string` of a `Box<str>` went through
+            // `Display` and the formatting machinery)
+            name: String::from(&*e.name),
+            kb: String::from(&*e.id),
             attrs: gazetteer_attrs(g, &e.attrs),
             family_first: e.attrs.get("order").is_some_and(|o| o == "family-first"),
         }
@@ -97,7 +99,8 @@ impl ShownEntries {
 /// Theresa May). Returns
 /// the entities and, per mention, its entity index. `shown` keeps what the entries of `g`
 /// give their entities. The mentions must be in text order and must not overlap, as the
-/// recogniser leaves them.
+/// recogniser leaves them; they stay so. Each mention's attributes are moved into its
+/// entity (nothing reads them later), which leaves the mention's map empty.
 pub(crate) fn corefer(
     g: &Gazetteer,
     shown: &ShownEntries,
@@ -108,12 +111,15 @@ pub(crate) fn corefer(
     mentions: &mut Vec<Mention>,
 ) -> (Vec<EntityDraft>, Vec<usize>) {
     add_partial_names(g, shown, folded, tokens, in_time, mentions);
-    let mut entities: Vec<EntityDraft> = Vec::new();
+    // (at most one entity per mention: one allocation, where growing moved the drafts
+    // three times per document)
+    let mut entities: Vec<EntityDraft> = Vec::with_capacity(mentions.len());
     let mut of: Vec<usize> = vec![usize::MAX; mentions.len()];
     // (sized for every mention at once: growing them rehashed every key again)
     let mut by_entry: HashMap<u32, usize> =
         HashMap::with_capacity_and_hasher(mentions.len(), Default::default());
-    let mut by_text: HashMap<(EntityKind, &str), usize> =
+    // (texts as bytes: no character-boundary checks)
+    let mut by_text: HashMap<(EntityKind, &[u8]), usize> =
         HashMap::with_capacity_and_hasher(mentions.len(), Default::default());
     // full names first, so that partial names and acronyms can point at them; each group in
     // text order (the mentions' order: a stable partition, no sort)
@@ -126,8 +132,10 @@ pub(crate) fn corefer(
     order.extend((0..mentions.len()).filter(|&i| !points(&mentions[i])));
     order.extend((0..mentions.len()).filter(|&i| points(&mentions[i])));
     for i in order {
+        let context_attrs = std::mem::take(&mut mentions[i].attrs);
         let m = &mentions[i];
-        let folded_text = &folded.as_str()[tokens[m.first].fold.start..tokens[m.last - 1].fold.end];
+        let folded_text =
+            &folded.as_str().as_bytes()[tokens[m.first].fold.start..tokens[m.last - 1].fold.end];
         // each map is looked up once: the slot found is read here and filled below
         let entry_slot = m.entry.map(|e| by_entry.entry(e));
         let text_slot = by_text.entry((m.kind, folded_text));
@@ -158,21 +166,17 @@ pub(crate) fn corefer(
                     name,
                     kb,
                     attrs,
-                    mentions: Vec::new(),
                 });
                 entities.len() - 1
             }
         };
         of[i] = ent;
-        entities[ent].mentions.push(i);
         if let Some(slot) = entry_slot {
             slot.or_insert(ent);
         }
         text_slot.or_insert(ent);
         // attributes from the context win over the gazetteer's
-        for (k, v) in &m.attrs {
-            entities[ent].attrs.insert(k.clone(), v.clone());
-        }
+        entities[ent].attrs.extend(context_attrs);
         // the longest mention names an entity no gazetteer knows
         if m.entry.is_none() && entities[ent].kb.is_none() && m.source != Source::PartialName {
             let t = m.span.slice(text);
@@ -180,9 +184,6 @@ pub(crate) fn corefer(
                 entities[ent].name = t.to_string();
             }
         }
-    }
-    for e in &mut entities {
-        e.mentions.sort_by_key(|&i| mentions[i].first);
     }
     (entities, of)
 }
@@ -216,9 +217,11 @@ fn add_partial_names(
     in_time: &dyn Fn(usize) -> bool,
     mentions: &mut Vec<Mention>,
 ) {
-    let mut parts: HashMap<&str, Option<usize>> = HashMap::default();
-    let full_text =
-        |m: &Mention| &folded.as_str()[tokens[m.first].fold.start..tokens[m.last - 1].fold.end];
+    // (texts as bytes: a `str` slice checks both ends for a character boundary, and the
+    // scan below cuts one for every capitalised word of the document)
+    let bytes = folded.as_str().as_bytes();
+    let mut parts: HashMap<&[u8], Option<usize>> = HashMap::default();
+    let full_text = |m: &Mention| &bytes[tokens[m.first].fold.start..tokens[m.last - 1].fold.end];
     for (i, m) in mentions.iter().enumerate() {
         if m.kind != EntityKind::Person || m.last - m.first < 2 {
             continue;
@@ -233,7 +236,7 @@ fn add_partial_names(
         }) else {
             continue;
         };
-        let part = &folded.as_str()[tokens[ks].fold.start..tokens[ke - 1].fold.end];
+        let part = &bytes[tokens[ks].fold.start..tokens[ke - 1].fold.end];
         if part.len() < 2 {
             continue;
         }
@@ -267,7 +270,7 @@ fn add_partial_names(
     // away before their text is hashed
     let mut firsts = [0u64; 4];
     for p in parts.keys() {
-        let b = p.as_bytes()[0];
+        let b = p[0];
         firsts[usize::from(b >> 6)] |= 1 << (b & 63);
     }
     let mut k = 0;
@@ -278,8 +281,8 @@ fn add_partial_names(
             continue;
         }
         let end = compound_end(tokens, folded, k, tokens.len());
-        let part = &folded.as_str()[t.fold.start..tokens[end - 1].fold.end];
-        let b = part.as_bytes()[0];
+        let part = &bytes[t.fold.start..tokens[end - 1].fold.end];
+        let b = part[0];
         if firsts[usize::from(b >> 6)] & (1 << (b & 63)) == 0 {
             k = end;
             continue;

@@ -33,7 +33,7 @@
 use crate::hash::FxHashMap as HashMap;
 
 use crate::corefer::{is_person_pronoun, resolve_pronoun};
-use crate::doc::{Arg, Attrs, EntityKind, Event, Evidence, Role, Status};
+use crate::doc::{Arg, Entity, EntityKind, Event, Evidence, Role, Status};
 use crate::gazetteer::Gazetteer;
 use crate::pattern::{AnchorScan, Cache, Match, RuleSet, SlotId, Unit, UnitKind};
 use crate::recognize::{Mention, TitleHit};
@@ -54,8 +54,8 @@ pub(crate) struct Context<'a> {
     pub mentions: &'a [Mention],
     pub mention_entity: &'a [usize],
     pub titles: &'a [TitleHit],
-    pub entity_kind: &'a [EntityKind],
-    pub entity_attrs: &'a [Attrs],
+    /// The document's entities (their kinds and attributes are read).
+    pub entities: &'a [Entity],
     pub times: &'a [Timex],
     pub doc_date: Option<&'a str>,
     /// The dateline's date: the document's date, never an event's time.
@@ -209,6 +209,14 @@ pub(crate) fn find_events(cx: &Context<'_>, rules: &RuleSet, cache: &mut Cache) 
         // match: look at the words before building anything (most sentences stop here)
         if !may_wake(cx, s, rules, cache, mentions, titles, times) {
             continue;
+        }
+        // at most a unit per token: the lists are made once per document, for its longest
+        // sentence (grown sentence by sentence, they were reallocated about once each)
+        if starts.capacity() == 0 {
+            let longest = cx.sentences.iter().map(|s| s.last - s.first).max();
+            starts.reserve(longest.unwrap_or(0));
+            units.reserve(longest.unwrap_or(0));
+            srcs.reserve(longest.unwrap_or(0));
         }
         fill_starts(cx, s, mentions, titles, times, &mut starts);
         units.clear();
@@ -429,7 +437,7 @@ fn walk_units<'a>(
                 norm: &text_f[cx.tokens[m.first].fold.start..cx.tokens[m.last - 1].fold.end],
                 shape: cx.tokens[m.first].shape,
                 kind: UnitKind::Entity(m.kind),
-                attrs: cx.entity_attrs.get(ent),
+                attrs: cx.entities.get(ent).map(|e| &e.attrs),
             });
             srcs.push(UnitSrc {
                 first: m.first,
@@ -615,7 +623,7 @@ fn build(
             srcs[u].mention.and_then(|mi| {
                 let m = &cx.mentions[mi];
                 (m.kind == EntityKind::Nationality)
-                    .then(|| cx.entity_attrs[cx.mention_entity[mi]].get("country"))
+                    .then(|| cx.entities[cx.mention_entity[mi]].attrs.get("country"))
                     .flatten()
             })
         }) {
@@ -623,7 +631,7 @@ fn build(
             let k = srcs[c.start].first;
             if let Some(ent) = last_people(cx, k, 64)
                 .into_iter()
-                .find(|&e| cx.entity_attrs[e].get("country") == Some(country))
+                .find(|&e| cx.entities[e].attrs.get("country") == Some(country))
                 && !args.iter().any(|a| a.entity == Some(ent))
             {
                 args.push(Arg {
@@ -668,12 +676,12 @@ fn build(
     let single_named = n_part == 1
         && args[0]
             .entity
-            .is_some_and(|e| cx.entity_kind[e] != EntityKind::Location);
+            .is_some_and(|e| cx.entities[e].kind != EntityKind::Location);
     let body_meets = single_named
         && ty == "MEET"
         && args[0]
             .entity
-            .is_some_and(|e| cx.entity_kind[e] == EntityKind::Organization);
+            .is_some_and(|e| cx.entities[e].kind == EntityKind::Organization);
     let trigger_word = m
         .captures_of(SlotId::TRIGGER)
         .last()
@@ -695,7 +703,7 @@ fn build(
     if !is_visit
         && !args.iter().any(|a| {
             a.entity
-                .is_some_and(|e| cx.entity_kind[e] != EntityKind::Location)
+                .is_some_and(|e| cx.entities[e].kind != EntityKind::Location)
         })
     {
         return None;
@@ -1122,15 +1130,15 @@ fn cameo(ev: &Event, hosted: bool, cx: &Context<'_>) -> &'static str {
             } else if let Some(p) = ev.arg(Role::Place).and_then(|a| a.entity) {
                 // a third place: the meeting place's country is none of the participants'
                 let pc = cx
-                    .entity_attrs
+                    .entities
                     .get(p)
-                    .and_then(|a| a.get("country"))
+                    .and_then(|e| e.attrs.get("country"))
                     .cloned();
                 let third = ev.participants().all(|e| {
                     let c = cx
-                        .entity_attrs
+                        .entities
                         .get(e)
-                        .and_then(|a| a.get("country"))
+                        .and_then(|e| e.attrs.get("country"))
                         .cloned();
                     c.is_some() && pc.is_some() && c != pc
                 });

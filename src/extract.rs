@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
-use crate::corefer::{ShownEntries, corefer};
-use crate::doc::{Document, Entity, EntityKind};
+use crate::corefer::{EntityDraft, ShownEntries, corefer};
+use crate::doc::{Document, Entity};
 use crate::error::{Error, ErrorKind, Result};
 use crate::events::{Context, find_events};
 use crate::gazetteer::{Gazetteer, GazetteerBuilder};
@@ -326,11 +326,14 @@ impl TimeSpans {
     fn new(times: &[crate::time::Timex]) -> TimeSpans {
         let mut spans: Vec<Span> = times.iter().map(|t| t.span).collect();
         spans.sort_unstable_by_key(|s| s.start);
+        // (a `map` knows its length, so the list is made at its size: a `scan` does not,
+        // and the list grew by doubling)
+        let mut e = 0;
         let max_end = spans
             .iter()
-            .scan(0, |e, s| {
-                *e = s.end.max(*e);
-                Some(*e)
+            .map(|s| {
+                e = s.end.max(e);
+                e
             })
             .collect();
         TimeSpans { spans, max_end }
@@ -416,7 +419,7 @@ impl<'t> Stages<'t> {
         let (tokens, time_spans) = (&self.tokens, &self.time_spans);
         let in_time = |k: usize| time_spans.overlap(tokens[k].span);
         let mentions = &mut self.mentions;
-        let (mut drafts, mention_entity) = corefer(
+        let (drafts, mention_entity) = corefer(
             &ex.gazetteer,
             &ex.shown,
             self.text,
@@ -425,26 +428,49 @@ impl<'t> Stages<'t> {
             &in_time,
             mentions,
         );
-        // entity ids in order of first mention
-        let mut order: Vec<usize> = (0..drafts.len()).collect();
-        order.sort_by_key(|&i| drafts[i].mentions.first().map(|&m| mentions[m].first));
-        let mut new_id = vec![0; drafts.len()];
-        for (n, &i) in order.iter().enumerate() {
-            new_id[i] = n;
+        // entity ids in order of first mention: the mentions are in text order, so that is
+        // the order in which the entities first turn up in `mention_entity` (every entity
+        // has a mention); the same pass counts each entity's mentions
+        debug_assert!(mentions.windows(2).all(|w| w[0].last <= w[1].first));
+        let mut new_id = vec![usize::MAX; drafts.len()];
+        let mut counts: Vec<usize> = Vec::with_capacity(drafts.len());
+        self.mention_entity = mention_entity
+            .iter()
+            .map(|&e| {
+                if new_id[e] == usize::MAX {
+                    new_id[e] = counts.len();
+                    counts.push(0);
+                }
+                counts[new_id[e]] += 1;
+                new_id[e]
+            })
+            .collect();
+        let mut old_id = vec![0; drafts.len()];
+        for (old, &new) in new_id.iter().enumerate() {
+            old_id[new] = old;
         }
-        self.mention_entity = mention_entity.iter().map(|&e| new_id[e]).collect();
-        self.entities = Vec::with_capacity(drafts.len());
-        for (n, &i) in order.iter().enumerate() {
-            // the drafts are dropped after this: move their strings and attributes
-            let d = &mut drafts[i];
-            self.entities.push(Entity {
-                id: n,
-                kind: d.kind,
-                name: std::mem::take(&mut d.name),
-                kb: std::mem::take(&mut d.kb),
-                attrs: std::mem::take(&mut d.attrs),
-                mentions: d.mentions.iter().map(|&m| mentions[m].span).collect(),
-            });
+        // each draft is moved out whole, its strings and attributes with it (taken field by
+        // field, the drafts left empty maps behind, whose drops cost as much as small ones)
+        let mut drafts: Vec<Option<EntityDraft>> = drafts.into_iter().map(Some).collect();
+        self.entities = old_id
+            .iter()
+            .zip(&counts)
+            .enumerate()
+            .map(|(n, (&old, &count))| {
+                let d = drafts[old].take().expect("every draft has one new id");
+                Entity {
+                    id: n,
+                    kind: d.kind,
+                    name: d.name,
+                    kb: d.kb,
+                    attrs: d.attrs,
+                    mentions: Vec::with_capacity(count),
+                }
+            })
+            .collect();
+        // each entity's mentions in text order, into lists made to size
+        for (m, &e) in mentions.iter().zip(&self.mention_entity) {
+            self.entities[e].mentions.push(m.span);
         }
     }
 
@@ -459,13 +485,6 @@ impl<'t> Stages<'t> {
     }
 
     fn events(&mut self, ex: &Extractor) -> Vec<crate::doc::Event> {
-        let entity_kind: Vec<EntityKind> = self.entities.iter().map(|e| e.kind).collect();
-        // lent to the rules as one slice, and given back below (no clone per document)
-        let entity_attrs: Vec<crate::doc::Attrs> = self
-            .entities
-            .iter_mut()
-            .map(|e| std::mem::take(&mut e.attrs))
-            .collect();
         let titles: &[crate::recognize::TitleHit] = match &self.rec {
             Some(r) => &r.titles,
             None => &[],
@@ -479,8 +498,7 @@ impl<'t> Stages<'t> {
             mentions: &self.mentions,
             mention_entity: &self.mention_entity,
             titles,
-            entity_kind: &entity_kind,
-            entity_attrs: &entity_attrs,
+            entities: &self.entities,
             times: &self.times,
             doc_date: self.doc_date.as_deref(),
             dateline: self.dateline,
@@ -490,11 +508,7 @@ impl<'t> Stages<'t> {
             static CACHE: std::cell::RefCell<crate::pattern::Cache> =
                 std::cell::RefCell::new(crate::pattern::Cache::new());
         }
-        let events = CACHE.with_borrow_mut(|cache| find_events(&cx, &ex.rules, cache));
-        for (e, a) in self.entities.iter_mut().zip(entity_attrs) {
-            e.attrs = a;
-        }
-        events
+        CACHE.with_borrow_mut(|cache| find_events(&cx, &ex.rules, cache))
     }
 
     fn into_document(self, events: Vec<crate::doc::Event>) -> Document {

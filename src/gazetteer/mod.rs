@@ -1273,12 +1273,13 @@ fn line_col(bytes: &[u8]) -> (usize, usize) {
     (line, col)
 }
 
-fn entry_of(row: &Row) -> Entry {
+/// The entry of a row, which it is made from (moved, not copied: the row is dropped).
+fn entry_of(row: Row) -> Entry {
     Entry {
-        id: row.id.clone().into_boxed_str(),
+        id: row.id.into_boxed_str(),
         kind: row.kind,
-        name: row.name.clone().into_boxed_str(),
-        attrs: row.attrs.clone(),
+        name: row.name.into_boxed_str(),
+        attrs: row.attrs,
     }
 }
 
@@ -1570,7 +1571,7 @@ impl Gazetteer {
                     Ok(_) => panic!("{path}:{}: a row split apart", r.line_no(&self.texts)),
                 }
             });
-            entry_of(&row)
+            entry_of(row)
         })
     }
 

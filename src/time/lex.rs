@@ -578,25 +578,31 @@ pub(crate) const fn can_start(l: Lex) -> bool {
 /// tokens' `fold` spans point into, and `lexicon` the word table their `word` ids point
 /// into (the words' classes were looked up with the rest of what the stages need of them).
 ///
-/// The classes start as [`Lex::None`] with no start bit set, and only the tokens of a class
-/// are written (numbers, one-character punctuation and the words whose id has the bit
-/// [`crate::lexicon::TIME`]): most tokens cost a few loads and branches, no store.
+/// Every token's class is written, over what the buffer held for the last document (it
+/// is not cleared first: zeroing it was a second pass over eight bytes a token); the
+/// start bits start clear, and only those of the tokens of a class are set. Most words
+/// have no class: a word whose id lacks the bit [`crate::lexicon::TIME`] costs a few loads,
+/// a branch and a store, no lookup.
 #[inline(never)]
 pub(crate) fn classify_all(tokens: &[Token], folded: &[u8], lexicon: &Lexicon, out: &mut Classes) {
-    out.lex.clear();
+    // (only the part past the last document's tokens is filled here)
     out.lex.resize(tokens.len(), Lex::None);
     out.starts.clear();
     out.starts.resize(tokens.len().div_ceil(64), 0);
     for (i, (tok, lex)) in tokens.iter().zip(out.lex.iter_mut()).enumerate() {
         let s = match tok.kind {
-            // (most words have no temporal class: nothing to read or write)
-            TokenKind::Word if tok.word & crate::lexicon::TIME == 0 => continue,
+            TokenKind::Word if tok.word & crate::lexicon::TIME == 0 => {
+                *lex = Lex::None;
+                continue;
+            }
             TokenKind::Word => lexicon.word(tok.word).time,
             // punctuation never starts an expression
             TokenKind::Punct | TokenKind::Symbol => {
-                if tok.fold.end - tok.fold.start == 1 {
-                    *lex = Lex::P(folded[tok.fold.start]);
-                }
+                *lex = if tok.fold.end - tok.fold.start == 1 {
+                    Lex::P(folded[tok.fold.start])
+                } else {
+                    Lex::None
+                };
                 continue;
             }
             // (the tokenizer's spans lie in the folded text)
