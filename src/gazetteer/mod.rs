@@ -1192,9 +1192,9 @@ impl FormRec {
 }
 
 /// `recs` sorted by [`FormRec::cmp`] (texts in `arena`): first moved into buckets by the
-/// first two bytes of their text (one count and one move), then each bucket sorted. The
-/// first two bytes are what most comparisons of one sort of the whole list would read
-/// first: a bucket holds a few hundred pairs, whose sort takes half the comparisons.
+/// first two bytes of their text (one count and one move), then each bucket sorted by
+/// [`radix_sort`]. The first two bytes are what most comparisons of one sort of the whole
+/// list would read first.
 fn sort_recs(recs: Vec<FormRec>, arena: &[u8]) -> Vec<FormRec> {
     // the first two bytes: the top of the key (big-endian)
     let bucket = |r: &FormRec| (r.key[0] >> 48) as usize;
@@ -1219,10 +1219,91 @@ fn sort_recs(recs: Vec<FormRec>, arena: &[u8]) -> Vec<FormRec> {
     drop(recs);
     for b in at.windows(2) {
         if b[1] - b[0] > 1 {
-            out[b[0] as usize..b[1] as usize].sort_unstable_by(|x, y| x.cmp(y, arena));
+            radix_sort(&mut out[b[0] as usize..b[1] as usize], 2, arena);
         }
     }
     out
+}
+
+/// Buckets of fewer pairs than this are sorted by comparisons: [`radix_sort`]'s count
+/// and walk over the bytes in use cost more than the comparisons would.
+const RADIX_MIN: usize = 48;
+
+/// Sorts `recs`, whose keys agree on their first `depth` bytes, by [`FormRec::cmp`]: moved
+/// into buckets by the key's byte at `depth` in place (a count, then cycles of swaps:
+/// no second buffer), then each bucket by the next byte. A bucket of a million synthetic
+/// names' first two bytes holds tens of thousands of pairs, whose comparison sort read
+/// each pair's key some fifteen times; this reads it once a byte. Small buckets, keys
+/// read to their end, and the bucket of the zero byte (texts that end there, or that
+/// hold a zero byte) are sorted by comparisons, which also order equal texts.
+fn radix_sort(recs: &mut [FormRec], mut depth: usize, arena: &[u8]) {
+    loop {
+        if recs.len() < RADIX_MIN || depth >= KEY_BYTES {
+            recs.sort_unstable_by(|x, y| x.cmp(y, arena));
+            return;
+        }
+        let (word, shift) = (depth / 8, 56 - 8 * (depth % 8));
+        let byte = |r: &FormRec| usize::from((r.key[word] >> shift) as u8);
+        let mut count = [0u32; 256];
+        let (mut lo, mut hi) = (255, 0);
+        for r in recs.iter() {
+            let b = byte(r);
+            count[b] += 1;
+            lo = lo.min(b);
+            hi = hi.max(b);
+        }
+        if lo == hi {
+            // one bucket: on to the next byte (unless the texts end here)
+            if lo == 0 {
+                recs.sort_unstable_by(|x, y| x.cmp(y, arena));
+                return;
+            }
+            depth += 1;
+            continue;
+        }
+        // where each bucket of the bytes in use starts and ends
+        let mut next = [0u32; 256];
+        let mut end = [0u32; 256];
+        let mut sum = 0;
+        for b in lo..=hi {
+            next[b] = sum;
+            sum += count[b];
+            end[b] = sum;
+        }
+        // each place of a bucket not yet filled takes the pair there out and swaps it
+        // along the buckets it belongs to until one of this bucket's comes back
+        for b in lo..=hi {
+            while next[b] < end[b] {
+                let at = next[b] as usize;
+                let mut r = recs[at];
+                loop {
+                    let t = byte(&r);
+                    if t == b {
+                        break;
+                    }
+                    let j = next[t] as usize;
+                    next[t] += 1;
+                    std::mem::swap(&mut r, &mut recs[j]);
+                }
+                recs[at] = r;
+                next[b] += 1;
+            }
+        }
+        let mut start = 0;
+        for b in lo..=hi {
+            let bucket = &mut recs[start as usize..end[b] as usize];
+            start = end[b];
+            if bucket.len() < 2 {
+                continue;
+            }
+            if b == 0 {
+                bucket.sort_unstable_by(|x, y| x.cmp(y, arena));
+            } else {
+                radix_sort(bucket, depth + 1, arena);
+            }
+        }
+        return;
+    }
 }
 
 /// The pairs of two sorted lists (texts in `arena`) in one sorted sequence.
