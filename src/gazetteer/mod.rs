@@ -287,8 +287,7 @@ impl RawRow {
 
     fn id<'a>(&self, texts: &'a [Text]) -> &'a str {
         let line = self.line(texts);
-        // a plain loop: ids are short, and a general search costs more to set up
-        let end = line.bytes().position(|b| b == b'\t').unwrap_or(line.len());
+        let end = position_of(line.as_bytes(), b'\t').unwrap_or(line.len());
         &line[..end]
     }
 
@@ -383,6 +382,45 @@ impl RawRow {
     }
 }
 
+/// The offset of the first `byte` in `s` (`s.iter().position(..)`), eight bytes at a time:
+/// a million ids and names are read at build, each a few words long, on which a general
+/// search costs more to set up than to run, and a byte-wise loop runs a test and a branch
+/// a byte.
+fn position_of(s: &[u8], byte: u8) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let pattern = u64::from(byte) * ONES;
+    let mut chunks = s.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let x = u64::from_le_bytes(chunk.try_into().expect("8 bytes")) ^ pattern;
+        // the high bit of each zero byte of `x` (and maybe of bytes above the first one:
+        // the lowest is exact)
+        let zero = x.wrapping_sub(ONES) & !x & HIGH;
+        if zero != 0 {
+            return Some(at + zero.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    let rest = chunks.remainder();
+    rest.iter().position(|&b| b == byte).map(|p| at + p)
+}
+
+/// The pieces of `s` between its `sep` bytes: `s.split(sep as char)` for an ASCII `sep`,
+/// by [`position_of`].
+fn split_at_byte(s: &str, sep: u8) -> impl Iterator<Item = &str> {
+    let mut rest = Some(s);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        let Some(i) = position_of(r.as_bytes(), sep) else {
+            rest = None;
+            return Some(r);
+        };
+        rest = Some(&r[i + 1..]);
+        Some(&r[..i])
+    })
+}
+
 /// `s.trim()`, with no char decoding when `s` starts and ends with a printable ASCII
 /// character (every name and alias is trimmed at build, and nearly all are such).
 fn trim(s: &str) -> &str {
@@ -415,10 +453,10 @@ impl<'a> Cols<'a> {
         std::iter::from_fn(move || {
             loop {
                 let s = rest?;
-                let end = s.bytes().position(|b| b == b';');
+                let end = position_of(s.as_bytes(), b';');
                 let kv = &s[..end.unwrap_or(s.len())];
                 rest = end.map(|e| &s[e + 1..]);
-                if let Some(eq) = kv.bytes().position(|b| b == b'=') {
+                if let Some(eq) = position_of(kv.as_bytes(), b'=') {
                     return Some((&kv[..eq], &kv[eq + 1..]));
                 }
             }
@@ -435,8 +473,7 @@ impl<'a> Cols<'a> {
     /// "secretaries").
     fn each_surface(&self, mut each: impl FnMut(&str, bool)) {
         let aliases = || {
-            self.aliases
-                .split('|')
+            split_at_byte(self.aliases, b'|')
                 .filter(|_| !self.aliases.is_empty())
                 .map(trim)
         };
@@ -2249,6 +2286,38 @@ t:8\tLOCATION\tNew\t\tkind=city
             &"\n".repeat(600),
         ] {
             assert_eq!(lines_in(src), src.split('\n').count(), "{src:?}");
+        }
+    }
+
+    #[test]
+    fn position_of_and_split_at_byte_are_position_and_split() {
+        let mut rng = crate::hash::xorshift(0x51ed_2701_f3a5_c8b9);
+        for s in [
+            "",
+            "|",
+            "a",
+            "||",
+            "a|",
+            "|a",
+            "ab|c||déf|",
+            "x|y|z|0123456789abcdef|",
+        ] {
+            assert!(split_at_byte(s, b'|').eq(s.split('|')), "{s:?}");
+        }
+        for _ in 0..20_000 {
+            let len = (rng() % 40) as usize;
+            // few distinct bytes, so that the one looked for comes at any place, or twice
+            // in a word, or not at all; and bytes one above and below it
+            let s: Vec<u8> = (0..len)
+                .map(|_| b"\t\x08\n|}{a\x80\xff"[(rng() % 9) as usize])
+                .collect();
+            for byte in [b'\t', b'|', 0x80, 0xFF, b'z'] {
+                assert_eq!(
+                    position_of(&s, byte),
+                    s.iter().position(|&b| b == byte),
+                    "{s:?} {byte}"
+                );
+            }
         }
     }
 
