@@ -403,7 +403,14 @@ fn position_of(s: &[u8], byte: u8) -> Option<usize> {
         at += 8;
     }
     let rest = chunks.remainder();
-    rest.iter().position(|&b| b == byte).map(|p| at + p)
+    if rest.is_empty() || s.len() < 8 {
+        return rest.iter().position(|&b| b == byte).map(|p| at + p);
+    }
+    // the last eight bytes, of which the first `8 - rest.len()` were read above and are no
+    // `byte` (so the lowest zero byte past them is exact)
+    let x = u64::from_le_bytes(s[s.len() - 8..].try_into().expect("8 bytes")) ^ pattern;
+    let zero = (x.wrapping_sub(ONES) & !x & HIGH) >> (8 * (8 - rest.len()));
+    (zero != 0).then(|| at + zero.trailing_zeros() as usize / 8)
 }
 
 /// The pieces of `s` between its `sep` bytes: `s.split(sep as char)` for an ASCII `sep`,
