@@ -85,16 +85,17 @@ pub(crate) enum PlaceKind {
 }
 
 impl Facts {
-    /// The facts of a row (its keys are given once: the parser checks).
-    fn of(row: &Cols) -> Facts {
+    /// The facts of a row of type `kind` with the attrs column `attrs` (its keys are given
+    /// once: the parser checks).
+    fn of(kind: EntityKind, attrs: &str) -> Facts {
         let mut f = Facts {
-            kind: row.kind,
+            kind,
             place: PlaceKind::None,
             population: 0,
             capital: false,
             common: false,
         };
-        for (k, v) in row.attrs() {
+        for (k, v) in attr_pairs(attrs) {
             match k {
                 "kind" => {
                     f.place = match v {
@@ -323,6 +324,16 @@ impl RawRow {
         }
     }
 
+    /// The attrs column alone (what [`RawRow::cols`] gives as `attrs`): the readers of
+    /// every row's attributes at build (the facts, the office holders) do not split the
+    /// rest.
+    fn attrs<'a>(&self, texts: &'a [Text]) -> &'a str {
+        match self.cols[2] {
+            0 => self.cols(texts).attrs,
+            attrs => &self.line(texts)[usize::from(attrs)..],
+        }
+    }
+
     fn cols<'a>(&self, texts: &'a [Text]) -> Cols<'a> {
         let line = self.line(texts);
         if let [name, aliases, attrs] = self.cols.map(usize::from)
@@ -428,6 +439,31 @@ fn split_at_byte(s: &str, sep: u8) -> impl Iterator<Item = &str> {
     })
 }
 
+/// The attributes of an attrs column as (key, value), as `parse_row` reads them: `;`
+/// separates them, the first `=` splits one.
+fn attr_pairs(attrs: &str) -> impl Iterator<Item = (&str, &str)> {
+    // `split(';').filter_map(|kv| kv.split_once('='))` (a test holds them equal), by
+    // `position_of`: a row's attributes are a few short pairs, read for every row at
+    // build, and a general search costs more to set up than to run on them
+    let mut rest = Some(attrs);
+    std::iter::from_fn(move || {
+        loop {
+            let s = rest?;
+            let end = position_of(s.as_bytes(), b';');
+            let kv = &s[..end.unwrap_or(s.len())];
+            rest = end.map(|e| &s[e + 1..]);
+            if let Some(eq) = position_of(kv.as_bytes(), b'=') {
+                return Some((&kv[..eq], &kv[eq + 1..]));
+            }
+        }
+    })
+}
+
+/// The value of `key` in an attrs column.
+fn attr_of<'a>(attrs: &'a str, key: &str) -> Option<&'a str> {
+    attr_pairs(attrs).find(|(k, _)| *k == key).map(|(_, v)| v)
+}
+
 /// `s.trim()`, with no char decoding when `s` starts and ends with a printable ASCII
 /// character (every name and alias is trimmed at build, and nearly all are such).
 fn trim(s: &str) -> &str {
@@ -453,26 +489,12 @@ impl<'a> Cols<'a> {
     /// The attributes as (key, value), as `parse_row` reads them: `;` separates them, the
     /// first `=` splits one.
     fn attrs(&self) -> impl Iterator<Item = (&'a str, &'a str)> + use<'a> {
-        // `split(';').filter_map(|kv| kv.split_once('='))` (a test holds them equal), by
-        // plain loops: a row's attributes are a few short pairs, read for every row at
-        // build, and a general search costs more to set up than to run on them
-        let mut rest = Some(self.attrs);
-        std::iter::from_fn(move || {
-            loop {
-                let s = rest?;
-                let end = position_of(s.as_bytes(), b';');
-                let kv = &s[..end.unwrap_or(s.len())];
-                rest = end.map(|e| &s[e + 1..]);
-                if let Some(eq) = position_of(kv.as_bytes(), b'=') {
-                    return Some((&kv[..eq], &kv[eq + 1..]));
-                }
-            }
-        })
+        attr_pairs(self.attrs)
     }
 
     /// An attribute's value.
     fn attr(&self, key: &str) -> Option<&'a str> {
-        self.attrs().find(|(k, _)| *k == key).map(|(_, v)| v)
+        attr_of(self.attrs, key)
     }
 
     /// The surface forms, in order, as (text, is the canonical name): the name, the
@@ -902,12 +924,12 @@ impl GazetteerBuilder {
                 let mut facts: Vec<Facts> = Vec::with_capacity(chosen.len());
                 let mut country_index = HashMap::default();
                 for (i, row) in chosen.iter().enumerate() {
-                    let cols = row.cols(texts);
-                    let f = Facts::of(&cols);
+                    let attrs = row.attrs(texts);
+                    let f = Facts::of(row.kind, attrs);
                     // `kind=country` (a row gives each key once)
                     if f.kind == EntityKind::Location
                         && f.place == PlaceKind::Country
-                        && let Some(code) = cols.attr("country")
+                        && let Some(code) = attr_of(attrs, "country")
                     {
                         country_index
                             .entry(code.to_string())
@@ -1016,13 +1038,10 @@ fn add_short_names(
 ) {
     let mut shorts: HashMap<String, Option<(EntryId, String)>> = HashMap::default();
     for (i, e) in entries.iter().enumerate() {
-        if e.kind != EntityKind::Person {
+        if e.kind != EntityKind::Person || attr_of(e.attrs(texts), "title").is_none() {
             continue;
         }
         let e = e.cols(texts);
-        if e.attr("title").is_none() {
-            continue;
-        }
         // the short form the file gives, and the family part of the name and of every
         // alias ("Zelenskyy", "Zelensky")
         let family_first = e.attr("order") == Some("family-first");
@@ -2383,6 +2402,25 @@ t:8\tLOCATION\tNew\t\tkind=city
             assert_eq!(cols.attrs().collect::<Vec<_>>(), want, "{attrs:?}");
         }
         assert!(n > 10);
+    }
+
+    #[test]
+    fn a_rows_attrs_column_is_the_one_of_its_columns() {
+        // rows whose columns' places are kept, and a line too long for that
+        let long = "x".repeat(70_000);
+        let src = format!(
+            "{}\na\tPERSON\tAb Cd\tAb\ttitle=x;country=BY\nb\tLOCATION\t{long}\t\tkind=city\n\
+             c\tPERSON\t Ef \t\t\n",
+            parse::HEADER
+        );
+        let mut b = GazetteerBuilder::new();
+        b.add_source("g.tsv", &src).unwrap();
+        assert_eq!(b.rows.iter().filter(|r| r.cols == [0; 3]).count(), 1);
+        let got: Vec<&str> = b.rows.iter().map(|r| r.attrs(&b.texts)).collect();
+        assert_eq!(got, ["title=x;country=BY", "kind=city", ""]);
+        for r in &b.rows {
+            assert_eq!(r.attrs(&b.texts), r.cols(&b.texts).attrs);
+        }
     }
 
     #[test]
