@@ -764,7 +764,8 @@ impl GazetteerBuilder {
                 }
                 std::hint::black_box(ahead);
             }
-            let id = row.id(texts);
+            // (the id's text is read only to compare it with a row's of the same hash bits)
+            let id = || row.id(texts);
             let slot = by_id.find(id, hashes[i], |idx| chosen[idx as usize].id(texts));
             if let Some(idx) = by_id.get(slot) {
                 let first = chosen[idx as usize];
@@ -787,7 +788,8 @@ impl GazetteerBuilder {
                         row.line_no(texts),
                         1,
                         format!(
-                            "duplicate id {id:?}, first defined at {}:{}",
+                            "duplicate id {:?}, first defined at {}:{}",
+                            id(),
                             self.paths[first.file as usize],
                             first.line_no(texts)
                         ),
@@ -998,14 +1000,20 @@ impl IdTable {
         self.slots[h as usize & self.mask]
     }
 
-    /// The slot of `id`, whose hash is `h` (`id_of` reads the id of an index in the
-    /// table): its own, or the empty one where it goes.
-    fn find<'a>(&self, id: &str, h: u64, id_of: impl Fn(u32) -> &'a str) -> (usize, u64) {
+    /// The slot of the id `id()`, whose hash is `h` (`id_of` reads the id of an index in
+    /// the table): its own, or the empty one where it goes. The ids are read only when
+    /// the hash bits kept in a slot agree.
+    fn find<'a>(
+        &self,
+        id: impl Fn() -> &'a str,
+        h: u64,
+        id_of: impl Fn(u32) -> &'a str,
+    ) -> (usize, u64) {
         let tag = h >> 32;
         let mut pos = h as usize & self.mask;
         loop {
             let s = self.slots[pos];
-            if s == 0 || (s >> 32 == tag && id_of((s as u32) - 1) == id) {
+            if s == 0 || (s >> 32 == tag && id_of((s as u32) - 1) == id()) {
                 return (pos, tag);
             }
             pos = (pos + 1) & self.mask;
