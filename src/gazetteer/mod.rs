@@ -871,8 +871,10 @@ impl GazetteerBuilder {
         let mut sense_start: Vec<u32> = Vec::with_capacity(n + 1);
         // the forms' texts as bytes, checked as UTF-8 once at the end (each was a `str`):
         // a short one comes whole from its key, with no read of the arena, whose texts
-        // are in listing order, not this one
-        let mut text: Vec<u8> = Vec::with_capacity(arena.len() / 2);
+        // are in listing order, not this one. Sized for all the listed texts (it holds the
+        // distinct ones): grown by doubling, it copied a million names' 25 MB of forms
+        // once, into fresh memory (capacity never written costs no memory)
+        let mut text: Vec<u8> = Vec::with_capacity(arena.len());
         let mut start: Vec<u32> = Vec::with_capacity(n + 1);
         start.push(0);
         let mut prev: Option<&FormRec> = None;
