@@ -85,16 +85,17 @@ pub(crate) enum PlaceKind {
 }
 
 impl Facts {
-    /// The facts of a row (its keys are given once: the parser checks).
-    fn of(row: &Cols) -> Facts {
+    /// The facts of a row of type `kind` with the attrs column `attrs` (its keys are given
+    /// once: the parser checks).
+    fn of(kind: EntityKind, attrs: &str) -> Facts {
         let mut f = Facts {
-            kind: row.kind,
+            kind,
             place: PlaceKind::None,
             population: 0,
             capital: false,
             common: false,
         };
-        for (k, v) in row.attrs() {
+        for (k, v) in attr_pairs(attrs) {
             match k {
                 "kind" => {
                     f.place = match v {
@@ -287,8 +288,7 @@ impl RawRow {
 
     fn id<'a>(&self, texts: &'a [Text]) -> &'a str {
         let line = self.line(texts);
-        // a plain loop: ids are short, and a general search costs more to set up
-        let end = line.bytes().position(|b| b == b'\t').unwrap_or(line.len());
+        let end = position_of(line.as_bytes(), b'\t').unwrap_or(line.len());
         &line[..end]
     }
 
@@ -321,6 +321,16 @@ impl RawRow {
         match self.cols {
             [0, ..] => self.len as usize,
             [name, _, attrs] => usize::from(attrs - name),
+        }
+    }
+
+    /// The attrs column alone (what [`RawRow::cols`] gives as `attrs`): the readers of
+    /// every row's attributes at build (the facts, the office holders) do not split the
+    /// rest.
+    fn attrs<'a>(&self, texts: &'a [Text]) -> &'a str {
+        match self.cols[2] {
+            0 => self.cols(texts).attrs,
+            attrs => &self.line(texts)[usize::from(attrs)..],
         }
     }
 
@@ -383,6 +393,77 @@ impl RawRow {
     }
 }
 
+/// The offset of the first `byte` in `s` (`s.iter().position(..)`), eight bytes at a time:
+/// a million ids and names are read at build, each a few words long, on which a general
+/// search costs more to set up than to run, and a byte-wise loop runs a test and a branch
+/// a byte.
+fn position_of(s: &[u8], byte: u8) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let pattern = u64::from(byte) * ONES;
+    let mut chunks = s.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let x = u64::from_le_bytes(chunk.try_into().expect("8 bytes")) ^ pattern;
+        // the high bit of each zero byte of `x` (and maybe of bytes above the first one:
+        // the lowest is exact)
+        let zero = x.wrapping_sub(ONES) & !x & HIGH;
+        if zero != 0 {
+            return Some(at + zero.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    let rest = chunks.remainder();
+    if rest.is_empty() || s.len() < 8 {
+        return rest.iter().position(|&b| b == byte).map(|p| at + p);
+    }
+    // the last eight bytes, of which the first `8 - rest.len()` were read above and are no
+    // `byte` (so the lowest zero byte past them is exact)
+    let x = u64::from_le_bytes(s[s.len() - 8..].try_into().expect("8 bytes")) ^ pattern;
+    let zero = (x.wrapping_sub(ONES) & !x & HIGH) >> (8 * (8 - rest.len()));
+    (zero != 0).then(|| at + zero.trailing_zeros() as usize / 8)
+}
+
+/// The pieces of `s` between its `sep` bytes: `s.split(sep as char)` for an ASCII `sep`,
+/// by [`position_of`].
+fn split_at_byte(s: &str, sep: u8) -> impl Iterator<Item = &str> {
+    let mut rest = Some(s);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        let Some(i) = position_of(r.as_bytes(), sep) else {
+            rest = None;
+            return Some(r);
+        };
+        rest = Some(&r[i + 1..]);
+        Some(&r[..i])
+    })
+}
+
+/// The attributes of an attrs column as (key, value), as `parse_row` reads them: `;`
+/// separates them, the first `=` splits one.
+fn attr_pairs(attrs: &str) -> impl Iterator<Item = (&str, &str)> {
+    // `split(';').filter_map(|kv| kv.split_once('='))` (a test holds them equal), by
+    // `position_of`: a row's attributes are a few short pairs, read for every row at
+    // build, and a general search costs more to set up than to run on them
+    let mut rest = Some(attrs);
+    std::iter::from_fn(move || {
+        loop {
+            let s = rest?;
+            let end = position_of(s.as_bytes(), b';');
+            let kv = &s[..end.unwrap_or(s.len())];
+            rest = end.map(|e| &s[e + 1..]);
+            if let Some(eq) = position_of(kv.as_bytes(), b'=') {
+                return Some((&kv[..eq], &kv[eq + 1..]));
+            }
+        }
+    })
+}
+
+/// The value of `key` in an attrs column.
+fn attr_of<'a>(attrs: &'a str, key: &str) -> Option<&'a str> {
+    attr_pairs(attrs).find(|(k, _)| *k == key).map(|(_, v)| v)
+}
+
 /// `s.trim()`, with no char decoding when `s` starts and ends with a printable ASCII
 /// character (every name and alias is trimmed at build, and nearly all are such).
 fn trim(s: &str) -> &str {
@@ -408,26 +489,12 @@ impl<'a> Cols<'a> {
     /// The attributes as (key, value), as `parse_row` reads them: `;` separates them, the
     /// first `=` splits one.
     fn attrs(&self) -> impl Iterator<Item = (&'a str, &'a str)> + use<'a> {
-        // `split(';').filter_map(|kv| kv.split_once('='))` (a test holds them equal), by
-        // plain loops: a row's attributes are a few short pairs, read for every row at
-        // build, and a general search costs more to set up than to run on them
-        let mut rest = Some(self.attrs);
-        std::iter::from_fn(move || {
-            loop {
-                let s = rest?;
-                let end = s.bytes().position(|b| b == b';');
-                let kv = &s[..end.unwrap_or(s.len())];
-                rest = end.map(|e| &s[e + 1..]);
-                if let Some(eq) = kv.bytes().position(|b| b == b'=') {
-                    return Some((&kv[..eq], &kv[eq + 1..]));
-                }
-            }
-        })
+        attr_pairs(self.attrs)
     }
 
     /// An attribute's value.
     fn attr(&self, key: &str) -> Option<&'a str> {
-        self.attrs().find(|(k, _)| *k == key).map(|(_, v)| v)
+        attr_of(self.attrs, key)
     }
 
     /// The surface forms, in order, as (text, is the canonical name): the name, the
@@ -435,8 +502,7 @@ impl<'a> Cols<'a> {
     /// "secretaries").
     fn each_surface(&self, mut each: impl FnMut(&str, bool)) {
         let aliases = || {
-            self.aliases
-                .split('|')
+            split_at_byte(self.aliases, b'|')
                 .filter(|_| !self.aliases.is_empty())
                 .map(trim)
         };
@@ -698,7 +764,8 @@ impl GazetteerBuilder {
                 }
                 std::hint::black_box(ahead);
             }
-            let id = row.id(texts);
+            // (the id's text is read only to compare it with a row's of the same hash bits)
+            let id = || row.id(texts);
             let slot = by_id.find(id, hashes[i], |idx| chosen[idx as usize].id(texts));
             if let Some(idx) = by_id.get(slot) {
                 let first = chosen[idx as usize];
@@ -721,7 +788,8 @@ impl GazetteerBuilder {
                         row.line_no(texts),
                         1,
                         format!(
-                            "duplicate id {id:?}, first defined at {}:{}",
+                            "duplicate id {:?}, first defined at {}:{}",
+                            id(),
                             self.paths[first.file as usize],
                             first.line_no(texts)
                         ),
@@ -803,8 +871,10 @@ impl GazetteerBuilder {
         let mut sense_start: Vec<u32> = Vec::with_capacity(n + 1);
         // the forms' texts as bytes, checked as UTF-8 once at the end (each was a `str`):
         // a short one comes whole from its key, with no read of the arena, whose texts
-        // are in listing order, not this one
-        let mut text: Vec<u8> = Vec::with_capacity(arena.len() / 2);
+        // are in listing order, not this one. Sized for all the listed texts (it holds the
+        // distinct ones): grown by doubling, it copied a million names' 25 MB of forms
+        // once, into fresh memory (capacity never written costs no memory)
+        let mut text: Vec<u8> = Vec::with_capacity(arena.len());
         let mut start: Vec<u32> = Vec::with_capacity(n + 1);
         start.push(0);
         let mut prev: Option<&FormRec> = None;
@@ -858,12 +928,12 @@ impl GazetteerBuilder {
                 let mut facts: Vec<Facts> = Vec::with_capacity(chosen.len());
                 let mut country_index = HashMap::default();
                 for (i, row) in chosen.iter().enumerate() {
-                    let cols = row.cols(texts);
-                    let f = Facts::of(&cols);
+                    let attrs = row.attrs(texts);
+                    let f = Facts::of(row.kind, attrs);
                     // `kind=country` (a row gives each key once)
                     if f.kind == EntityKind::Location
                         && f.place == PlaceKind::Country
-                        && let Some(code) = cols.attr("country")
+                        && let Some(code) = attr_of(attrs, "country")
                     {
                         country_index
                             .entry(code.to_string())
@@ -932,14 +1002,20 @@ impl IdTable {
         self.slots[h as usize & self.mask]
     }
 
-    /// The slot of `id`, whose hash is `h` (`id_of` reads the id of an index in the
-    /// table): its own, or the empty one where it goes.
-    fn find<'a>(&self, id: &str, h: u64, id_of: impl Fn(u32) -> &'a str) -> (usize, u64) {
+    /// The slot of the id `id()`, whose hash is `h` (`id_of` reads the id of an index in
+    /// the table): its own, or the empty one where it goes. The ids are read only when
+    /// the hash bits kept in a slot agree.
+    fn find<'a>(
+        &self,
+        id: impl Fn() -> &'a str,
+        h: u64,
+        id_of: impl Fn(u32) -> &'a str,
+    ) -> (usize, u64) {
         let tag = h >> 32;
         let mut pos = h as usize & self.mask;
         loop {
             let s = self.slots[pos];
-            if s == 0 || (s >> 32 == tag && id_of((s as u32) - 1) == id) {
+            if s == 0 || (s >> 32 == tag && id_of((s as u32) - 1) == id()) {
                 return (pos, tag);
             }
             pos = (pos + 1) & self.mask;
@@ -972,13 +1048,10 @@ fn add_short_names(
 ) {
     let mut shorts: HashMap<String, Option<(EntryId, String)>> = HashMap::default();
     for (i, e) in entries.iter().enumerate() {
-        if e.kind != EntityKind::Person {
+        if e.kind != EntityKind::Person || attr_of(e.attrs(texts), "title").is_none() {
             continue;
         }
         let e = e.cols(texts);
-        if e.attr("title").is_none() {
-            continue;
-        }
         // the short form the file gives, and the family part of the name and of every
         // alias ("Zelenskyy", "Zelensky")
         let family_first = e.attr("order") == Some("family-first");
@@ -1192,9 +1265,9 @@ impl FormRec {
 }
 
 /// `recs` sorted by [`FormRec::cmp`] (texts in `arena`): first moved into buckets by the
-/// first two bytes of their text (one count and one move), then each bucket sorted. The
-/// first two bytes are what most comparisons of one sort of the whole list would read
-/// first: a bucket holds a few hundred pairs, whose sort takes half the comparisons.
+/// first two bytes of their text (one count and one move), then each bucket sorted by
+/// [`radix_sort`]. The first two bytes are what most comparisons of one sort of the whole
+/// list would read first.
 fn sort_recs(recs: Vec<FormRec>, arena: &[u8]) -> Vec<FormRec> {
     // the first two bytes: the top of the key (big-endian)
     let bucket = |r: &FormRec| (r.key[0] >> 48) as usize;
@@ -1219,10 +1292,91 @@ fn sort_recs(recs: Vec<FormRec>, arena: &[u8]) -> Vec<FormRec> {
     drop(recs);
     for b in at.windows(2) {
         if b[1] - b[0] > 1 {
-            out[b[0] as usize..b[1] as usize].sort_unstable_by(|x, y| x.cmp(y, arena));
+            radix_sort(&mut out[b[0] as usize..b[1] as usize], 2, arena);
         }
     }
     out
+}
+
+/// Buckets of fewer pairs than this are sorted by comparisons: [`radix_sort`]'s count
+/// and walk over the bytes in use cost more than the comparisons would.
+const RADIX_MIN: usize = 48;
+
+/// Sorts `recs`, whose keys agree on their first `depth` bytes, by [`FormRec::cmp`]: moved
+/// into buckets by the key's byte at `depth` in place (a count, then cycles of swaps:
+/// no second buffer), then each bucket by the next byte. A bucket of a million synthetic
+/// names' first two bytes holds tens of thousands of pairs, whose comparison sort read
+/// each pair's key some fifteen times; this reads it once a byte. Small buckets, keys
+/// read to their end, and the bucket of the zero byte (texts that end there, or that
+/// hold a zero byte) are sorted by comparisons, which also order equal texts.
+fn radix_sort(recs: &mut [FormRec], mut depth: usize, arena: &[u8]) {
+    loop {
+        if recs.len() < RADIX_MIN || depth >= KEY_BYTES {
+            recs.sort_unstable_by(|x, y| x.cmp(y, arena));
+            return;
+        }
+        let (word, shift) = (depth / 8, 56 - 8 * (depth % 8));
+        let byte = |r: &FormRec| usize::from((r.key[word] >> shift) as u8);
+        let mut count = [0u32; 256];
+        let (mut lo, mut hi) = (255, 0);
+        for r in recs.iter() {
+            let b = byte(r);
+            count[b] += 1;
+            lo = lo.min(b);
+            hi = hi.max(b);
+        }
+        if lo == hi {
+            // one bucket: on to the next byte (unless the texts end here)
+            if lo == 0 {
+                recs.sort_unstable_by(|x, y| x.cmp(y, arena));
+                return;
+            }
+            depth += 1;
+            continue;
+        }
+        // where each bucket of the bytes in use starts and ends
+        let mut next = [0u32; 256];
+        let mut end = [0u32; 256];
+        let mut sum = 0;
+        for b in lo..=hi {
+            next[b] = sum;
+            sum += count[b];
+            end[b] = sum;
+        }
+        // each place of a bucket not yet filled takes the pair there out and swaps it
+        // along the buckets it belongs to until one of this bucket's comes back
+        for b in lo..=hi {
+            while next[b] < end[b] {
+                let at = next[b] as usize;
+                let mut r = recs[at];
+                loop {
+                    let t = byte(&r);
+                    if t == b {
+                        break;
+                    }
+                    let j = next[t] as usize;
+                    next[t] += 1;
+                    std::mem::swap(&mut r, &mut recs[j]);
+                }
+                recs[at] = r;
+                next[b] += 1;
+            }
+        }
+        let mut start = 0;
+        for b in lo..=hi {
+            let bucket = &mut recs[start as usize..end[b] as usize];
+            start = end[b];
+            if bucket.len() < 2 {
+                continue;
+            }
+            if b == 0 {
+                bucket.sort_unstable_by(|x, y| x.cmp(y, arena));
+            } else {
+                radix_sort(bucket, depth + 1, arena);
+            }
+        }
+        return;
+    }
 }
 
 /// The pairs of two sorted lists (texts in `arena`) in one sorted sequence.
@@ -2173,6 +2327,38 @@ t:8\tLOCATION\tNew\t\tkind=city
     }
 
     #[test]
+    fn position_of_and_split_at_byte_are_position_and_split() {
+        let mut rng = crate::hash::xorshift(0x51ed_2701_f3a5_c8b9);
+        for s in [
+            "",
+            "|",
+            "a",
+            "||",
+            "a|",
+            "|a",
+            "ab|c||déf|",
+            "x|y|z|0123456789abcdef|",
+        ] {
+            assert!(split_at_byte(s, b'|').eq(s.split('|')), "{s:?}");
+        }
+        for _ in 0..20_000 {
+            let len = (rng() % 40) as usize;
+            // few distinct bytes, so that the one looked for comes at any place, or twice
+            // in a word, or not at all; and bytes one above and below it
+            let s: Vec<u8> = (0..len)
+                .map(|_| b"\t\x08\n|}{a\x80\xff"[(rng() % 9) as usize])
+                .collect();
+            for byte in [b'\t', b'|', 0x80, 0xFF, b'z'] {
+                assert_eq!(
+                    position_of(&s, byte),
+                    s.iter().position(|&b| b == byte),
+                    "{s:?} {byte}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn trim_is_str_trim() {
         for s in [
             "",
@@ -2227,6 +2413,25 @@ t:8\tLOCATION\tNew\t\tkind=city
             assert_eq!(cols.attrs().collect::<Vec<_>>(), want, "{attrs:?}");
         }
         assert!(n > 10);
+    }
+
+    #[test]
+    fn a_rows_attrs_column_is_the_one_of_its_columns() {
+        // rows whose columns' places are kept, and a line too long for that
+        let long = "x".repeat(70_000);
+        let src = format!(
+            "{}\na\tPERSON\tAb Cd\tAb\ttitle=x;country=BY\nb\tLOCATION\t{long}\t\tkind=city\n\
+             c\tPERSON\t Ef \t\t\n",
+            parse::HEADER
+        );
+        let mut b = GazetteerBuilder::new();
+        b.add_source("g.tsv", &src).unwrap();
+        assert_eq!(b.rows.iter().filter(|r| r.cols == [0; 3]).count(), 1);
+        let got: Vec<&str> = b.rows.iter().map(|r| r.attrs(&b.texts)).collect();
+        assert_eq!(got, ["title=x;country=BY", "kind=city", ""]);
+        for r in &b.rows {
+            assert_eq!(r.attrs(&b.texts), r.cols(&b.texts).attrs);
+        }
     }
 
     #[test]

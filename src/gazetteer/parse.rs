@@ -20,6 +20,8 @@
 use crate::doc::{Attrs, EntityKind};
 use crate::error::{Error, ErrorKind, Result};
 
+use super::position_of;
+
 /// One gazetteer row as read from a file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Row {
@@ -268,7 +270,9 @@ pub(crate) fn columns(line: &str, [t0, t1, t2, t3]: [usize; 4]) -> [&str; 5] {
 #[inline]
 fn plain_fields(line: &str, tabs: [usize; 4]) -> Option<Fields<'_>> {
     let [id, ty, name, aliases, attrs] = columns(line, tabs);
-    if id.is_empty() || id.starts_with('#') || id.bytes().any(|b| b == b' ') {
+    // (the searches are `position_of`, eight bytes at a time: a million rows' columns
+    // are read here, each a few words long)
+    if id.is_empty() || id.starts_with('#') || position_of(id.as_bytes(), b' ').is_some() {
         return None;
     }
     let kind = EntityKind::parse(ty)?;
@@ -276,30 +280,33 @@ fn plain_fields(line: &str, tabs: [usize; 4]) -> Option<Fields<'_>> {
         return None;
     }
     if !aliases.is_empty() {
-        // every alias non-empty and starting with a non-space: then its trim is not empty
-        let mut prev = b'|';
-        for &b in aliases.as_bytes() {
-            if prev == b'|' && (b == b'|' || b == b' ') {
+        // every alias non-empty and starting with a non-space: then its trim is not
+        // empty. So the column and each piece after a '|' start with neither '|' nor ' '
+        let mut rest = aliases.as_bytes();
+        loop {
+            if matches!(rest.first(), None | Some(b'|' | b' ')) {
                 return None;
             }
-            prev = b;
-        }
-        if prev == b'|' {
-            return None;
+            match position_of(rest, b'|') {
+                Some(bar) => rest = &rest[bar + 1..],
+                None => break,
+            }
         }
     }
     // the keys so far (a row has a few; more go the general way)
     let mut keys: [&[u8]; 8] = [&[]; 8];
     let mut n = 0;
-    for kv in attrs.as_bytes().split(|&b| b == b';') {
+    let mut rest = Some(attrs.as_bytes());
+    while let Some(s) = rest {
+        let end = position_of(s, b';');
+        let kv = &s[..end.unwrap_or(s.len())];
+        rest = end.map(|e| &s[e + 1..]);
         if kv.is_empty() {
             continue;
         }
-        let key = &kv[..kv.iter().position(|&b| b == b'=')?];
+        let key = &kv[..position_of(kv, b'=')?];
         if key.is_empty()
-            || !key
-                .iter()
-                .all(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
+            || !key.iter().all(|&c| KEY_BYTE[usize::from(c)])
             || n == keys.len()
             || keys[..n].contains(&key)
         {
@@ -316,6 +323,19 @@ fn plain_fields(line: &str, tabs: [usize; 4]) -> Option<Fields<'_>> {
         attrs,
     })
 }
+
+/// The bytes an attribute key may hold: ASCII letters and digits, `_` and `-` (a table: a
+/// million rows' keys are read at build).
+const KEY_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+        c += 1;
+    }
+    t
+};
 
 fn shorten(s: &str) -> String {
     if s.chars().count() > 60 {
@@ -446,11 +466,7 @@ pub(crate) fn check_row<'a>(path: &str, line_no: usize, line: &'a str) -> Result
                 return Err(err(col(), format!("attribute {kv:?} is not key=value"))
                     .with_hint("write attributes as key=value pairs separated by ;"));
             };
-            if k.is_empty()
-                || !k
-                    .bytes()
-                    .all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
-            {
+            if k.is_empty() || !k.bytes().all(|c| KEY_BYTE[usize::from(c)]) {
                 return Err(err(col(), format!("bad attribute key {k:?}"))
                     .with_hint("attribute keys are ASCII letters, digits, _ and -: country=BY"));
             }
