@@ -487,7 +487,8 @@ fn lines_in(src: &str) -> usize {
 
 impl<'a> Cols<'a> {
     /// The attributes as (key, value), as `parse_row` reads them: `;` separates them, the
-    /// first `=` splits one.
+    /// first `=` splits one. (Only the tests read them all.)
+    #[cfg(test)]
     fn attrs(&self) -> impl Iterator<Item = (&'a str, &'a str)> + use<'a> {
         attr_pairs(self.attrs)
     }
