@@ -26,7 +26,8 @@ pub(crate) struct Word {
     pub(crate) anchor: u32,
 }
 
-/// A bit of a token's word id ([`Lexicon::id`]): the word has a temporal class. The
+/// A bit of a token's word id ([`Lexicon::id`]): the time lexer reads the word's slot
+/// (it is not [`Slot::NONE`]: the word has a temporal class, or keeps a weak starter). The
 /// stages that read one field of few words' records skip the other tokens on these bits,
 /// without reading a record.
 pub(crate) const TIME: u32 = 1 << 31;
@@ -38,11 +39,7 @@ const INDEX: u32 = ANCHOR - 1;
 impl Word {
     /// The bits [`TIME`] and [`ANCHOR`] of this record's word.
     fn flags(&self) -> u32 {
-        let time = if self.time.lex == Slot::NONE.lex {
-            0
-        } else {
-            TIME
-        };
+        let time = if self.time == Slot::NONE { 0 } else { TIME };
         let anchor = if self.anchor == NO_ANCHOR { 0 } else { ANCHOR };
         time | anchor
     }
@@ -469,7 +466,7 @@ mod tests {
                     known += 1;
                     assert_eq!(lx.names[(t.word & INDEX) as usize], w);
                     let r = lx.word(t.word);
-                    assert_eq!(t.word & TIME != 0, r.time.lex != Slot::NONE.lex, "{w}");
+                    assert_eq!(t.word & TIME != 0, r.time != Slot::NONE, "{w}");
                     assert_eq!(t.word & ANCHOR != 0, r.anchor != NO_ANCHOR, "{w}");
                 }
             }

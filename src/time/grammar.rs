@@ -249,7 +249,8 @@ pub(crate) fn run(
     let mut out = Vec::with_capacity(tokens.len() / 32);
     let mut si = 0;
     // the next token at or after `from` whose class can start an expression (context
-    // words and punctuation never do): the bits spare a branch on every token
+    // words and punctuation never do, nor a weak starter before a plain word): the bits
+    // spare a branch on every token
     let next_start = |from: usize| -> Option<usize> {
         let mut w = from >> 6;
         let mut bits = *starts.get(w)? & (!0u64 << (from & 63));
@@ -264,45 +265,8 @@ pub(crate) fn run(
     let mut i = 0;
     while let Some(k) = next_start(i) {
         i = k;
-        // the commonest starters ("the", "a", "that", "at", "this", ...) only start an
-        // expression before a temporal word: skip them before a plain word or punctuation
-        // (the exceptions are the words and marks some rule reads there: "the full year",
-        // "an additional year", "the '90s", "mid-2023")
-        if matches!(
-            lex[i],
-            Lex::W(
-                W::The
-                    | W::A
-                    | W::That
-                    | W::At
-                    | W::Up
-                    | W::More
-                    | W::Less
-                    | W::Approx
-                    | W::Within
-                    | W::Right
-                    | W::Early
-                    | W::Late
-                    | W::Mid
-                    | W::Last
-                    | W::This
-                    | W::Next
-                    | W::Coming
-                    | W::Past
-                    | W::Previous
-                    | W::Following
-            )
-        ) {
-            let skip = match p.l(i + 1) {
-                Lex::None => !matches!(p.norm(i + 1), "full" | "additional" | "extra"),
-                Lex::P(c) => c != b'\'' && c != b'-',
-                _ => false,
-            };
-            if skip {
-                i += 1;
-                continue;
-            }
-        }
+        // (the commonest starters, "the", "a", "that", "at", "this", ..., have their bits
+        // only before a temporal word: see `lex::is_weak`)
         let Some((start, end, sem)) = p.parse(i) else {
             i += 1;
             continue;

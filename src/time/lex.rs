@@ -492,8 +492,16 @@ const MAX_WORD: usize = 13;
 /// A class and whether it can start an expression, as the word table holds them.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct Slot {
-    /// [`can_start`] of `lex`.
+    /// Whether a token of this class starts an expression whatever follows it:
+    /// [`can_start`] of `lex`, less the weak starters.
     pub(crate) start: bool,
+    /// [`is_weak`] of `lex`: a weak starter ("the", "a", "last", ...), which starts an
+    /// expression only before a token that [`Slot::keeps`] one.
+    pub(crate) weak: bool,
+    /// Whether a weak starter before a token of this class may start an expression: the
+    /// token has a temporal class, or is one of [`KEEPERS`] (punctuation's classes are
+    /// not in the table: see [`classify_all`]).
+    pub(crate) keeps: bool,
     pub(crate) lex: Lex,
 }
 
@@ -503,7 +511,9 @@ impl Slot {
 
     const fn of(lex: Lex) -> Slot {
         Slot {
-            start: can_start(lex),
+            start: can_start(lex) && !is_weak(lex),
+            weak: is_weak(lex),
+            keeps: !matches!(lex, Lex::None | Lex::P(_)),
             lex,
         }
     }
@@ -515,11 +525,49 @@ impl Default for Slot {
     }
 }
 
+/// The words of no temporal class that some rule reads after a weak starter ("the full
+/// year", "an additional year", "an extra day"): a weak starter before one of them may
+/// start an expression. (Not with a final period: "the full." ends a sentence.)
+const KEEPERS: [&str; 3] = ["full", "additional", "extra"];
+
+/// The commonest starters ("the", "a", "that", "at", "this", ...) start an expression only
+/// before a temporal word, a number of a class, one of [`KEEPERS`], or an apostrophe or a
+/// hyphen ("the '90s", "mid-2023"): [`classify_all`] sets their start bits only there, so
+/// that the grammar does not stop at the thousands of "the" before a plain word.
+#[inline]
+pub(crate) const fn is_weak(l: Lex) -> bool {
+    matches!(
+        l,
+        Lex::W(
+            W::The
+                | W::A
+                | W::That
+                | W::At
+                | W::Up
+                | W::More
+                | W::Less
+                | W::Approx
+                | W::Within
+                | W::Right
+                | W::Early
+                | W::Late
+                | W::Mid
+                | W::Last
+                | W::This
+                | W::Next
+                | W::Coming
+                | W::Past
+                | W::Previous
+                | W::Following
+        )
+    )
+}
+
 /// Calls `f` with every word token that has a temporal class, and its class: each word of
 /// [`WORDS`], and the same word with a final period (an abbreviation, "feb.", or the last
-/// word of a sentence) when that is at most [`MAX_WORD`] bytes. The extractor's word table
-/// ([`crate::lexicon::Lexicon`]) holds them, and [`classify_all`] reads a word token's
-/// class from there.
+/// word of a sentence) when that is at most [`MAX_WORD`] bytes; and the [`KEEPERS`], of
+/// no class. The extractor's word table ([`crate::lexicon::Lexicon`]) holds them, and
+/// [`classify_all`] reads a word token's class from there.
 pub(crate) fn for_each_word(mut f: impl FnMut(&str, Slot)) {
     for &w in WORDS {
         debug_assert!(!w.ends_with('.') && w.len() <= MAX_WORD);
@@ -528,6 +576,16 @@ pub(crate) fn for_each_word(mut f: impl FnMut(&str, Slot)) {
         if w.len() < MAX_WORD {
             f(&format!("{w}."), slot);
         }
+    }
+    for w in KEEPERS {
+        debug_assert_eq!(classify_word(w), Lex::None);
+        f(
+            w,
+            Slot {
+                keeps: true,
+                ..Slot::NONE
+            },
+        );
     }
 }
 
@@ -538,7 +596,8 @@ pub(crate) struct Classes {
     /// One class per token.
     pub(crate) lex: Vec<Lex>,
     /// Bit `i % 64` of `starts[i / 64]` is set when token `i` can start an expression
-    /// ([`can_start`]).
+    /// ([`can_start`]), a weak starter ([`is_weak`]) only when the token after it keeps it
+    /// ([`Slot::keeps`]).
     pub(crate) starts: Vec<u64>,
 }
 
@@ -582,27 +641,43 @@ pub(crate) const fn can_start(l: Lex) -> bool {
 /// is not cleared first: zeroing it was a second pass over eight bytes a token); the
 /// start bits start clear, and only those of the tokens of a class are set. Most words
 /// have no class: a word whose id lacks the bit [`crate::lexicon::TIME`] costs a few loads,
-/// a branch and a store, no lookup.
+/// a branch and a store, no lookup. A weak starter's bit is set at the next token, when
+/// that token keeps it: a temporal word, a [`KEEPERS`] word (both in the table), a number
+/// of a class, an apostrophe or a hyphen.
 #[inline(never)]
 pub(crate) fn classify_all(tokens: &[Token], folded: &[u8], lexicon: &Lexicon, out: &mut Classes) {
     // (only the part past the last document's tokens is filled here)
     out.lex.resize(tokens.len(), Lex::None);
     out.starts.clear();
     out.starts.resize(tokens.len().div_ceil(64), 0);
+    // 1 when the last token is a weak starter
+    let mut weak = 0u64;
     for (i, (tok, lex)) in tokens.iter().zip(out.lex.iter_mut()).enumerate() {
+        // (no branch: whether a token keeps a weak starter is as good as random from word
+        // to word; at the first token, `weak` is 0)
+        let last = i.saturating_sub(1);
         let s = match tok.kind {
             TokenKind::Word if tok.word & crate::lexicon::TIME == 0 => {
                 *lex = Lex::None;
+                weak = 0;
                 continue;
             }
             TokenKind::Word => lexicon.word(tok.word).time,
             // punctuation never starts an expression
             TokenKind::Punct | TokenKind::Symbol => {
-                *lex = if tok.fold.end - tok.fold.start == 1 {
-                    Lex::P(folded[tok.fold.start])
+                let keeps = if tok.fold.end - tok.fold.start == 1 {
+                    let c = folded[tok.fold.start];
+                    *lex = Lex::P(c);
+                    c == b'\'' || c == b'-'
                 } else {
-                    Lex::None
+                    *lex = Lex::None;
+                    false
                 };
+                // (a branch: the two marks are rare)
+                if keeps {
+                    out.starts[last / 64] |= weak << (last % 64);
+                }
+                weak = 0;
                 continue;
             }
             // (the tokenizer's spans lie in the folded text)
@@ -611,6 +686,8 @@ pub(crate) fn classify_all(tokens: &[Token], folded: &[u8], lexicon: &Lexicon, o
         *lex = s.lex;
         // (no branch: whether a class can start is as good as random from word to word)
         out.starts[i / 64] |= u64::from(s.start) << (i % 64);
+        out.starts[last / 64] |= (weak & u64::from(s.keeps)) << (last % 64);
+        weak = u64::from(s.weak);
     }
 }
 
@@ -816,6 +893,14 @@ mod tests {
             assert_eq!(from_table(&dotted).lex, reference(&dotted), "{dotted}");
         }
         assert_eq!(from_table("feb.").lex, Lex::Month(2, false));
+        // the words that keep a weak starter are in the table, of no class
+        for w in KEEPERS {
+            assert_eq!(from_table(w).lex, Lex::None, "{w}");
+            assert!(from_table(w).keeps, "{w}");
+            assert_eq!(from_table(&format!("{w}.")), Slot::NONE, "{w}");
+        }
+        assert!(from_table("the").weak && !from_table("the").start);
+        assert!(from_table("march").start && !from_table("march").weak);
         assert_eq!(from_table("approximately.").lex, Lex::None);
         for w in [
             ".", "the-", "2023", "Monday", "said", "met", "tho", "dax.", "feb..",
@@ -858,7 +943,11 @@ mod tests {
         for w in &words {
             let got = from_table(w);
             assert_eq!(got.lex, reference(w), "{w:?}");
-            assert_eq!(got.start, can_start(got.lex), "{w:?}");
+            if KEEPERS.contains(&w.as_str()) {
+                assert!(got.keeps && !got.start && !got.weak, "{w:?}");
+            } else {
+                assert_eq!(got, Slot::of(got.lex), "{w:?}");
+            }
             if got.lex == Lex::None {
                 unknown += 1;
             } else {
@@ -875,15 +964,18 @@ mod tests {
     }
 
     /// The classes of a text's tokens, one by one from the `match` (the reference), and as
-    /// [`classify_all`] gives them into `out`.
-    fn classes_of(text: &str, out: &mut Classes) -> Vec<Lex> {
+    /// [`classify_all`] gives them into `out`; with whether each token can start an
+    /// expression, as the grammar decided it before the start bits did: a weak starter
+    /// only before a token of a temporal class other than punctuation, one of
+    /// [`KEEPERS`], an apostrophe or a hyphen.
+    fn classes_of(text: &str, out: &mut Classes) -> (Vec<Lex>, Vec<bool>) {
         let folded = crate::text::Folded::new(text);
         let (mut tokens, mut sentences) = (Vec::new(), Vec::new());
         crate::tokenize::tokenize(text, &folded, &mut tokens, &mut sentences);
         let lexicon = Lexicon::without_rules();
         lexicon.mark(folded.as_str().as_bytes(), &mut tokens);
         classify_all(&tokens, folded.as_str().as_bytes(), lexicon, out);
-        tokens
+        let lex: Vec<Lex> = tokens
             .iter()
             .map(|tok| {
                 let w = tok.norm(&folded);
@@ -896,23 +988,43 @@ mod tests {
                     },
                 }
             })
-            .collect()
+            .collect();
+        let starts = (0..lex.len())
+            .map(|i| {
+                let next = lex.get(i + 1).copied().unwrap_or(Lex::None);
+                let plain_next = match next {
+                    Lex::None => !tokens
+                        .get(i + 1)
+                        .is_some_and(|t| KEEPERS.contains(&t.norm(&folded))),
+                    Lex::P(c) => c != b'\'' && c != b'-',
+                    _ => false,
+                };
+                can_start(lex[i]) && !(is_weak(lex[i]) && plain_next)
+            })
+            .collect();
+        (lex, starts)
     }
 
     #[test]
     fn classify_all_agrees_with_the_match_and_reuses_its_buffers() {
         let long = "On Tuesday, Feb. 28, the President met THE minister for two hours; \
-                    they last met 3 years ago, in the 1990s, at 5pm. Approximately. ";
+                    they last met 3 years ago, in the 1990s, at 5pm. Approximately. \
+                    The full year, an extra day, the '90s, mid-2023, the 1,000 and the \
+                    full. A - the Full, this...";
         let long = long.repeat(5);
-        let short = "Nothing here: said firm. Early in March!";
+        let short = "Nothing here: said firm. Early in March! The";
         let mut out = Classes::default();
+        let mut weak = [0, 0];
         for text in [long.as_str(), short, "", short] {
-            let want = classes_of(text, &mut out);
+            let (want, starts) = classes_of(text, &mut out);
             assert_eq!(out.lex, want, "{text}");
             assert_eq!(out.starts.len(), want.len().div_ceil(64));
             for (i, &l) in want.iter().enumerate() {
                 let bit = out.starts[i / 64] >> (i % 64) & 1 == 1;
-                assert_eq!(bit, can_start(l), "{text}: token {i} {l:?}");
+                assert_eq!(bit, starts[i], "{text}: token {i} {l:?}");
+                if is_weak(l) {
+                    weak[usize::from(bit)] += 1;
+                }
             }
             // no start bit past the last token
             if !want.len().is_multiple_of(64) {
@@ -920,6 +1032,8 @@ mod tests {
             }
         }
         assert!(out.lex.contains(&Lex::Month(3, true)));
+        // weak starters with their bits and without were seen
+        assert!(weak[0] > 10 && weak[1] > 10, "{weak:?}");
     }
 
     #[test]
