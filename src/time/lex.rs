@@ -653,9 +653,6 @@ pub(crate) fn classify_all(tokens: &[Token], folded: &[u8], lexicon: &Lexicon, o
     // 1 when the last token is a weak starter
     let mut weak = 0u64;
     for (i, (tok, lex)) in tokens.iter().zip(out.lex.iter_mut()).enumerate() {
-        // (no branch: whether a token keeps a weak starter is as good as random from word
-        // to word; at the first token, `weak` is 0)
-        let last = i.saturating_sub(1);
         let s = match tok.kind {
             TokenKind::Word if tok.word & crate::lexicon::TIME == 0 => {
                 *lex = Lex::None;
@@ -673,9 +670,9 @@ pub(crate) fn classify_all(tokens: &[Token], folded: &[u8], lexicon: &Lexicon, o
                     *lex = Lex::None;
                     false
                 };
-                // (a branch: the two marks are rare)
-                if keeps {
-                    out.starts[last / 64] |= weak << (last % 64);
+                // (a branch: the two marks are rare; `weak` is 0 at the first token)
+                if keeps && weak != 0 {
+                    out.starts[(i - 1) / 64] |= 1 << ((i - 1) % 64);
                 }
                 weak = 0;
                 continue;
@@ -684,9 +681,15 @@ pub(crate) fn classify_all(tokens: &[Token], folded: &[u8], lexicon: &Lexicon, o
             TokenKind::Number => Slot::of(classify_number(&folded[tok.fold.start..tok.fold.end])),
         };
         *lex = s.lex;
-        // (no branch: whether a class can start is as good as random from word to word)
-        out.starts[i / 64] |= u64::from(s.start) << (i % 64);
-        out.starts[last / 64] |= (weak & u64::from(s.keeps)) << (last % 64);
+        // this token's bit, and the last token's when it is a weak starter that this one
+        // keeps: the bit below, in the same word but at a word's first token (no branch:
+        // whether a class can start or keeps is as good as random from word to word)
+        let kept = weak & u64::from(s.keeps);
+        out.starts[i / 64] |= (u64::from(s.start) << (i % 64)) | ((kept << (i % 64)) >> 1);
+        if i % 64 == 0 && kept != 0 {
+            // (`kept` is 0 at the first token)
+            out.starts[i / 64 - 1] |= 1 << 63;
+        }
         weak = u64::from(s.weak);
     }
 }
