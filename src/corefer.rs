@@ -447,6 +447,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn partial_names_are_found_at_the_capitalised_words_and_not_inside_a_compound() {
+        // the parts are looked for at the recogniser's capitalised words: a hyphen-joined
+        // part ("Mensah-Boateng") names its person, a word inside it ("Boateng") is passed
+        // over, and the same word alone names the other person
+        let ex = crate::Extractor::new().unwrap();
+        let text = "Ama Boateng met Kwame Mensah-Boateng in Accra. Later Mensah-Boateng said \
+                    the talks went well, and Boateng agreed.";
+        let doc = ex.extract(text).unwrap();
+        let mentions_of = |name: &str| -> Vec<&str> {
+            let e = doc.entities.iter().find(|e| e.name == name).expect(name);
+            e.mentions.iter().map(|s| s.slice(text)).collect()
+        };
+        assert_eq!(mentions_of("Ama Boateng"), ["Ama Boateng", "Boateng"]);
+        assert_eq!(
+            mentions_of("Kwame Mensah-Boateng"),
+            ["Kwame Mensah-Boateng", "Mensah-Boateng"]
+        );
+        let all: usize = doc.entities.iter().map(|e| e.mentions.len()).sum();
+        assert_eq!(all, 5, "{:?}", doc.entities);
+    }
+
+    #[test]
     fn shown_entries_convert_once_and_match_the_entry() {
         let ex = crate::Extractor::new().unwrap();
         let g = ex.gazetteer();
