@@ -94,23 +94,26 @@ impl ShownEntries {
     }
 }
 
-/// Groups `mentions` into entities; adds partial-name mentions first, but none on a token
-/// of a time expression (`in_time(k)` for token `k`: "May" of "May 6" is a date, not
-/// Theresa May). Returns
+/// Groups `mentions` into entities; adds partial-name mentions first, at the capitalised
+/// words `caps` (the recogniser's list: every capitalised, upper-case or mixed-case word,
+/// in text order), but none on a token of a time expression (`in_time(k)` for token `k`:
+/// "May" of "May 6" is a date, not Theresa May). Returns
 /// the entities and, per mention, its entity index. `shown` keeps what the entries of `g`
 /// give their entities. The mentions must be in text order and must not overlap, as the
 /// recogniser leaves them; they stay so. Each mention's attributes are moved into its
 /// entity (nothing reads them later), which leaves the mention's map empty.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn corefer(
     g: &Gazetteer,
     shown: &ShownEntries,
     text: &str,
     folded: &Folded,
     tokens: &[Token],
+    caps: &[u32],
     in_time: &dyn Fn(usize) -> bool,
     mentions: &mut Vec<Mention>,
 ) -> (Vec<EntityDraft>, Vec<usize>) {
-    add_partial_names(g, shown, folded, tokens, in_time, mentions);
+    add_partial_names(g, shown, folded, tokens, caps, in_time, mentions);
     // (at most one entity per mention: one allocation, where growing moved the drafts
     // three times per document)
     let mut entities: Vec<EntityDraft> = Vec::with_capacity(mentions.len());
@@ -208,12 +211,14 @@ fn gazetteer_attrs(g: &Gazetteer, attrs: &Attrs) -> Attrs {
     out
 }
 
-/// Adds mentions for later uses of one part of a person's full name.
+/// Adds mentions for later uses of one part of a person's full name, looked for at the
+/// capitalised words `caps` (see [`corefer`]).
 fn add_partial_names(
     g: &Gazetteer,
     shown: &ShownEntries,
     folded: &Folded,
     tokens: &[Token],
+    caps: &[u32],
     in_time: &dyn Fn(usize) -> bool,
     mentions: &mut Vec<Mention>,
 ) {
@@ -273,27 +278,28 @@ fn add_partial_names(
         let b = p[0];
         firsts[usize::from(b >> 6)] |= 1 << (b & 63);
     }
-    let mut k = 0;
-    while k < tokens.len() {
+    // the words a part can be: capitalised or upper-case words (not mixed-case ones), read
+    // from the recogniser's list of capitalised words (a scan of every token here cost a
+    // mispredicted branch for many of them); a word inside the last compound is passed over
+    let mut end = 0;
+    for &k in caps {
+        let k = k as usize;
         let t = &tokens[k];
-        if t.kind != TokenKind::Word || !matches!(t.shape, Shape::Capitalized | Shape::Upper) {
-            k += 1;
+        debug_assert!(t.kind == TokenKind::Word);
+        if k < end || !matches!(t.shape, Shape::Capitalized | Shape::Upper) {
             continue;
         }
-        let end = compound_end(tokens, folded, k, tokens.len());
+        end = compound_end(tokens, folded, k, tokens.len());
         let part = &bytes[t.fold.start..tokens[end - 1].fold.end];
         let b = part[0];
         if firsts[usize::from(b >> 6)] & (1 << (b & 63)) == 0 {
-            k = end;
             continue;
         }
         let Some(Some(full)) = parts.get(part) else {
-            k = end;
             continue;
         };
         let full = *full;
         if (k..end).any(in_time) {
-            k = end;
             continue;
         }
         while next < mentions.len() && mentions[next].last <= k {
@@ -314,7 +320,6 @@ fn add_partial_names(
             }
             Some(_) => {}
         }
-        k = end;
     }
     for (c, full) in relabel {
         let (k, end) = (mentions[c].first, mentions[c].last);
@@ -440,6 +445,28 @@ pub(crate) fn resolve_pronoun(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn partial_names_are_found_at_the_capitalised_words_and_not_inside_a_compound() {
+        // the parts are looked for at the recogniser's capitalised words: a hyphen-joined
+        // part ("Mensah-Boateng") names its person, a word inside it ("Boateng") is passed
+        // over, and the same word alone names the other person
+        let ex = crate::Extractor::new().unwrap();
+        let text = "Ama Boateng met Kwame Mensah-Boateng in Accra. Later Mensah-Boateng said \
+                    the talks went well, and Boateng agreed.";
+        let doc = ex.extract(text).unwrap();
+        let mentions_of = |name: &str| -> Vec<&str> {
+            let e = doc.entities.iter().find(|e| e.name == name).expect(name);
+            e.mentions.iter().map(|s| s.slice(text)).collect()
+        };
+        assert_eq!(mentions_of("Ama Boateng"), ["Ama Boateng", "Boateng"]);
+        assert_eq!(
+            mentions_of("Kwame Mensah-Boateng"),
+            ["Kwame Mensah-Boateng", "Mensah-Boateng"]
+        );
+        let all: usize = doc.entities.iter().map(|e| e.mentions.len()).sum();
+        assert_eq!(all, 5, "{:?}", doc.entities);
+    }
 
     #[test]
     fn shown_entries_convert_once_and_match_the_entry() {

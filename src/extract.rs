@@ -389,7 +389,7 @@ impl<'t> Stages<'t> {
             &self.tokens,
             &self.sentences,
         );
-        // only the titles are read from `rec` later
+        // only the titles and the capitalised words are read from `rec` later
         self.mentions = std::mem::take(&mut rec.mentions);
         self.rec = Some(rec);
     }
@@ -419,12 +419,14 @@ impl<'t> Stages<'t> {
         let (tokens, time_spans) = (&self.tokens, &self.time_spans);
         let in_time = |k: usize| time_spans.overlap(tokens[k].span);
         let mentions = &mut self.mentions;
+        let caps = self.rec.as_ref().map_or(&[][..], |r| &r.caps);
         let (drafts, mention_entity) = corefer(
             &ex.gazetteer,
             &ex.shown,
             self.text,
             &self.folded,
             &self.tokens,
+            caps,
             &in_time,
             mentions,
         );

@@ -376,22 +376,6 @@ fn five_columns(line: &str) -> Option<[&str; 5]> {
     split.next().is_none().then_some(columns)
 }
 
-/// A data line already checked by [`check_row`] (a row of a built gazetteer), split into
-/// its row again without the checks: a gazetteer makes an entry's row on its first use,
-/// and checking it again there cost as much as making the row. `None` when the line does
-/// not have the five columns and a known type, which a checked line always has.
-pub(crate) fn checked_row(line: &str, line_no: usize) -> Option<Row> {
-    let [id, ty, name, aliases, attrs] = five_columns(line)?;
-    let fields = Fields {
-        id,
-        kind: EntityKind::parse(ty)?,
-        name: name.trim(),
-        aliases,
-        attrs,
-    };
-    Some(fields.to_row(line_no))
-}
-
 /// Checks one data line and splits it into its columns ([`parse_row`] without the
 /// allocations); the errors are the ones [`parse_row`] reports.
 pub(crate) fn check_row<'a>(path: &str, line_no: usize, line: &'a str) -> Result<Fields<'a>> {
@@ -510,26 +494,6 @@ fn column(line: &str, byte: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_checked_row_is_split_as_parse_row_splits_it() {
-        let mut lines: Vec<&str> = crate::defaults::GAZETTEERS
-            .iter()
-            .flat_map(|(_, src)| src.lines())
-            .filter(|l| !l.starts_with('#') && !l.trim().is_empty() && *l != HEADER)
-            .collect();
-        lines.extend([
-            "x:1\tPERSON\t  Padded Name \t a | b \tk=v;;j=",
-            "x:2\tLOCATION\tName\t\t",
-        ]);
-        assert!(lines.len() > 50_000, "{}", lines.len());
-        for line in lines {
-            let want = parse_row("f", 7, line).expect("a good row");
-            assert_eq!(checked_row(line, 7), Some(want), "{line:?}");
-        }
-        assert_eq!(checked_row("x:1\tPERSON\tName\t", 1), None);
-        assert_eq!(checked_row("x:1\tNOPE\tName\t\t", 1), None);
-    }
 
     const GOOD: &str = "# test\nid\ttype\tname\taliases\tattrs\nwikidata:Q1\tPERSON\tXi Jinping\t\tcountry=CN;title=President\niso3166:BY\tLOCATION\tBelarus\tRepublic of Belarus|Byelorussia\tkind=country\n";
 
