@@ -487,8 +487,7 @@ fn lines_in(src: &str) -> usize {
 
 impl<'a> Cols<'a> {
     /// The attributes as (key, value), as `parse_row` reads them: `;` separates them, the
-    /// first `=` splits one. (Only the tests read them all.)
-    #[cfg(test)]
+    /// first `=` splits one.
     fn attrs(&self) -> impl Iterator<Item = (&'a str, &'a str)> + use<'a> {
         attr_pairs(self.attrs)
     }
