@@ -313,36 +313,36 @@ struct Stages<'t> {
     found_dateline: Option<crate::time::Dateline>,
 }
 
-/// The spans of a document's time expressions, sorted by start, with the running maximum
-/// of their ends: whether any overlaps a span is a binary search (a scan of every time per
-/// mention was quadratic in the document's length).
+/// The spans of a document's time expressions, in text order, each with the running
+/// maximum of the ends: whether any overlaps a span is a binary search (a scan of every
+/// time per mention was quadratic in the document's length).
 #[derive(Debug, Default)]
 struct TimeSpans {
-    spans: Vec<Span>,
-    max_end: Vec<usize>,
+    /// Per time: its start, and the largest end of it and the times before it.
+    start_max_end: Vec<(usize, usize)>,
 }
 
 impl TimeSpans {
+    /// The spans of `times`, which must be sorted by start, as the time stage leaves them
+    /// (one list made at its size: a copy sorted again and a second list of the ends
+    /// cost a sort and an allocation per document).
     fn new(times: &[crate::time::Timex]) -> TimeSpans {
-        let mut spans: Vec<Span> = times.iter().map(|t| t.span).collect();
-        spans.sort_unstable_by_key(|s| s.start);
-        // (a `map` knows its length, so the list is made at its size: a `scan` does not,
-        // and the list grew by doubling)
+        debug_assert!(times.is_sorted_by_key(|t| t.span.start));
         let mut e = 0;
-        let max_end = spans
+        let start_max_end = times
             .iter()
-            .map(|s| {
-                e = s.end.max(e);
-                e
+            .map(|t| {
+                e = t.span.end.max(e);
+                (t.span.start, e)
             })
             .collect();
-        TimeSpans { spans, max_end }
+        TimeSpans { start_max_end }
     }
 
     /// Whether a time overlaps `s`: starts before `s` ends and ends after `s` starts.
     fn overlap(&self, s: Span) -> bool {
-        let p = self.spans.partition_point(|t| t.start < s.end);
-        p > 0 && self.max_end[p - 1] > s.start
+        let p = self.start_max_end.partition_point(|t| t.0 < s.end);
+        p > 0 && self.start_max_end[p - 1].1 > s.start
     }
 }
 
@@ -853,14 +853,15 @@ mod tests {
 
     #[test]
     fn time_spans_overlap_as_a_scan_of_every_time_does() {
-        // overlapping, nested, touching and empty times, in no order
+        // overlapping, nested, touching and empty times, sorted by start (as the time stage
+        // leaves them), the ends in no order
         let spans = [
-            (10, 14),
             (0, 3),
+            (10, 14),
             (12, 20),
-            (30, 30),
-            (25, 28),
             (13, 14),
+            (25, 28),
+            (30, 30),
             (40, 45),
         ];
         let times: Vec<crate::time::Timex> = spans
