@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::corefer::{EntityDraft, ShownEntries, corefer};
+use crate::corefer::{ShownEntries, corefer};
 use crate::doc::{Document, Entity};
 use crate::error::{Error, ErrorKind, Result};
 use crate::events::{Context, find_events};
@@ -420,7 +420,7 @@ impl<'t> Stages<'t> {
         let in_time = |k: usize| time_spans.overlap(tokens[k].span);
         let mentions = &mut self.mentions;
         let caps = self.rec.as_ref().map_or(&[][..], |r| &r.caps);
-        let (drafts, mention_entity) = corefer(
+        let (mut drafts, mut mention_entity) = corefer(
             &ex.gazetteer,
             &ex.shown,
             self.text,
@@ -432,48 +432,48 @@ impl<'t> Stages<'t> {
         );
         // entity ids in order of first mention: the mentions are in text order, so that is
         // the order in which the entities first turn up in `mention_entity` (every entity
-        // has a mention); the same pass counts each entity's mentions
+        // has a mention); the same pass counts each entity's mentions and renumbers the
+        // mentions' entities in place
         debug_assert!(mentions.windows(2).all(|w| w[0].last <= w[1].first));
         let mut new_id = vec![usize::MAX; drafts.len()];
         let mut counts: Vec<usize> = Vec::with_capacity(drafts.len());
-        self.mention_entity = mention_entity
-            .iter()
-            .map(|&e| {
-                if new_id[e] == usize::MAX {
-                    new_id[e] = counts.len();
-                    counts.push(0);
-                }
-                counts[new_id[e]] += 1;
-                new_id[e]
-            })
-            .collect();
-        let mut old_id = vec![0; drafts.len()];
-        for (old, &new) in new_id.iter().enumerate() {
-            old_id[new] = old;
+        for e in &mut mention_entity {
+            if new_id[*e] == usize::MAX {
+                new_id[*e] = counts.len();
+                counts.push(0);
+            }
+            *e = new_id[*e];
+            counts[*e] += 1;
         }
-        // each draft is moved out whole, its strings and attributes with it (taken field by
-        // field, the drafts left empty maps behind, whose drops cost as much as small ones)
-        let mut drafts: Vec<Option<EntityDraft>> = drafts.into_iter().map(Some).collect();
-        self.entities = old_id
-            .iter()
+        // the drafts put in that order in place, a cycle of the permutation at a time (the
+        // entities are mostly made in that order already: few or no swaps; a draft moved into
+        // a second list through an `Option` per draft cost two lists per document)
+        for i in 0..drafts.len() {
+            while new_id[i] != i {
+                let j = new_id[i];
+                drafts.swap(i, j);
+                new_id.swap(i, j);
+            }
+        }
+        // each draft is moved out whole, its strings and attributes with it
+        self.entities = drafts
+            .into_iter()
             .zip(&counts)
             .enumerate()
-            .map(|(n, (&old, &count))| {
-                let d = drafts[old].take().expect("every draft has one new id");
-                Entity {
-                    id: n,
-                    kind: d.kind,
-                    name: d.name,
-                    kb: d.kb,
-                    attrs: d.attrs,
-                    mentions: Vec::with_capacity(count),
-                }
+            .map(|(n, (d, &count))| Entity {
+                id: n,
+                kind: d.kind,
+                name: d.name,
+                kb: d.kb,
+                attrs: d.attrs,
+                mentions: Vec::with_capacity(count),
             })
             .collect();
         // each entity's mentions in text order, into lists made to size
-        for (m, &e) in mentions.iter().zip(&self.mention_entity) {
+        for (m, &e) in mentions.iter().zip(&mention_entity) {
             self.entities[e].mentions.push(m.span);
         }
+        self.mention_entity = mention_entity;
     }
 
     /// The document's date: the caller's, or the dateline's (read by [`Stages::time`]).
@@ -884,6 +884,38 @@ mod tests {
         }
         assert!(hits > 100);
         assert!(!TimeSpans::new(&[]).overlap(Span::new(0, 5)));
+    }
+
+    #[test]
+    fn entities_are_numbered_in_order_of_first_mention() {
+        // "Lukashenko" names its person before the full name does: coreference makes the
+        // full name's entity after Belarusian's, and the renumbering moves it before
+        let ex = Extractor::new().unwrap();
+        let text = "Beijing hosted talks. Lukashenko arrived on Monday. Later Belarusian \
+                    President Alexander Lukashenko met Chinese President Xi Jinping in Beijing.";
+        let doc = ex.extract(text).unwrap();
+        let got: Vec<(usize, &str, Vec<&str>)> = doc
+            .entities
+            .iter()
+            .map(|e| {
+                let mentions = e.mentions.iter().map(|s| s.slice(text)).collect();
+                (e.id, e.name.as_str(), mentions)
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (0, "Beijing", vec!["Beijing", "Beijing"]),
+                (
+                    1,
+                    "Alexander Lukashenko",
+                    vec!["Lukashenko", "Alexander Lukashenko"]
+                ),
+                (2, "Belarusian", vec!["Belarusian"]),
+                (3, "Chinese", vec!["Chinese"]),
+                (4, "Xi Jinping", vec!["Xi Jinping"]),
+            ]
+        );
     }
 
     #[test]
