@@ -1289,15 +1289,17 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
             *c = Slot::some(i);
         }
     }
-    let free_word = |k: usize| -> bool {
-        let t = &tokens[k];
+    // a capitalised word ([`is_cap`]) that may be part of a name: the test that the loop
+    // over the capitalised words asks, which knows the word is one
+    let free_cap = |k: usize| -> bool {
         covered[k] == Slot::NONE
             && !cx.lex.in_title(k)
-            && is_cap(t)
             && cx.lex.class(k) & class::NOT_NAME == 0
             && !cx.lex.clitic(k)
             && (!caps[k] || !cx.lex.common(k) || cx.lex.given(k) || cx.lex.surname(k))
     };
+    // any token that may be part of a name
+    let free_word = |k: usize| is_cap(&tokens[k]) && free_cap(k);
     // no name runs across a line break (a table row, a heading)
     let text_bytes = cx.text.as_bytes();
     let same_line =
@@ -1335,7 +1337,7 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
     // (a name starts at a capitalised word: most tokens are none)
     for &k in &cx.lex.caps {
         let k = k as usize;
-        if k < next || !free_word(k) {
+        if k < next || !free_cap(k) {
             continue;
         }
         // a common word opening a sentence is no name ("Meanwhile", "During")
