@@ -184,10 +184,12 @@ impl<'a> Lex<'a> {
             .enumerate()
             .map(|(k, t)| {
                 let b = lexicon.word(t.word).lists;
-                if t.kind == TokenKind::Word {
-                    if is_cap(t) {
-                        caps.push(k as u32);
-                    }
+                if is_cap(t) {
+                    caps.push(k as u32);
+                }
+                // (few words are on these two lists: a branch the processor guesses right,
+                // and the count is not updated at every word)
+                if b & (class::SPORTS_WORDS | class::RELATIONAL) != 0 && t.kind == TokenKind::Word {
                     sports_words += usize::from(b & class::SPORTS_WORDS != 0);
                     if b & class::RELATIONAL != 0 {
                         relational.push(k as u32);
