@@ -184,10 +184,12 @@ impl<'a> Lex<'a> {
             .enumerate()
             .map(|(k, t)| {
                 let b = lexicon.word(t.word).lists;
-                if t.kind == TokenKind::Word {
-                    if is_cap(t) {
-                        caps.push(k as u32);
-                    }
+                if is_cap(t) {
+                    caps.push(k as u32);
+                }
+                // (few words are on these two lists: a branch the processor guesses right,
+                // and the count is not updated at every word)
+                if b & (class::SPORTS_WORDS | class::RELATIONAL) != 0 && t.kind == TokenKind::Word {
                     sports_words += usize::from(b & class::SPORTS_WORDS != 0);
                     if b & class::RELATIONAL != 0 {
                         relational.push(k as u32);
@@ -1289,15 +1291,17 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
             *c = Slot::some(i);
         }
     }
-    let free_word = |k: usize| -> bool {
-        let t = &tokens[k];
+    // a capitalised word ([`is_cap`]) that may be part of a name: the test that the loop
+    // over the capitalised words asks, which knows the word is one
+    let free_cap = |k: usize| -> bool {
         covered[k] == Slot::NONE
             && !cx.lex.in_title(k)
-            && is_cap(t)
             && cx.lex.class(k) & class::NOT_NAME == 0
             && !cx.lex.clitic(k)
             && (!caps[k] || !cx.lex.common(k) || cx.lex.given(k) || cx.lex.surname(k))
     };
+    // any token that may be part of a name
+    let free_word = |k: usize| is_cap(&tokens[k]) && free_cap(k);
     // no name runs across a line break (a table row, a heading)
     let text_bytes = cx.text.as_bytes();
     let same_line =
@@ -1335,7 +1339,7 @@ fn unknown_names(cx: &DocContext, mentions: &mut Vec<Mention>) {
     // (a name starts at a capitalised word: most tokens are none)
     for &k in &cx.lex.caps {
         let k = k as usize;
-        if k < next || !free_word(k) {
+        if k < next || !free_cap(k) {
             continue;
         }
         // a common word opening a sentence is no name ("Meanwhile", "During")
