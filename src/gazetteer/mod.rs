@@ -1265,37 +1265,65 @@ impl FormRec {
 }
 
 /// `recs` sorted by [`FormRec::cmp`] (texts in `arena`): first moved into buckets by the
-/// first two bytes of their text (one count and one move), then each bucket sorted by
-/// [`radix_sort`]. The first two bytes are what most comparisons of one sort of the whole
-/// list would read first.
-fn sort_recs(recs: Vec<FormRec>, arena: &[u8]) -> Vec<FormRec> {
+/// first two bytes of their text (one count, then [`into_buckets`] in place), then each
+/// bucket sorted by [`radix_sort`]. The first two bytes are what most comparisons of one
+/// sort of the whole list would read first. In place: a copy of a million names' pairs
+/// was 67 MB of fresh memory, whose pages the kernel zeroed at first touch.
+fn sort_recs(mut recs: Vec<FormRec>, arena: &[u8]) -> Vec<FormRec> {
     // the first two bytes: the top of the key (big-endian)
     let bucket = |r: &FormRec| (r.key[0] >> 48) as usize;
-    // where each bucket starts (after the count of each, their sums)
-    let mut at = vec![0u32; (1 << 16) + 1];
+    // the count of each bucket, then where each starts (`next`) and ends (`end`)
+    let mut end = vec![0u32; 1 << 16];
     for r in &recs {
-        at[bucket(r) + 1] += 1;
+        end[bucket(r)] += 1;
     }
-    for b in 1..at.len() {
-        at[b] += at[b - 1];
+    let mut next = vec![0u32; 1 << 16];
+    let mut sum = 0;
+    for (n, e) in next.iter_mut().zip(&mut end) {
+        *n = sum;
+        sum += *e;
+        *e = sum;
     }
-    let Some(&first) = recs.first() else {
-        return recs;
-    };
-    let mut out = vec![first; recs.len()];
-    let mut next = at.clone();
-    for r in &recs {
-        let b = bucket(r);
-        out[next[b] as usize] = *r;
-        next[b] += 1;
+    into_buckets(&mut recs, &mut next, &end, 0..=(1 << 16) - 1, bucket);
+    let mut start = 0;
+    for &e in &end {
+        if e - start > 1 {
+            radix_sort(&mut recs[start as usize..e as usize], 2, arena);
+        }
+        start = e;
     }
-    drop(recs);
-    for b in at.windows(2) {
-        if b[1] - b[0] > 1 {
-            radix_sort(&mut out[b[0] as usize..b[1] as usize], 2, arena);
+    recs
+}
+
+/// Moves each of `recs` into its bucket, in place (no second buffer): bucket `b` is
+/// `recs[next[b]..end[b]]` as given, and `next[b]` is then moved to `end[b]`. Each place
+/// of a bucket not yet filled takes the pair there out and swaps it along the buckets it
+/// belongs to until one of this bucket's comes back. `bucket` gives every pair a bucket
+/// of `used`; the others are left as they are.
+fn into_buckets(
+    recs: &mut [FormRec],
+    next: &mut [u32],
+    end: &[u32],
+    used: std::ops::RangeInclusive<usize>,
+    bucket: impl Fn(&FormRec) -> usize,
+) {
+    for b in used {
+        while next[b] < end[b] {
+            let at = next[b] as usize;
+            let mut r = recs[at];
+            loop {
+                let t = bucket(&r);
+                if t == b {
+                    break;
+                }
+                let j = next[t] as usize;
+                next[t] += 1;
+                std::mem::swap(&mut r, &mut recs[j]);
+            }
+            recs[at] = r;
+            next[b] += 1;
         }
     }
-    out
 }
 
 /// Buckets of fewer pairs than this are sorted by comparisons: [`radix_sort`]'s count
@@ -1343,25 +1371,7 @@ fn radix_sort(recs: &mut [FormRec], mut depth: usize, arena: &[u8]) {
             sum += count[b];
             end[b] = sum;
         }
-        // each place of a bucket not yet filled takes the pair there out and swaps it
-        // along the buckets it belongs to until one of this bucket's comes back
-        for b in lo..=hi {
-            while next[b] < end[b] {
-                let at = next[b] as usize;
-                let mut r = recs[at];
-                loop {
-                    let t = byte(&r);
-                    if t == b {
-                        break;
-                    }
-                    let j = next[t] as usize;
-                    next[t] += 1;
-                    std::mem::swap(&mut r, &mut recs[j]);
-                }
-                recs[at] = r;
-                next[b] += 1;
-            }
-        }
+        into_buckets(recs, &mut next, &end, lo..=hi, byte);
         let mut start = 0;
         for b in lo..=hi {
             let bucket = &mut recs[start as usize..end[b] as usize];
