@@ -746,16 +746,11 @@ impl GazetteerBuilder {
         // checking path below): no index of 143,000 ids at every start
         let only_embedded = self.rows.iter().all(embedded);
         let mut by_id = IdTable::new(if only_embedded { 0 } else { self.rows.len() });
-        // the hashes first: the slot of a row a few ahead is read before its turn, so the
-        // cache misses of a big table overlap instead of coming one at a time
-        let hashes: Vec<u64> = if only_embedded {
-            Vec::new()
-        } else {
-            self.rows
-                .iter()
-                .map(|r| IdTable::hash(r.id(texts)))
-                .collect()
-        };
+        // the hashes of the rows of `i..i + 16`, made at once: the slots of the rows a few
+        // ahead are read before their turn, so the cache misses of a big table overlap
+        // instead of coming one at a time (sixteen at a time: a list of all the hashes
+        // was 8 MB of fresh memory for a million rows)
+        let mut hashes = [0u64; 16];
         for (i, row) in self.rows.iter().enumerate() {
             if only_embedded {
                 continue;
@@ -763,8 +758,9 @@ impl GazetteerBuilder {
             if i % 16 == 0 {
                 // sixteen independent reads, whose misses overlap
                 let mut ahead = [0u64; 16];
-                for (a, &h) in ahead.iter_mut().zip(&hashes[i..]) {
-                    *a = by_id.peek(h);
+                for ((h, a), r) in hashes.iter_mut().zip(&mut ahead).zip(&self.rows[i..]) {
+                    *h = IdTable::hash(r.id(texts));
+                    *a = by_id.peek(*h);
                 }
                 std::hint::black_box(ahead);
             }
@@ -772,7 +768,7 @@ impl GazetteerBuilder {
             let id = || row.id(texts);
             // the rows chosen so far (the first `i` while none was copied)
             let chosen = copy.as_deref().unwrap_or(&self.rows[..i]);
-            let slot = by_id.find(id, hashes[i], |idx| chosen[idx as usize].id(texts));
+            let slot = by_id.find(id, hashes[i % 16], |idx| chosen[idx as usize].id(texts));
             if let Some(idx) = by_id.get(slot) {
                 let first = chosen[idx as usize];
                 let allowed = match self.replace {
@@ -817,7 +813,6 @@ impl GazetteerBuilder {
                 copy.push(*row);
             }
         }
-        drop(hashes);
         drop(by_id);
         let chosen = copy.map_or_else(|| self.rows.clone(), std::sync::Arc::new);
         let parallel = two_threads(self.threads);
