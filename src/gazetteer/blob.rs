@@ -461,7 +461,7 @@ impl Gazetteer {
             entries: (0..rows.len().div_ceil(BLOCK))
                 .map(|_| OnceLock::new())
                 .collect(),
-            rows,
+            rows: Arc::new(rows),
             all_entries: OnceLock::new(),
             forms,
             senses,

@@ -171,7 +171,9 @@ pub struct GazetteerBuilder {
     paths: Vec<String>,
     /// The files' texts, by the same index.
     texts: Vec<Text>,
-    rows: Vec<RawRow>,
+    /// The rows, shared with the gazetteers built (see [`GazetteerBuilder::build`]): a
+    /// row added after a build copies them first.
+    rows: std::sync::Arc<Vec<RawRow>>,
     replace: Replace,
     /// Shared with the built gazetteers (no copy at build).
     common: std::sync::Arc<CommonWords>,
@@ -536,7 +538,7 @@ impl GazetteerBuilder {
     /// [`GazetteerBuilder::add_source`] for a text the builder may keep.
     fn add_owned(&mut self, path: &str, src: String) -> Result<&mut Self> {
         let file = self.paths.len() as u32;
-        let rows = &mut self.rows;
+        let rows = std::sync::Arc::make_mut(&mut self.rows);
         let before = rows.len();
         // about one row per 60 bytes of a file
         rows.reserve(src.len() / 60);
@@ -562,7 +564,7 @@ impl GazetteerBuilder {
             .with_hint("one row per line")),
         });
         if let Err(e) = checked {
-            self.rows.truncate(before);
+            rows.truncate(before);
             return Err(e);
         }
         self.paths.push(path.to_string());
@@ -574,9 +576,10 @@ impl GazetteerBuilder {
     /// when their entry is first used (start-up cost), so the file must be one the test
     /// suite parses. A file that does not split cleanly is parsed in full at once.
     pub(crate) fn add_embedded(&mut self, path: &str, src: &'static str) -> Result<&mut Self> {
-        let before = self.rows.len();
-        if RawRow::split_file(self.paths.len() as u32, src, &mut self.rows).is_none() {
-            self.rows.truncate(before);
+        let rows = std::sync::Arc::make_mut(&mut self.rows);
+        let before = rows.len();
+        if RawRow::split_file(self.paths.len() as u32, src, rows).is_none() {
+            rows.truncate(before);
             return self.add_source(path, src);
         }
         self.paths.push(path.to_string());
@@ -661,12 +664,12 @@ impl GazetteerBuilder {
             },
         );
         self.common = common;
-        self.rows
+        std::sync::Arc::make_mut(&mut self.rows)
             .reserve(head.iter().chain(&tail).flatten().map(Vec::len).sum());
         for ((path, src), rows) in files.iter().zip(head.into_iter().chain(tail)) {
             match rows {
                 Some(rows) => {
-                    self.rows.extend_from_slice(&rows);
+                    std::sync::Arc::make_mut(&mut self.rows).extend_from_slice(&rows);
                     self.paths.push(path.to_string());
                     self.texts.push(Text::Static(src));
                 }
@@ -733,40 +736,39 @@ impl GazetteerBuilder {
     /// [`ErrorKind::DuplicateEntry`] when an id appears twice (unless replacing is allowed).
     pub fn build(&self) -> Result<Gazetteer> {
         // the row that defines each entry (a later row replaces an earlier one's content
-        // but keeps its place)
+        // but keeps its place): the builder's rows themselves, shared, not copied (a
+        // million rows are 24 MB of fresh memory), until a duplicate id replaces or drops
+        // one; then a copy of the rows chosen so far, grown from there
         let texts = &self.texts[..];
-        let mut chosen: Vec<RawRow> = Vec::with_capacity(self.rows.len());
+        let mut copy: Option<Vec<RawRow>> = None;
         let embedded = |r: &RawRow| matches!(texts[r.file as usize], Text::Static(_));
         // the embedded files alone have distinct ids (a test builds them through the
         // checking path below): no index of 143,000 ids at every start
         let only_embedded = self.rows.iter().all(embedded);
         let mut by_id = IdTable::new(if only_embedded { 0 } else { self.rows.len() });
-        // the hashes first: the slot of a row a few ahead is read before its turn, so the
-        // cache misses of a big table overlap instead of coming one at a time
-        let hashes: Vec<u64> = if only_embedded {
-            Vec::new()
-        } else {
-            self.rows
-                .iter()
-                .map(|r| IdTable::hash(r.id(texts)))
-                .collect()
-        };
+        // the hashes of the rows of `i..i + 16`, made at once: the slots of the rows a few
+        // ahead are read before their turn, so the cache misses of a big table overlap
+        // instead of coming one at a time (sixteen at a time: a list of all the hashes
+        // was 8 MB of fresh memory for a million rows)
+        let mut hashes = [0u64; 16];
         for (i, row) in self.rows.iter().enumerate() {
             if only_embedded {
-                chosen.push(*row);
                 continue;
             }
             if i % 16 == 0 {
                 // sixteen independent reads, whose misses overlap
                 let mut ahead = [0u64; 16];
-                for (a, &h) in ahead.iter_mut().zip(&hashes[i..]) {
-                    *a = by_id.peek(h);
+                for ((h, a), r) in hashes.iter_mut().zip(&mut ahead).zip(&self.rows[i..]) {
+                    *h = IdTable::hash(r.id(texts));
+                    *a = by_id.peek(*h);
                 }
                 std::hint::black_box(ahead);
             }
             // (the id's text is read only to compare it with a row's of the same hash bits)
             let id = || row.id(texts);
-            let slot = by_id.find(id, hashes[i], |idx| chosen[idx as usize].id(texts));
+            // the rows chosen so far (the first `i` while none was copied)
+            let chosen = copy.as_deref().unwrap_or(&self.rows[..i]);
+            let slot = by_id.find(id, hashes[i % 16], |idx| chosen[idx as usize].id(texts));
             if let Some(idx) = by_id.get(slot) {
                 let first = chosen[idx as usize];
                 let allowed = match self.replace {
@@ -797,14 +799,22 @@ impl GazetteerBuilder {
                     .with_hint(hint));
                 }
                 // a later duplicate is measured against the row that stands now
-                chosen[idx as usize] = *row;
+                let copy = copy.get_or_insert_with(|| {
+                    // sized once, for all the rows (doubling would copy it again)
+                    let mut c = Vec::with_capacity(self.rows.len());
+                    c.extend_from_slice(&self.rows[..i]);
+                    c
+                });
+                copy[idx as usize] = *row;
                 continue;
             }
             by_id.insert(slot, chosen.len() as u32);
-            chosen.push(*row);
+            if let Some(copy) = &mut copy {
+                copy.push(*row);
+            }
         }
-        drop(hashes);
         drop(by_id);
+        let chosen = copy.map_or_else(|| self.rows.clone(), std::sync::Arc::new);
         let parallel = two_threads(self.threads);
         // every (folded surface, sense) pair, the folded text side by side in one buffer;
         // one sort by text then numbers the forms in byte order, which is also the order
@@ -1265,37 +1275,65 @@ impl FormRec {
 }
 
 /// `recs` sorted by [`FormRec::cmp`] (texts in `arena`): first moved into buckets by the
-/// first two bytes of their text (one count and one move), then each bucket sorted by
-/// [`radix_sort`]. The first two bytes are what most comparisons of one sort of the whole
-/// list would read first.
-fn sort_recs(recs: Vec<FormRec>, arena: &[u8]) -> Vec<FormRec> {
+/// first two bytes of their text (one count, then [`into_buckets`] in place), then each
+/// bucket sorted by [`radix_sort`]. The first two bytes are what most comparisons of one
+/// sort of the whole list would read first. In place: a copy of a million names' pairs
+/// was 67 MB of fresh memory, whose pages the kernel zeroed at first touch.
+fn sort_recs(mut recs: Vec<FormRec>, arena: &[u8]) -> Vec<FormRec> {
     // the first two bytes: the top of the key (big-endian)
     let bucket = |r: &FormRec| (r.key[0] >> 48) as usize;
-    // where each bucket starts (after the count of each, their sums)
-    let mut at = vec![0u32; (1 << 16) + 1];
+    // the count of each bucket, then where each starts (`next`) and ends (`end`)
+    let mut end = vec![0u32; 1 << 16];
     for r in &recs {
-        at[bucket(r) + 1] += 1;
+        end[bucket(r)] += 1;
     }
-    for b in 1..at.len() {
-        at[b] += at[b - 1];
+    let mut next = vec![0u32; 1 << 16];
+    let mut sum = 0;
+    for (n, e) in next.iter_mut().zip(&mut end) {
+        *n = sum;
+        sum += *e;
+        *e = sum;
     }
-    let Some(&first) = recs.first() else {
-        return recs;
-    };
-    let mut out = vec![first; recs.len()];
-    let mut next = at.clone();
-    for r in &recs {
-        let b = bucket(r);
-        out[next[b] as usize] = *r;
-        next[b] += 1;
+    into_buckets(&mut recs, &mut next, &end, 0..=(1 << 16) - 1, bucket);
+    let mut start = 0;
+    for &e in &end {
+        if e - start > 1 {
+            radix_sort(&mut recs[start as usize..e as usize], 2, arena);
+        }
+        start = e;
     }
-    drop(recs);
-    for b in at.windows(2) {
-        if b[1] - b[0] > 1 {
-            radix_sort(&mut out[b[0] as usize..b[1] as usize], 2, arena);
+    recs
+}
+
+/// Moves each of `recs` into its bucket, in place (no second buffer): bucket `b` is
+/// `recs[next[b]..end[b]]` as given, and `next[b]` is then moved to `end[b]`. Each place
+/// of a bucket not yet filled takes the pair there out and swaps it along the buckets it
+/// belongs to until one of this bucket's comes back. `bucket` gives every pair a bucket
+/// of `used`; the others are left as they are.
+fn into_buckets(
+    recs: &mut [FormRec],
+    next: &mut [u32],
+    end: &[u32],
+    used: std::ops::RangeInclusive<usize>,
+    bucket: impl Fn(&FormRec) -> usize,
+) {
+    for b in used {
+        while next[b] < end[b] {
+            let at = next[b] as usize;
+            let mut r = recs[at];
+            loop {
+                let t = bucket(&r);
+                if t == b {
+                    break;
+                }
+                let j = next[t] as usize;
+                next[t] += 1;
+                std::mem::swap(&mut r, &mut recs[j]);
+            }
+            recs[at] = r;
+            next[b] += 1;
         }
     }
-    out
 }
 
 /// Buckets of fewer pairs than this are sorted by comparisons: [`radix_sort`]'s count
@@ -1343,25 +1381,7 @@ fn radix_sort(recs: &mut [FormRec], mut depth: usize, arena: &[u8]) {
             sum += count[b];
             end[b] = sum;
         }
-        // each place of a bucket not yet filled takes the pair there out and swaps it
-        // along the buckets it belongs to until one of this bucket's comes back
-        for b in lo..=hi {
-            while next[b] < end[b] {
-                let at = next[b] as usize;
-                let mut r = recs[at];
-                loop {
-                    let t = byte(&r);
-                    if t == b {
-                        break;
-                    }
-                    let j = next[t] as usize;
-                    next[t] += 1;
-                    std::mem::swap(&mut r, &mut recs[j]);
-                }
-                recs[at] = r;
-                next[b] += 1;
-            }
-        }
+        into_buckets(recs, &mut next, &end, lo..=hi, byte);
         let mut start = 0;
         for b in lo..=hi {
             let bucket = &mut recs[start as usize..end[b] as usize];
@@ -1630,8 +1650,8 @@ pub struct Gazetteer {
     texts: Vec<Text>,
     /// The entries; a row's entry is parsed on first use.
     entries: Vec<std::sync::OnceLock<EntryBlock>>,
-    /// The row of each entry.
-    rows: Vec<RawRow>,
+    /// The row of each entry (shared with its builder when no row was replaced).
+    rows: std::sync::Arc<Vec<RawRow>>,
     /// All entries as one slice, made on the first call of [`Gazetteer::entries`].
     all_entries: std::sync::OnceLock<Vec<Entry>>,
     forms: Forms,
@@ -2206,6 +2226,47 @@ t:8\tLOCATION\tNew\t\tkind=city
     }
 
     #[test]
+    fn rows_are_shared_until_a_duplicate_replaces_one() {
+        let h = "id\ttype\tname\taliases\tattrs\n";
+        let names = |g: &Gazetteer| -> Vec<String> {
+            g.entries()
+                .iter()
+                .map(|e| format!("{} {}", e.id, e.name))
+                .collect()
+        };
+        // no duplicate: the gazetteer's rows are the builder's, not a copy
+        let mut b = Gazetteer::builder();
+        b.add_source(
+            "a.tsv",
+            &format!("{h}t:1\tLOCATION\tA\t\t\nt:2\tPERSON\tB\t\t\n"),
+        )
+        .unwrap();
+        let g = b.build().unwrap();
+        assert!(std::sync::Arc::ptr_eq(&g.rows, &b.rows));
+        // a row added after the build copies them: the gazetteer keeps its own
+        b.add_source("b.tsv", &format!("{h}t:3\tLOCATION\tC\t\t\n"))
+            .unwrap();
+        assert_eq!((g.rows.len(), b.rows.len()), (2, 3));
+        assert_eq!(names(&g), ["t:1 A", "t:2 B"]);
+        // a duplicate replaces its row in place, a second one the row standing then; the
+        // rows after them take the next places
+        b.replace_duplicates(true)
+            .add_source(
+                "c.tsv",
+                &format!(
+                    "{h}t:2\tPERSON\tB2\t\t\nt:4\tLOCATION\tD\t\t\nt:2\tPERSON\tB3\t\t\n\
+                     t:1\tLOCATION\tA2\t\t\nt:5\tLOCATION\tE\t\t\n"
+                ),
+            )
+            .unwrap();
+        let g = b.build().unwrap();
+        assert!(!std::sync::Arc::ptr_eq(&g.rows, &b.rows));
+        assert_eq!(names(&g), ["t:1 A2", "t:2 B3", "t:3 C", "t:4 D", "t:5 E"]);
+        assert_eq!(g.by_id("t:5"), Some(4));
+        assert_eq!(g.rows.len(), 5);
+    }
+
+    #[test]
     fn embedded_defaults_parse() {
         for (name, src) in crate::defaults::GAZETTEERS {
             parse::parse_file(name, src).unwrap();
@@ -2461,7 +2522,7 @@ t:8\tLOCATION\tNew\t\tkind=city
         assert_eq!(b.rows.iter().filter(|r| r.cols == [0; 3]).count(), 1);
         let got: Vec<&str> = b.rows.iter().map(|r| r.attrs(&b.texts)).collect();
         assert_eq!(got, ["title=x;country=BY", "kind=city", ""]);
-        for r in &b.rows {
+        for r in b.rows.iter() {
             assert_eq!(r.attrs(&b.texts), r.cols(&b.texts).attrs);
         }
     }

@@ -41,6 +41,85 @@ fn list_cells(k: usize) -> usize {
     if k < 2 { 0 } else { k.div_ceil(4) + k - 1 }
 }
 
+/// The number of children of each node while a trie is built, by preorder number: one
+/// byte a node (a million names' trie has some 14 million nodes, whose counts took 28 MB
+/// of fresh memory at two bytes each), and the nodes of 255 or more children (up to 256,
+/// one a byte; none in text, whose UTF-8 never holds 13 of the byte values) on the side.
+#[derive(Debug)]
+struct ChildCounts {
+    /// The count, or `u8::MAX` for a node in `many`.
+    small: Vec<u8>,
+    /// (node, count) of the nodes of `u8::MAX` children or more.
+    many: Vec<(u32, u16)>,
+}
+
+impl ChildCounts {
+    /// No nodes yet, room for `n` (capacity never written costs no memory).
+    fn with_capacity(n: usize) -> ChildCounts {
+        ChildCounts {
+            small: Vec::with_capacity(n),
+            many: Vec::new(),
+        }
+    }
+
+    /// The number of nodes.
+    fn len(&self) -> usize {
+        self.small.len()
+    }
+
+    /// Adds a node of `k` children (fewer than `u8::MAX`).
+    fn push(&mut self, k: u8) {
+        debug_assert!(k < u8::MAX);
+        self.small.push(k);
+    }
+
+    /// The children of node `n`.
+    #[inline]
+    fn get(&self, n: usize) -> u16 {
+        match self.small[n] {
+            u8::MAX => self.many_of(n).1,
+            k => u16::from(k),
+        }
+    }
+
+    /// Counts one more child of node `n`; returns its count now.
+    #[inline]
+    fn add_one(&mut self, n: usize) -> u16 {
+        let k = &mut self.small[n];
+        if *k < u8::MAX - 1 {
+            *k += 1;
+            return u16::from(*k);
+        }
+        if *k == u8::MAX - 1 {
+            *k = u8::MAX;
+            self.many.push((n as u32, u16::from(u8::MAX)));
+            return u16::from(u8::MAX);
+        }
+        let many = self.many_of_mut(n);
+        many.1 += 1;
+        many.1
+    }
+
+    /// The entry of node `n` in `many` (a few at most: a search from the end, where the
+    /// node being counted is).
+    fn many_of(&self, n: usize) -> &(u32, u16) {
+        self.many
+            .iter()
+            .rev()
+            .find(|m| m.0 as usize == n)
+            .expect("a node of many children is listed")
+    }
+
+    /// [`ChildCounts::many_of`], to change.
+    fn many_of_mut(&mut self, n: usize) -> &mut (u32, u16) {
+        self.many
+            .iter_mut()
+            .rev()
+            .find(|m| m.0 as usize == n)
+            .expect("a node of many children is listed")
+    }
+}
+
 /// A place in a walk: a node with its record.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct At {
@@ -227,7 +306,7 @@ impl Trie {
         // with the form before it), so that the second walk lays each node's list out
         // before its children, and sizes the cells exactly (a million-name build then
         // makes no reallocations)
-        let mut kids: Vec<u16> = Vec::with_capacity(Self::nodes_at_most(order.clone()));
+        let mut kids = ChildCounts::with_capacity(Self::nodes_at_most(order.clone()));
         kids.push(0);
         // cells: the records, and the lists (a list grows with each child past the first)
         let mut size = RECORD;
@@ -241,11 +320,12 @@ impl Trie {
             // child of its prefix's node, then a chain of only children
             let l = lcp(prev, f);
             path.truncate(l + 1);
-            let k = &mut kids[path[l] as usize];
-            *k += 1;
-            size += list_cells(usize::from(*k)) - list_cells(usize::from(*k - 1));
+            let k = usize::from(kids.add_one(path[l] as usize));
+            size += list_cells(k) - list_cells(k - 1);
             let n = kids.len() as u32;
-            kids.extend(std::iter::repeat_n(1, f.len() - l - 1));
+            for _ in l + 1..f.len() {
+                kids.push(1);
+            }
             kids.push(0);
             path.extend(n..kids.len() as u32);
             size += RECORD * (f.len() - l);
@@ -292,7 +372,7 @@ impl Trie {
         // the nodes on the path of the form before, as (first cell, children laid out so
         // far): path[d] is its prefix of length d (set for every d up to its length)
         let mut path: Vec<(u32, u16)> = vec![(0, 0); longest + 1];
-        path[0] = (put(&mut cells, NONE, kids[0], 0), 0);
+        path[0] = (put(&mut cells, NONE, kids.get(0), 0), 0);
         let mut kid = 1;
         let mut prev: &[u8] = &[];
         for (f, id) in order {
@@ -304,14 +384,12 @@ impl Trie {
             path[l].1 += 1;
             let child = cells.len() as u32;
             link(&mut cells, parent, i, f[l], child);
-            let (last, chain) = kids[kid..kid + f.len() - l]
-                .split_last()
-                .expect("a node a form");
-            kid += chain.len() + 1;
-            for ((d, &k), &b) in (l + 1..).zip(chain).zip(&f[l + 1..]) {
-                path[d] = (put(&mut cells, NONE, k, u32::from(b)), 1);
+            for (d, &b) in (l + 1..).zip(&f[l + 1..]) {
+                path[d] = (put(&mut cells, NONE, kids.get(kid), u32::from(b)), 1);
+                kid += 1;
             }
-            path[f.len()] = (put(&mut cells, id, *last, 0), 0);
+            path[f.len()] = (put(&mut cells, id, kids.get(kid), 0), 0);
+            kid += 1;
             prev = f;
         }
         debug_assert_eq!(cells.len(), size);
@@ -348,7 +426,7 @@ impl Trie {
 
     /// An upper bound on the nodes of the trie over `order`: one a byte, and the root. The
     /// list of children counts is sized by it, not grown by doubling: the growing copied
-    /// a million names' 28 MB of counts, and touched twice as much fresh memory (its
+    /// a million names' 14 MB of counts, and touched twice as much fresh memory (its
     /// capacity past the nodes is never written, so it costs no memory).
     fn nodes_at_most<'a>(order: impl Iterator<Item = (&'a [u8], u32)>) -> usize {
         order.map(|(f, _)| f.len()).sum::<usize>() + 1
@@ -768,6 +846,65 @@ mod tests {
                 assert_eq!(walk(&t, &hay), naive(&forms, &hay), "{hay:?}");
             }
         }
+    }
+
+    #[test]
+    fn nodes_of_255_and_256_children() {
+        // every byte after the root and after "a", all but one after "b": more children
+        // than a byte of the build's counts holds
+        let mut forms: Vec<Vec<u8>> = Vec::new();
+        for b in 0..=255u8 {
+            forms.push(vec![b]);
+            forms.push(vec![b'a', b]);
+            if b != 7 {
+                forms.push(vec![b'b', b]);
+            }
+        }
+        forms.sort();
+        let order: Vec<(&[u8], u32)> = (0..).zip(&forms).map(|(i, f)| (&f[..], i)).collect();
+        let t = Trie::from_sorted(&order);
+        let labels = |n: u32| -> Vec<u8> { t.children(n).iter().map(|&(b, _)| b).collect() };
+        let child = |n: u32, b: u8| t.children(n).iter().find(|c| c.0 == b).map(|c| c.1);
+        let all: Vec<u8> = (0..=255).collect();
+        assert_eq!(labels(0), all);
+        assert_eq!(labels(child(0, b'a').unwrap()), all);
+        let b = child(0, b'b').unwrap();
+        assert_eq!(
+            labels(b),
+            all.iter().copied().filter(|&x| x != 7).collect::<Vec<_>>()
+        );
+        assert_eq!(child(b, 7), None);
+        // each form's node reports it
+        for (f, i) in order {
+            let node = f.iter().try_fold(0, |n, &b| child(n, b)).unwrap();
+            assert_eq!(t.at(node).form(), Some(i), "{f:?}");
+        }
+    }
+
+    #[test]
+    fn child_counts_are_a_list_of_counts() {
+        // counts taken up to 256 in random order, against a plain list
+        let mut rng = crate::hash::xorshift(0x9e37_79b9_7f4a_7c15u64);
+        let mut next = |n: usize| (rng() % n as u64) as usize;
+        let (mut counts, mut want) = (ChildCounts::with_capacity(0), Vec::<u16>::new());
+        for _ in 0..40 {
+            let k = next(3) as u8;
+            counts.push(k);
+            want.push(u16::from(k));
+        }
+        for _ in 0..12_000 {
+            // (skewed to the first nodes: some reach 256, others stay below 255)
+            let up_to = next(want.len()) + 1;
+            let n = next(up_to);
+            if want[n] < 256 {
+                want[n] += 1;
+                assert_eq!(counts.add_one(n), want[n]);
+            }
+        }
+        assert_eq!(counts.len(), want.len());
+        assert!((0..want.len()).all(|n| counts.get(n) == want[n]));
+        assert!(want.iter().filter(|&&k| k == 256).count() > 3, "{want:?}");
+        assert!(want.iter().filter(|&&k| k < 255).count() > 3, "{want:?}");
     }
 
     #[test]
