@@ -384,6 +384,27 @@ pub(crate) fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
     }
 }
 
+/// `word` with one edit at a random place (`next` draws): a byte changed, added or dropped,
+/// the byte a lower-case letter, `.`, `-` or `'`; `None` when the edit breaks its UTF-8 or
+/// `word` is empty. For tests of word tables on the words near the ones they hold.
+#[cfg(test)]
+pub(crate) fn near_word(word: &str, next: &mut impl FnMut() -> u64) -> Option<String> {
+    let mut b = word.as_bytes().to_vec();
+    if b.is_empty() {
+        return None;
+    }
+    let at = next() as usize % b.len();
+    let c = b"abcdefghijklmnopqrstuvwxyz.-'"[next() as usize % 29];
+    match next() % 3 {
+        0 => b[at] = c,
+        1 => b.insert(at, c),
+        _ => {
+            b.remove(at);
+        }
+    }
+    String::from_utf8(b).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

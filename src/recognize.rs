@@ -2399,19 +2399,7 @@ mod tests {
         for_each_listed_word(|w, _| words.push(w.to_string()));
         let listed = words.len();
         for i in 0..listed {
-            let mut b = words[i].as_bytes().to_vec();
-            let at = next() as usize % b.len();
-            let c = b"abcdefghijklmnopqrstuvwxyz.-'"[next() as usize % 29];
-            match next() % 3 {
-                0 => b[at] = c,
-                1 => b.insert(at, c),
-                _ => {
-                    b.remove(at);
-                }
-            }
-            if let Ok(w) = String::from_utf8(b) {
-                words.push(w);
-            }
+            words.extend(crate::hash::near_word(&words[i], &mut next));
         }
         let text = "The ministry's spokesman said the club's supporters met their \
                     counterparts at the stadium in Minsk, Inc. and co. on Monday.";

@@ -513,19 +513,7 @@ fn the_word_table_gives_every_word_its_anchor_id() {
     assert!(anchors > 10);
     words.extend(c.class_members.iter().flatten().cloned());
     for i in 0..anchors {
-        let mut b = words[i].as_bytes().to_vec();
-        let at = rng.below(b.len());
-        let ch = b"abcdefghijklmnopqrstuvwxyz.-"[rng.below(28)];
-        match rng.below(3) {
-            0 => b[at] = ch,
-            1 => b.insert(at, ch),
-            _ => {
-                b.remove(at);
-            }
-        }
-        if let Ok(w) = String::from_utf8(b) {
-            words.push(w);
-        }
+        words.extend(crate::hash::near_word(&words[i], &mut || rng.next()));
     }
     let text = "Xi Jinping met Vladimir Putin for talks in Moscow; they held a summit, \
                 visited the plant and called the president of France on Monday.";

@@ -922,17 +922,7 @@ mod tests {
         let mut words: Vec<String> = Vec::new();
         for &w in WORDS {
             for _ in 0..4 {
-                let mut b = w.as_bytes().to_vec();
-                let at = next() as usize % b.len();
-                let c = b"abcdefghijklmnopqrstuvwxyz.-"[next() as usize % 28];
-                match next() % 3 {
-                    0 => b[at] = c,
-                    1 => b.insert(at, c),
-                    _ => {
-                        b.remove(at);
-                    }
-                }
-                words.push(String::from_utf8(b).unwrap());
+                words.extend(crate::hash::near_word(w, &mut next));
             }
         }
         for _ in 0..2000 {
