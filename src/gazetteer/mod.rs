@@ -153,6 +153,33 @@ pub struct Sense {
     policy: CasePolicy,
 }
 
+/// The test [`Gazetteer::senses_for`] keeps a sense of candidate `cand` by: whether the
+/// case of the candidate's text satisfies the sense's case policy (the recogniser applies
+/// it to senses it has read beforehand).
+#[inline]
+pub(crate) fn case_fits_text(
+    cand: &Candidate,
+    tokens: &[Token],
+) -> impl Fn(&Sense) -> bool + use<> {
+    let first = tokens[cand.first].shape;
+    let all_cap = tokens[cand.first..cand.last].iter().all(|t| {
+        t.kind != TokenKind::Word
+            || matches!(t.shape, Shape::Capitalized | Shape::Upper | Shape::Mixed)
+    });
+    let all_upper = tokens[cand.first..cand.last]
+        .iter()
+        .all(|t| t.shape == Shape::Upper || t.shape == Shape::NoLetter || t.span.len() == 1);
+    move |s: &Sense| match s.policy {
+        CasePolicy::Any => true,
+        CasePolicy::Upper => all_upper && first == Shape::Upper,
+        CasePolicy::UpperOrCapitalized => all_upper || first == Shape::Capitalized,
+        CasePolicy::Capitalized => {
+            matches!(first, Shape::Capitalized | Shape::Upper | Shape::Mixed)
+        }
+        CasePolicy::CapitalizedAll => all_cap,
+    }
+}
+
 /// A gazetteer match: a token range and the entries its text may stand for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Candidate {
@@ -1799,26 +1826,8 @@ impl Gazetteer {
         cand: &Candidate,
         tokens: &'g [Token],
     ) -> impl Iterator<Item = &'g Sense> + 'g {
-        let first = tokens[cand.first];
-        let all_cap = tokens[cand.first..cand.last].iter().all(|t| {
-            t.kind != TokenKind::Word
-                || matches!(t.shape, Shape::Capitalized | Shape::Upper | Shape::Mixed)
-        });
-        let all_upper = tokens[cand.first..cand.last]
-            .iter()
-            .all(|t| t.shape == Shape::Upper || t.shape == Shape::NoLetter || t.span.len() == 1);
-        self.senses(cand.form)
-            .iter()
-            .filter(move |s| match s.policy {
-                CasePolicy::Any => true,
-                CasePolicy::Upper => all_upper && first.shape == Shape::Upper,
-                CasePolicy::UpperOrCapitalized => all_upper || first.shape == Shape::Capitalized,
-                CasePolicy::Capitalized => matches!(
-                    first.shape,
-                    Shape::Capitalized | Shape::Upper | Shape::Mixed
-                ),
-                CasePolicy::CapitalizedAll => all_cap,
-            })
+        let fits = case_fits_text(cand, tokens);
+        self.senses(cand.form).iter().filter(move |s| fits(s))
     }
 
     /// True when some sense of the form fits the case of `tokens[first..last]`.
