@@ -271,7 +271,10 @@ fn may_wake(
 ) -> bool {
     let toks = &cx.tokens[s.first..s.last];
     let text_f = cx.folded.as_str().as_bytes();
-    let mut scan = rules.anchor_scan(cache);
+    let mut scan = rules.anchor_scan(
+        cache,
+        unit_classes(cx, s, mention_order, title_order, times),
+    );
     if any_token_wakes(&mut scan, cx.lexicon, toks) {
         return true;
     }
@@ -316,6 +319,40 @@ fn may_wake(
         }
     }
     false
+}
+
+/// The classes of the units [`walk_units`] can make of sentence `s` (see
+/// [`RuleSet::anchor_scan`]): tokens, the kinds of the mentions starting in it, titles if a
+/// title phrase starts in it, times if a time does (a superset: a title phrase with a
+/// mention inside is no unit). The lists start at the sentence's first item, as in
+/// [`may_wake`].
+fn unit_classes(
+    cx: &Context<'_>,
+    s: &Sentence,
+    mention_order: &[(usize, u32)],
+    title_order: &[(usize, u32)],
+    times: &[Timex],
+) -> u32 {
+    let mut present = crate::pattern::CLASS_TOKEN;
+    for &(first, i) in mention_order {
+        if first >= s.last {
+            break;
+        }
+        present |= crate::pattern::entity_class(cx.mentions[i as usize].kind);
+    }
+    if title_order
+        .first()
+        .is_some_and(|&(first, _)| first < s.last)
+    {
+        present |= crate::pattern::entity_class(EntityKind::Title);
+    }
+    // as `fill_starts` takes them: a time starting at or before the last token's start
+    if let (Some(t), Some(t1)) = (times.first(), cx.tokens[s.first..s.last].last())
+        && t.span.start <= t1.span.start
+    {
+        present |= crate::pattern::CLASS_TIME;
+    }
+    present
 }
 
 /// Feeds the anchor words of `tokens` to `scan` as their anchor ids (from the word table,
