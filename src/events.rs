@@ -32,8 +32,8 @@
 
 use crate::hash::FxHashMap as HashMap;
 
-use crate::corefer::{is_person_pronoun, resolve_pronoun};
-use crate::doc::{Arg, Entity, EntityKind, Event, Evidence, Role, Status};
+use crate::corefer::{EntityDraft, is_person_pronoun, resolve_pronoun};
+use crate::doc::{Arg, EntityKind, Event, Evidence, Role, Status};
 use crate::gazetteer::Gazetteer;
 use crate::pattern::{AnchorScan, Cache, Match, RuleSet, SlotId, Unit, UnitKind};
 use crate::recognize::{Mention, TitleHit};
@@ -55,7 +55,7 @@ pub(crate) struct Context<'a> {
     pub mention_entity: &'a [usize],
     pub titles: &'a [TitleHit],
     /// The document's entities (their kinds and attributes are read).
-    pub entities: &'a [Entity],
+    pub entities: &'a [EntityDraft<'a>],
     pub times: &'a [Timex],
     pub doc_date: Option<&'a str>,
     /// The dateline's date: the document's date, never an event's time.
@@ -474,7 +474,7 @@ fn walk_units<'a>(
                 norm: &text_f[cx.tokens[m.first].fold.start..cx.tokens[m.last - 1].fold.end],
                 shape: cx.tokens[m.first].shape,
                 kind: UnitKind::Entity(m.kind),
-                attrs: cx.entities.get(ent).map(|e| &e.attrs),
+                attrs: cx.entities.get(ent).map(|e| e.attrs()),
             });
             srcs.push(UnitSrc {
                 first: m.first,
@@ -660,7 +660,7 @@ fn build(
             srcs[u].mention.and_then(|mi| {
                 let m = &cx.mentions[mi];
                 (m.kind == EntityKind::Nationality)
-                    .then(|| cx.entities[cx.mention_entity[mi]].attrs.get("country"))
+                    .then(|| cx.entities[cx.mention_entity[mi]].attrs().get("country"))
                     .flatten()
             })
         }) {
@@ -668,7 +668,7 @@ fn build(
             let k = srcs[c.start].first;
             if let Some(ent) = last_people(cx, k, 64)
                 .into_iter()
-                .find(|&e| cx.entities[e].attrs.get("country") == Some(country))
+                .find(|&e| cx.entities[e].attrs().get("country") == Some(country))
                 && !args.iter().any(|a| a.entity == Some(ent))
             {
                 args.push(Arg {
@@ -1169,13 +1169,13 @@ fn cameo(ev: &Event, hosted: bool, cx: &Context<'_>) -> &'static str {
                 let pc = cx
                     .entities
                     .get(p)
-                    .and_then(|e| e.attrs.get("country"))
+                    .and_then(|e| e.attrs().get("country"))
                     .cloned();
                 let third = ev.participants().all(|e| {
                     let c = cx
                         .entities
                         .get(e)
-                        .and_then(|e| e.attrs.get("country"))
+                        .and_then(|e| e.attrs().get("country"))
                         .cloned();
                     c.is_some() && pc.is_some() && c != pc
                 });
