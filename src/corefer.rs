@@ -189,7 +189,6 @@ pub(crate) fn corefer<'x>(
     order.extend((0..mentions.len()).filter(|&i| !points(&mentions[i])));
     order.extend((0..mentions.len()).filter(|&i| points(&mentions[i])));
     for i in order {
-        let context_attrs = std::mem::take(&mut mentions[i].attrs);
         let m = &mentions[i];
         let folded_text =
             &folded.as_str().as_bytes()[tokens[m.first].fold.start..tokens[m.last - 1].fold.end];
@@ -231,9 +230,11 @@ pub(crate) fn corefer<'x>(
         text_slot.or_insert(ent);
         // attributes from the context win over the gazetteer's: the first context
         // attributes of an entry's entity start from a copy of the entry's (later ones
-        // are put over them as before)
+        // are put over them as before). Most mentions have none: their empty maps are
+        // left in place (taken out, each was dropped here)
         let e = &mut entities[ent];
-        if !context_attrs.is_empty() {
+        if !mentions[i].attrs.is_empty() {
+            let context_attrs = std::mem::take(&mut mentions[i].attrs);
             if let Some(s) = e.shown
                 && e.attrs.is_empty()
             {
@@ -241,6 +242,7 @@ pub(crate) fn corefer<'x>(
             }
             e.attrs.extend(context_attrs);
         }
+        let m = &mentions[i];
         // the longest mention names an entity no gazetteer knows
         if m.entry.is_none() && e.shown.is_none() && m.source != Source::PartialName {
             let t = m.span.slice(text);

@@ -360,17 +360,24 @@ fn unit_classes(
 /// anchor word), up to the first that completes a rule's
 /// anchor sets (true; false if none does): the test every token of every sentence goes
 /// through. Out of line, as a loop of its own keeps the table in registers (inside
-/// `find_events` it was reloaded from the stack for every token).
+/// `find_events` it was reloaded from the stack for every token). Few tokens are anchor
+/// words: the bits of eight tokens are tested at once, and only a group with one is looked
+/// at token by token.
 #[inline(never)]
 fn any_token_wakes(
     scan: &mut AnchorScan<'_>,
     lexicon: &crate::lexicon::Lexicon,
     tokens: &[Token],
 ) -> bool {
+    use crate::lexicon::ANCHOR;
+    let groups = tokens.chunks_exact(8);
+    let rest = groups.remainder();
     scan.sees_anchors(
-        tokens
-            .iter()
-            .filter(|t| t.word & crate::lexicon::ANCHOR != 0)
+        groups
+            .filter(|g| g.iter().fold(0, |bits, t| bits | t.word) & ANCHOR != 0)
+            .flatten()
+            .chain(rest)
+            .filter(|t| t.word & ANCHOR != 0)
             .map(|t| lexicon.word(t.word).anchor),
     )
 }
