@@ -37,10 +37,14 @@ pub(crate) struct EntityDraft<'x> {
     pub shown: Option<&'x Shown>,
     /// The name of an entity no gazetteer knows (its longest mention); empty otherwise.
     name: String,
-    /// The attributes, unless they are the entry's alone (then empty): those read from the
-    /// context, over the entry's when there is one (see [`EntityDraft::attrs`]).
-    attrs: Attrs,
+    /// The attributes, unless they are the entry's alone or there are none (`None`: most
+    /// entities, whose draft then has no map to drop): those read from the context, over
+    /// the entry's when there is one (see [`EntityDraft::attrs`]).
+    attrs: Option<Attrs>,
 }
+
+/// The attributes of an entity with none.
+static NO_ATTRS: Attrs = Attrs::new();
 
 impl EntityDraft<'_> {
     /// The canonical name: the gazetteer's, else the longest mention.
@@ -55,9 +59,10 @@ impl EntityDraft<'_> {
 
     /// The attributes: the entry's, with those read from the context over them.
     pub(crate) fn attrs(&self) -> &Attrs {
-        match self.shown {
-            Some(s) if self.attrs.is_empty() => &s.attrs,
-            _ => &self.attrs,
+        match (&self.attrs, self.shown) {
+            (Some(a), _) => a,
+            (None, Some(s)) => &s.attrs,
+            (None, None) => &NO_ATTRS,
         }
     }
 
@@ -68,13 +73,9 @@ impl EntityDraft<'_> {
             Some(s) => (
                 s.name.clone(),
                 Some(s.kb.clone()),
-                if self.attrs.is_empty() {
-                    s.attrs.clone()
-                } else {
-                    self.attrs
-                },
+                self.attrs.unwrap_or_else(|| s.attrs.clone()),
             ),
-            None => (self.name, None, self.attrs),
+            None => (self.name, None, self.attrs.unwrap_or_default()),
         };
         Entity {
             id,
@@ -218,7 +219,7 @@ pub(crate) fn corefer<'x>(
                     kind: m.kind,
                     shown,
                     name,
-                    attrs: Attrs::new(),
+                    attrs: None,
                 });
                 entities.len() - 1
             }
@@ -235,12 +236,10 @@ pub(crate) fn corefer<'x>(
         let e = &mut entities[ent];
         if !mentions[i].attrs.is_empty() {
             let context_attrs = std::mem::take(&mut mentions[i].attrs);
-            if let Some(s) = e.shown
-                && e.attrs.is_empty()
-            {
-                e.attrs = s.attrs.clone();
-            }
-            e.attrs.extend(context_attrs);
+            let shown = e.shown;
+            e.attrs
+                .get_or_insert_with(|| shown.map_or_else(Attrs::new, |s| s.attrs.clone()))
+                .extend(context_attrs);
         }
         let m = &mentions[i];
         // the longest mention names an entity no gazetteer knows
