@@ -35,8 +35,9 @@ pub(crate) struct EntityDraft<'x> {
     pub kind: EntityKind,
     /// What the gazetteer entry gives the entity, when it has one.
     pub shown: Option<&'x Shown>,
-    /// The name of an entity no gazetteer knows (its longest mention); empty otherwise.
-    name: String,
+    /// The name of an entity no gazetteer knows (its longest mention, in the text: a
+    /// document copies it); empty otherwise.
+    name: &'x str,
     /// The attributes, unless they are the entry's alone or there are none (`None`: most
     /// entities, whose draft then has no map to drop): those read from the context, over
     /// the entry's when there is one (see [`EntityDraft::attrs`]).
@@ -49,7 +50,7 @@ static NO_ATTRS: Attrs = Attrs::new();
 impl EntityDraft<'_> {
     /// The canonical name: the gazetteer's, else the longest mention.
     pub(crate) fn name(&self) -> &str {
-        self.shown.map_or(&self.name, |s| &s.name)
+        self.shown.map_or(self.name, |s| &s.name)
     }
 
     /// The gazetteer id, when the entity is known.
@@ -75,7 +76,7 @@ impl EntityDraft<'_> {
                 Some(s.kb.clone()),
                 self.attrs.unwrap_or_else(|| s.attrs.clone()),
             ),
-            None => (self.name, None, self.attrs.unwrap_or_default()),
+            None => (self.name.to_string(), None, self.attrs.unwrap_or_default()),
         };
         Entity {
             id,
@@ -161,7 +162,7 @@ impl ShownEntries {
 pub(crate) fn corefer<'x>(
     g: &Gazetteer,
     shown: &'x ShownEntries,
-    text: &str,
+    text: &'x str,
     folded: &Folded,
     tokens: &[Token],
     caps: &[u32],
@@ -212,8 +213,8 @@ pub(crate) fn corefer<'x>(
             Some(e) => e,
             None => {
                 let (shown, name) = match m.entry {
-                    Some(eid) => (Some(shown.get(g, eid)), String::new()),
-                    None => (None, m.span.slice(text).to_string()),
+                    Some(eid) => (Some(shown.get(g, eid)), ""),
+                    None => (None, m.span.slice(text)),
                 };
                 entities.push(EntityDraft {
                     kind: m.kind,
@@ -246,7 +247,7 @@ pub(crate) fn corefer<'x>(
         if m.entry.is_none() && e.shown.is_none() && m.source != Source::PartialName {
             let t = m.span.slice(text);
             if t.len() > e.name.len() {
-                e.name = t.to_string();
+                e.name = t;
             }
         }
     }
