@@ -262,7 +262,13 @@ fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
 /// [`write_escaped_from`].
 #[inline]
 fn write_escaped(out: &mut Vec<u8>, s: &str) {
-    let bytes = s.as_bytes();
+    write_escaped_bytes(out, s.as_bytes());
+}
+
+/// [`write_escaped`] of the bytes of a `str` (or of a slice of one cut at character
+/// boundaries: the output stays UTF-8).
+#[inline]
+fn write_escaped_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
     match next_escape(bytes, 0) {
         None => out.extend_from_slice(bytes),
         Some(at) => write_escaped_from(out, bytes, at),
@@ -395,14 +401,16 @@ fn write_long_num(out: &mut Vec<u8>, mut n: usize) {
 }
 
 /// `"start":N,"end":N,"text":"...`, the fields of a span inside an object, without the
-/// closing quote of the text: the caller writes it with what follows.
+/// closing quote of the text: the caller writes it with what follows. The text is cut as
+/// bytes (every span of a document is cut at character boundaries; a `str` slice checks
+/// both ends again).
 fn write_span_fields(out: &mut Vec<u8>, text: &str, s: Span) {
     out.extend_from_slice(b"\"start\":");
     write_num(out, s.start);
     out.extend_from_slice(b",\"end\":");
     write_num(out, s.end);
     out.extend_from_slice(b",\"text\":\"");
-    write_escaped(out, s.slice(text));
+    write_escaped_bytes(out, &text.as_bytes()[s.start..s.end]);
 }
 
 /// `{"start":N,"end":N,"text":"..."}`.
