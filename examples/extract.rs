@@ -609,7 +609,27 @@ fn render_line(
         Line::TooLong { .. } => 256,
     });
     let result = match line {
-        Line::Text(line) => process_line(ex, &line),
+        Line::Text(line) => read_line(&line).and_then(|(id, text, date)| {
+            // a string or null id and no graph: the JSON written without a `Document`
+            // (the same bytes, without copying every entity's strings into one)
+            let id_str = match &id {
+                serde_json::Value::String(s) => Some(Some(s.as_str())),
+                serde_json::Value::Null => Some(None),
+                _ => None,
+            };
+            match id_str {
+                Some(id_str) if !keep_doc => {
+                    match ex.extract_json_into(&text, date, id_str, &mut json) {
+                        Ok(()) => Ok(None),
+                        Err(e) => Err((id, e.to_string())),
+                    }
+                }
+                _ => match ex.extract_with_date(&text, date) {
+                    Ok(doc) => Ok(Some((id, doc))),
+                    Err(e) => Err((id, e.to_string())),
+                },
+            }
+        }),
         Line::TooLong { len, limit, head } => Err((
             id_of_head(&head),
             format!(
@@ -619,7 +639,12 @@ fn render_line(
         )),
     };
     match result {
-        Ok((id, doc)) => {
+        // written already
+        Ok(None) => {
+            json.push(b'\n');
+            Ok((json, None, None))
+        }
+        Ok(Some((id, doc))) => {
             doc.write_json_value_id(&id, &mut json)?;
             let kept = keep_doc.then(|| {
                 let doc_id = match &id {
@@ -642,7 +667,10 @@ fn render_line(
 
 type LineError = (serde_json::Value, String);
 
-fn process_line(ex: &Extractor, line: &[u8]) -> Result<(serde_json::Value, Document), LineError> {
+/// The id, text and date of an input line.
+fn read_line(
+    line: &[u8],
+) -> Result<(serde_json::Value, std::borrow::Cow<'_, str>, Option<Date>), LineError> {
     let null = serde_json::Value::Null;
     if line.iter().all(|b| b.is_ascii_whitespace()) {
         return Err((null, "empty line".into()));
@@ -679,10 +707,7 @@ fn process_line(ex: &Extractor, line: &[u8]) -> Result<(serde_json::Value, Docum
         })?),
         Some(_) => return Err((id, "\"date\" is not a string".into())),
     };
-    let doc = ex
-        .extract_with_date(&text, date)
-        .map_err(|e| (id.clone(), e.to_string()))?;
-    Ok((id, doc))
+    Ok((id, text, date))
 }
 
 /// An input line deserialised straight into the three fields read from it (a

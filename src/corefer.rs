@@ -17,7 +17,7 @@ use std::collections::hash_map::Entry;
 
 use crate::hash::FxHashMap as HashMap;
 
-use crate::doc::{Attrs, EntityKind};
+use crate::doc::{Attrs, Entity, EntityKind};
 use crate::gazetteer::{EntryId, Gazetteer};
 use crate::recognize::{Mention, Source, country_by_code};
 use crate::text::Folded;
@@ -25,19 +25,75 @@ use crate::tokenize::{Sentence, Shape, Token, TokenKind};
 
 /// An entity of the document under construction. Its mentions are those the entity index
 /// returned with it points at (no list per entity: the caller collects them in text order).
+///
+/// An entity of a gazetteer entry points at what the entry gives it ([`Shown`], kept by
+/// the extractor) instead of holding copies of its name, id and attributes: the JSON
+/// writer and the events read them in place, and only a [`crate::Document`] copies them
+/// (each copy is an allocation per string, and most of them were freed again unread).
 #[derive(Clone, Debug)]
-pub(crate) struct EntityDraft {
+pub(crate) struct EntityDraft<'x> {
     pub kind: EntityKind,
-    pub name: String,
-    pub kb: Option<String>,
-    pub attrs: Attrs,
+    /// What the gazetteer entry gives the entity, when it has one.
+    pub shown: Option<&'x Shown>,
+    /// The name of an entity no gazetteer knows (its longest mention, in the text: a
+    /// document copies it); empty otherwise.
+    name: &'x str,
+    /// The attributes, unless they are the entry's alone or there are none (`None`: most
+    /// entities, whose draft then has no map to drop): those read from the context, over
+    /// the entry's when there is one (see [`EntityDraft::attrs`]).
+    attrs: Option<Attrs>,
+}
+
+/// The attributes of an entity with none.
+static NO_ATTRS: Attrs = Attrs::new();
+
+impl EntityDraft<'_> {
+    /// The canonical name: the gazetteer's, else the longest mention.
+    pub(crate) fn name(&self) -> &str {
+        self.shown.map_or(self.name, |s| &s.name)
+    }
+
+    /// The gazetteer id, when the entity is known.
+    pub(crate) fn kb(&self) -> Option<&str> {
+        self.shown.map(|s| s.kb.as_str())
+    }
+
+    /// The attributes: the entry's, with those read from the context over them.
+    pub(crate) fn attrs(&self) -> &Attrs {
+        match (&self.attrs, self.shown) {
+            (Some(a), _) => a,
+            (None, Some(s)) => &s.attrs,
+            (None, None) => &NO_ATTRS,
+        }
+    }
+
+    /// The document's entity `id` made of this draft, with `mentions`: the strings and
+    /// attributes of a gazetteer entry are copied here.
+    pub(crate) fn into_entity(self, id: usize, mentions: Vec<crate::span::Span>) -> Entity {
+        let (name, kb, attrs) = match self.shown {
+            Some(s) => (
+                s.name.clone(),
+                Some(s.kb.clone()),
+                self.attrs.unwrap_or_else(|| s.attrs.clone()),
+            ),
+            None => (self.name.to_string(), None, self.attrs.unwrap_or_default()),
+        };
+        Entity {
+            id,
+            kind: self.kind,
+            name,
+            kb,
+            attrs,
+            mentions,
+        }
+    }
 }
 
 /// What an entity of a gazetteer entry starts with: the entry's name and id and the
 /// attributes shown for it (see [`gazetteer_attrs`]), and whether the entry names a person
 /// family name first.
 #[derive(Debug)]
-struct Shown {
+pub(crate) struct Shown {
     name: String,
     kb: String,
     attrs: Attrs,
@@ -86,7 +142,7 @@ impl ShownEntries {
     }
 
     /// Entry `id`'s [`Shown`]; `g` must be the gazetteer the table was made for.
-    fn get(&self, g: &Gazetteer, id: EntryId) -> &Shown {
+    fn get<'x>(&'x self, g: &Gazetteer, id: EntryId) -> &'x Shown {
         let i = id as usize;
         let block = self.blocks[i / SHOWN_BLOCK]
             .get_or_init(|| (0..SHOWN_BLOCK).map(|_| OnceLock::new()).collect());
@@ -103,20 +159,20 @@ impl ShownEntries {
 /// recogniser leaves them; they stay so. Each mention's attributes are moved into its
 /// entity (nothing reads them later), which leaves the mention's map empty.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn corefer(
+pub(crate) fn corefer<'x>(
     g: &Gazetteer,
-    shown: &ShownEntries,
-    text: &str,
+    shown: &'x ShownEntries,
+    text: &'x str,
     folded: &Folded,
     tokens: &[Token],
     caps: &[u32],
     in_time: &dyn Fn(usize) -> bool,
     mentions: &mut Vec<Mention>,
-) -> (Vec<EntityDraft>, Vec<usize>) {
+) -> (Vec<EntityDraft<'x>>, Vec<usize>) {
     add_partial_names(g, shown, folded, tokens, caps, in_time, mentions);
     // (at most one entity per mention: one allocation, where growing moved the drafts
     // three times per document)
-    let mut entities: Vec<EntityDraft> = Vec::with_capacity(mentions.len());
+    let mut entities: Vec<EntityDraft<'x>> = Vec::with_capacity(mentions.len());
     let mut of: Vec<usize> = vec![usize::MAX; mentions.len()];
     // (sized for every mention at once: growing them rehashed every key again)
     let mut by_entry: HashMap<u32, usize> =
@@ -135,7 +191,6 @@ pub(crate) fn corefer(
     order.extend((0..mentions.len()).filter(|&i| !points(&mentions[i])));
     order.extend((0..mentions.len()).filter(|&i| points(&mentions[i])));
     for i in order {
-        let context_attrs = std::mem::take(&mut mentions[i].attrs);
         let m = &mentions[i];
         let folded_text =
             &folded.as_str().as_bytes()[tokens[m.first].fold.start..tokens[m.last - 1].fold.end];
@@ -157,18 +212,15 @@ pub(crate) fn corefer(
         let ent = match target {
             Some(e) => e,
             None => {
-                let (name, kb, attrs) = match m.entry {
-                    Some(eid) => {
-                        let s = shown.get(g, eid);
-                        (s.name.clone(), Some(s.kb.clone()), s.attrs.clone())
-                    }
-                    None => (m.span.slice(text).to_string(), None, Attrs::new()),
+                let (shown, name) = match m.entry {
+                    Some(eid) => (Some(shown.get(g, eid)), ""),
+                    None => (None, m.span.slice(text)),
                 };
                 entities.push(EntityDraft {
                     kind: m.kind,
+                    shown,
                     name,
-                    kb,
-                    attrs,
+                    attrs: None,
                 });
                 entities.len() - 1
             }
@@ -178,13 +230,24 @@ pub(crate) fn corefer(
             slot.or_insert(ent);
         }
         text_slot.or_insert(ent);
-        // attributes from the context win over the gazetteer's
-        entities[ent].attrs.extend(context_attrs);
+        // attributes from the context win over the gazetteer's: the first context
+        // attributes of an entry's entity start from a copy of the entry's (later ones
+        // are put over them as before). Most mentions have none: their empty maps are
+        // left in place (taken out, each was dropped here)
+        let e = &mut entities[ent];
+        if !mentions[i].attrs.is_empty() {
+            let context_attrs = std::mem::take(&mut mentions[i].attrs);
+            let shown = e.shown;
+            e.attrs
+                .get_or_insert_with(|| shown.map_or_else(Attrs::new, |s| s.attrs.clone()))
+                .extend(context_attrs);
+        }
+        let m = &mentions[i];
         // the longest mention names an entity no gazetteer knows
-        if m.entry.is_none() && entities[ent].kb.is_none() && m.source != Source::PartialName {
+        if m.entry.is_none() && e.shown.is_none() && m.source != Source::PartialName {
             let t = m.span.slice(text);
-            if t.len() > entities[ent].name.len() {
-                entities[ent].name = t.to_string();
+            if t.len() > e.name.len() {
+                e.name = t;
             }
         }
     }

@@ -32,8 +32,8 @@
 
 use crate::hash::FxHashMap as HashMap;
 
-use crate::corefer::{is_person_pronoun, resolve_pronoun};
-use crate::doc::{Arg, Entity, EntityKind, Event, Evidence, Role, Status};
+use crate::corefer::{EntityDraft, is_person_pronoun, resolve_pronoun};
+use crate::doc::{Arg, EntityKind, Event, Evidence, Role, Status};
 use crate::gazetteer::Gazetteer;
 use crate::pattern::{AnchorScan, Cache, Match, RuleSet, SlotId, Unit, UnitKind};
 use crate::recognize::{Mention, TitleHit};
@@ -55,7 +55,7 @@ pub(crate) struct Context<'a> {
     pub mention_entity: &'a [usize],
     pub titles: &'a [TitleHit],
     /// The document's entities (their kinds and attributes are read).
-    pub entities: &'a [Entity],
+    pub entities: &'a [EntityDraft<'a>],
     pub times: &'a [Timex],
     pub doc_date: Option<&'a str>,
     /// The dateline's date: the document's date, never an event's time.
@@ -271,7 +271,10 @@ fn may_wake(
 ) -> bool {
     let toks = &cx.tokens[s.first..s.last];
     let text_f = cx.folded.as_str().as_bytes();
-    let mut scan = rules.anchor_scan(cache);
+    let mut scan = rules.anchor_scan(
+        cache,
+        unit_classes(cx, s, mention_order, title_order, times),
+    );
     if any_token_wakes(&mut scan, cx.lexicon, toks) {
         return true;
     }
@@ -318,22 +321,63 @@ fn may_wake(
     false
 }
 
+/// The classes of the units [`walk_units`] can make of sentence `s` (see
+/// [`RuleSet::anchor_scan`]): tokens, the kinds of the mentions starting in it, titles if a
+/// title phrase starts in it, times if a time does (a superset: a title phrase with a
+/// mention inside is no unit). The lists start at the sentence's first item, as in
+/// [`may_wake`].
+fn unit_classes(
+    cx: &Context<'_>,
+    s: &Sentence,
+    mention_order: &[(usize, u32)],
+    title_order: &[(usize, u32)],
+    times: &[Timex],
+) -> u32 {
+    let mut present = crate::pattern::CLASS_TOKEN;
+    for &(first, i) in mention_order {
+        if first >= s.last {
+            break;
+        }
+        present |= crate::pattern::entity_class(cx.mentions[i as usize].kind);
+    }
+    if title_order
+        .first()
+        .is_some_and(|&(first, _)| first < s.last)
+    {
+        present |= crate::pattern::entity_class(EntityKind::Title);
+    }
+    // as `fill_starts` takes them: a time starting at or before the last token's start
+    if let (Some(t), Some(t1)) = (times.first(), cx.tokens[s.first..s.last].last())
+        && t.span.start <= t1.span.start
+    {
+        present |= crate::pattern::CLASS_TIME;
+    }
+    present
+}
+
 /// Feeds the anchor words of `tokens` to `scan` as their anchor ids (from the word table,
 /// where the extractor looked each token up once: a bit of the token's word id tells an
 /// anchor word), up to the first that completes a rule's
 /// anchor sets (true; false if none does): the test every token of every sentence goes
 /// through. Out of line, as a loop of its own keeps the table in registers (inside
-/// `find_events` it was reloaded from the stack for every token).
+/// `find_events` it was reloaded from the stack for every token). Few tokens are anchor
+/// words: the bits of eight tokens are tested at once, and only a group with one is looked
+/// at token by token.
 #[inline(never)]
 fn any_token_wakes(
     scan: &mut AnchorScan<'_>,
     lexicon: &crate::lexicon::Lexicon,
     tokens: &[Token],
 ) -> bool {
+    use crate::lexicon::ANCHOR;
+    let groups = tokens.chunks_exact(8);
+    let rest = groups.remainder();
     scan.sees_anchors(
-        tokens
-            .iter()
-            .filter(|t| t.word & crate::lexicon::ANCHOR != 0)
+        groups
+            .filter(|g| g.iter().fold(0, |bits, t| bits | t.word) & ANCHOR != 0)
+            .flatten()
+            .chain(rest)
+            .filter(|t| t.word & ANCHOR != 0)
             .map(|t| lexicon.word(t.word).anchor),
     )
 }
@@ -437,7 +481,7 @@ fn walk_units<'a>(
                 norm: &text_f[cx.tokens[m.first].fold.start..cx.tokens[m.last - 1].fold.end],
                 shape: cx.tokens[m.first].shape,
                 kind: UnitKind::Entity(m.kind),
-                attrs: cx.entities.get(ent).map(|e| &e.attrs),
+                attrs: cx.entities.get(ent).map(|e| e.attrs()),
             });
             srcs.push(UnitSrc {
                 first: m.first,
@@ -623,7 +667,7 @@ fn build(
             srcs[u].mention.and_then(|mi| {
                 let m = &cx.mentions[mi];
                 (m.kind == EntityKind::Nationality)
-                    .then(|| cx.entities[cx.mention_entity[mi]].attrs.get("country"))
+                    .then(|| cx.entities[cx.mention_entity[mi]].attrs().get("country"))
                     .flatten()
             })
         }) {
@@ -631,7 +675,7 @@ fn build(
             let k = srcs[c.start].first;
             if let Some(ent) = last_people(cx, k, 64)
                 .into_iter()
-                .find(|&e| cx.entities[e].attrs.get("country") == Some(country))
+                .find(|&e| cx.entities[e].attrs().get("country") == Some(country))
                 && !args.iter().any(|a| a.entity == Some(ent))
             {
                 args.push(Arg {
@@ -1132,13 +1176,13 @@ fn cameo(ev: &Event, hosted: bool, cx: &Context<'_>) -> &'static str {
                 let pc = cx
                     .entities
                     .get(p)
-                    .and_then(|e| e.attrs.get("country"))
+                    .and_then(|e| e.attrs().get("country"))
                     .cloned();
                 let third = ev.participants().all(|e| {
                     let c = cx
                         .entities
                         .get(e)
-                        .and_then(|e| e.attrs.get("country"))
+                        .and_then(|e| e.attrs().get("country"))
                         .cloned();
                     c.is_some() && pc.is_some() && c != pc
                 });

@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
-use crate::corefer::{ShownEntries, corefer};
-use crate::doc::{Document, Entity};
+use crate::corefer::{EntityDraft, ShownEntries, corefer};
+use crate::doc::Document;
 use crate::error::{Error, ErrorKind, Result};
 use crate::events::{Context, find_events};
 use crate::gazetteer::{Gazetteer, GazetteerBuilder};
@@ -252,6 +252,38 @@ impl Extractor {
     /// # Errors
     /// [`ErrorKind::DocumentTooLarge`] beyond the configured maximum.
     pub fn extract_with_date(&self, text: &str, date: Option<Date>) -> Result<Document> {
+        let (st, events) = self.run_stages(text, date)?;
+        Ok(st.into_document(events))
+    }
+
+    /// Analyses one document published on `date` and appends its contract JSON with `id`
+    /// to `out`: the bytes [`Document::write_json_into`] appends for the [`Document`] of
+    /// [`Extractor::extract_with_date`], without making the document. The entities' names,
+    /// ids and attributes are written from the gazetteer's entries, where the document
+    /// would hold a copy of each (a string allocated and freed per attribute), and their
+    /// mentions from one list.
+    ///
+    /// # Errors
+    /// [`ErrorKind::DocumentTooLarge`] beyond the configured maximum (nothing is appended).
+    pub fn extract_json_into(
+        &self,
+        text: &str,
+        date: Option<Date>,
+        id: Option<&str>,
+        out: &mut Vec<u8>,
+    ) -> Result<()> {
+        let (st, events) = self.run_stages(text, date)?;
+        st.write_json(&events, id, out);
+        st.recycle();
+        Ok(())
+    }
+
+    /// Every stage of one document, up to its events.
+    fn run_stages<'t>(
+        &'t self,
+        text: &'t str,
+        date: Option<Date>,
+    ) -> Result<(Stages<'t>, Vec<crate::doc::Event>)> {
         if text.len() > self.max_document_bytes {
             return Err(Error::new(
                 ErrorKind::DocumentTooLarge,
@@ -269,7 +301,7 @@ impl Extractor {
         st.corefer(self);
         st.dates();
         let events = st.events(self);
-        Ok(st.into_document(events))
+        Ok((st, events))
     }
 }
 
@@ -304,7 +336,13 @@ struct Stages<'t> {
     times: Vec<crate::time::Timex>,
     /// The spans of `times`, to ask what they overlap.
     time_spans: TimeSpans,
-    entities: Vec<Entity>,
+    /// The entities, in order of first mention (see [`EntityDraft`]).
+    entities: Vec<EntityDraft<'t>>,
+    /// The mentions of every entity in text order, entity after entity: entity `e`'s are
+    /// `entity_mentions[entity_starts[e]..entity_starts[e + 1]]` (one list, not one per
+    /// entity).
+    entity_mentions: Vec<Span>,
+    entity_starts: Vec<u32>,
     mention_entity: Vec<usize>,
     /// The document's date (the caller's, or the dateline's) and the dateline's span.
     doc_date: Option<String>,
@@ -373,6 +411,8 @@ impl<'t> Stages<'t> {
             times: Vec::new(),
             time_spans: TimeSpans::default(),
             entities: Vec::new(),
+            entity_mentions: Vec::new(),
+            entity_starts: Vec::new(),
             mention_entity: Vec::new(),
             doc_date: None,
             dateline: None,
@@ -414,7 +454,7 @@ impl<'t> Stages<'t> {
         crate::recognize::retain_mentions(&mut self.mentions, |m| !self.time_spans.overlap(m.span));
     }
 
-    fn corefer(&mut self, ex: &Extractor) {
+    fn corefer(&mut self, ex: &'t Extractor) {
         // tokens inside a time expression take no partial name ("May" of "May 6")
         let (tokens, time_spans) = (&self.tokens, &self.time_spans);
         let in_time = |k: usize| time_spans.overlap(tokens[k].span);
@@ -436,14 +476,16 @@ impl<'t> Stages<'t> {
         // mentions' entities in place
         debug_assert!(mentions.windows(2).all(|w| w[0].last <= w[1].first));
         let mut new_id = vec![usize::MAX; drafts.len()];
-        let mut counts: Vec<usize> = Vec::with_capacity(drafts.len());
+        // (entity `e`'s count at `starts[e + 1]`, summed into starts below)
+        let mut starts: Vec<u32> = Vec::with_capacity(drafts.len() + 1);
+        starts.push(0);
         for e in &mut mention_entity {
             if new_id[*e] == usize::MAX {
-                new_id[*e] = counts.len();
-                counts.push(0);
+                new_id[*e] = starts.len() - 1;
+                starts.push(0);
             }
             *e = new_id[*e];
-            counts[*e] += 1;
+            starts[*e + 1] += 1;
         }
         // the drafts put in that order in place, a cycle of the permutation at a time (the
         // entities are mostly made in that order already: few or no swaps; a draft moved into
@@ -455,25 +497,26 @@ impl<'t> Stages<'t> {
                 new_id.swap(i, j);
             }
         }
-        // each draft is moved out whole, its strings and attributes with it
-        self.entities = drafts
-            .into_iter()
-            .zip(&counts)
-            .enumerate()
-            .map(|(n, (d, &count))| Entity {
-                id: n,
-                kind: d.kind,
-                name: d.name,
-                kb: d.kb,
-                attrs: d.attrs,
-                mentions: Vec::with_capacity(count),
-            })
-            .collect();
-        // each entity's mentions in text order, into lists made to size
-        for (m, &e) in mentions.iter().zip(&mention_entity) {
-            self.entities[e].mentions.push(m.span);
+        self.entities = drafts;
+        // each entity's mentions in text order, entity after entity (a counting sort: the
+        // counts summed into where each entity's mentions start)
+        for e in 1..starts.len() {
+            starts[e] += starts[e - 1];
         }
+        let mut at: Vec<u32> = starts[..starts.len() - 1].to_vec();
+        let mut spans = vec![Span::new(0, 0); mentions.len()];
+        for (m, &e) in mentions.iter().zip(&mention_entity) {
+            spans[at[e] as usize] = m.span;
+            at[e] += 1;
+        }
+        self.entity_mentions = spans;
+        self.entity_starts = starts;
         self.mention_entity = mention_entity;
+    }
+
+    /// The mentions of entity `e`, in text order.
+    fn mentions_of(&self, e: usize) -> &[Span] {
+        &self.entity_mentions[self.entity_starts[e] as usize..self.entity_starts[e + 1] as usize]
     }
 
     /// The document's date: the caller's, or the dateline's (read by [`Stages::time`]).
@@ -513,21 +556,70 @@ impl<'t> Stages<'t> {
         CACHE.with_borrow_mut(|cache| find_events(&cx, &ex.rules, cache))
     }
 
-    fn into_document(self, events: Vec<crate::doc::Event>) -> Document {
+    fn into_document(mut self, events: Vec<crate::doc::Event>) -> Document {
+        let entities = std::mem::take(&mut self.entities)
+            .into_iter()
+            .enumerate()
+            .map(|(n, d)| d.into_entity(n, self.mentions_of(n).to_vec()))
+            .collect();
         let doc = Document {
             text: self.text.to_string(),
-            date: self.doc_date,
+            date: self.doc_date.take(),
             sentences: self.sentences.iter().map(|s| s.span).collect::<Vec<Span>>(),
-            entities: self.entities,
-            times: self.times,
+            entities,
+            times: std::mem::take(&mut self.times),
             events,
         };
-        // the front buffers go back to the thread for its next document, unless a very
-        // long document made them large (a thread keeps at most a few megabytes)
+        self.recycle();
+        doc
+    }
+
+    /// Appends the contract JSON of the document with `events` and `id` to `out`: what
+    /// [`Document::write_json_into`] appends for [`Stages::into_document`]'s document.
+    fn write_json(&self, events: &[crate::doc::Event], id: Option<&str>, out: &mut Vec<u8>) {
+        let entities = self
+            .entities
+            .iter()
+            .enumerate()
+            .map(|(n, d)| crate::json::EntityView {
+                id: n,
+                kind: d.kind,
+                name: d.name(),
+                kb: d.kb(),
+                attrs: d.attrs(),
+                mentions: self.mentions_of(n),
+            });
+        crate::json::write_parts(
+            self.text,
+            self.doc_date.as_deref(),
+            id,
+            entities,
+            &self.times,
+            events,
+            out,
+        );
+    }
+
+    /// Gives the front buffers back to the thread for its next document, unless a very
+    /// long document made them large (a thread keeps at most a few megabytes), and drops
+    /// the rest.
+    fn recycle(mut self) {
+        drop_mentions(std::mem::take(&mut self.mentions));
         if self.tokens.capacity() <= KEEP_TOKENS {
             FRONT.with(|f| f.set(Some((self.folded, self.tokens, self.sentences))));
         }
-        doc
+    }
+}
+
+/// Drops `mentions`. A mention without attributes (nearly every one: coreference moved
+/// them to the entities) is forgotten rather than dropped: its empty map owns no memory, so
+/// nothing is lost, while dropping it runs an iterator over it out of line (some 60
+/// instructions a mention, a million per MB of text).
+fn drop_mentions(mentions: Vec<crate::recognize::Mention>) {
+    for m in mentions {
+        if m.attrs.is_empty() {
+            std::mem::forget(m);
+        }
     }
 }
 
@@ -849,6 +941,20 @@ mod tests {
             "Vladimir Putin held a phone call with Recep Tayyip Erdogan on Monday.",
         ];
         (0..40).map(|i| format!("{} ({i})", base[i % 3])).collect()
+    }
+
+    #[test]
+    fn a_document_too_large_for_json_appends_nothing() {
+        let ex = Extractor::builder().max_document_bytes(10).build().unwrap();
+        let mut out = b"x".to_vec();
+        let err = ex
+            .extract_json_into("Xi Jinping met Putin.", None, None, &mut out)
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::DocumentTooLarge);
+        assert_eq!(out, b"x");
+        ex.extract_json_into("Xi met.", None, Some("a"), &mut out)
+            .unwrap();
+        assert!(out.starts_with(b"x{\"id\":\"a\""), "{out:?}");
     }
 
     #[test]

@@ -18,7 +18,9 @@
 //! [`Document::write_json`] and [`Document::to_json`] write it straight from the document
 //! (about a fifth of the instructions of serde's derived serialisation, which was a tenth
 //! of the whole `extract --jsonl` run); [`Document::to_json_pretty`] goes through serde.
-//! The tests at the end hold the two to the same bytes.
+//! [`crate::Extractor::extract_json_into`] writes the same bytes from the extractor's state
+//! without making the document (see [`write_parts`]). The tests at the end hold all of them
+//! to the same bytes.
 
 use std::cell::Cell;
 use std::io::{self, Write};
@@ -260,7 +262,13 @@ fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
 /// [`write_escaped_from`].
 #[inline]
 fn write_escaped(out: &mut Vec<u8>, s: &str) {
-    let bytes = s.as_bytes();
+    write_escaped_bytes(out, s.as_bytes());
+}
+
+/// [`write_escaped`] of the bytes of a `str` (or of a slice of one cut at character
+/// boundaries: the output stays UTF-8).
+#[inline]
+fn write_escaped_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
     match next_escape(bytes, 0) {
         None => out.extend_from_slice(bytes),
         Some(at) => write_escaped_from(out, bytes, at),
@@ -393,14 +401,16 @@ fn write_long_num(out: &mut Vec<u8>, mut n: usize) {
 }
 
 /// `"start":N,"end":N,"text":"...`, the fields of a span inside an object, without the
-/// closing quote of the text: the caller writes it with what follows.
+/// closing quote of the text: the caller writes it with what follows. The text is cut as
+/// bytes (every span of a document is cut at character boundaries; a `str` slice checks
+/// both ends again).
 fn write_span_fields(out: &mut Vec<u8>, text: &str, s: Span) {
     out.extend_from_slice(b"\"start\":");
     write_num(out, s.start);
     out.extend_from_slice(b",\"end\":");
     write_num(out, s.end);
     out.extend_from_slice(b",\"text\":\"");
-    write_escaped(out, s.slice(text));
+    write_escaped_bytes(out, &text.as_bytes()[s.start..s.end]);
 }
 
 /// `{"start":N,"end":N,"text":"..."}`.
@@ -417,13 +427,55 @@ fn write_span(out: &mut Vec<u8>, text: &str, s: Span) {
 /// roles) go out unescaped. It writes to a `Vec` (no `io::Result` to pass up from every
 /// small write); [`Document::write_json`] hands the whole document to its writer.
 fn write_doc(doc: &Document, id: Option<&str>, out: &mut Vec<u8>) {
-    let text = doc.text();
+    let entities = doc.entities().iter().map(|e| EntityView {
+        id: e.id,
+        kind: e.kind,
+        name: &e.name,
+        kb: e.kb.as_deref(),
+        attrs: &e.attrs,
+        mentions: &e.mentions,
+    });
+    write_parts(
+        doc.text(),
+        doc.date(),
+        id,
+        entities,
+        doc.times(),
+        doc.events(),
+        out,
+    );
+}
+
+/// What the JSON of an entity is written from: a [`crate::doc::Entity`]'s fields, or the
+/// extractor's draft of one (see `Extractor::extract_json_into`), which points at its
+/// gazetteer entry's name, id and attributes rather than holding copies.
+pub(crate) struct EntityView<'a> {
+    pub id: usize,
+    pub kind: crate::doc::EntityKind,
+    pub name: &'a str,
+    pub kb: Option<&'a str>,
+    pub attrs: &'a Attrs,
+    /// In text order.
+    pub mentions: &'a [Span],
+}
+
+/// [`write_doc`] of a document given by its parts: its text, date, entities, times and
+/// events, with `id`.
+pub(crate) fn write_parts<'a>(
+    text: &str,
+    date: Option<&str>,
+    id: Option<&str>,
+    entities: impl Iterator<Item = EntityView<'a>>,
+    times: &[crate::time::Timex],
+    events: &[Event],
+    out: &mut Vec<u8>,
+) {
     out.extend_from_slice(b"{\"id\":");
     write_opt_str(out, id);
     out.extend_from_slice(b",\"date\":");
-    write_opt_str(out, doc.date());
+    write_opt_str(out, date);
     out.extend_from_slice(b",\"entities\":[");
-    for (i, e) in doc.entities().iter().enumerate() {
+    for (i, e) in entities.enumerate() {
         if i > 0 {
             out.push(b',');
         }
@@ -432,9 +484,9 @@ fn write_doc(doc: &Document, id: Option<&str>, out: &mut Vec<u8>) {
         out.extend_from_slice(b"\",\"type\":\"");
         out.extend_from_slice(e.kind.as_str().as_bytes());
         out.extend_from_slice(b"\",\"name\":\"");
-        write_escaped(out, &e.name);
+        write_escaped(out, e.name);
         out.extend_from_slice(b"\",\"kb\":");
-        write_opt_str(out, e.kb.as_deref());
+        write_opt_str(out, e.kb);
         out.extend_from_slice(b",\"attrs\":{");
         for (j, (k, v)) in e.attrs.iter().enumerate() {
             out.extend_from_slice(if j > 0 { b",\"" } else { b"\"" });
@@ -453,7 +505,7 @@ fn write_doc(doc: &Document, id: Option<&str>, out: &mut Vec<u8>) {
         out.extend_from_slice(b"]}");
     }
     out.extend_from_slice(b"],\"times\":[");
-    for (i, t) in doc.times().iter().enumerate() {
+    for (i, t) in times.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
@@ -466,7 +518,7 @@ fn write_doc(doc: &Document, id: Option<&str>, out: &mut Vec<u8>) {
         out.push(b'}');
     }
     out.extend_from_slice(b"],\"events\":[");
-    for (i, ev) in doc.events().iter().enumerate() {
+    for (i, ev) in events.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
@@ -865,14 +917,31 @@ mod tests {
                     .join(" "),
             );
         }
-        let mut events = 0;
+        let (mut events, mut titled) = (0, 0);
         for (i, t) in texts.iter().enumerate() {
             let date = crate::Date::parse("2023-02-28").filter(|_| i % 2 == 0);
             let doc = ex.extract_with_date(t, date).unwrap();
             events += doc.events().len();
-            assert_same(&doc, Some("doc \"1\"\n"));
-            assert_same(&doc, None);
+            // a gazetteer entity with attributes from the context too
+            titled += doc
+                .entities()
+                .iter()
+                .filter(|e| e.kb.is_some() && e.attrs.contains_key("title"))
+                .count();
+            for id in [Some("doc \"1\"\n"), None] {
+                assert_same(&doc, id);
+                // written without the document: the same bytes, appended
+                let mut direct = b"[".to_vec();
+                ex.extract_json_into(t, date, id, &mut direct).unwrap();
+                assert_eq!(direct[0], b'[');
+                assert_eq!(
+                    String::from_utf8_lossy(&direct[1..]),
+                    doc.to_json(id),
+                    "{t:?}"
+                );
+            }
         }
         assert!(events > 10, "the texts should give events");
+        assert!(titled > 5, "the texts should give known people with titles");
     }
 }

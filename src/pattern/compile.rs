@@ -101,6 +101,114 @@ pub(crate) fn unit_features(u: &Unit<'_>) -> u32 {
     kind | u32::from(super::parse::shape_bit(u.shape))
 }
 
+/// The unit classes of [`Compiled::needs`], as bits: one per entity kind (in the order of
+/// the entity feature bits), then times ([`CLASS_TIME`]), then every token unit
+/// ([`CLASS_TOKEN`]). A sentence's classes tell which rules can match in it at all: most
+/// rules need an entity of some kind (a visit a place), and a word of a rule's anchor sets
+/// often comes without one ("went to a record high").
+pub(crate) const CLASS_TIME: u32 = 1 << ENTITY_KINDS.len();
+/// Every token unit (word, number, punctuation or symbol): see [`CLASS_TIME`].
+pub(crate) const CLASS_TOKEN: u32 = CLASS_TIME << 1;
+/// Every class.
+pub(crate) const CLASS_ALL: u32 = (CLASS_TOKEN << 1) - 1;
+/// Every entity kind's class.
+const CLASS_ANY_ENTITY: u32 = CLASS_TIME - 1;
+
+/// The class of a unit of entity kind `k` (see [`CLASS_TIME`]).
+#[inline]
+pub(crate) fn entity_class(k: EntityKind) -> u32 {
+    entity_feature(k) >> FEAT_ENTITY
+}
+
+/// The class of unit `u` (see [`CLASS_TIME`]).
+#[inline]
+pub(crate) fn unit_class(u: &Unit<'_>) -> u32 {
+    match u.kind {
+        UnitKind::Token(_) => CLASS_TOKEN,
+        UnitKind::Entity(k) => entity_class(k),
+        UnitKind::Time => CLASS_TIME,
+    }
+}
+
+/// The classes of the units `p` can hold for (a superset: a word, a shape or a negation
+/// can hold for a unit of any class).
+fn pred_classes(p: &Pred) -> u32 {
+    match p {
+        Pred::Entity { sel, .. } => match sel {
+            EntitySel::Kind(k) => entity_class(*k),
+            EntitySel::AnyEntity => CLASS_ANY_ENTITY,
+            EntitySel::Time => CLASS_TIME,
+        },
+        Pred::Kind(bits) => {
+            let b = u32::from(*bits);
+            let mut m = 0;
+            if b & 0xF != 0 {
+                m |= CLASS_TOKEN;
+            }
+            if b & 16 != 0 {
+                m |= CLASS_ANY_ENTITY;
+            }
+            if b & 32 != 0 {
+                m |= CLASS_TIME;
+            }
+            m
+        }
+        Pred::Or(v) => v.iter().fold(0, |m, q| m | pred_classes(q)),
+        Pred::And(v) => v.iter().fold(CLASS_ALL, |m, q| m & pred_classes(q)),
+        _ => CLASS_ALL,
+    }
+}
+
+/// The sets of unit classes (as bit masks) every match of `prog` reads a unit of: for each,
+/// no match is possible in a sentence without a unit of one of its classes. The sets are
+/// those of the predicates that hold for no token unit; one is kept when the match state
+/// cannot be reached without passing a unit instruction whose predicate holds only for
+/// classes of the set. `classes` is [`pred_classes`] of every predicate.
+fn needed_classes(prog: &Program, classes: &[u32]) -> Vec<u32> {
+    let of = |pred: u32| classes[pred as usize];
+    let mut sets: Vec<u32> = prog
+        .insts
+        .iter()
+        .filter_map(|i| match i {
+            Inst::Unit { pred, .. } if of(*pred) & CLASS_TOKEN == 0 => Some(of(*pred)),
+            _ => None,
+        })
+        .collect();
+    sets.sort_unstable();
+    sets.dedup();
+    let mut seen = vec![false; prog.insts.len()];
+    let mut stack = Vec::new();
+    sets.retain(|&set| {
+        // can the match state be reached through unit instructions that hold for a class
+        // outside `set`?
+        seen.fill(false);
+        stack.clear();
+        stack.push(prog.start);
+        while let Some(pc) = stack.pop() {
+            let pc = pc as usize;
+            if std::mem::replace(&mut seen[pc], true) {
+                continue;
+            }
+            match prog.insts[pc] {
+                Inst::Match => return false,
+                Inst::Unit { pred, next } => {
+                    if of(pred) & !set != 0 {
+                        stack.push(next);
+                    }
+                }
+                Inst::Split(a, b) => stack.extend([a, b]),
+                Inst::Jmp(next)
+                | Inst::Open { next, .. }
+                | Inst::Close { next, .. }
+                | Inst::AssertStart(next)
+                | Inst::AssertEnd(next) => stack.push(next),
+            }
+        }
+        true
+    });
+    sets
+}
+
 /// The feature mask equivalent to `p`, if there is one.
 fn pred_mask(p: &Pred) -> Option<u32> {
     Some(match p {
@@ -348,6 +456,9 @@ pub(crate) struct Compiled {
     pub anchor_need: Vec<u64>,
     /// Per rule: its anchor sets as words, for [`super::RuleSet::anchors`].
     pub anchor_words: Vec<Vec<Vec<String>>>,
+    /// Per rule: the sets of unit classes its matches need a unit of, each a bit mask
+    /// (see [`CLASS_TIME`] and [`Compiled::may_match`]).
+    pub needs: Vec<Vec<u32>>,
     /// Class membership bits: word `w` is in class `c` if bit `c` of row `w` is set.
     pub class_bits: Vec<u64>,
     pub class_stride: usize,
@@ -360,6 +471,13 @@ pub(crate) struct Compiled {
 }
 
 impl Compiled {
+    /// False when rule `rule` has no match in a sentence whose units are of the classes
+    /// `present` (see [`CLASS_TIME`]): some class its matches need is missing.
+    #[inline]
+    pub(crate) fn may_match(&self, rule: usize, present: u32) -> bool {
+        self.needs[rule].iter().all(|&set| set & present != 0)
+    }
+
     /// True if `word` is in word set `set` of [`Compiled::word_sets`].
     #[inline]
     pub(crate) fn in_set(&self, word: u32, set: u32) -> bool {
@@ -630,6 +748,11 @@ pub(crate) fn compile(files: Vec<ParsedFile>) -> Result<(Vec<Rule>, Compiled)> {
     for (p, sets) in progs.iter_mut().zip(&anchors) {
         p.entry = Entry::new(&p.fwd, &sets[0], nwords);
     }
+    let classes: Vec<u32> = cx.preds.iter().map(pred_classes).collect();
+    let needs = progs
+        .iter()
+        .map(|p| needed_classes(&p.fwd, &classes))
+        .collect();
     let compiled = Compiled {
         slots: cx.slots,
         fast,
@@ -645,6 +768,7 @@ pub(crate) fn compile(files: Vec<ParsedFile>) -> Result<(Vec<Rule>, Compiled)> {
         anchor_rules,
         anchor_need,
         anchor_words,
+        needs,
         class_bits,
         class_stride,
         max_insts,

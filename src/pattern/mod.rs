@@ -77,6 +77,7 @@ mod tests;
 mod vm;
 
 pub use annotated::Annotated;
+pub(crate) use compile::{CLASS_TIME, CLASS_TOKEN, entity_class};
 pub use vm::Cache;
 pub(crate) use vm::{AnchorScan, NO_ANCHOR};
 
@@ -405,10 +406,16 @@ impl RuleSet {
 
     /// A test of whether any rule can match a sentence, before its units are built: fed
     /// the texts its units can have (see [`AnchorScan::sees`]), it tells when some rule
-    /// has a word of each of its anchor sets among them (see [`RuleSet::anchors`]). A
-    /// sentence for which it never does has no match. Uses `cache`'s per-rule masks.
-    pub(crate) fn anchor_scan<'a>(&'a self, cache: &'a mut Cache) -> vm::AnchorScan<'a> {
-        vm::AnchorScan::new(&self.compiled, cache)
+    /// has a word of each of its anchor sets among them (see [`RuleSet::anchors`]) and
+    /// needs no unit of a class missing from `present`, the classes of the sentence's
+    /// units (bits of `compile::CLASS_TIME`; a superset will do). A sentence for which it never
+    /// does has no match. Uses `cache`'s per-rule masks.
+    pub(crate) fn anchor_scan<'a>(
+        &'a self,
+        cache: &'a mut Cache,
+        present: u32,
+    ) -> vm::AnchorScan<'a> {
+        vm::AnchorScan::new(&self.compiled, cache, present)
     }
 
     /// Calls `f` with every anchor word of the rules ([`RuleSet::anchors`]) and the id

@@ -1,6 +1,7 @@
 //! Tests of the pattern language: table-style cases per feature, error positions, a naive
 //! oracle for leftmost-longest spans, and work bounds on long sentences.
 
+use super::compile::CLASS_ALL;
 use super::*;
 use crate::error::{Error, ErrorKind};
 
@@ -546,10 +547,10 @@ fn the_word_table_gives_every_word_its_anchor_id() {
             .map(|_| words[rng.below(2 * anchors)].as_str())
             .collect();
         let from_texts = rs
-            .anchor_scan(&mut cache)
+            .anchor_scan(&mut cache, CLASS_ALL)
             .sees_any(sentence.iter().map(|w| w.as_bytes()));
         let from_ids = rs
-            .anchor_scan(&mut cache)
+            .anchor_scan(&mut cache, CLASS_ALL)
             .sees_anchors(sentence.iter().map(|w| id_of(w)));
         assert_eq!(from_texts, from_ids, "{sentence:?}");
         woke += usize::from(from_ids);
@@ -563,7 +564,7 @@ fn anchor_scan_wakes_exactly_when_a_rule_would_run() {
     let rs = rule("trigger:(held $TALK) with @PERSON");
     let mut cache = rs.cache();
     let mut wakes = |words: &[&str]| {
-        rs.anchor_scan(&mut cache)
+        rs.anchor_scan(&mut cache, CLASS_ALL)
             .sees_any(words.iter().map(|w| w.as_bytes()))
     };
     assert!(!wakes(&["talks", "with", "xi"]));
@@ -578,12 +579,64 @@ fn anchor_scan_wakes_exactly_when_a_rule_would_run() {
     for _ in 0..500 {
         let len = rng.below(6);
         let norms: Vec<&'static str> = (0..len).map(|_| vocab[rng.below(vocab.len())]).collect();
+        // with a person among the units, as the rule needs (the sentence's classes)
+        let mut units = units_of(&norms);
+        units.push(Unit {
+            norm: "xi",
+            shape: crate::tokenize::Shape::Capitalized,
+            kind: UnitKind::Entity(EntityKind::Person),
+            attrs: None,
+        });
         let woke = rs
-            .anchor_scan(&mut cache)
+            .anchor_scan(&mut cache, CLASS_ALL)
             .sees_any(norms.iter().map(|w| w.as_bytes()));
-        rs.find_all(&units_of(&norms), &mut cache, &mut out);
+        rs.find_all(&units, &mut cache, &mut out);
         assert_eq!(woke, cache.steps() > 0, "{norms:?}");
     }
+}
+
+#[test]
+fn a_rule_runs_only_where_units_of_the_classes_it_needs_are() {
+    // every match reads a person (or an organisation) and a place; "talks" is the anchor
+    let rs = rule("(@PERSON | @ORG) held talks in @LOCATION on? @TIME?");
+    let c = &rs.compiled;
+    let person = entity_class(EntityKind::Person);
+    let org = entity_class(EntityKind::Organization);
+    let place = entity_class(EntityKind::Location);
+    let mut needs = c.needs[0].clone();
+    needs.sort_unstable();
+    let mut want = [person | org, place];
+    want.sort_unstable();
+    assert_eq!(needs, want);
+    assert!(c.may_match(0, CLASS_TOKEN | person | place));
+    assert!(c.may_match(0, CLASS_TOKEN | org | place | CLASS_TIME));
+    assert!(c.may_match(0, CLASS_ALL));
+    assert!(!c.may_match(0, CLASS_TOKEN | person | CLASS_TIME));
+    assert!(!c.may_match(0, CLASS_TOKEN | place | CLASS_TIME));
+    // the time is optional: a time or a place does not stand for the other
+    let rs2 = rule("@PERSON held talks ( on @TIME | in @LOCATION )");
+    assert_eq!(rs2.compiled.needs[0], [person]);
+    // the scan and the matcher agree: no run without a place or a time
+    let mut cache = rs.cache();
+    let words = ["xi", "held", "talks", "in", "paris"];
+    let woke = |cache: &mut Cache, present| {
+        rs.anchor_scan(cache, present)
+            .sees_any(words.iter().map(|w| w.as_bytes()))
+    };
+    assert!(!woke(&mut cache, CLASS_TOKEN | person));
+    assert!(woke(&mut cache, CLASS_TOKEN | person | place));
+    let mut out = Vec::new();
+    for (s, matches) in [
+        ("[Xi]/PERSON held talks in Paris", 0),
+        ("[Xi]/PERSON held talks in [Paris]/LOCATION", 1),
+    ] {
+        rs.find_all(&Annotated::parse(s).unwrap().units(), &mut cache, &mut out);
+        assert_eq!(out.len(), matches, "{s}");
+        assert_eq!(cache.steps() > 0, matches > 0, "{s}");
+    }
+    // a word, a shape or a negation holds for a unit of any class: nothing is needed
+    let rs = rule("[shape=Capitalized] held talks");
+    assert!(rs.compiled.needs[0].is_empty());
 }
 
 #[test]

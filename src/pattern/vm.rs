@@ -27,7 +27,7 @@
 //! no copying when threads split); the arena is cleared for every selected match.
 
 use super::compile::{
-    Compiled, Fast, Inst, Leaves, NO_WORD, Pred, Program, RuleProg, unit_features,
+    Compiled, Fast, Inst, Leaves, NO_WORD, Pred, Program, RuleProg, unit_class, unit_features,
 };
 use super::parse::{EntitySel, kind_bit, shape_bit};
 use super::{Capture, Match, SlotId, Unit, UnitKind};
@@ -372,24 +372,28 @@ fn note_anchor(
 }
 
 /// The test, before a sentence's units are built, of whether any rule would run on it:
-/// fed the texts its units can have, it tells when some rule has seen a word of each of
-/// its anchor sets (as [`find`] requires to run it). Made by
+/// fed the texts its units can have, it tells when some rule that may match units of the
+/// sentence's classes ([`Compiled::may_match`]) has seen a word of each of its anchor sets
+/// (as [`find`] requires to run it). Made by
 /// [`RuleSet::anchor_scan`](super::RuleSet::anchor_scan); it borrows the cache's
 /// per-rule masks and clears them when dropped.
 pub(crate) struct AnchorScan<'a> {
     c: &'a Compiled,
     seen: &'a mut [u64],
     touched: &'a mut Vec<u32>,
+    /// The classes of the sentence's units (a superset will do).
+    present: u32,
 }
 
 impl<'a> AnchorScan<'a> {
-    pub(crate) fn new(c: &'a Compiled, cache: &'a mut Cache) -> AnchorScan<'a> {
+    pub(crate) fn new(c: &'a Compiled, cache: &'a mut Cache, present: u32) -> AnchorScan<'a> {
         cache.fit_rules(c);
         cache.touched.clear();
         AnchorScan {
             c,
             seen: &mut cache.seen,
             touched: &mut cache.touched,
+            present,
         }
     }
 
@@ -407,10 +411,12 @@ impl<'a> AnchorScan<'a> {
     /// line, it was reloaded for every word).
     #[inline]
     pub(crate) fn sees_any<'t>(&mut self, texts: impl IntoIterator<Item = &'t [u8]>) -> bool {
-        let c = self.c;
+        let (c, present) = (self.c, self.present);
         let filter = &c.anchor_filter;
         for norm in texts {
-            if filter.may_contain_bytes(norm) && Self::sees_rest(c, self.seen, self.touched, norm) {
+            if filter.may_contain_bytes(norm)
+                && Self::sees_rest(c, self.seen, self.touched, present, norm)
+            {
                 return true;
             }
         }
@@ -421,9 +427,9 @@ impl<'a> AnchorScan<'a> {
     /// ([`for_each_anchor_word`]), [`NO_ANCHOR`] for a text that is no anchor word.
     #[inline]
     pub(crate) fn sees_anchors(&mut self, ids: impl IntoIterator<Item = u32>) -> bool {
-        let c = self.c;
+        let (c, present) = (self.c, self.present);
         for w in ids {
-            if w != NO_ANCHOR && Self::sees_word(c, self.seen, self.touched, w) {
+            if w != NO_ANCHOR && Self::sees_word(c, self.seen, self.touched, present, w) {
                 return true;
             }
         }
@@ -431,19 +437,32 @@ impl<'a> AnchorScan<'a> {
     }
 
     #[inline(never)]
-    fn sees_rest(c: &Compiled, seen: &mut [u64], touched: &mut Vec<u32>, norm: &[u8]) -> bool {
+    fn sees_rest(
+        c: &Compiled,
+        seen: &mut [u64],
+        touched: &mut Vec<u32>,
+        present: u32,
+        norm: &[u8],
+    ) -> bool {
         match anchor_word(c, norm) {
-            Some(w) => Self::sees_word(c, seen, touched, w),
+            Some(w) => Self::sees_word(c, seen, touched, present, w),
             None => false,
         }
     }
 
-    /// Notes anchor word `w`; true when some rule has now seen all its anchor sets.
+    /// Notes anchor word `w`; true when some rule that may match units of the classes
+    /// `present` has now seen all its anchor sets.
     #[inline(never)]
-    fn sees_word(c: &Compiled, seen: &mut [u64], touched: &mut Vec<u32>, w: u32) -> bool {
+    fn sees_word(
+        c: &Compiled,
+        seen: &mut [u64],
+        touched: &mut Vec<u32>,
+        present: u32,
+        w: u32,
+    ) -> bool {
         let mut all = false;
         note_anchor(c, w, seen, touched, |r, mask| {
-            all |= mask == c.anchor_need[r];
+            all |= mask == c.anchor_need[r] && c.may_match(r, present);
         });
         all
     }
@@ -489,7 +508,10 @@ pub(crate) fn find(
     cache.words.resize(units.len(), UNSEEN);
     cache.feats.clear();
     cache.feats.resize(units.len(), 0);
+    // the classes of the units: a rule that needs a unit of a class absent here is not run
+    let mut present = 0;
     for (i, u) in units.iter().enumerate() {
+        present |= unit_class(u);
         let norm = u.norm.as_bytes();
         if !c.anchor_filter.may_contain_bytes(norm) {
             continue;
@@ -509,13 +531,14 @@ pub(crate) fn find(
     if cache.touched.is_empty() {
         return;
     }
-    // keep the rules that saw every anchor set (and `only`), reset the masks
+    // keep the rules that saw every anchor set and may match units of these classes (and
+    // `only`), reset the masks
     let Cache { seen, touched, .. } = cache;
     touched.retain(|&r| {
         let r = r as usize;
         let all = seen[r] == c.anchor_need[r];
         seen[r] = 0;
-        all && only.is_none_or(|o| o == r)
+        all && c.may_match(r, present) && only.is_none_or(|o| o == r)
     });
     if touched.is_empty() {
         return;
