@@ -616,6 +616,30 @@ impl<'t> Stages<'t> {
 /// nothing is lost, while dropping it runs an iterator over it out of line (some 60
 /// instructions a mention, a million per MB of text).
 fn drop_mentions(mentions: Vec<crate::recognize::Mention>) {
+    // a mention's map is all it owns: should another field come to own memory, forgetting
+    // would leak it, so the build stops here
+    use crate::recognize::{Mention, Source};
+    use crate::{EntityKind, gazetteer::EntryId};
+    const _: () = assert!(
+        !std::mem::needs_drop::<Span>()
+            && !std::mem::needs_drop::<EntityKind>()
+            && !std::mem::needs_drop::<Option<EntryId>>()
+            && !std::mem::needs_drop::<Source>()
+            && !std::mem::needs_drop::<Option<usize>>()
+    );
+    let _: fn(&Mention) = |m| {
+        // every field, named: a new one fails to compile until the check above covers it
+        let Mention {
+            span: _,
+            first: _,
+            last: _,
+            kind: _,
+            entry: _,
+            source: _,
+            attrs: _,
+            defined_by: _,
+        } = m;
+    };
     for m in mentions {
         if m.attrs.is_empty() {
             std::mem::forget(m);
