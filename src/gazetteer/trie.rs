@@ -37,9 +37,9 @@ const LEAF: u32 = u32::MAX;
 const SINGLE: u32 = 1 << 31;
 
 /// The edges cell of a node that starts a chain (see [`Chain`]): these bits and the
-/// chain. They include [`SINGLE`]'s, so a step that reads a record tests one bit before it
-/// compares the byte with a single child's label, as it did before there were chains; a
-/// chain's cell is never [`LEAF`] (a place along a chain is below its length).
+/// chain. A chain's edges are thus above those of a node of one child or of a list, and
+/// below [`LEAF`] (the place along a chain is below its length), so a step tells them
+/// apart by one comparison.
 const CHAIN: u32 = SINGLE | 1 << 30;
 
 /// Cells of a node's record: the form it ends (or [`NONE`]) and its edges: [`LEAF`];
@@ -70,10 +70,11 @@ impl Chain {
     /// The shortest chain: shorter runs are laid out node by node.
     const MIN: usize = 4;
 
-    /// True for the edges of a chain, at its start or inside it.
+    /// True for the edges of a chain, at its start or inside it: those from [`CHAIN`] up,
+    /// but [`LEAF`].
     #[inline]
     fn is(edges: u32) -> bool {
-        edges & CHAIN == CHAIN && edges != LEAF
+        edges >= CHAIN && edges != LEAF
     }
 
     /// The length of the chain of `edges`, and how much of it a walk has gone along.
@@ -603,11 +604,14 @@ impl Trie {
     #[inline(always)]
     pub(crate) fn descend(&self, mut at: At, mut seg: &[u8]) -> Option<At> {
         while let [b, rest @ ..] = seg {
-            if Chain::is(at.edges) {
-                (at, seg) = self.along(at, seg)?;
-            } else {
+            // (one test for the usual steps: a chain's edges and LEAF are the largest)
+            if at.edges < CHAIN {
                 at = self.at(self.next(at.node, at.edges, *b)?);
                 seg = rest;
+            } else if at.edges != LEAF {
+                (at, seg) = self.along(at, seg)?;
+            } else {
+                return None;
             }
         }
         Some(at)
