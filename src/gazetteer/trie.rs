@@ -43,7 +43,7 @@ const SINGLE: u32 = 1 << 31;
 const CHAIN: u32 = SINGLE | 1 << 30;
 
 /// Cells of a node's record: the form it ends (or [`NONE`]) and its edges: [`LEAF`];
-/// [`SINGLE`] `| label`; [`CHAIN`] `|` the chain's length (two bytes or more), with its
+/// [`SINGLE`] `| label`; [`CHAIN`] `|` the chain's length ([`Chain::MIN`] or more), with its
 /// bytes in the cells after the record (four to a cell, little-endian) and the node it
 /// leads to after them; or, for `k` children (two or more), `k`, with the node's list in
 /// the cells after the record: the `k` labels (sorted, four to a cell, little-endian),
@@ -56,7 +56,7 @@ fn list_cells(k: usize) -> usize {
     if k < 2 { 0 } else { k.div_ceil(4) + k - 1 }
 }
 
-/// A chain's edges (with [`CHAIN`]): its length in bytes (two or more) in the low
+/// A chain's edges (with [`CHAIN`]): its length in bytes ([`Chain::MIN`] or more) in the low
 /// [`Chain::BITS`] bits, and above them, in an [`At`] inside the chain, how many of them
 /// a walk has gone along (none in the cell of the node that starts it).
 struct Chain;
@@ -67,7 +67,9 @@ impl Chain {
     /// The longest chain: a run of more single-child nodes (a form of 32 KB) is laid out
     /// as several chains, each from a node of its own.
     const MAX: usize = (1 << Chain::BITS) - 1;
-    /// The shortest chain: shorter runs are laid out node by node.
+    /// The shortest chain: shorter runs are laid out node by node (a walk steps through
+    /// a chain's bytes no faster than through nodes, and a chain costs it a few
+    /// instructions more to enter and leave; the runs of two or three bytes save little).
     const MIN: usize = 4;
 
     /// True for the edges of a chain, at its start or inside it: those from [`CHAIN`] up,
