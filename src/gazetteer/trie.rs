@@ -11,11 +11,18 @@
 //! Layout: nodes are numbered depth-first (preorder), in the order the sorted forms first
 //! reach them, and each is laid out in one array of `u32` cells: its record (the form it
 //! ends, its edges) and, for a node of two children or more, its edge list right after it
-//! (labels, then where the children are), then its first child. So the long single-child
-//! chains of names ("...ovich") are consecutive in memory, and a step through a node of
+//! (labels, then where the children are), then its first child. So a step through a node of
 //! many children reads the node's own cache line and the child's, not a third one in a
 //! separate array of lists (a walk waits on memory more than it computes: the trie is a
 //! few megabytes, read at random).
+//!
+//! Most nodes are links of single-child chains (the tail of a surname past the point where
+//! no other name shares it): a run of formless nodes of one child each is not laid out node
+//! by node but as one chain, its bytes packed four to a cell after the record of the node
+//! it starts from, then the node it leads to. A million names' trie is then a fraction of
+//! the size (a record of two cells a byte was most of it), and a walk along a chain reads
+//! its bytes from one or two cache lines. A place in a walk ([`At`]) may stand inside a
+//! chain: a token may end there, and the next one's bytes go on along it.
 
 use super::blob::{Decoded, Reader, Writer};
 
@@ -29,8 +36,16 @@ const LEAF: u32 = u32::MAX;
 /// child's label.
 const SINGLE: u32 = 1 << 31;
 
+/// The edges cell of a node that starts a chain (see [`Chain`]): these bits and the
+/// chain. A chain's edges are thus above those of a node of one child or of a list, and
+/// below [`LEAF`] (the place along a chain is below its length), so a step tells them
+/// apart by one comparison.
+const CHAIN: u32 = SINGLE | 1 << 30;
+
 /// Cells of a node's record: the form it ends (or [`NONE`]) and its edges: [`LEAF`];
-/// [`SINGLE`] `| label`; or, for `k` children (two or more), `k`, with the node's list in
+/// [`SINGLE`] `| label`; [`CHAIN`] `|` the chain's length ([`Chain::MIN`] or more), with its
+/// bytes in the cells after the record (four to a cell, little-endian) and the node it
+/// leads to after them; or, for `k` children (two or more), `k`, with the node's list in
 /// the cells after the record: the `k` labels (sorted, four to a cell, little-endian),
 /// then where children `1..k` are (one cell each). Child 0 comes right after the list.
 const RECORD: usize = 2;
@@ -39,6 +54,47 @@ const RECORD: usize = 2;
 #[inline]
 fn list_cells(k: usize) -> usize {
     if k < 2 { 0 } else { k.div_ceil(4) + k - 1 }
+}
+
+/// A chain's edges (with [`CHAIN`]): its length in bytes ([`Chain::MIN`] or more) in the low
+/// [`Chain::BITS`] bits, and above them, in an [`At`] inside the chain, how many of them
+/// a walk has gone along (none in the cell of the node that starts it).
+struct Chain;
+
+impl Chain {
+    /// Bits of a length and of a place along a chain.
+    const BITS: u32 = 15;
+    /// The longest chain: a run of more single-child nodes (a form of 32 KB) is laid out
+    /// as several chains, each from a node of its own.
+    const MAX: usize = (1 << Chain::BITS) - 1;
+    /// The shortest chain: shorter runs are laid out node by node (a walk steps through
+    /// a chain's bytes no faster than through nodes, and a chain costs it a few
+    /// instructions more to enter and leave; the runs of two or three bytes save little).
+    const MIN: usize = 4;
+
+    /// True for the edges of a chain, at its start or inside it: those from [`CHAIN`] up,
+    /// but [`LEAF`].
+    #[inline]
+    fn is(edges: u32) -> bool {
+        edges >= CHAIN && edges != LEAF
+    }
+
+    /// The length of the chain of `edges`, and how much of it a walk has gone along.
+    #[inline]
+    fn len_and_gone(edges: u32) -> (usize, usize) {
+        let mask = Chain::MAX as u32;
+        (
+            (edges & mask) as usize,
+            (edges >> Chain::BITS & mask) as usize,
+        )
+    }
+
+    /// Cells of the bytes of a chain of `len` bytes (none for one byte: a [`SINGLE`]
+    /// edge).
+    #[inline]
+    fn cells(len: usize) -> usize {
+        if len < 2 { 0 } else { len.div_ceil(4) }
+    }
 }
 
 /// The number of children of each node while a trie is built, by preorder number: one
@@ -120,13 +176,14 @@ impl ChildCounts {
     }
 }
 
-/// A place in a walk: a node with its record.
+/// A place in a walk: a node with its record, or a place inside a chain.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct At {
     /// The node, as the index of its first cell (0, the root's: none, in the tables of
-    /// the first levels).
+    /// the first levels); inside a chain, the node that starts it.
     node: u32,
-    /// Its record.
+    /// Its record; inside a chain, no form ([`NONE`]) and the chain's edges with how
+    /// far along it the walk is (see [`Chain`]).
     form: u32,
     edges: u32,
 }
@@ -304,11 +361,13 @@ impl Trie {
         // first walk: the number of children of each node, by preorder number (one node
         // per distinct prefix: the root, plus each form's bytes past the prefix it shares
         // with the form before it), so that the second walk lays each node's list out
-        // before its children, and sizes the cells exactly (a million-name build then
-        // makes no reallocations)
+        // before its children and knows where chains go, and bounds the cells (a
+        // million-name build then makes no reallocations; the capacity the chains leave
+        // unwritten costs no memory)
         let mut kids = ChildCounts::with_capacity(Self::nodes_at_most(order.clone()));
         kids.push(0);
-        // cells: the records, and the lists (a list grows with each child past the first)
+        // at most this many cells: the records of all nodes, and the lists (a list grows
+        // with each child past the first); the chains make it less
         let mut size = RECORD;
         // the nodes on the path of the form before: path[d] is its prefix of length d
         let mut path: Vec<u32> = vec![0];
@@ -334,65 +393,94 @@ impl Trie {
         }
         assert!(size < SINGLE as usize, "trie cells overflow");
         // second walk: the cells, in the same order, each written once (no zeroing of
-        // the hundred megabytes of a million names' trie first)
+        // the megabytes of a million names' trie first)
         let mut cells: Vec<u32> = Vec::with_capacity(size);
-        // links node `parent` (with `i` children before this one) to `child` through `b`
-        let link = |cells: &mut [u32], parent: u32, i: u16, b: u8, child: u32| {
-            let p = parent as usize;
-            let edges = cells[p + 1];
-            if edges == SINGLE {
-                debug_assert_eq!(p + RECORD, child as usize, "an only child follows");
-                cells[p + 1] = SINGLE | u32::from(b);
-                return;
-            }
-            let (k, i) = (edges as usize, usize::from(i));
-            let labels = p + RECORD;
-            cells[labels + i / 4] |= u32::from(b) << (8 * (i % 4));
-            if i == 0 {
-                debug_assert_eq!(labels + list_cells(k), child as usize, "child 0 follows");
-            } else {
-                cells[labels + k.div_ceil(4) + i - 1] = child;
-            }
-        };
-        // lays out the record of a node with `k` children and its list (zeros but the
-        // label of its first child, `label`, which is 0 when that child is made later;
-        // `k` is 1 for an only child still to be made); returns the node
-        let put = |cells: &mut Vec<u32>, form: u32, k: u16, label: u32| {
+        // links node `parent` (with `i` children before this one) to the node to be laid
+        // out next, through `bytes` (more than one for a chain)
+        let link =
+            |cells: &mut Vec<u32>, parent: u32, i: u16, bytes: &[u8]| {
+                let p = parent as usize;
+                let edges = cells[p + 1];
+                if edges == SINGLE {
+                    // an only child follows, or the chain to it
+                    debug_assert_eq!(p + RECORD, cells.len(), "an only child follows");
+                    match *bytes {
+                        [b] => cells[p + 1] = SINGLE | u32::from(b),
+                        _ => {
+                            cells[p + 1] = CHAIN | bytes.len() as u32;
+                            cells.extend(bytes.chunks(4).map(|c| {
+                                c.iter().rev().fold(0, |cell, &b| cell << 8 | u32::from(b))
+                            }));
+                        }
+                    }
+                    return;
+                }
+                let [b] = *bytes else {
+                    unreachable!("no chain from a node of many children")
+                };
+                let (k, i) = (edges as usize, usize::from(i));
+                let labels = p + RECORD;
+                cells[labels + i / 4] |= u32::from(b) << (8 * (i % 4));
+                if i == 0 {
+                    debug_assert_eq!(labels + list_cells(k), cells.len(), "child 0 follows");
+                } else {
+                    cells[labels + k.div_ceil(4) + i - 1] = cells.len() as u32;
+                }
+            };
+        // lays out the record of a node with `k` children and its list (zeros: the
+        // labels and children are linked as the children are made; an only child's
+        // label too); returns the node
+        let put = |cells: &mut Vec<u32>, form: u32, k: u16| {
             let n = cells.len();
             match k {
                 0 => cells.extend_from_slice(&[form, LEAF]),
-                1 => cells.extend_from_slice(&[form, SINGLE | label]),
+                1 => cells.extend_from_slice(&[form, SINGLE]),
                 k => {
-                    cells.extend_from_slice(&[form, u32::from(k), label]);
+                    cells.extend_from_slice(&[form, u32::from(k)]);
                     cells.resize(n + RECORD + list_cells(usize::from(k)), 0);
                 }
             }
             n as u32
         };
         // the nodes on the path of the form before, as (first cell, children laid out so
-        // far): path[d] is its prefix of length d (set for every d up to its length)
+        // far): path[d] is its prefix of length d (set for every d up to its length at
+        // which a node is laid out, not inside a chain)
         let mut path: Vec<(u32, u16)> = vec![(0, 0); longest + 1];
-        path[0] = (put(&mut cells, NONE, kids.get(0), 0), 0);
+        path[0] = (put(&mut cells, NONE, kids.get(0)), 0);
         let mut kid = 1;
         let mut prev: &[u8] = &[];
         for (f, id) in order {
-            let l = lcp(prev, f);
-            // the new nodes: the first a new child of the node at depth l, each other one
-            // the first child of the one before (made right after it); the last one ends
-            // the form
-            let (parent, i) = path[l];
-            path[l].1 += 1;
-            let child = cells.len() as u32;
-            link(&mut cells, parent, i, f[l], child);
-            for (d, &b) in (l + 1..).zip(&f[l + 1..]) {
-                path[d] = (put(&mut cells, NONE, kids.get(kid), u32::from(b)), 1);
+            // the new nodes: the first a new child of the node at depth l (which is laid
+            // out: it has two children or ends a form), each other one the first child of
+            // the one before (made right after it); the last one ends the form
+            let mut d = lcp(prev, f);
+            while d < f.len() {
+                let (parent, i) = path[d];
+                path[d].1 += 1;
+                // the next node laid out: the child, or from a node of one child (not
+                // the root) past the chain of its formless single-child descendants,
+                // which are this form's next nodes
+                let mut e = d + 1;
+                if parent != 0 && cells[parent as usize + 1] == SINGLE {
+                    let inside = kids.small[kid..kid + f.len() - e]
+                        .iter()
+                        .take(Chain::MAX - 1)
+                        .take_while(|&&k| k == 1)
+                        .count();
+                    if inside + 1 >= Chain::MIN {
+                        kid += inside;
+                        e += inside;
+                    }
+                }
+                link(&mut cells, parent, i, &f[d..e]);
+                let form = if e == f.len() { id } else { NONE };
+                path[e] = (put(&mut cells, form, kids.get(kid)), 0);
                 kid += 1;
+                d = e;
             }
-            path[f.len()] = (put(&mut cells, id, kids.get(kid), 0), 0);
-            kid += 1;
             prev = f;
         }
-        debug_assert_eq!(cells.len(), size);
+        debug_assert!(cells.len() <= size);
         let mut trie = Trie {
             cells,
             root: Box::new([At::default(); 256]),
@@ -401,13 +489,13 @@ impl Trie {
             heads: Heads::new(std::iter::empty()),
         };
         let (mut two, mut three) = (Vec::new(), Vec::new());
-        for (b0, n1) in trie.children(0) {
-            trie.root[usize::from(b0)] = trie.at(n1);
-            for (b1, n2) in trie.children(n1) {
+        for (b0, a1) in trie.children(trie.at(0)) {
+            trie.root[usize::from(b0)] = a1;
+            for (b1, a2) in trie.children(a1) {
                 let p2 = u32::from(b0) << 8 | u32::from(b1);
-                two.push((p2, trie.at(n2)));
-                for (b2, n3) in trie.children(n2) {
-                    three.push((p2 << 8 | u32::from(b2), trie.at(n3)));
+                two.push((p2, a2));
+                for (b2, a3) in trie.children(a2) {
+                    three.push((p2 << 8 | u32::from(b2), a3));
                 }
             }
         }
@@ -432,14 +520,22 @@ impl Trie {
         order.map(|(f, _)| f.len()).sum::<usize>() + 1
     }
 
-    /// The children of `node`, as (label, child).
-    fn children(&self, node: u32) -> Vec<(u8, u32)> {
-        let n = node as usize;
-        match self.cells[n + 1] {
+    /// The places one byte on from `at`, as (byte, place).
+    fn children(&self, at: At) -> Vec<(u8, At)> {
+        let n = at.node as usize;
+        match at.edges {
             LEAF => Vec::new(),
-            edges if edges & SINGLE != 0 => vec![(edges as u8, node + RECORD as u32)],
+            edges if Chain::is(edges) => {
+                let b = self.chain_byte(n + RECORD, Chain::len_and_gone(edges).1);
+                let (next, _) = self.along(at, &[b]).expect("a chain goes on with its byte");
+                vec![(b, next)]
+            }
+            edges if edges & SINGLE != 0 => vec![(edges as u8, self.at(at.node + RECORD as u32))],
             k => (0..k as usize)
-                .map(|i| self.child(n, k as usize, i))
+                .map(|i| {
+                    let (b, child) = self.child(n, k as usize, i);
+                    (b, self.at(child))
+                })
                 .collect(),
         }
     }
@@ -508,14 +604,53 @@ impl Trie {
 
     /// Walks `seg` on from `at`: where it ends, or `None` when no form goes that way.
     #[inline(always)]
-    pub(crate) fn descend(&self, mut at: At, seg: &[u8]) -> Option<At> {
-        for &b in seg {
-            at = self.at(self.next(at.node, at.edges, b)?);
+    pub(crate) fn descend(&self, mut at: At, mut seg: &[u8]) -> Option<At> {
+        while let [b, rest @ ..] = seg {
+            // (one test for the usual steps: a chain's edges and LEAF are the largest)
+            if at.edges < CHAIN {
+                at = self.at(self.next(at.node, at.edges, *b)?);
+                seg = rest;
+            } else if at.edges != LEAF {
+                (at, seg) = self.along(at, seg)?;
+            } else {
+                return None;
+            }
         }
         Some(at)
     }
 
-    /// The node reached from `node`, whose edges are `edges`, through `b`.
+    /// Walks `seg` (not empty) along the chain `at` is at or in, as far as both go:
+    /// where that ends (the node the chain leads to, or a place inside it) and the rest
+    /// of `seg`; `None` when they differ.
+    #[inline]
+    fn along<'s>(&self, at: At, seg: &'s [u8]) -> Option<(At, &'s [u8])> {
+        let (len, gone) = Chain::len_and_gone(at.edges);
+        let n = (len - gone).min(seg.len());
+        let bytes = at.node as usize + RECORD;
+        for (p, &b) in (gone..).zip(&seg[..n]) {
+            if self.chain_byte(bytes, p) != b {
+                return None;
+            }
+        }
+        let at = if gone + n == len {
+            self.at((bytes + Chain::cells(len)) as u32)
+        } else {
+            At {
+                node: at.node,
+                form: NONE,
+                edges: at.edges + ((n as u32) << Chain::BITS),
+            }
+        };
+        Some((at, &seg[n..]))
+    }
+
+    /// Byte `p` of the chain whose bytes start at cell `bytes`.
+    #[inline]
+    fn chain_byte(&self, bytes: usize, p: usize) -> u8 {
+        (self.cells[bytes + p / 4] >> (8 * (p % 4))) as u8
+    }
+
+    /// The node reached from `node`, whose edges are `edges` (no chain's), through `b`.
     #[inline]
     fn next(&self, node: u32, edges: u32, b: u8) -> Option<u32> {
         if edges & SINGLE != 0 {
@@ -863,12 +998,13 @@ mod tests {
         forms.sort();
         let order: Vec<(&[u8], u32)> = (0..).zip(&forms).map(|(i, f)| (&f[..], i)).collect();
         let t = Trie::from_sorted(&order);
-        let labels = |n: u32| -> Vec<u8> { t.children(n).iter().map(|&(b, _)| b).collect() };
-        let child = |n: u32, b: u8| t.children(n).iter().find(|c| c.0 == b).map(|c| c.1);
+        let labels = |n: At| -> Vec<u8> { t.children(n).iter().map(|&(b, _)| b).collect() };
+        let child = |n: At, b: u8| t.children(n).iter().find(|c| c.0 == b).map(|c| c.1);
+        let root = t.at(0);
         let all: Vec<u8> = (0..=255).collect();
-        assert_eq!(labels(0), all);
-        assert_eq!(labels(child(0, b'a').unwrap()), all);
-        let b = child(0, b'b').unwrap();
+        assert_eq!(labels(root), all);
+        assert_eq!(labels(child(root, b'a').unwrap()), all);
+        let b = child(root, b'b').unwrap();
         assert_eq!(
             labels(b),
             all.iter().copied().filter(|&x| x != 7).collect::<Vec<_>>()
@@ -876,8 +1012,8 @@ mod tests {
         assert_eq!(child(b, 7), None);
         // each form's node reports it
         for (f, i) in order {
-            let node = f.iter().try_fold(0, |n, &b| child(n, b)).unwrap();
-            assert_eq!(t.at(node).form(), Some(i), "{f:?}");
+            let at = f.iter().try_fold(root, |n, &b| child(n, b)).unwrap();
+            assert_eq!(at.form(), Some(i), "{f:?}");
         }
     }
 
@@ -905,6 +1041,126 @@ mod tests {
         assert!((0..want.len()).all(|n| counts.get(n) == want[n]));
         assert!(want.iter().filter(|&&k| k == 256).count() > 3, "{want:?}");
         assert!(want.iter().filter(|&&k| k < 255).count() > 3, "{want:?}");
+    }
+
+    /// Every chain of `t`, as (its length, where it leads), found from the root.
+    fn chains(t: &Trie) -> Vec<(usize, At)> {
+        let mut out = Vec::new();
+        let mut stack = vec![t.at(0)];
+        while let Some(at) = stack.pop() {
+            if Chain::is(at.edges) {
+                let (len, gone) = Chain::len_and_gone(at.edges);
+                assert_eq!(gone, 0, "a node's record starts its chain");
+                // byte by byte: every place inside it has one way on
+                let mut end = at;
+                for _ in 0..len {
+                    let next = t.children(end);
+                    assert_eq!(next.len(), 1);
+                    end = next[0].1;
+                }
+                out.push((len, end));
+                stack.push(end);
+            } else {
+                stack.extend(t.children(at).into_iter().map(|(_, c)| c));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn walks_stop_and_go_on_inside_chains() {
+        // chains that end in a leaf, in a form with a longer one after it, in a fork, and
+        // chains of one cell, of several, and of a cell and a byte
+        let forms: Vec<String> = [
+            "a",
+            "abcdefghij",
+            "abcdefghijklmnopqrstu",
+            "abcdefxyz",
+            "abcdefxyzw",
+            "bcde",
+            "bcdefghi",
+            "bcdefghij",
+            "c d",
+            "c dddd eeee",
+            "c dddd ffff",
+            "xyz",
+            "xyzabcde",
+            "é à ü",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let t = Trie::new(&forms);
+        let found = chains(&t);
+        let ends = |f: fn(&Trie, At) -> bool| found.iter().filter(|&&(_, end)| f(&t, end)).count();
+        assert!(ends(|t, a| t.children(a).is_empty()) >= 3, "{found:?}");
+        assert!(ends(|t, a| a.form().is_some() && !t.children(a).is_empty()) > 0);
+        assert!(ends(|t, a| t.children(a).len() > 1) > 0, "{found:?}");
+        assert!(found.iter().any(|&(len, _)| len > 8), "{found:?}");
+        assert!(found.iter().all(|&(len, _)| len >= Chain::MIN), "{found:?}");
+        assert!(found.iter().any(|&(len, _)| len % 4 != 0), "{found:?}");
+        // every way to cut each text into pieces (all of them for the first 13 bytes)
+        let mut hays: Vec<String> = forms.iter().map(|f| format!("{f} x")).collect();
+        hays.extend(
+            [
+                "abcdefghijklmnopqrstuvw",
+                "abcdefxyzwv",
+                "c dddd eeeee",
+                "xyzabcdf",
+            ]
+            .map(String::from),
+        );
+        for hay in &hays {
+            let all = naive(&forms, hay);
+            assert_eq!(walk(&t, hay), all, "{hay:?}");
+            let n = hay.len().min(13);
+            for set in 0..1u32 << (n - 1) {
+                let mut cuts: Vec<usize> = (1..n).filter(|i| set & 1 << (i - 1) != 0).collect();
+                cuts.push(hay.len());
+                let want: Vec<(usize, u32)> = all
+                    .iter()
+                    .copied()
+                    .filter(|(e, _)| cuts.contains(e))
+                    .collect();
+                assert_eq!(walk_pieces(&t, hay, &cuts), want, "{hay:?} {cuts:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn chains_longer_than_the_longest_are_cut() {
+        // a form of three chains' length, with a form ending inside the second and
+        // another one branching off the third
+        let long: String = (0..3 * Chain::MAX + 5)
+            .map(|i| (b'a' + (i % 26) as u8) as char)
+            .collect();
+        let mid = &long[..Chain::MAX + 100];
+        let mut fork = long[..2 * Chain::MAX + 7].to_string();
+        fork.push('!');
+        let forms = vec![long.clone(), mid.to_string(), fork, "b".into()];
+        let t = Trie::new(&forms);
+        // every byte of `long` but the root's and the fork's edges: from "a" one of the
+        // longest, then the rest to the form inside, to the fork, to the end
+        let lens: Vec<usize> = chains(&t).iter().map(|c| c.0).collect();
+        assert_eq!(lens.iter().sum::<usize>(), long.len() - 2, "{lens:?}");
+        assert!(lens.contains(&Chain::MAX), "{lens:?}");
+        assert!(lens.iter().all(|&len| len <= Chain::MAX), "{lens:?}");
+        for hay in [
+            format!("{long}!"),
+            format!("{mid} "),
+            forms[2].clone(),
+            "bb".into(),
+        ] {
+            let all = naive(&forms, &hay);
+            assert_eq!(walk(&t, &hay), all);
+            // pieces of a few thousand bytes
+            let cuts: Vec<usize> = (1..=hay.len())
+                .filter(|&i| i % 4093 == 0 || i == hay.len())
+                .collect();
+            let want: Vec<(usize, u32)> =
+                all.into_iter().filter(|(e, _)| cuts.contains(e)).collect();
+            assert_eq!(walk_pieces(&t, &hay, &cuts), want);
+        }
     }
 
     #[test]
