@@ -17,7 +17,7 @@ use std::sync::{Arc, OnceLock};
 
 use super::{
     BLOCK, CasePolicy, CommonWords, EntityKind, EntryId, Facts, Forms, Gazetteer, HashMap,
-    PlaceKind, RawRow, Sense, Text, trie::Trie,
+    PlaceKind, RawRow, Sense, Text, WordStarts, trie::Trie,
 };
 
 /// The first bytes of an encoded gazetteer.
@@ -340,6 +340,7 @@ impl Gazetteer {
         w.u32s(&self.sense_start);
         self.trie.encode(&mut w);
         self.lower_trie.encode(&mut w);
+        self.lower_starts.encode(&mut w);
         // by code (a hash map's order is no order)
         let mut countries: Vec<(&String, &EntryId)> = self.country_index.iter().collect();
         countries.sort();
@@ -424,6 +425,7 @@ impl Gazetteer {
         let sense_start = r.u32s("sense starts")?;
         let trie = Trie::decode(&mut r)?;
         let lower_trie = Trie::decode(&mut r)?;
+        let lower_starts = WordStarts::decode(&mut r)?;
         let countries = r.u32("country count")?;
         let mut country_index = HashMap::default();
         for _ in 0..countries {
@@ -468,6 +470,7 @@ impl Gazetteer {
             sense_start,
             trie,
             lower_trie,
+            lower_starts,
             id_index: OnceLock::new(),
             country_index,
             common: Arc::new(common),
@@ -496,6 +499,7 @@ mod tests {
             sense_start,
             trie,
             lower_trie,
+            lower_starts,
             id_index: _,
             country_index,
             common,
@@ -510,6 +514,10 @@ mod tests {
         assert!(sense_start == &b.sense_start, "sense starts differ");
         assert!(trie == &b.trie, "tries differ");
         assert!(lower_trie == &b.lower_trie, "lower-case tries differ");
+        assert!(
+            lower_starts == &b.lower_starts,
+            "lower-case word starts differ"
+        );
         assert_eq!(country_index, &b.country_index);
         assert!(common == &b.common, "common words differ");
         assert!(facts == &b.facts, "facts differ");

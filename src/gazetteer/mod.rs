@@ -16,6 +16,7 @@
 
 mod blob;
 pub mod parse;
+mod starts;
 mod trie;
 
 use crate::hash::FxHashMap as HashMap;
@@ -24,6 +25,7 @@ use crate::hash::FxHashMap as HashMap;
 /// for every capitalised word: no string compare, no pointer to the word).
 type CommonWords = crate::hash::WordMap<()>;
 
+use starts::WordStarts;
 use trie::Trie;
 
 use crate::doc::{Attrs, EntityKind};
@@ -944,7 +946,7 @@ impl GazetteerBuilder {
         drop(more);
         drop(arena);
         // the trie; on the other thread, the rest (the lower-case trie is small)
-        let (trie, (lower_trie, facts, country_index)) = join(
+        let (trie, (lower_trie, lower_starts, facts, country_index)) = join(
             parallel,
             || Trie::from_sorted_iter((0..forms.len() as u32).map(|f| (forms.bytes(f), f))),
             || {
@@ -961,6 +963,7 @@ impl GazetteerBuilder {
                     .collect();
                 let lower_trie =
                     Trie::from_sorted_iter(any_case.iter().map(|&f| (forms.bytes(f), f)));
+                let lower_starts = WordStarts::new(any_case.iter().map(|&f| forms.bytes(f)));
                 // each row's facts, and the countries by their code (one split of a row)
                 let mut facts: Vec<Facts> = Vec::with_capacity(chosen.len());
                 let mut country_index = HashMap::default();
@@ -978,7 +981,7 @@ impl GazetteerBuilder {
                     }
                     facts.push(f);
                 }
-                (lower_trie, facts, country_index)
+                (lower_trie, lower_starts, facts, country_index)
             },
         );
         // rows become entries when first used, in blocks made on first use
@@ -996,6 +999,7 @@ impl GazetteerBuilder {
             sense_start,
             trie,
             lower_trie,
+            lower_starts,
             id_index: std::sync::OnceLock::new(),
             country_index,
             common,
@@ -1689,6 +1693,8 @@ pub struct Gazetteer {
     /// The trie of the forms with a sense that takes any case: the only ones that can
     /// start at a lower-case word.
     lower_trie: Trie,
+    /// What a lower-case word may start in `lower_trie` (see `find_in`).
+    lower_starts: WordStarts,
     /// Made on the first call of [`Gazetteer::by_id`].
     id_index: std::sync::OnceLock<HashMap<String, EntryId>>,
     country_index: HashMap<String, EntryId>,
@@ -1856,10 +1862,20 @@ impl Gazetteer {
             }
             let trie = if t.shape == Shape::Lower && t.span.len() > 1 {
                 // most lower-case words start no form of the lower-case trie, and a few
-                // bits of it say so before a walk is set up (`Trie::may_walk`; a word
-                // folded to nothing walks on with the next one's bytes: may_walk is true)
-                let (seg, next) = (&hay[t.fold.start..t.fold.end], hay.get(t.fold.end));
-                if !self.lower_trie.may_walk(seg, next.copied()) {
+                // bits say so before a walk is set up: the set of its forms and their
+                // prefixes for the word and its next byte (`WordStarts`), else the
+                // trie's own three-byte paths (`Trie::may_walk`; a word folded to
+                // nothing walks on with the next one's bytes: may_walk is true)
+                let may = match t.fold.len() {
+                    len @ 2..=starts::LONGEST => {
+                        self.lower_starts.may_start(hay, t.fold.start, len)
+                    }
+                    _ => {
+                        let seg = &hay[t.fold.start..t.fold.end];
+                        self.lower_trie.may_walk(seg, hay.get(t.fold.end).copied())
+                    }
+                };
+                if !may {
                     k += 1;
                     continue;
                 }
@@ -2345,6 +2361,7 @@ t:8\tLOCATION\tNew\t\tkind=city
         assert_eq!(a.common, b.common);
         assert_eq!(a.trie, b.trie);
         assert_eq!(a.lower_trie, b.lower_trie);
+        assert_eq!(a.lower_starts, b.lower_starts);
         // the caller's rows are in
         let by = b.by_id("iso3166:BY").expect("Belarus");
         assert_eq!(b.entry(by).name.as_ref(), "Belarus");

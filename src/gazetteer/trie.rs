@@ -571,8 +571,8 @@ impl Trie {
     /// finds no form: `seg` is no form, and no form starts with `seg` and `next`. True
     /// when it may find one, or `seg` is shorter than two bytes. It reads a few bits that
     /// stay in the first-level cache: the gazetteer asks it before it sets up a walk from
-    /// a lower-case word, and most of them ("of", "the", "said") start no form of the
-    /// lower-case trie.
+    /// a lower-case word of a length its sharper set of whole words (`WordStarts`) does
+    /// not answer for, and most of them start no form of the lower-case trie.
     #[inline]
     pub(crate) fn may_walk(&self, seg: &[u8], next: Option<u8>) -> bool {
         match *seg {
