@@ -228,7 +228,7 @@ pub(crate) fn run(
     let f = folded.as_str();
     let mut classes = CLASSES.take().unwrap_or_default();
     classify_all(tokens, f.as_bytes(), lexicon, &mut classes);
-    let Classes { lex, starts } = &classes;
+    let (lex, starts) = (classes.lex(), &classes.starts);
     let p = Parser {
         f,
         toks: tokens,
@@ -331,7 +331,7 @@ pub(crate) fn run(
             i = end + 2;
         }
     }
-    if classes.lex.capacity() <= KEEP_CLASSES {
+    if classes.capacity() <= KEEP_CLASSES {
         CLASSES.set(Some(classes));
     }
     out
