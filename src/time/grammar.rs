@@ -1745,13 +1745,29 @@ fn dur_value(n: Option<u32>, u: Unit) -> String {
             let mut s = String::with_capacity(8);
             s.push_str(if t { "PT" } else { "P" });
             match n {
-                Some(n) => write!(s, "{n}").expect("a String takes any text"),
+                Some(n) => push_decimal(&mut s, n),
                 None => s.push('X'),
             }
             s.push_str(letter);
             s
         }
     }
+}
+
+/// Writes `v` in decimal as `{}` formats it: digit by digit, without the formatting
+/// machinery (which cost more than the rest of a duration's value).
+fn push_decimal(s: &mut String, mut v: u32) {
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    s.extend(digits[at..].iter().map(|&d| char::from(d)));
 }
 
 /// The fourth Thursday of November.
@@ -2239,7 +2255,9 @@ mod tests {
                 }
             }
         }
-        for n in [None, Some(0), Some(3), Some(12), Some(4_000_000_000)] {
+        let amounts = [0, 1, 3, 9, 10, 12, 99, 100, 101, 999_999_999, 1_000_000_000];
+        let amounts = amounts.into_iter().chain([u32::MAX, 4_000_000_000]);
+        for n in std::iter::once(None).chain(amounts.map(Some)) {
             for u in [Unit::Second, Unit::Hour, Unit::Day, Unit::Week, Unit::Year] {
                 let (letter, t) = u.letter();
                 let amount = n.map_or("X".to_string(), |n| n.to_string());
