@@ -53,8 +53,6 @@ pub fn dateline_date(text: &str) -> Option<Dateline> {
     }
     let head = &text[..limit];
     let mut seen = 0;
-    // (on the stack: an allocation per document cost more than the tokens)
-    let mut toks = Toks::default();
     for (start, line) in lines(head) {
         let starts_right = match line.as_bytes().first() {
             // an ASCII first character that is not white space (the common case)
@@ -80,7 +78,7 @@ pub fn dateline_date(text: &str) -> Option<Dateline> {
         if !starts_right || !has_digit(line.as_bytes()) {
             continue;
         }
-        if let Some(mut dl) = parse_line(line, start, &mut toks) {
+        if let Some(mut dl) = parse_line(&mut LineToks::new(line, start)) {
             if dl.year.is_none() {
                 dl.year = infer_year(text, dl.span.end, dl.month, dl.day);
             }
@@ -114,19 +112,37 @@ fn lines(head: &str) -> impl Iterator<Item = (usize, &str)> {
 }
 
 /// The index of the first `\n` in `b`. Each block of sixteen bytes is tested as a whole
-/// (the `fold` over a fixed-size block compiles to one vector compare), then the block
-/// that has the line break is searched byte by byte.
+/// (the `fold` over a fixed-size block compiles to one vector compare); in the block that
+/// has the line break, each half of eight bytes is tested as one integer
+/// ([`first_newline_in`]); the last bytes, fewer than sixteen, one by one.
 fn find_newline(b: &[u8]) -> Option<usize> {
     let mut blocks = b.chunks_exact(16);
     let mut at = 0;
     for block in &mut blocks {
         let block: &[u8; 16] = block.try_into().expect("16 bytes");
         if block.iter().fold(false, |found, &c| found | (c == b'\n')) {
-            break;
+            let (lo, hi) = block.split_at(8);
+            let half = |h: &[u8]| u64::from_le_bytes(h.try_into().expect("8 bytes"));
+            let p = first_newline_in(half(lo)).unwrap_or_else(|| {
+                8 + first_newline_in(half(hi)).expect("the block has a line break")
+            });
+            return Some(at + p);
         }
         at += 16;
     }
-    b[at..].iter().position(|&c| c == b'\n').map(|p| at + p)
+    let rest = blocks.remainder();
+    rest.iter().position(|&c| c == b'\n').map(|p| at + p)
+}
+
+/// The index of the first `\n` byte of eight bytes read as a little-endian integer: the
+/// bytes equal to it are zero in `x ^ 0x0a0a...`, and the lowest zero byte is the lowest
+/// whose top bit survives `(y - 0x0101...) & !y & 0x8080...` (the borrow that can set a
+/// higher byte's top bit comes only from below it, from a zero byte).
+fn first_newline_in(x: u64) -> Option<usize> {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    let y = x ^ (ONES * u64::from(b'\n'));
+    let zero = y.wrapping_sub(ONES) & !y & (ONES << 7);
+    (zero != 0).then(|| zero.trailing_zeros() as usize / 8)
 }
 
 /// True when `b` has an ASCII digit. Each block of sixteen bytes is tested as a whole,
@@ -145,7 +161,8 @@ fn has_digit(b: &[u8]) -> bool {
     blocks.remainder().iter().any(u8::is_ascii_digit)
 }
 
-#[derive(Clone, Copy, Default)]
+/// A token of a line: its text and its bytes in the document.
+#[derive(Clone, Copy)]
 struct Tok<'a> {
     s: &'a str,
     start: usize,
@@ -155,16 +172,92 @@ struct Tok<'a> {
 /// The most tokens of a line [`parse_line`] reads.
 const MAX_TOKS: usize = 24;
 
-/// The tokens of one line, at most [`MAX_TOKS`].
-#[derive(Default)]
-struct Toks<'a> {
-    toks: [Tok<'a>; MAX_TOKS],
+/// The tokens of one line, read as [`parse_line`] asks for them.
+///
+/// Most lines are decided by their first three tokens (a lower-case word after the first
+/// ends a dateline's place), so the line is cut into tokens only as far as the parse
+/// reads: [`LineToks::get`] gives the `k`-th token of the line as a cut of the whole line
+/// would, at most [`MAX_TOKS`] of them and none from the second lower-case word on.
+struct LineToks<'a> {
+    line: &'a str,
+    /// The line's byte offset in the text.
+    base: usize,
+    /// Where the next token is looked for.
+    at: usize,
+    /// The lower-case words seen so far.
+    lower: u8,
+    /// True when the line has no more tokens.
+    done: bool,
+    /// The bytes of the tokens cut so far, in the line (a line is under [`HEAD`] bytes).
+    toks: [(u16, u16); MAX_TOKS],
     len: usize,
 }
 
-impl<'a> Toks<'a> {
-    fn as_slice(&self) -> &[Tok<'a>] {
-        &self.toks[..self.len]
+impl<'a> LineToks<'a> {
+    fn new(line: &'a str, base: usize) -> LineToks<'a> {
+        debug_assert!(line.len() <= HEAD && HEAD <= usize::from(u16::MAX));
+        LineToks {
+            line,
+            base,
+            at: 0,
+            lower: 0,
+            done: false,
+            toks: [(0, 0); MAX_TOKS],
+            len: 0,
+        }
+    }
+
+    /// The `k`-th token of the line, if it has one.
+    fn get(&mut self, k: usize) -> Option<Tok<'a>> {
+        while self.len <= k && !self.done {
+            self.cut_next();
+        }
+        let (start, end) = *self.toks[..self.len].get(k)?;
+        let (start, end) = (usize::from(start), usize::from(end));
+        Some(Tok {
+            s: &self.line[start..end],
+            start: self.base + start,
+            end: self.base + end,
+        })
+    }
+
+    /// Cuts the next token: a run of [`WORD_BYTE`]s, or one other character; white space
+    /// separates tokens. A dateline has no lower-case word before its date: the line ends
+    /// at the second.
+    fn cut_next(&mut self) {
+        let b = self.line.as_bytes();
+        let mut i = self.at;
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i == b.len() || self.len == MAX_TOKS {
+            self.done = true;
+            return;
+        }
+        let c = b[i];
+        if c.is_ascii_lowercase() {
+            self.lower += 1;
+            if self.lower >= 2 {
+                self.done = true;
+                return;
+            }
+        }
+        let start = i;
+        i += 1;
+        if WORD_BYTE[usize::from(c)] {
+            while i < b.len() && WORD_BYTE[usize::from(b[i])] {
+                i += 1;
+            }
+        } else {
+            // stay on char boundaries (a multi-byte punctuation char is consumed above)
+            while i < b.len() && !self.line.is_char_boundary(i) {
+                i += 1;
+            }
+        }
+        // (both fit: the line is at most `HEAD` bytes)
+        self.toks[self.len] = (start as u16, i as u16);
+        self.len += 1;
+        self.at = i;
     }
 }
 
@@ -180,46 +273,6 @@ const WORD_BYTE: [bool; 256] = {
     }
     t
 };
-
-fn line_tokens<'a>(line: &'a str, base: usize, out: &mut Toks<'a>) {
-    let mut i = 0;
-    let mut lower = 0;
-    let b = line.as_bytes();
-    out.len = 0;
-    while i < b.len() && out.len < MAX_TOKS {
-        let c = b[i];
-        if c.is_ascii_whitespace() {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        // a dateline has no lower-case words before its date: stop at the second
-        if c.is_ascii_lowercase() {
-            lower += 1;
-            if lower >= 2 {
-                break;
-            }
-        }
-        if WORD_BYTE[usize::from(c)] {
-            i += 1;
-            while i < b.len() && WORD_BYTE[usize::from(b[i])] {
-                i += 1;
-            }
-        } else {
-            i += 1;
-            // stay on char boundaries (a multi-byte punctuation char is consumed above)
-            while i < b.len() && !line.is_char_boundary(i) {
-                i += 1;
-            }
-        }
-        out.toks[out.len] = Tok {
-            s: &line[start..i],
-            start: base + start,
-            end: base + i,
-        };
-        out.len += 1;
-    }
-}
 
 /// The month of a month name or abbreviation, any case ("Feb", "MARCH").
 fn month_name(w: &str) -> Option<u8> {
@@ -275,37 +328,43 @@ fn is_place_word(s: &str) -> bool {
     c.is_uppercase() || matches!(s, "," | "." | "'" | "-" | "/")
 }
 
-fn ends_dateline(t: Option<&Tok<'_>>) -> bool {
+fn ends_dateline(t: Option<Tok<'_>>) -> bool {
     match t {
         None => false,
         Some(t) => matches!(t.s, "(" | "-" | "\u{2014}" | "\u{2013}" | ":" | "/" | "_"),
     }
 }
 
-fn parse_line<'a>(line: &'a str, base: usize, buf: &mut Toks<'a>) -> Option<Dateline> {
-    line_tokens(line, base, buf);
-    let toks = buf.as_slice();
-    for k in 0..toks.len().min(12) {
-        if k > 0 && !is_place_word(toks[k - 1].s) {
+/// The dateline of a line, if it is one: a place (capitalised words and punctuation, at
+/// most eleven tokens), then `Month Day[, Year]` and an agency in brackets, a dash or a
+/// colon, or `YYYY-MM-DD`.
+fn parse_line(toks: &mut LineToks<'_>) -> Option<Dateline> {
+    let mut prev: Option<Tok<'_>> = None;
+    for k in 0..12 {
+        // (every token before the date is a place's)
+        if prev.is_some_and(|p| !is_place_word(p.s)) {
             return None;
         }
-        let t = toks[k];
+        let t = toks.get(k)?;
+        prev = Some(t);
         // Month Day[, Year]
         if let Some(month) = month_name(t.s) {
             let mut j = k + 1;
             if toks.get(j).is_some_and(|t| t.s == ".") {
                 j += 1;
             }
-            let day = toks.get(j).and_then(|t| num(t.s, 2))?;
-            let mut end = toks[j].end;
+            let day_tok = toks.get(j)?;
+            let day = num(day_tok.s, 2)?;
+            let mut end = day_tok.end;
             j += 1;
             let mut year = None;
             if toks.get(j).is_some_and(|t| t.s == ",")
-                && let Some(y) = toks.get(j + 1).and_then(|t| num(t.s, 4))
+                && let Some(year_tok) = toks.get(j + 1)
+                && let Some(y) = num(year_tok.s, 4)
                 && (1800..=2200).contains(&y)
             {
                 year = Some(y as i32);
-                end = toks[j + 1].end;
+                end = year_tok.end;
                 j += 2;
             }
             if ends_dateline(toks.get(j))
@@ -330,17 +389,16 @@ fn parse_line<'a>(line: &'a str, base: usize, buf: &mut Toks<'a>) -> Option<Date
         if let Some(y) = num(t.s, 4)
             && t.s.len() == 4
         {
-            if toks.get(k + 1).is_some_and(|t| t.s == "-")
+            if k > 0
+                && toks.get(k + 1).is_some_and(|t| t.s == "-")
                 && toks.get(k + 3).is_some_and(|t| t.s == "-")
-                && let (Some(m), Some(d)) = (
-                    toks.get(k + 2).and_then(|t| num(t.s, 2)),
-                    toks.get(k + 4).and_then(|t| num(t.s, 2)),
-                )
-                && k > 0
+                && let Some(m) = toks.get(k + 2).and_then(|t| num(t.s, 2))
+                && let Some(day_tok) = toks.get(k + 4)
+                && let Some(d) = num(day_tok.s, 2)
                 && let Some(date) = Date::new(y as i32, m as u8, d as u8)
             {
                 return Some(Dateline {
-                    span: Span::new(t.start, toks[k + 4].end),
+                    span: Span::new(t.start, day_tok.end),
                     year: Some(date.year),
                     month: date.month,
                     day: date.day,
@@ -442,6 +500,26 @@ mod tests {
     }
 
     #[test]
+    fn find_newline_is_the_first_line_break() {
+        // one or two breaks at every pair of places in three blocks and a tail, next to
+        // bytes one above and below a line break (0x09, 0x0b) and 0x8a
+        for n in 0..52 {
+            for m in n..52 {
+                let mut b: Vec<u8> = (0..52).map(|k| [b'x', 0x09, 0x0b, 0x8a][k % 4]).collect();
+                b[m] = b'\n';
+                b[n] = b'\n';
+                assert_eq!(find_newline(&b), Some(n), "{n} {m}");
+                assert_eq!(find_newline(&b[..n]), None, "{n}");
+                assert_eq!(
+                    find_newline(&b[n + 1..]),
+                    (m > n).then(|| m - n - 1),
+                    "{n} {m}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn lines_are_those_of_split() {
         // line breaks at every position of a 16-byte block, runs of them, none, multi-byte
         // characters next to them
@@ -464,6 +542,77 @@ mod tests {
                 .collect();
             assert_eq!(lines(t).collect::<Vec<_>>(), want, "{t:?}");
         }
+    }
+
+    /// The tokens a line gives when they are asked for one by one, out of order or all at
+    /// once are those of one cut of the whole line.
+    #[test]
+    fn lazy_tokens_are_those_of_the_whole_line() {
+        let lines = [
+            "WASHINGTON, March 3 (Reuters) - The talks went on.",
+            "  São Paulo , Feb. 28 — «x» é1 a b c",
+            "one Two three four",
+            "A B C D E F G H I J K L M N O P Q R S T U V W X Y Z",
+            "",
+            "   ",
+            "LONDON 1996-08-30",
+        ];
+        for line in lines {
+            let base = 100;
+            // all at once: past the last token first
+            let mut all = LineToks::new(line, base);
+            assert!(all.get(MAX_TOKS).is_none());
+            let eager: Vec<(usize, usize, &str)> = (0..MAX_TOKS)
+                .map_while(|k| all.get(k))
+                .map(|t| (t.start, t.end, t.s))
+                .collect();
+            assert!(eager.len() <= MAX_TOKS);
+            for (start, end, s) in &eager {
+                assert_eq!(&line[start - base..end - base], *s, "{line:?}");
+                assert!(!s.trim().is_empty(), "{line:?}");
+            }
+            // one by one, and backwards from a late token
+            let mut lazy = LineToks::new(line, base);
+            for (k, want) in eager.iter().enumerate() {
+                let t = lazy.get(k).expect("the same tokens");
+                assert_eq!((t.start, t.end, t.s), *want, "{line:?} {k}");
+            }
+            assert!(lazy.get(eager.len()).is_none());
+            let mut back = LineToks::new(line, base);
+            for k in (0..eager.len() + 2).rev() {
+                let t = back.get(k).map(|t| (t.start, t.end, t.s));
+                assert_eq!(t, eager.get(k).copied(), "{line:?} {k}");
+            }
+        }
+        // the cut stops at the second lower-case word and after MAX_TOKS tokens
+        let mut t = LineToks::new("one Two three four", 0);
+        assert_eq!(t.get(1).map(|t| t.s), Some("Two"));
+        assert!(t.get(2).is_none());
+        let mut t = LineToks::new(lines[3], 0);
+        assert_eq!(t.get(MAX_TOKS - 1).map(|t| t.s), Some("X"));
+        assert!(t.get(MAX_TOKS).is_none());
+    }
+
+    #[test]
+    fn datelines_at_their_lines() {
+        // a dateline after the headline and section lines; an ISO date; a line with a
+        // lower-case word before the date is no dateline
+        let t = "Sport\nHeadline Of The Day\n\nNEW YORK, Sept. 4, 1996 (AP) - Shares";
+        let d = dateline_date(t).unwrap();
+        assert_eq!(&t[d.span.start..d.span.end], "Sept. 4, 1996");
+        assert_eq!(d.date(), Date::new(1996, 9, 4));
+        assert!(dateline_date("Rio de Janeiro, Feb 28 (EFE) - Rain").is_none());
+        assert!(dateline_date("Shares in London, March 3 (Reuters) - fell").is_none());
+        let t = "A\nB\nC\nD\nE\nF\nG\nH\nLONDON, March 3 - x";
+        assert!(dateline_date(t).is_none(), "a ninth line");
+        let t = "A\n\n \nB\nC\nD\nE\nF\nG\nLONDON, March 3 - x";
+        assert_eq!(dateline_date(t).map(|d| (d.month, d.day)), Some((3, 3)));
+        assert!(dateline_date("LONDON, March 32 - x").is_none());
+        assert!(dateline_date("LONDON, Feb 29, 2023 - x").is_none());
+        assert!(
+            dateline_date("1996-08-30 LONDON").is_none(),
+            "a date before the place"
+        );
     }
 
     #[test]

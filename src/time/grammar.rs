@@ -228,7 +228,7 @@ pub(crate) fn run(
     let f = folded.as_str();
     let mut classes = CLASSES.take().unwrap_or_default();
     classify_all(tokens, f.as_bytes(), lexicon, &mut classes);
-    let Classes { lex, starts } = &classes;
+    let (lex, starts) = (classes.lex(), &classes.starts);
     let p = Parser {
         f,
         toks: tokens,
@@ -274,7 +274,7 @@ pub(crate) fn run(
         let mut end = end.clamp(start + 1, tokens.len());
         let mut start = start;
         // "the next two years or so"
-        if p.w(end, W::Or) && p.norm(end + 1) == "so" {
+        if p.w(end, W::Or) && p.norm(end + 1) == b"so" {
             end += 2;
         }
         // "the third-quarter loss", "the year-ago results": the article belongs to the noun
@@ -293,7 +293,7 @@ pub(crate) fn run(
             Some(_)
                 if matches!(sem, Sem::DayT(..) | Sem::MonthT(_))
                     && start > 0
-                    && matches!(p.norm(start - 1), "by" | "until" | "till" | "to") =>
+                    && matches!(p.norm(start - 1), b"by" | b"until" | b"till" | b"to") =>
             {
                 Tense::Unknown
             }
@@ -331,7 +331,7 @@ pub(crate) fn run(
             i = end + 2;
         }
     }
-    if classes.lex.capacity() <= KEEP_CLASSES {
+    if classes.capacity() <= KEEP_CLASSES {
         CLASSES.set(Some(classes));
     }
     out
@@ -374,11 +374,13 @@ impl Parser<'_> {
         self.l(i) == Lex::P(c)
     }
 
-    fn norm(&self, i: usize) -> &str {
+    /// The folded bytes of token `i` (empty past the last token). Bytes, not `str`: the
+    /// folded spans lie on char boundaries, and comparing bytes needs no test of them.
+    fn norm(&self, i: usize) -> &[u8] {
         self.toks
             .get(i)
-            .and_then(|t| self.f.get(t.fold.start..t.fold.end))
-            .unwrap_or("")
+            .and_then(|t| self.f.as_bytes().get(t.fold.start..t.fold.end))
+            .unwrap_or(b"")
     }
 
     fn joined(&self, i: usize) -> bool {
@@ -402,100 +404,101 @@ impl Parser<'_> {
             return false;
         }
         let w = self.norm(i);
-        !(w.ends_with("ed")
-            || w.ends_with("ing")
-            || w.ends_with("ly")
+        !(w.ends_with(b"ed")
+            || w.ends_with(b"ing")
+            || w.ends_with(b"ly")
             || matches!(
                 w,
-                "of" | "on"
-                    | "at"
-                    | "and"
-                    | "but"
-                    | "that"
-                    | "which"
-                    | "when"
-                    | "was"
-                    | "were"
-                    | "is"
-                    | "are"
-                    | "has"
-                    | "had"
-                    | "have"
-                    | "will"
-                    | "would"
-                    | "as"
-                    | "than"
-                    | "with"
-                    | "by"
-                    | "so"
-                    | "because"
-                    | "while"
-                    | "if"
-                    | "it"
-                    | "its"
-                    | "he"
-                    | "she"
-                    | "they"
-                    | "we"
-                    | "there"
-                    | "into"
-                    | "since"
-                    | "until"
-                    | "through"
-                    | "could"
-                    | "should"
-                    | "may"
-                    | "might"
-                    | "can"
-                    | "did"
-                    | "does"
-                    | "do"
-                    | "not"
-                    | "alone"
-                    | "compared"
-                    | "versus"
-                    | "vs"
-                    | "against"
-                    | "amid"
-                    | "during"
-                    | "what"
-                    | "who"
-                    | "where"
-                    | "whose"
-                    | "be"
-                    | "been"
-                    | "said"
-                    | "says"
-                    | "say"
-                    | "i"
-                    | "you"
-                    | "his"
-                    | "her"
-                    | "their"
-                    | "our"
-                    | "my"
-                    | "your"
-                    | "this"
-                    | "these"
-                    | "those"
-                    | "both"
-                    | "all"
-                    | "about"
-                    | "up"
-                    | "down"
-                    | "out"
-                    | "off"
-                    | "over"
-                    | "under"
-                    | "among"
-                    | "per"
-                    | "rose"
-                    | "fell"
-                    | "reported"
-                    | "began"
-                    | "came"
-                    | "saw"
-                    | "ago"
+                b"of"
+                    | b"on"
+                    | b"at"
+                    | b"and"
+                    | b"but"
+                    | b"that"
+                    | b"which"
+                    | b"when"
+                    | b"was"
+                    | b"were"
+                    | b"is"
+                    | b"are"
+                    | b"has"
+                    | b"had"
+                    | b"have"
+                    | b"will"
+                    | b"would"
+                    | b"as"
+                    | b"than"
+                    | b"with"
+                    | b"by"
+                    | b"so"
+                    | b"because"
+                    | b"while"
+                    | b"if"
+                    | b"it"
+                    | b"its"
+                    | b"he"
+                    | b"she"
+                    | b"they"
+                    | b"we"
+                    | b"there"
+                    | b"into"
+                    | b"since"
+                    | b"until"
+                    | b"through"
+                    | b"could"
+                    | b"should"
+                    | b"may"
+                    | b"might"
+                    | b"can"
+                    | b"did"
+                    | b"does"
+                    | b"do"
+                    | b"not"
+                    | b"alone"
+                    | b"compared"
+                    | b"versus"
+                    | b"vs"
+                    | b"against"
+                    | b"amid"
+                    | b"during"
+                    | b"what"
+                    | b"who"
+                    | b"where"
+                    | b"whose"
+                    | b"be"
+                    | b"been"
+                    | b"said"
+                    | b"says"
+                    | b"say"
+                    | b"i"
+                    | b"you"
+                    | b"his"
+                    | b"her"
+                    | b"their"
+                    | b"our"
+                    | b"my"
+                    | b"your"
+                    | b"this"
+                    | b"these"
+                    | b"those"
+                    | b"both"
+                    | b"all"
+                    | b"about"
+                    | b"up"
+                    | b"down"
+                    | b"out"
+                    | b"off"
+                    | b"over"
+                    | b"under"
+                    | b"among"
+                    | b"per"
+                    | b"rose"
+                    | b"fell"
+                    | b"reported"
+                    | b"began"
+                    | b"came"
+                    | b"saw"
+                    | b"ago"
             ))
     }
 
@@ -548,7 +551,7 @@ impl Parser<'_> {
             Lex::W(W::Approx | W::Within | W::More)
                 if matches!(
                     self.norm(i),
-                    "about" | "almost" | "within" | "over" | "just"
+                    b"about" | b"almost" | b"within" | b"over" | b"just"
                 ) =>
             {
                 let j = i + 1;
@@ -603,7 +606,7 @@ impl Parser<'_> {
                 W::Last | W::This | W::Next | W::Coming | W::Past | W::Previous | W::Following,
             ) => self.rel_expr(i),
             Lex::W(W::The) => self.the_expr(i),
-            Lex::W(W::Today | W::Tomorrow) if self.norm(i + 1) == "'s" => None,
+            Lex::W(W::Today | W::Tomorrow) if self.norm(i + 1) == b"'s" => None,
             // "VOA Today", "USA Today": a name
             Lex::W(W::Today) if self.cap(i) && i > 0 && self.cap(i - 1) => None,
             Lex::W(W::Today) => self.deictic(i, 0),
@@ -624,35 +627,35 @@ impl Parser<'_> {
                     return None;
                 }
                 // "the state daily Global Times": a newspaper
-                if self.norm(i) == "daily" && self.cap(i + 1) {
+                if self.norm(i) == b"daily" && self.cap(i + 1) {
                     return None;
                 }
                 // "a quarterly dividend", "average daily volume": an adjective
                 if self.lower(i + 1)
                     && !matches!(
                         self.norm(i + 1),
-                        "and"
-                            | "or"
-                            | "but"
-                            | "for"
-                            | "in"
-                            | "on"
-                            | "at"
-                            | "to"
-                            | "since"
-                            | "through"
-                            | "from"
-                            | "until"
-                            | "with"
-                            | "by"
-                            | "over"
-                            | "during"
-                            | "after"
-                            | "before"
-                            | "as"
-                            | "than"
-                            | "if"
-                            | "because"
+                        b"and"
+                            | b"or"
+                            | b"but"
+                            | b"for"
+                            | b"in"
+                            | b"on"
+                            | b"at"
+                            | b"to"
+                            | b"since"
+                            | b"through"
+                            | b"from"
+                            | b"until"
+                            | b"with"
+                            | b"by"
+                            | b"over"
+                            | b"during"
+                            | b"after"
+                            | b"before"
+                            | b"as"
+                            | b"than"
+                            | b"if"
+                            | b"because"
                     )
                 {
                     return None;
@@ -684,13 +687,17 @@ impl Parser<'_> {
             Lex::Season(s) => self.season_expr(i, s, 0, determined),
             // "in his 30s" is an age
             Lex::Decade(_)
-                if i > 0 && matches!(self.norm(i - 1), "his" | "her" | "their" | "my" | "your") =>
+                if i > 0
+                    && matches!(
+                        self.norm(i - 1),
+                        b"his" | b"her" | b"their" | b"my" | b"your"
+                    ) =>
             {
                 None
             }
             Lex::Decade(d) => Some((i + 1, Sem::Decade(d, false))),
             Lex::Clock(h, pm) => self.clock_tail(i + 1, to24(h, pm), 0),
-            Lex::W(W::Noon) if i > 0 && self.norm(i - 1) == "high" => None,
+            Lex::W(W::Noon) if i > 0 && self.norm(i - 1) == b"high" => None,
             Lex::W(W::Noon) => self.clock_tail(i + 1, 12, 0),
             Lex::W(W::Midnight) => self.clock_tail(i + 1, 24, 0),
             Lex::W(W::Fiscal) => match self.l(i + 1) {
@@ -756,12 +763,15 @@ impl Parser<'_> {
         if self.w(j, W::End) && !self.w(j + 1, W::Of) {
             let ok = j > i + 1
                 || (i > 0
-                    && matches!(self.norm(i - 1), "by" | "at" | "since" | "before" | "until"));
+                    && matches!(
+                        self.norm(i - 1),
+                        b"by" | b"at" | b"since" | b"before" | b"until"
+                    ));
             if ok {
                 return Some((j + 1, Sem::UnitRel(Unit::Year, 0)));
             }
         }
-        if self.norm(i + 1) == "'s" && self.w(i + 2, W::End) {
+        if self.norm(i + 1) == b"'s" && self.w(i + 2, W::End) {
             return Some((i + 3, Sem::UnitRel(Unit::Year, 0)));
         }
         if j == i + 1 || !matches!(self.l(j), Lex::W(W::Ago | W::Earlier)) {
@@ -797,7 +807,7 @@ impl Parser<'_> {
         if next_num {
             return true;
         }
-        if !full && !self.norm(i).ends_with('.') {
+        if !full && !self.norm(i).ends_with(b".") {
             // "Jan", "Sept" without a number: too ambiguous
             return matches!(m, 1 | 2 | 8 | 9 | 10 | 11 | 12) && determined;
         }
@@ -807,27 +817,28 @@ impl Parser<'_> {
                 || (i > 0
                     && matches!(
                         self.norm(i - 1),
-                        "in" | "since"
-                            | "by"
-                            | "until"
-                            | "till"
-                            | "of"
-                            | "during"
-                            | "from"
-                            | "to"
-                            | "through"
-                            | "last"
-                            | "next"
-                            | "this"
-                            | "early"
-                            | "late"
-                            | "mid"
-                            | "-"
-                            | "before"
-                            | "after"
-                            | "and"
-                            | "or"
-                            | "between"
+                        b"in"
+                            | b"since"
+                            | b"by"
+                            | b"until"
+                            | b"till"
+                            | b"of"
+                            | b"during"
+                            | b"from"
+                            | b"to"
+                            | b"through"
+                            | b"last"
+                            | b"next"
+                            | b"this"
+                            | b"early"
+                            | b"late"
+                            | b"mid"
+                            | b"-"
+                            | b"before"
+                            | b"after"
+                            | b"and"
+                            | b"or"
+                            | b"between"
                     ));
         }
         true
@@ -904,7 +915,7 @@ impl Parser<'_> {
         }
         if let Lex::Part(p) = self.l(i + 1) {
             // "Monday nights" is a set
-            if self.norm(i + 1).ends_with('s') {
+            if self.norm(i + 1).ends_with(b"s") {
                 return Some((i + 2, Sem::SetWeekday(wd, Some(p))));
             }
             return Some((i + 2, Sem::Weekday(wd, 0, Some(p))));
@@ -1010,9 +1021,9 @@ impl Parser<'_> {
             let p = self.norm(i - 1);
             if matches!(
                 p,
-                "$" | "#" | "no." | "number" | "no" | "flight" | "route" | "page"
+                b"$" | b"#" | b"no." | b"number" | b"no" | b"flight" | b"route" | b"page"
             ) || matches!(self.l(i - 1), Lex::Int(..) | Lex::NumWord(_))
-                || (self.joined(i) && matches!(p, "." | ":" | "/" | ","))
+                || (self.joined(i) && matches!(p, b"." | b":" | b"/" | b","))
             {
                 return false;
             }
@@ -1020,36 +1031,36 @@ impl Parser<'_> {
         let n = self.norm(i + 1);
         if matches!(
             n,
-            "%" | "percent" | "million" | "billion" | "thousand" | "hundred"
+            b"%" | b"percent" | b"million" | b"billion" | b"thousand" | b"hundred"
         ) {
             return false;
         }
         if self.joined(i + 1)
-            && matches!(n, "." | ":" | "/")
+            && matches!(n, b"." | b":" | b"/")
             && matches!(self.l(i + 2), Lex::Int(..))
         {
             return false;
         }
         if self.lower(i + 1)
             && n.len() > 3
-            && n.ends_with('s')
-            && !n.ends_with("ss")
+            && n.ends_with(b"s")
+            && !n.ends_with(b"ss")
             && !matches!(
                 n,
-                "was"
-                    | "has"
-                    | "this"
-                    | "its"
-                    | "his"
-                    | "as"
-                    | "is"
-                    | "levels"
-                    | "figures"
-                    | "results"
-                    | "earnings"
-                    | "sales"
-                    | "profits"
-                    | "versus"
+                b"was"
+                    | b"has"
+                    | b"this"
+                    | b"its"
+                    | b"his"
+                    | b"as"
+                    | b"is"
+                    | b"levels"
+                    | b"figures"
+                    | b"results"
+                    | b"earnings"
+                    | b"sales"
+                    | b"profits"
+                    | b"versus"
             )
         {
             return false;
@@ -1070,7 +1081,7 @@ impl Parser<'_> {
         // "two more weeks", "an additional year"
         if matches!(
             self.norm(e),
-            "more" | "additional" | "straight" | "consecutive" | "full"
+            b"more" | b"additional" | b"straight" | b"consecutive" | b"full"
         ) {
             return Some((e + 1, n));
         }
@@ -1144,7 +1155,7 @@ impl Parser<'_> {
         }
         // ages: "a 44-year-old", "52 years old"
         let k = self.hyphen(j + 1);
-        if self.norm(k) == "old" {
+        if self.norm(k) == b"old" {
             return None;
         }
         // "three-quarters of"
@@ -1187,10 +1198,10 @@ impl Parser<'_> {
                 Some((e, y))
             }
             Lex::NumWord(2)
-                if self.norm(i + 1) == "thousand"
+                if self.norm(i + 1) == b"thousand"
                     && i > 0
                     && (self.l(i - 1) == Lex::Unit(Unit::Year, false)
-                        || matches!(self.norm(i - 1), "in" | "by" | "until" | "since")) =>
+                        || matches!(self.norm(i - 1), b"in" | b"by" | b"until" | b"since")) =>
             {
                 let mut e = i + 2;
                 let mut y = 2000;
@@ -1241,7 +1252,7 @@ impl Parser<'_> {
             return Some(r);
         }
         // "an additional year", "a full month"
-        if matches!(self.norm(i + 1), "additional" | "full" | "extra")
+        if matches!(self.norm(i + 1), b"additional" | b"full" | b"extra")
             && let Lex::Unit(u, false) = self.l(i + 2)
         {
             return Some((i + 3, Sem::Dur(Some(1), u)));
@@ -1251,21 +1262,21 @@ impl Parser<'_> {
                 let r = self.unit_tail(i + 2, Some(1), u)?;
                 if let (_, Sem::Dur(..)) = r {
                     // "twice a year", "$5 million a year": a rate, not a time
-                    let p = if i > 0 { self.norm(i - 1) } else { "" };
+                    let p = if i > 0 { self.norm(i - 1) } else { b"" };
                     if i > 0
                         && (matches!(
                             self.l(i - 1),
                             Lex::Int(..) | Lex::NumWord(_) | Lex::W(W::Times | W::Once | W::Twice)
                         ) || matches!(
                             p,
-                            "%" | "percent"
-                                | "million"
-                                | "billion"
-                                | "cents"
-                                | "dollars"
-                                | "share"
-                                | "people"
-                                | "units"
+                            b"%" | b"percent"
+                                | b"million"
+                                | b"billion"
+                                | b"cents"
+                                | b"dollars"
+                                | b"share"
+                                | b"people"
+                                | b"units"
                         ))
                     {
                         return None;
@@ -1361,7 +1372,7 @@ impl Parser<'_> {
         }
         match self.l(j) {
             // "this year's third quarter", "last year's quarter"
-            Lex::Unit(Unit::Year, false) if self.norm(j + 1) == "'s" => match self.l(j + 2) {
+            Lex::Unit(Unit::Year, false) if self.norm(j + 1) == b"'s" => match self.l(j + 2) {
                 Lex::Ord(_) | Lex::W(W::First) => match self.ord_expr(j + 2)? {
                     (e, Sem::Quarter(None, q)) => Some((e, Sem::QuarterYR(dir, Some(q)))),
                     _ => Some((j + 1, Sem::UnitRel(Unit::Year, i64::from(dir)))),
@@ -1407,7 +1418,7 @@ impl Parser<'_> {
                 let (e, n) = self.number(j)?;
                 let e = self.hyphen(e);
                 match self.l(e) {
-                    Lex::Unit(u, _) if self.norm(self.hyphen(e + 1)) != "old" => {
+                    Lex::Unit(u, _) if self.norm(self.hyphen(e + 1)) != b"old" => {
                         Some((e + 1, Sem::Dur(n, u)))
                     }
                     _ => None,
@@ -1447,7 +1458,7 @@ impl Parser<'_> {
                     && matches!(self.l(i - 1), Lex::W(W::For | W::Of | W::In))
                     && self.year_ago(j).is_none() =>
             {
-                if matches!(self.norm(j + 1), "ended" | "ending") {
+                if matches!(self.norm(j + 1), b"ended" | b"ending") {
                     Some((j + 1, Sem::Dur(Some(1), Unit::Year)))
                 } else if self.w(i - 1, W::In) {
                     None
@@ -1457,7 +1468,7 @@ impl Parser<'_> {
             }
             // "over the years"
             Lex::Unit(u @ (Unit::Year | Unit::Decade), true)
-                if i > 0 && matches!(self.norm(i - 1), "over" | "through") =>
+                if i > 0 && matches!(self.norm(i - 1), b"over" | b"through") =>
             {
                 Some((j + 1, Sem::Dur(None, u)))
             }
@@ -1468,7 +1479,7 @@ impl Parser<'_> {
                 Some((j + 1, Sem::UnitRel(Unit::Week, 0)))
             }
             Lex::None
-                if self.norm(j) == "full" && self.l(j + 1) == Lex::Unit(Unit::Year, false) =>
+                if self.norm(j) == b"full" && self.l(j + 1) == Lex::Unit(Unit::Year, false) =>
             {
                 Some((j + 2, Sem::UnitRel(Unit::Year, 0)))
             }
@@ -1626,7 +1637,7 @@ impl Parser<'_> {
 
     fn deictic(&self, i: usize, n: i64) -> M {
         if let Lex::Part(p) = self.l(i + 1)
-            && !self.norm(i + 1).ends_with('s')
+            && !self.norm(i + 1).ends_with(b"s")
         {
             return Some((i + 2, Sem::Deictic(n, Some(p))));
         }
@@ -1658,7 +1669,7 @@ impl Parser<'_> {
     /// every/each + unit, weekday, month, part of day.
     fn set_expr(&self, i: usize) -> M {
         let mut j = i + 1;
-        if self.norm(j) == "other" {
+        if self.norm(j) == b"other" {
             j += 1;
         }
         match self.l(j) {
@@ -1734,13 +1745,29 @@ fn dur_value(n: Option<u32>, u: Unit) -> String {
             let mut s = String::with_capacity(8);
             s.push_str(if t { "PT" } else { "P" });
             match n {
-                Some(n) => write!(s, "{n}").expect("a String takes any text"),
+                Some(n) => push_decimal(&mut s, n),
                 None => s.push('X'),
             }
             s.push_str(letter);
             s
         }
     }
+}
+
+/// Writes `v` in decimal as `{}` formats it: digit by digit, without the formatting
+/// machinery (which cost more than the rest of a duration's value).
+fn push_decimal(s: &mut String, mut v: u32) {
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    s.extend(digits[at..].iter().map(|&d| char::from(d)));
 }
 
 /// The fourth Thursday of November.
@@ -2228,7 +2255,9 @@ mod tests {
                 }
             }
         }
-        for n in [None, Some(0), Some(3), Some(12), Some(4_000_000_000)] {
+        let amounts = [0, 1, 3, 9, 10, 12, 99, 100, 101, 999_999_999, 1_000_000_000];
+        let amounts = amounts.into_iter().chain([u32::MAX, 4_000_000_000]);
+        for n in std::iter::once(None).chain(amounts.map(Some)) {
             for u in [Unit::Second, Unit::Hour, Unit::Day, Unit::Week, Unit::Year] {
                 let (letter, t) = u.letter();
                 let amount = n.map_or("X".to_string(), |n| n.to_string());

@@ -593,12 +593,28 @@ pub(crate) fn for_each_word(mut f: impl FnMut(&str, Slot)) {
 /// ([`classify_all`] fills it again) so that its buffers are reused.
 #[derive(Default)]
 pub(crate) struct Classes {
-    /// One class per token.
-    pub(crate) lex: Vec<Lex>,
+    /// One class per token of the document, then what is left of a longer document's
+    /// (never read: the buffer is not cut, so that it is not filled again when a longer
+    /// document comes; [`Classes::lex`] gives the document's part).
+    lex: Vec<Lex>,
+    /// The number of tokens of the document.
+    len: usize,
     /// Bit `i % 64` of `starts[i / 64]` is set when token `i` can start an expression
     /// ([`can_start`]), a weak starter ([`is_weak`]) only when the token after it keeps it
     /// ([`Slot::keeps`]).
     pub(crate) starts: Vec<u64>,
+}
+
+impl Classes {
+    /// One class per token of the document.
+    pub(crate) fn lex(&self) -> &[Lex] {
+        &self.lex[..self.len]
+    }
+
+    /// The capacity of the class buffer, in tokens.
+    pub(crate) fn capacity(&self) -> usize {
+        self.lex.capacity()
+    }
 }
 
 /// Can a token of this class start an expression? Punctuation, words of no temporal
@@ -637,8 +653,9 @@ pub(crate) const fn can_start(l: Lex) -> bool {
 /// tokens' `fold` spans point into, and `lexicon` the word table their `word` ids point
 /// into (the words' classes were looked up with the rest of what the stages need of them).
 ///
-/// Every token's class is written, over what the buffer held for the last document (it
-/// is not cleared first: zeroing it was a second pass over eight bytes a token); the
+/// Every token's class is written, over what the buffer held for the last documents (it
+/// is not cleared first, nor cut to the document's length: zeroing it was a second pass
+/// over eight bytes a token, and filling what a shorter document cut off a third); the
 /// start bits start clear, and only those of the tokens of a class are set. Most words
 /// have no class: a word whose id lacks the bit [`crate::lexicon::TIME`] costs a few loads,
 /// a branch and a store, no lookup. A weak starter's bit is set at the next token, when
@@ -646,13 +663,17 @@ pub(crate) const fn can_start(l: Lex) -> bool {
 /// of a class, an apostrophe or a hyphen.
 #[inline(never)]
 pub(crate) fn classify_all(tokens: &[Token], folded: &[u8], lexicon: &Lexicon, out: &mut Classes) {
-    // (only the part past the last document's tokens is filled here)
-    out.lex.resize(tokens.len(), Lex::None);
+    let n = tokens.len();
+    if out.lex.len() < n {
+        // (only the part past the longest document's tokens is filled here)
+        out.lex.resize(n, Lex::None);
+    }
+    out.len = n;
     out.starts.clear();
-    out.starts.resize(tokens.len().div_ceil(64), 0);
+    out.starts.resize(n.div_ceil(64), 0);
     // 1 when the last token is a weak starter
     let mut weak = 0u64;
-    for (i, (tok, lex)) in tokens.iter().zip(out.lex.iter_mut()).enumerate() {
+    for (i, (tok, lex)) in tokens.iter().zip(&mut out.lex[..n]).enumerate() {
         let s = match tok.kind {
             TokenKind::Word if tok.word & crate::lexicon::TIME == 0 => {
                 *lex = Lex::None;
@@ -1008,9 +1029,9 @@ mod tests {
         let short = "Nothing here: said firm. Early in March! The";
         let mut out = Classes::default();
         let mut weak = [0, 0];
-        for text in [long.as_str(), short, "", short] {
+        for text in [long.as_str(), short, "", short, long.as_str()] {
             let (want, starts) = classes_of(text, &mut out);
-            assert_eq!(out.lex, want, "{text}");
+            assert_eq!(out.lex(), want, "{text}");
             assert_eq!(out.starts.len(), want.len().div_ceil(64));
             for (i, &l) in want.iter().enumerate() {
                 let bit = out.starts[i / 64] >> (i % 64) & 1 == 1;
@@ -1024,7 +1045,7 @@ mod tests {
                 assert_eq!(out.starts[want.len() / 64] >> (want.len() % 64), 0);
             }
         }
-        assert!(out.lex.contains(&Lex::Month(3, true)));
+        assert!(out.lex().contains(&Lex::Month(2, false)));
         // weak starters with their bits and without were seen
         assert!(weak[0] > 10 && weak[1] > 10, "{weak:?}");
     }

@@ -38,16 +38,17 @@ pub fn tense_at(
     if start >= last || end > last || start < first {
         return Tense::Unknown;
     }
-    let f = folded.as_str();
-    let word = |i: usize| -> &str { tokens[i].fold.slice(f) };
+    // (bytes: a token's folded span needs no test of char boundaries to be compared)
+    let f = folded.as_str().as_bytes();
+    let word = |i: usize| -> &[u8] { &f[tokens[i].fold.start..tokens[i].fold.end] };
     for d in 1..=REACH {
         if start >= first + d {
             let i = start - d;
             let t = marker(
                 word(i),
                 tokens[i].shape,
-                |k| if i + k < last { word(i + k) } else { "" },
-                |k| if i >= first + k { word(i - k) } else { "" },
+                |k| if i + k < last { word(i + k) } else { b"" },
+                |k| if i >= first + k { word(i - k) } else { b"" },
             );
             if t != Tense::Unknown {
                 return t;
@@ -58,8 +59,8 @@ pub fn tense_at(
             let t = marker(
                 word(j),
                 tokens[j].shape,
-                |k| if j + k < last { word(j + k) } else { "" },
-                |k| if j >= first + k { word(j - k) } else { "" },
+                |k| if j + k < last { word(j + k) } else { b"" },
+                |k| if j >= first + k { word(j - k) } else { b"" },
             );
             if t != Tense::Unknown {
                 return t;
@@ -70,36 +71,37 @@ pub fn tense_at(
 }
 
 fn marker<'a>(
-    w: &str,
+    w: &[u8],
     shape: Shape,
-    next: impl Fn(usize) -> &'a str,
-    prev: impl Fn(usize) -> &'a str,
+    next: impl Fn(usize) -> &'a [u8],
+    prev: impl Fn(usize) -> &'a [u8],
 ) -> Tense {
     let past = match w {
-        "will" | "'ll" | "shall" | "wo" | "would" | "expected" | "scheduled" | "upcoming"
-        | "tomorrow" => return Tense::Future,
-        "going" | "due" | "plans" | "plan" | "planned" | "planning" | "intends" | "intend"
-        | "preparing" | "hoping" | "ready"
-            if next(1) == "to" =>
+        b"will" | b"'ll" | b"shall" | b"wo" | b"would" | b"expected" | b"scheduled"
+        | b"upcoming" | b"tomorrow" => return Tense::Future,
+        b"going" | b"due" | b"plans" | b"plan" | b"planned" | b"planning" | b"intends"
+        | b"intend" | b"preparing" | b"hoping" | b"ready"
+            if next(1) == b"to" =>
         {
             return Tense::Future;
         }
-        "set" if next(1) == "to" => return Tense::Present,
+        b"set" if next(1) == b"to" => return Tense::Present,
         // "as early as Tuesday", "as soon as Monday"
-        "early" | "soon" if prev(1) == "as" && next(1) == "as" => return Tense::Future,
-        "was" | "were" if next(1) == "set" || next(2) == "set" => return Tense::Present,
-        "was" | "were" | "had" | "did" | "said" | "ago" | "yesterday" => return Tense::Past,
-        "is" | "are" | "am" | "says" | "has" | "have" | "today" => return Tense::Present,
-        "told" | "met" | "held" | "came" | "went" | "began" | "took" | "made" | "gave" | "left"
-        | "saw" | "fell" | "rose" | "won" | "lost" | "sold" | "bought" | "paid" | "spent"
-        | "sent" | "got" | "became" | "ran" | "led" | "found" | "thought" | "knew" | "flew"
-        | "spoke" | "wrote" | "broke" | "kept" | "felt" | "heard" | "brought" | "struck"
-        | "fought" | "drew" | "grew" | "rang" | "sought" | "stood" | "chose" => true,
+        b"early" | b"soon" if prev(1) == b"as" && next(1) == b"as" => return Tense::Future,
+        b"was" | b"were" if next(1) == b"set" || next(2) == b"set" => return Tense::Present,
+        b"was" | b"were" | b"had" | b"did" | b"said" | b"ago" | b"yesterday" => return Tense::Past,
+        b"is" | b"are" | b"am" | b"says" | b"has" | b"have" | b"today" => return Tense::Present,
+        b"told" | b"met" | b"held" | b"came" | b"went" | b"began" | b"took" | b"made" | b"gave"
+        | b"left" | b"saw" | b"fell" | b"rose" | b"won" | b"lost" | b"sold" | b"bought"
+        | b"paid" | b"spent" | b"sent" | b"got" | b"became" | b"ran" | b"led" | b"found"
+        | b"thought" | b"knew" | b"flew" | b"spoke" | b"wrote" | b"broke" | b"kept" | b"felt"
+        | b"heard" | b"brought" | b"struck" | b"fought" | b"drew" | b"grew" | b"rang"
+        | b"sought" | b"stood" | b"chose" => true,
         _ => {
             shape == Shape::Lower
                 && w.len() >= 5
-                && w.ends_with("ed")
-                && !matches!(w, "need" | "indeed" | "speed" | "proceed" | "succeed")
+                && w.ends_with(b"ed")
+                && !matches!(w, b"need" | b"indeed" | b"speed" | b"proceed" | b"succeed")
         }
     };
     if !past {
@@ -108,9 +110,9 @@ fn marker<'a>(
     // a participle takes the tense of its auxiliary: "will be paid", "is expected"
     for k in 1..=2 {
         match prev(k) {
-            "be" | "will" | "would" | "to" | "'ll" => return Tense::Future,
-            "is" | "are" | "am" => return Tense::Present,
-            "been" | "has" | "have" | "had" | "was" | "were" => return Tense::Past,
+            b"be" | b"will" | b"would" | b"to" | b"'ll" => return Tense::Future,
+            b"is" | b"are" | b"am" => return Tense::Present,
+            b"been" | b"has" | b"have" | b"had" | b"was" | b"were" => return Tense::Past,
             _ => {}
         }
     }
@@ -147,5 +149,29 @@ mod tests {
         );
         assert_eq!(tense_of("Talks opened Monday.", "Monday"), Tense::Past);
         assert_eq!(tense_of("Monday.", "Monday"), Tense::Unknown);
+        // the guards read the words around a marker; non-ASCII words are no markers
+        assert_eq!(
+            tense_of("Café owners are going to vote on Friday.", "Friday"),
+            Tense::Future
+        );
+        assert_eq!(
+            tense_of("They could meet as early as Friday.", "Friday"),
+            Tense::Future
+        );
+        assert_eq!(
+            tense_of("Bonds will be paid in June.", "June"),
+            Tense::Future
+        );
+        assert_eq!(
+            tense_of("Bonds had been paid in June.", "June"),
+            Tense::Past
+        );
+        assert_eq!(
+            tense_of("Señor Pérez visitó in June.", "June"),
+            Tense::Unknown
+        );
+        assert_eq!(tense_of("The speed in June was slow.", "June"), Tense::Past);
+        assert_eq!(tense_of("The speed in June rose.", "June"), Tense::Past);
+        assert_eq!(tense_of("Indeed, in June", "June"), Tense::Unknown);
     }
 }
