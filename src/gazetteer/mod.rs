@@ -427,30 +427,38 @@ impl RawRow {
 /// search costs more to set up than to run, and a byte-wise loop runs a test and a branch
 /// a byte.
 fn position_of(s: &[u8], byte: u8) -> Option<usize> {
+    position_of_either(s, byte, byte)
+}
+
+/// The offset of the first `a` or `b` in `s`, as [`position_of`] finds one.
+#[inline]
+fn position_of_either(s: &[u8], a: u8, b: u8) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    let pattern = u64::from(byte) * ONES;
+    let (pa, pb) = (u64::from(a) * ONES, u64::from(b) * ONES);
+    // the high bit of each zero byte of `x` (and maybe of bytes above the first one: the
+    // lowest is exact, and so is the lowest of two such masks or'ed)
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let found = |w: u64| zero(w ^ pa) | zero(w ^ pb);
     let mut chunks = s.chunks_exact(8);
     let mut at = 0;
     for chunk in &mut chunks {
-        let x = u64::from_le_bytes(chunk.try_into().expect("8 bytes")) ^ pattern;
-        // the high bit of each zero byte of `x` (and maybe of bytes above the first one:
-        // the lowest is exact)
-        let zero = x.wrapping_sub(ONES) & !x & HIGH;
-        if zero != 0 {
-            return Some(at + zero.trailing_zeros() as usize / 8);
+        let m = found(u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
+        if m != 0 {
+            return Some(at + m.trailing_zeros() as usize / 8);
         }
         at += 8;
     }
     let rest = chunks.remainder();
     if rest.is_empty() || s.len() < 8 {
-        return rest.iter().position(|&b| b == byte).map(|p| at + p);
+        return rest.iter().position(|&c| c == a || c == b).map(|p| at + p);
     }
-    // the last eight bytes, of which the first `8 - rest.len()` were read above and are no
-    // `byte` (so the lowest zero byte past them is exact)
-    let x = u64::from_le_bytes(s[s.len() - 8..].try_into().expect("8 bytes")) ^ pattern;
-    let zero = (x.wrapping_sub(ONES) & !x & HIGH) >> (8 * (8 - rest.len()));
-    (zero != 0).then(|| at + zero.trailing_zeros() as usize / 8)
+    // the last eight bytes, of which the first `8 - rest.len()` were read above and are
+    // neither (so the lowest match past them is exact)
+    let m = found(u64::from_le_bytes(
+        s[s.len() - 8..].try_into().expect("8 bytes"),
+    )) >> (8 * (8 - rest.len()));
+    (m != 0).then(|| at + m.trailing_zeros() as usize / 8)
 }
 
 /// The pieces of `s` between its `sep` bytes: `s.split(sep as char)` for an ASCII `sep`,
@@ -473,17 +481,24 @@ fn split_at_byte(s: &str, sep: u8) -> impl Iterator<Item = &str> {
 fn attr_pairs(attrs: &str) -> impl Iterator<Item = (&str, &str)> {
     // `split(';').filter_map(|kv| kv.split_once('='))` (a test holds them equal), by
     // `position_of`: a row's attributes are a few short pairs, read for every row at
-    // build, and a general search costs more to set up than to run on them
+    // build, and a general search costs more to set up than to run on them. One search
+    // for the first '=' or ';' reads each key once: a ';' first ends a pair without '='
     let mut rest = Some(attrs);
     std::iter::from_fn(move || {
         loop {
             let s = rest?;
-            let end = position_of(s.as_bytes(), b';');
-            let kv = &s[..end.unwrap_or(s.len())];
-            rest = end.map(|e| &s[e + 1..]);
-            if let Some(eq) = position_of(kv.as_bytes(), b'=') {
-                return Some((&kv[..eq], &kv[eq + 1..]));
+            let Some(i) = position_of_either(s.as_bytes(), b'=', b';') else {
+                rest = None;
+                return None;
+            };
+            if s.as_bytes()[i] == b';' {
+                rest = Some(&s[i + 1..]);
+                continue;
             }
+            let value = &s[i + 1..];
+            let end = position_of(value.as_bytes(), b';');
+            rest = end.map(|e| &value[e + 1..]);
+            return Some((&s[..i], &value[..end.unwrap_or(value.len())]));
         }
     })
 }
@@ -2495,6 +2510,11 @@ t:8\tLOCATION\tNew\t\tkind=city
                     s.iter().position(|&b| b == byte),
                     "{s:?} {byte}"
                 );
+                assert_eq!(
+                    position_of_either(&s, b'{', byte),
+                    s.iter().position(|&b| b == b'{' || b == byte),
+                    "{s:?} {byte}"
+                );
             }
         }
     }
@@ -2554,6 +2574,20 @@ t:8\tLOCATION\tNew\t\tkind=city
             assert_eq!(cols.attrs().collect::<Vec<_>>(), want, "{attrs:?}");
         }
         assert!(n > 10);
+        // columns of '=', ';' and letters at every place, of up to 30 bytes (one search
+        // covers a few words)
+        let mut rng = crate::hash::xorshift(0x2f6e_91c3_5ab0_7d14);
+        for _ in 0..20_000 {
+            let len = (rng() % 30) as usize;
+            let attrs: String = (0..len)
+                .map(|_| ['=', ';', 'a', 'b'][(rng() % 4) as usize])
+                .collect();
+            let want: Vec<_> = attrs
+                .split(';')
+                .filter_map(|kv| kv.split_once('='))
+                .collect();
+            assert_eq!(attr_pairs(&attrs).collect::<Vec<_>>(), want, "{attrs:?}");
+        }
     }
 
     #[test]
