@@ -1392,7 +1392,7 @@ const RADIX_MIN: usize = 48;
 fn radix_sort(recs: &mut [FormRec], mut depth: usize, arena: &[u8]) {
     loop {
         if recs.len() < RADIX_MIN || depth >= KEY_BYTES {
-            recs.sort_unstable_by(|x, y| x.cmp(y, arena));
+            sort_small(recs, arena);
             return;
         }
         let (word, shift) = (depth / 8, 56 - 8 * (depth % 8));
@@ -1408,7 +1408,7 @@ fn radix_sort(recs: &mut [FormRec], mut depth: usize, arena: &[u8]) {
         if lo == hi {
             // one bucket: on to the next byte (unless the texts end here)
             if lo == 0 {
-                recs.sort_unstable_by(|x, y| x.cmp(y, arena));
+                sort_small(recs, arena);
                 return;
             }
             depth += 1;
@@ -1432,12 +1432,23 @@ fn radix_sort(recs: &mut [FormRec], mut depth: usize, arena: &[u8]) {
                 continue;
             }
             if b == 0 {
-                bucket.sort_unstable_by(|x, y| x.cmp(y, arena));
+                sort_small(bucket, arena);
             } else {
                 radix_sort(bucket, depth + 1, arena);
             }
         }
         return;
+    }
+}
+
+/// Sorts `recs` by [`FormRec::cmp`] by comparisons. When every text is in its key (of
+/// at most [`KEY_BYTES`]), that order is the one of (key, length, offset), compared with
+/// no test of the lengths or read of the arena.
+fn sort_small(recs: &mut [FormRec], arena: &[u8]) {
+    if recs.iter().all(|r| r.len as usize <= KEY_BYTES) {
+        recs.sort_unstable_by_key(|r| (r.key, r.len, r.off));
+    } else {
+        recs.sort_unstable_by(|x, y| x.cmp(y, arena));
     }
 }
 
