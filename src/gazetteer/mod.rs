@@ -429,30 +429,38 @@ impl RawRow {
 /// search costs more to set up than to run, and a byte-wise loop runs a test and a branch
 /// a byte.
 fn position_of(s: &[u8], byte: u8) -> Option<usize> {
+    position_of_either(s, byte, byte)
+}
+
+/// The offset of the first `a` or `b` in `s`, as [`position_of`] finds one.
+#[inline]
+fn position_of_either(s: &[u8], a: u8, b: u8) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    let pattern = u64::from(byte) * ONES;
+    let (pa, pb) = (u64::from(a) * ONES, u64::from(b) * ONES);
+    // the high bit of each zero byte of `x` (and maybe of bytes above the first one: the
+    // lowest is exact, and so is the lowest of two such masks or'ed)
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let found = |w: u64| zero(w ^ pa) | zero(w ^ pb);
     let mut chunks = s.chunks_exact(8);
     let mut at = 0;
     for chunk in &mut chunks {
-        let x = u64::from_le_bytes(chunk.try_into().expect("8 bytes")) ^ pattern;
-        // the high bit of each zero byte of `x` (and maybe of bytes above the first one:
-        // the lowest is exact)
-        let zero = x.wrapping_sub(ONES) & !x & HIGH;
-        if zero != 0 {
-            return Some(at + zero.trailing_zeros() as usize / 8);
+        let m = found(u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
+        if m != 0 {
+            return Some(at + m.trailing_zeros() as usize / 8);
         }
         at += 8;
     }
     let rest = chunks.remainder();
     if rest.is_empty() || s.len() < 8 {
-        return rest.iter().position(|&b| b == byte).map(|p| at + p);
+        return rest.iter().position(|&c| c == a || c == b).map(|p| at + p);
     }
-    // the last eight bytes, of which the first `8 - rest.len()` were read above and are no
-    // `byte` (so the lowest zero byte past them is exact)
-    let x = u64::from_le_bytes(s[s.len() - 8..].try_into().expect("8 bytes")) ^ pattern;
-    let zero = (x.wrapping_sub(ONES) & !x & HIGH) >> (8 * (8 - rest.len()));
-    (zero != 0).then(|| at + zero.trailing_zeros() as usize / 8)
+    // the last eight bytes, of which the first `8 - rest.len()` were read above and are
+    // neither (so the lowest match past them is exact)
+    let m = found(u64::from_le_bytes(
+        s[s.len() - 8..].try_into().expect("8 bytes"),
+    )) >> (8 * (8 - rest.len()));
+    (m != 0).then(|| at + m.trailing_zeros() as usize / 8)
 }
 
 /// The pieces of `s` between its `sep` bytes: `s.split(sep as char)` for an ASCII `sep`,
@@ -475,17 +483,24 @@ fn split_at_byte(s: &str, sep: u8) -> impl Iterator<Item = &str> {
 fn attr_pairs(attrs: &str) -> impl Iterator<Item = (&str, &str)> {
     // `split(';').filter_map(|kv| kv.split_once('='))` (a test holds them equal), by
     // `position_of`: a row's attributes are a few short pairs, read for every row at
-    // build, and a general search costs more to set up than to run on them
+    // build, and a general search costs more to set up than to run on them. One search
+    // for the first '=' or ';' reads each key once: a ';' first ends a pair without '='
     let mut rest = Some(attrs);
     std::iter::from_fn(move || {
         loop {
             let s = rest?;
-            let end = position_of(s.as_bytes(), b';');
-            let kv = &s[..end.unwrap_or(s.len())];
-            rest = end.map(|e| &s[e + 1..]);
-            if let Some(eq) = position_of(kv.as_bytes(), b'=') {
-                return Some((&kv[..eq], &kv[eq + 1..]));
+            let Some(i) = position_of_either(s.as_bytes(), b'=', b';') else {
+                rest = None;
+                return None;
+            };
+            if s.as_bytes()[i] == b';' {
+                rest = Some(&s[i + 1..]);
+                continue;
             }
+            let value = &s[i + 1..];
+            let end = position_of(value.as_bytes(), b';');
+            rest = end.map(|e| &value[e + 1..]);
+            return Some((&s[..i], &value[..end.unwrap_or(value.len())]));
         }
     })
 }
@@ -1381,7 +1396,7 @@ const RADIX_MIN: usize = 48;
 fn radix_sort(recs: &mut [FormRec], mut depth: usize, arena: &[u8]) {
     loop {
         if recs.len() < RADIX_MIN || depth >= KEY_BYTES {
-            recs.sort_unstable_by(|x, y| x.cmp(y, arena));
+            sort_small(recs, arena);
             return;
         }
         let (word, shift) = (depth / 8, 56 - 8 * (depth % 8));
@@ -1397,7 +1412,7 @@ fn radix_sort(recs: &mut [FormRec], mut depth: usize, arena: &[u8]) {
         if lo == hi {
             // one bucket: on to the next byte (unless the texts end here)
             if lo == 0 {
-                recs.sort_unstable_by(|x, y| x.cmp(y, arena));
+                sort_small(recs, arena);
                 return;
             }
             depth += 1;
@@ -1421,12 +1436,23 @@ fn radix_sort(recs: &mut [FormRec], mut depth: usize, arena: &[u8]) {
                 continue;
             }
             if b == 0 {
-                bucket.sort_unstable_by(|x, y| x.cmp(y, arena));
+                sort_small(bucket, arena);
             } else {
                 radix_sort(bucket, depth + 1, arena);
             }
         }
         return;
+    }
+}
+
+/// Sorts `recs` by [`FormRec::cmp`] by comparisons. When every text is in its key (of
+/// at most [`KEY_BYTES`]), that order is the one of (key, length, offset), compared with
+/// no test of the lengths or read of the arena.
+fn sort_small(recs: &mut [FormRec], arena: &[u8]) {
+    if recs.iter().all(|r| r.len as usize <= KEY_BYTES) {
+        recs.sort_unstable_by_key(|r| (r.key, r.len, r.off));
+    } else {
+        recs.sort_unstable_by(|x, y| x.cmp(y, arena));
     }
 }
 
@@ -1561,8 +1587,99 @@ impl CaseScan {
     }
 
     /// The bytes are printable ASCII and single spaces (see [`fold_form_append`]).
+    #[cfg(test)]
     fn plain(&self) -> bool {
         self.any & NOT_PLAIN == 0 && self.double_space & SPACE == 0
+    }
+
+    /// The scan of `name` ([`CaseScan::take`] of each byte's class) when it is plain (see
+    /// [`CaseScan::plain`]), `name` then appended to `out` with its ASCII capitals made
+    /// lower case; `None` (and anything appended) for any other name. Eight bytes at a
+    /// time, on masks of the bytes of each kind: every name and alias of a big caller's
+    /// file comes here at build, and a table lookup and five updates a byte cost some
+    /// fifteen instructions a byte (a test holds the two scans to agree).
+    fn lowering_plain(name: &[u8], out: &mut Vec<u8>) -> Option<CaseScan> {
+        let end = out.len() + name.len();
+        // whole words appended, the last one padded and cut back: copies of a fixed size,
+        // not a call to copy the name and then a pass over the copy
+        out.reserve(name.len() + 8);
+        let mut chunks = name.chunks_exact(8);
+        let mut eight = Eight::default();
+        for chunk in &mut chunks {
+            let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+            out.extend_from_slice(&eight.take(w)?.to_le_bytes());
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            // padded with '0', which is of no kind the scan counts (a loop the compiler
+            // unrolls: a copy of a length known at run time is a call)
+            let mut word = [b'0'; 8];
+            for (w, &b) in word.iter_mut().zip(rest) {
+                *w = b;
+            }
+            out.extend_from_slice(&eight.take(u64::from_le_bytes(word))?.to_le_bytes());
+            out.truncate(end);
+        }
+        (eight.double_space == 0).then_some(CaseScan {
+            any: (if eight.lower != 0 { LOWER } else { 0 })
+                | (if eight.space != 0 { SPACE } else { 0 }),
+            letters: eight.letters,
+            lower_word: if eight.lower_word != 0 { LOWER } else { 0 },
+            double_space: 0,
+            prev: 0,
+        })
+    }
+}
+
+/// What [`CaseScan::lowering_plain`] has seen of a name's words of eight bytes: each a
+/// mask of the high bits of the bytes of one kind, or'ed, except the last word's
+/// separators (carried into the next word).
+#[derive(Clone, Copy, Debug, Default)]
+struct Eight {
+    lower: u64,
+    space: u64,
+    /// A lower-case letter right after a space or a hyphen.
+    lower_word: u64,
+    /// A space right after a space.
+    double_space: u64,
+    letters: usize,
+    /// The last word's spaces and separators (space or hyphen).
+    last_space: u64,
+    last_sep: u64,
+}
+
+impl Eight {
+    /// Takes the next eight bytes (little-endian) and returns them with their capitals
+    /// made lower case; `None` when one is not printable ASCII or a space. Exact: with
+    /// every byte below 0x7F, no byte's sum carries into the next.
+    #[inline(always)]
+    fn take(&mut self, w: u64) -> Option<u64> {
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+        if parse::special(w) != 0 {
+            return None;
+        }
+        // the bytes `>= c` (for 1 <= c <= 0x80), and those equal to `c`
+        let at_least = |c: u8| (w + (0x80 - u64::from(c)) * ONES) & HIGH;
+        let equal = |c: u8| !((w ^ (u64::from(c) * ONES)) + LOW7) & HIGH;
+        let upper = at_least(b'A') & !at_least(b'Z' + 1);
+        let lower = at_least(b'a') & !at_least(b'z' + 1);
+        let space = equal(b' ');
+        let sep = space | equal(b'-');
+        // the byte before each byte: this word's shifted up a byte, the last word's top
+        let after_sep = sep << 8 | self.last_sep >> 56;
+        let after_space = space << 8 | self.last_space >> 56;
+        self.lower |= lower;
+        self.space |= space;
+        self.lower_word |= lower & after_sep;
+        self.double_space |= space & after_space;
+        // one bit a letter at the bottom of its byte, summed into the top byte (a
+        // `count_ones` is a dozen instructions without the popcount instruction)
+        self.letters += (((upper | lower) >> 7).wrapping_mul(ONES) >> 56) as usize;
+        (self.last_space, self.last_sep) = (space, sep);
+        // the high bit moved to the case bit (0x20)
+        Some(w | upper >> 2)
     }
 }
 
@@ -1578,15 +1695,7 @@ fn fold_form_and_policy(surface: &str, out: &mut Vec<u8>) -> CasePolicy {
     if matches!((b.first(), b.last()), (Some(x), Some(y)) if x.is_ascii_graphic() && y.is_ascii_graphic())
     {
         let start = out.len();
-        out.extend_from_slice(b);
-        let mut scan = CaseScan::default();
-        for x in &mut out[start..] {
-            let class = ASCII_CLASS[usize::from(*x)];
-            scan.take(class);
-            // to lower case
-            *x |= class & UPPER;
-        }
-        if scan.plain() {
+        if let Some(scan) = CaseScan::lowering_plain(b, out) {
             return scan.policy(b.first().copied());
         }
         out.truncate(start);
@@ -2435,6 +2544,11 @@ t:8\tLOCATION\tNew\t\tkind=city
                     s.iter().position(|&b| b == byte),
                     "{s:?} {byte}"
                 );
+                assert_eq!(
+                    position_of_either(&s, b'{', byte),
+                    s.iter().position(|&b| b == b'{' || b == byte),
+                    "{s:?} {byte}"
+                );
             }
         }
     }
@@ -2494,6 +2608,20 @@ t:8\tLOCATION\tNew\t\tkind=city
             assert_eq!(cols.attrs().collect::<Vec<_>>(), want, "{attrs:?}");
         }
         assert!(n > 10);
+        // columns of '=', ';' and letters at every place, of up to 30 bytes (one search
+        // covers a few words)
+        let mut rng = crate::hash::xorshift(0x2f6e_91c3_5ab0_7d14);
+        for _ in 0..20_000 {
+            let len = (rng() % 30) as usize;
+            let attrs: String = (0..len)
+                .map(|_| ['=', ';', 'a', 'b'][(rng() % 4) as usize])
+                .collect();
+            let want: Vec<_> = attrs
+                .split(';')
+                .filter_map(|kv| kv.split_once('='))
+                .collect();
+            assert_eq!(attr_pairs(&attrs).collect::<Vec<_>>(), want, "{attrs:?}");
+        }
     }
 
     #[test]
@@ -2616,6 +2744,40 @@ t:8\tLOCATION\tNew\t\tkind=city
         let key = |r: &FormRec| (r.off, r.len, r.sense.entry);
         assert!(got.iter().map(key).eq(want.iter().map(key)));
         assert!(sort_recs(Vec::new(), &arena).is_empty());
+    }
+
+    /// [`CaseScan::lowering_plain`] as a byte at a time: the class of each byte taken,
+    /// capitals lowered, `None` unless the name is plain.
+    fn lowering_plain_simple(name: &mut [u8]) -> Option<CaseScan> {
+        let mut scan = CaseScan::default();
+        for x in name.iter_mut() {
+            let class = ASCII_CLASS[usize::from(*x)];
+            scan.take(class);
+            *x |= class & UPPER;
+        }
+        scan.plain().then_some(scan)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+        /// Names of up to 40 bytes of the kinds the scan tells apart (capitals at both
+        /// ends of the alphabet, lower case, spaces, hyphens, digits, '@' and '[' next to
+        /// the capitals, '`' and '{' next to the lower case, DEL, a tab, a control
+        /// character, a byte of a non-ASCII character).
+        #[test]
+        fn lowering_plain_is_the_byte_scan(name in proptest::collection::vec(
+            proptest::sample::select(b"AZMazm -09@[`{~\x7f\t\x01\xc3".to_vec()), 0..40),
+        ) {
+            let (mut got, mut want) = (b"x".to_vec(), name.clone());
+            let (g, w) = (CaseScan::lowering_plain(&name, &mut got), lowering_plain_simple(&mut want));
+            proptest::prop_assert_eq!(g.is_some(), w.is_some());
+            if let (Some(g), Some(w)) = (g, w) {
+                proptest::prop_assert_eq!(&got[1..], &want[..]);
+                for first in [name.first().copied(), Some(b'a'), Some(b'A'), None] {
+                    proptest::prop_assert_eq!(g.policy(first), w.policy(first));
+                }
+            }
+        }
     }
 
     #[test]

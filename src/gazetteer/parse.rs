@@ -243,7 +243,7 @@ fn scan_line(rest: &[u8]) -> (usize, Option<[usize; 4]>, bool) {
 /// [`scan_line`]: not ASCII, a control character (the tab and the line end are) or DEL.
 /// Exact: no byte's sum carries into the next.
 #[inline]
-const fn special(x: u64) -> u64 {
+pub(crate) const fn special(x: u64) -> u64 {
     const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let low = x & LOW7;
