@@ -26,7 +26,7 @@ const MAGIC: [u8; 8] = *b"newsgaz\0";
 /// The version of the layout: a blob of another one is refused. Bump it with any change
 /// of what is written (the tests check that decoding what was encoded gives the same
 /// gazetteer, not that old bytes still read).
-const VERSION: u32 = 4;
+const VERSION: u32 = 5;
 
 /// Bytes of the header: magic, version, payload length, checksum.
 const HEADER: usize = 8 + 4 + 8 + 8;
@@ -349,13 +349,13 @@ impl Gazetteer {
             w.bytes(code.as_bytes());
             w.u32(id);
         }
-        // the common words' table as it is (the slots of the short ones, as (key, length),
+        // the common words' table as it is (the slots of the short ones, their keys,
         // then the long ones in order)
         let (slots, long) = self.common.table();
         let half = |x: u64| [x as u32, (x >> 32) as u32];
-        w.records(slots.map(|(lo, hi, len)| {
+        w.records(slots.map(|[lo, hi]| {
             let ([lo0, lo1], [hi0, hi1]) = (half(lo), half(hi));
-            [lo0, lo1, hi0, hi1, len]
+            [lo0, lo1, hi0, hi1]
         }));
         let mut long: Vec<&str> = long.collect();
         long.sort_unstable();
@@ -434,9 +434,9 @@ impl Gazetteer {
             country_index.insert(code.to_string(), r.u32("country entry")?);
         }
         let slots = r.record_iter("common words")?;
-        let slots = slots.map(|[lo0, lo1, hi0, hi1, len]| {
+        let slots = slots.map(|[lo0, lo1, hi0, hi1]| {
             let whole = |a: u32, b: u32| u64::from(b) << 32 | u64::from(a);
-            (whole(lo0, lo1), whole(hi0, hi1), len)
+            [whole(lo0, lo1), whole(hi0, hi1)]
         });
         let long = (0..r.u32("long common words")?)
             .map(|_| {

@@ -23,7 +23,7 @@ use crate::hash::FxHashMap as HashMap;
 
 /// Folded common words, in the table every word lookup of the recogniser uses (a test
 /// for every capitalised word: no string compare, no pointer to the word).
-type CommonWords = crate::hash::WordMap<()>;
+type CommonWords = crate::hash::WordSet;
 
 use starts::WordStarts;
 use trie::Trie;
@@ -638,7 +638,7 @@ impl GazetteerBuilder {
         let set = std::sync::Arc::make_mut(&mut self.common);
         for l in src.lines().map(str::trim) {
             if !l.is_empty() && !l.starts_with('#') {
-                set.update(&fold_str(l), |()| ());
+                set.insert(&fold_str(l));
             }
         }
         self
@@ -1156,7 +1156,7 @@ fn add_short_names(
             entry: eid,
             canonical: false,
             short: true,
-            common: common.get(&folded).is_some(),
+            common: common.contains(&folded),
             policy: policy_of(&surface),
         };
         let off = arena.len();
@@ -1187,7 +1187,7 @@ fn embedded_words(set: &mut CommonWords, src: &str) {
         let line = &rest[..end];
         rest = rest.get(end + 1..).unwrap_or("");
         if plain && !line.is_empty() {
-            set.update(line, |()| ());
+            set.insert(line);
             continue;
         }
         let l = line.trim();
@@ -1195,9 +1195,9 @@ fn embedded_words(set: &mut CommonWords, src: &str) {
             continue;
         }
         if l.bytes().all(folded) {
-            set.update(l, |()| ());
+            set.insert(l);
         } else {
-            set.update(&fold_str(l), |()| ());
+            set.insert(&fold_str(l));
         }
     }
 }
@@ -1911,7 +1911,7 @@ impl Gazetteer {
     /// [`Gazetteer::is_common_word`] of a folded word's bytes.
     #[inline]
     pub(crate) fn is_common_word_bytes(&self, folded: &[u8]) -> bool {
-        self.common.get_bytes(folded).is_some()
+        self.common.contains_bytes(folded)
     }
 
     /// The country entry (`kind=country`) with an ISO 3166-1 alpha-2 code.
