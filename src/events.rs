@@ -35,7 +35,7 @@ use crate::hash::FxHashMap as HashMap;
 use crate::corefer::{EntityDraft, is_person_pronoun, resolve_pronoun};
 use crate::doc::{Arg, EntityKind, Event, Evidence, Role, Status};
 use crate::gazetteer::Gazetteer;
-use crate::pattern::{AnchorScan, Cache, Match, RuleSet, SlotId, Unit, UnitKind};
+use crate::pattern::{AnchorScan, Cache, Match, Next, RuleSet, SlotId, Unit, UnitKind};
 use crate::recognize::{Mention, TitleHit};
 use crate::span::Span;
 use crate::text::Folded;
@@ -275,7 +275,7 @@ fn may_wake(
         cache,
         unit_classes(cx, s, mention_order, title_order, times),
     );
-    if any_token_wakes(&mut scan, cx.lexicon, toks) {
+    if any_token_wakes(&mut scan, cx, s, mention_order, title_order, times) {
         return true;
     }
     // the text of the unit made of tokens `a..b`, as `walk_units` cuts it
@@ -355,31 +355,81 @@ fn unit_classes(
     present
 }
 
-/// Feeds the anchor words of `tokens` to `scan` as their anchor ids (from the word table,
-/// where the extractor looked each token up once: a bit of the token's word id tells an
-/// anchor word), up to the first that completes a rule's
-/// anchor sets (true; false if none does): the test every token of every sentence goes
-/// through. Out of line, as a loop of its own keeps the table in registers (inside
-/// `find_events` it was reloaded from the stack for every token). Few tokens are anchor
-/// words: the bits of eight tokens are tested at once, and only a group with one is looked
-/// at token by token.
+/// Feeds the anchor words of sentence `s`'s tokens to `scan` (see [`token_wakes`]), up to
+/// the first that completes a rule's anchor sets (true; false if none does): the test
+/// every token of every sentence goes through. Few tokens are anchor words (a bit of the
+/// token's word id tells one): the bits of eight tokens are tested at once, and only a
+/// group with one is looked at token by token. Out of line, as a loop of its own keeps its
+/// state in registers (inside `find_events` it was reloaded from the stack for every
+/// token); the rare anchor word is passed on to a call.
 #[inline(never)]
 fn any_token_wakes(
     scan: &mut AnchorScan<'_>,
-    lexicon: &crate::lexicon::Lexicon,
-    tokens: &[Token],
+    cx: &Context<'_>,
+    s: &Sentence,
+    mention_order: &[(usize, u32)],
+    title_order: &[(usize, u32)],
+    times: &[Timex],
 ) -> bool {
     use crate::lexicon::ANCHOR;
+    let tokens = &cx.tokens[s.first..s.last];
+    let mut wakes = |k: usize| {
+        tokens[k].word & ANCHOR != 0
+            && token_wakes(scan, cx, s, mention_order, title_order, times, k)
+    };
     let groups = tokens.chunks_exact(8);
-    let rest = groups.remainder();
-    scan.sees_anchors(
-        groups
-            .filter(|g| g.iter().fold(0, |bits, t| bits | t.word) & ANCHOR != 0)
-            .flatten()
-            .chain(rest)
-            .filter(|t| t.word & ANCHOR != 0)
-            .map(|t| lexicon.word(t.word).anchor),
-    )
+    let rest = 8 * groups.len()..tokens.len();
+    for (g, group) in groups.enumerate() {
+        if group.iter().fold(0, |bits, t| bits | t.word) & ANCHOR != 0
+            && (8 * g..8 * g + 8).any(&mut wakes)
+        {
+            return true;
+        }
+    }
+    rest.into_iter().any(wakes)
+}
+
+/// Feeds the anchor word of token `k` of sentence `s` to `scan` as its anchor id (from the
+/// word table, where the extractor looked each token up once); true when it completes a
+/// rule's anchor sets. For the anchor sets that say which words may follow their word, the
+/// scan asks for the next unit's text: the next token's, or [`Next::Unknown`] when a unit
+/// of several tokens (a mention, title or time of `mention_order`, `title_order`, `times`,
+/// as in [`may_wake`]) may start there.
+#[inline(never)]
+fn token_wakes(
+    scan: &mut AnchorScan<'_>,
+    cx: &Context<'_>,
+    s: &Sentence,
+    mention_order: &[(usize, u32)],
+    title_order: &[(usize, u32)],
+    times: &[Timex],
+    k: usize,
+) -> bool {
+    let tokens = &cx.tokens[s.first..s.last];
+    scan.sees_anchor(cx.lexicon.word(tokens[k].word).anchor, || {
+        let Some(t) = tokens.get(k + 1) else {
+            return Next::End;
+        };
+        let at = s.first + k + 1;
+        let in_sentence = |&&(first, _): &&(usize, u32)| first < s.last;
+        let several = mention_order
+            .iter()
+            .take_while(in_sentence)
+            .any(|&(first, i)| first == at && cx.mentions[i as usize].last > at + 1)
+            || title_order
+                .iter()
+                .take_while(in_sentence)
+                .any(|&(first, i)| first == at && cx.titles[i as usize].last.min(s.last) > at + 1)
+            || times
+                .iter()
+                .take_while(|x| x.span.start <= t.span.start)
+                .any(|x| x.span.start == t.span.start);
+        if several {
+            Next::Unknown
+        } else {
+            Next::Text(&cx.folded.as_str().as_bytes()[t.fold.start..t.fold.end])
+        }
+    })
 }
 
 /// What starts at one token of the sentence at hand: the index of a mention, a time and

@@ -399,15 +399,28 @@ pub(crate) struct Entry {
     /// `(pred, next)` of every unit instruction of the forward program made from a
     /// predicate the anchor set comes from.
     pub insts: Vec<(u32, u32)>,
+    /// The words the unit right after an anchor word must have, as bits over word ids,
+    /// when the pattern says so (every state after `insts` reads a unit whose predicate is
+    /// a set of words before it can match: `visit.movement`'s movement verbs are followed
+    /// by `to`, `into`, `back`...); `None` when a match may end at the anchor word or go on
+    /// with any other kind of unit. [`vm::AnchorScan`](super::vm::AnchorScan) counts an
+    /// anchor word of this set only before such a unit.
+    pub follow: Option<Vec<u64>>,
 }
 
 impl Entry {
-    fn new(fwd: &Program, anchor: &Anchor, nwords: usize) -> Entry {
+    fn new(
+        fwd: &Program,
+        anchor: &Anchor,
+        preds: &[Pred],
+        class_words: &[Vec<u32>],
+        nwords: usize,
+    ) -> Entry {
         let mut words = vec![0u64; nwords.div_ceil(64)];
         for &w in &anchor.words {
             words[w as usize / 64] |= 1 << (w % 64);
         }
-        let insts = fwd
+        let insts: Vec<(u32, u32)> = fwd
             .insts
             .iter()
             .filter_map(|i| match *i {
@@ -415,7 +428,19 @@ impl Entry {
                 _ => None,
             })
             .collect();
-        Entry { words, insts }
+        let follow = follow_words(fwd, insts.iter().map(|&(_, next)| next), preds, class_words)
+            .map(|list| {
+                let mut bits = vec![0u64; nwords.div_ceil(64)];
+                for w in list {
+                    bits[w as usize / 64] |= 1 << (w % 64);
+                }
+                bits
+            });
+        Entry {
+            words,
+            insts,
+            follow,
+        }
     }
 
     /// True when word `word` is in the anchor set.
@@ -423,6 +448,42 @@ impl Entry {
     pub(crate) fn reads(&self, word: u32) -> bool {
         word != NO_WORD && self.words[word as usize / 64] & (1 << (word % 64)) != 0
     }
+}
+
+/// The words of the first unit any path of `prog` from the states `from` reads before it
+/// reaches the match state, when every unit instruction such a path meets first tests a
+/// set of words (see [`pred_word_set`]); `None` when the match state (or the end of the
+/// sentence, `$`) is reachable without reading a unit, or some first unit is tested
+/// otherwise. A `^` is passed over, as if it held (a superset).
+fn follow_words(
+    prog: &Program,
+    from: impl IntoIterator<Item = u32>,
+    preds: &[Pred],
+    class_words: &[Vec<u32>],
+) -> Option<Vec<u32>> {
+    let mut words = Vec::new();
+    let mut seen = vec![false; prog.insts.len()];
+    let mut stack: Vec<u32> = from.into_iter().collect();
+    while let Some(pc) = stack.pop() {
+        let pc = pc as usize;
+        if std::mem::replace(&mut seen[pc], true) {
+            continue;
+        }
+        match prog.insts[pc] {
+            Inst::Match | Inst::AssertEnd(_) => return None,
+            Inst::Unit { pred, .. } => {
+                if !pred_word_set(&preds[pred as usize], class_words, &mut words) {
+                    return None;
+                }
+            }
+            Inst::Split(a, b) => stack.extend([a, b]),
+            Inst::Jmp(next)
+            | Inst::Open { next, .. }
+            | Inst::Close { next, .. }
+            | Inst::AssertStart(next) => stack.push(next),
+        }
+    }
+    Some(words)
 }
 
 /// Everything the matcher needs.
@@ -746,7 +807,7 @@ pub(crate) fn compile(files: Vec<ParsedFile>) -> Result<(Vec<Rule>, Compiled)> {
         }
     }
     for (p, sets) in progs.iter_mut().zip(&anchors) {
-        p.entry = Entry::new(&p.fwd, &sets[0], nwords);
+        p.entry = Entry::new(&p.fwd, &sets[0], &cx.preds, &cx.class_words, nwords);
     }
     let classes: Vec<u32> = cx.preds.iter().map(pred_classes).collect();
     let needs = progs

@@ -79,7 +79,7 @@ mod vm;
 pub use annotated::Annotated;
 pub(crate) use compile::{CLASS_TIME, CLASS_TOKEN, entity_class};
 pub use vm::Cache;
-pub(crate) use vm::{AnchorScan, NO_ANCHOR};
+pub(crate) use vm::{AnchorScan, NO_ANCHOR, Next};
 
 /// What a unit is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -419,7 +419,7 @@ impl RuleSet {
     }
 
     /// Calls `f` with every anchor word of the rules ([`RuleSet::anchors`]) and the id
-    /// [`AnchorScan::sees_anchors`] takes for it (a word of several sets comes once for
+    /// [`AnchorScan::sees_anchor`] takes for it (a word of several sets comes once for
     /// each): the extractor's word table keeps it for each word.
     pub(crate) fn for_each_anchor_word(&self, f: impl FnMut(&str, u32)) {
         vm::for_each_anchor_word(&self.compiled, f)

@@ -549,9 +549,12 @@ fn the_word_table_gives_every_word_its_anchor_id() {
         let from_texts = rs
             .anchor_scan(&mut cache, CLASS_ALL)
             .sees_any(sentence.iter().map(|w| w.as_bytes()));
-        let from_ids = rs
-            .anchor_scan(&mut cache, CLASS_ALL)
-            .sees_anchors(sentence.iter().map(|w| id_of(w)));
+        // (the next unit not known: every anchor word counts, as fed a text)
+        let mut scan = rs.anchor_scan(&mut cache, CLASS_ALL);
+        let from_ids = sentence
+            .iter()
+            .any(|w| scan.sees_anchor(id_of(w), || Next::Unknown));
+        drop(scan);
         assert_eq!(from_texts, from_ids, "{sentence:?}");
         woke += usize::from(from_ids);
     }
@@ -593,6 +596,128 @@ fn anchor_scan_wakes_exactly_when_a_rule_would_run() {
         rs.find_all(&units, &mut cache, &mut out);
         assert_eq!(woke, cache.steps() > 0, "{norms:?}");
     }
+}
+
+/// The words the unit after an anchor word must have, when every way on from it reads a
+/// word first; none when a match may end there or read anything else next.
+#[test]
+fn an_anchor_set_knows_the_words_that_may_follow_it() {
+    // the rules' words that are in the set, of these
+    let candidates = [
+        "again", "back", "in", "with", "talks", "talked", "met", "meet",
+    ];
+    let follow = |pattern: &str| {
+        let rs = rule(pattern);
+        let c = &rs.compiled;
+        c.progs[0].entry.follow.as_ref().map(|bits| {
+            candidates
+                .into_iter()
+                .filter(|w| {
+                    c.vocab
+                        .get(w)
+                        .is_some_and(|w| bits[w as usize / 64] & (1 << (w % 64)) != 0)
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    assert_eq!(
+        follow("@PERSON trigger:$MEET_VERB ( back | again )? ( with | in ) @LOCATION"),
+        Some(vec!["again", "back", "in", "with"])
+    );
+    assert_eq!(
+        follow("@PERSON trigger:$MEET_VERB $TALK"),
+        Some(vec!["talks", "talked"])
+    );
+    // a match may end at the anchor word, or go on with a person
+    assert_eq!(follow("@PERSON trigger:$MEET_VERB with?"), None);
+    assert_eq!(follow("trigger:$MEET_VERB @PERSON"), None);
+    assert_eq!(follow("trigger:$MEET_VERB [shape=Lower]"), None);
+}
+
+/// Fed the anchor ids of a sentence of tokens with the text of the token after each, the
+/// scan wakes for every sentence a rule of the default set matches (no rule that can
+/// match is turned away), and turns away sentences in which a movement verb is followed
+/// by no word `visit.movement` allows there.
+#[test]
+fn anchor_scan_with_next_words_wakes_for_every_match() {
+    let rs = RuleSet::from_sources(crate::defaults::RULES).unwrap();
+    let lx = crate::lexicon::Lexicon::new(Some(&rs));
+    let c = &rs.compiled;
+    let movement = rs.rule_index("visit.movement").unwrap();
+    assert!(c.progs[movement].entry.follow.is_some());
+    let anchors: Vec<&str> = c
+        .anchor_words
+        .iter()
+        .flatten()
+        .flatten()
+        .map(|w| w.as_str())
+        .collect();
+    let verbs: Vec<&str> = ["WALK", "TRAVEL", "ARRIVE"]
+        .into_iter()
+        .flat_map(|class| rs.class_members(class).unwrap())
+        .map(|w| w.as_str())
+        .collect();
+    let words = [
+        "to", "into", "back", "the", "home", "in", "at", "a", "capital", "he", "and", ",", "not",
+        "will",
+    ];
+    let places = ["Paris", "Minsk"];
+    let mut rng = Rng(19);
+    let mut cache = rs.cache();
+    let mut out = Vec::new();
+    let (mut matched, mut turned_away) = (0, 0);
+    for _ in 0..20_000 {
+        // mostly someone, a verb, then small words and places, with other anchor words
+        let len = 2 + rng.below(5);
+        let norms: Vec<&str> = (0..len)
+            .map(|k| match (k, rng.below(8)) {
+                (_, 0) => anchors[rng.below(anchors.len())],
+                (0, 1..4) | (2.., 1..3) => places[rng.below(places.len())],
+                (0, _) => "he",
+                (1, _) => verbs[rng.below(verbs.len())],
+                _ => words[rng.below(words.len())],
+            })
+            .collect();
+        let units: Vec<Unit<'_>> = norms
+            .iter()
+            .map(|&w| {
+                let place = places.contains(&w);
+                Unit {
+                    norm: w,
+                    shape: if place {
+                        crate::tokenize::Shape::Capitalized
+                    } else {
+                        crate::tokenize::Shape::Lower
+                    },
+                    kind: if place {
+                        UnitKind::Entity(EntityKind::Location)
+                    } else {
+                        UnitKind::Token(crate::tokenize::TokenKind::Word)
+                    },
+                    attrs: None,
+                }
+            })
+            .collect();
+        let mut scan = rs.anchor_scan(&mut cache, CLASS_ALL);
+        let woke = (0..len).any(|k| {
+            let next = || {
+                norms
+                    .get(k + 1)
+                    .map_or(Next::End, |w| Next::Text(w.as_bytes()))
+            };
+            scan.sees_anchor(lx.word(lx.id(norms[k].as_bytes())).anchor, next)
+        });
+        drop(scan);
+        let woke_any = rs
+            .anchor_scan(&mut cache, CLASS_ALL)
+            .sees_any(norms.iter().map(|w| w.as_bytes()));
+        rs.find_all(&units, &mut cache, &mut out);
+        assert!(woke || out.is_empty(), "{norms:?}: {out:?}");
+        matched += usize::from(!out.is_empty());
+        turned_away += usize::from(woke_any && !woke);
+    }
+    assert!(matched > 100, "{matched}");
+    assert!(turned_away > 100, "{turned_away}");
 }
 
 #[test]

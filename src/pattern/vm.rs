@@ -356,10 +356,26 @@ fn note_anchor(
     w: u32,
     seen: &mut [u64],
     touched: &mut Vec<u32>,
+    first_sighting: impl FnMut(usize, u64),
+) {
+    note_anchor_if(c, w, seen, touched, |_, _| true, first_sighting)
+}
+
+/// [`note_anchor`] for the (rule, anchor set) pairs `counts(rule, set)` accepts.
+#[inline]
+fn note_anchor_if(
+    c: &Compiled,
+    w: u32,
+    seen: &mut [u64],
+    touched: &mut Vec<u32>,
+    mut counts: impl FnMut(usize, u8) -> bool,
     mut first_sighting: impl FnMut(usize, u64),
 ) {
     let (a, b) = c.anchor_ranges[w as usize];
     for &(r, k) in &c.anchor_rules[a as usize..b as usize] {
+        if !counts(r as usize, k) {
+            continue;
+        }
         let seen = &mut seen[r as usize];
         if *seen == 0 {
             touched.push(r);
@@ -423,17 +439,40 @@ impl<'a> AnchorScan<'a> {
         false
     }
 
-    /// [`AnchorScan::sees_any`] for texts already looked up: the anchor ids of their words
-    /// ([`for_each_anchor_word`]), [`NO_ANCHOR`] for a text that is no anchor word.
+    /// Notes the anchor word of a unit of one token, already looked up: `w` is its anchor
+    /// id ([`for_each_anchor_word`]; [`NO_ANCHOR`] is no anchor word). `next` gives the text of the unit after it, read
+    /// only for the anchor sets that say which words may follow them
+    /// ([`Entry::follow`](super::compile::Entry::follow)): their word is not counted
+    /// before another. True when some rule has now seen all its anchor sets.
     #[inline]
-    pub(crate) fn sees_anchors(&mut self, ids: impl IntoIterator<Item = u32>) -> bool {
-        let (c, present) = (self.c, self.present);
-        for w in ids {
-            if w != NO_ANCHOR && Self::sees_word(c, self.seen, self.touched, present, w) {
-                return true;
-            }
+    pub(crate) fn sees_anchor<'t>(&mut self, w: u32, next: impl FnOnce() -> Next<'t>) -> bool {
+        let c = self.c;
+        if w == NO_ANCHOR {
+            return false;
         }
-        false
+        let mut next = Some(next);
+        let mut follows = None;
+        let mut all = false;
+        note_anchor_if(
+            c,
+            w,
+            self.seen,
+            self.touched,
+            |r, k| {
+                let Some(words) = c.progs[r].entry.follow.as_deref().filter(|_| k == 0) else {
+                    return true;
+                };
+                // the first rule that asks looks the next unit's word up
+                let word = *follows.get_or_insert_with(|| match (next.take().unwrap())() {
+                    Next::Unknown => None,
+                    Next::End => Some(NO_WORD),
+                    Next::Text(text) => Some(word_id(c, text)),
+                });
+                word.is_none_or(|w| w != NO_WORD && words[w as usize / 64] & (1 << (w % 64)) != 0)
+            },
+            |r, mask| all |= mask == c.anchor_need[r] && c.may_match(r, self.present),
+        );
+        all
     }
 
     #[inline(never)]
@@ -468,11 +507,21 @@ impl<'a> AnchorScan<'a> {
     }
 }
 
-/// The anchor id of a text that is no anchor word (see [`AnchorScan::sees_anchors`]).
+/// What follows a unit whose anchor word [`AnchorScan::sees_anchor`] notes.
+pub(crate) enum Next<'t> {
+    /// Not known (a unit of several tokens may start there): any word may follow.
+    Unknown,
+    /// The unit ends the sentence.
+    End,
+    /// The folded text of the next unit.
+    Text(&'t [u8]),
+}
+
+/// The anchor id of a text that is no anchor word (see [`AnchorScan::sees_anchor`]).
 pub(crate) const NO_ANCHOR: u32 = NO_WORD;
 
 /// Calls `f` with every anchor word of `c` and its anchor id, the id
-/// [`AnchorScan::sees_anchors`] takes for it (the word's id in the vocabulary, as
+/// [`AnchorScan::sees_anchor`] takes for it (the word's id in the vocabulary, as
 /// [`anchor_word`] finds it); a word of several anchor sets comes once for each.
 pub(crate) fn for_each_anchor_word(c: &Compiled, mut f: impl FnMut(&str, u32)) {
     for w in c.anchor_words.iter().flatten().flatten() {
