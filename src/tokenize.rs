@@ -272,7 +272,8 @@ fn ascii_alnum_run(bytes: &[u8], from: usize) -> (usize, bool) {
         // the bits below the first stop's high bit (a non-ASCII stop may have the bit of
         // `upper` set)
         let before = (stop - 1) & !stop;
-        return (j + n, has_upper || upper & before != 0);
+        // (`|`, not `||`: a test of `has_upper` first was a branch on every word)
+        return (j + n, has_upper | (upper & before != 0));
     }
     while j < bytes.len() {
         let c = CLASS[bytes[j] as usize];
