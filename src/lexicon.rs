@@ -266,10 +266,14 @@ impl Lexicon {
 
     /// Sets the word id of each of `tokens`, whose folded spans lie in `folded`.
     pub(crate) fn mark(&self, folded: &[u8], tokens: &mut [Token]) {
+        // the last start from which sixteen bytes can be read (none when `folded` is
+        // shorter): one compare a token instead of a test of what is left of the text
+        let last = folded.len().checked_sub(16);
         for t in tokens {
             let (start, n) = (t.fold.start, t.fold.end - t.fold.start);
-            t.word = match folded.get(start..).and_then(<[u8]>::first_chunk::<16>) {
-                Some(b) if n <= 16 => {
+            t.word = match last {
+                Some(last) if start <= last && n <= 16 => {
+                    let b = folded[start..start + 16].try_into().expect("sixteen bytes");
                     let (lo, hi) = key(b, n);
                     self.short_id(lo, hi, n)
                 }
@@ -471,6 +475,24 @@ mod tests {
                 }
             }
             assert!(known > 0, "{text}");
+        }
+    }
+
+    #[test]
+    fn marked_tokens_near_the_end_of_the_text_get_their_ids() {
+        // every tail of the sample: each token in turn stands where sixteen bytes are
+        // left after its start, and where fewer are
+        let lx = Lexicon::without_rules();
+        for cut in (0..SAMPLE.len()).filter(|&c| SAMPLE.is_char_boundary(c)) {
+            let text = &SAMPLE[cut..];
+            let folded = crate::text::Folded::new(text);
+            let (mut tokens, mut sentences) = (Vec::new(), Vec::new());
+            crate::tokenize::tokenize(text, &folded, &mut tokens, &mut sentences);
+            lx.mark(folded.as_str().as_bytes(), &mut tokens);
+            for t in &tokens {
+                let w = t.norm(&folded);
+                assert_eq!(t.word, lx.id(w.as_bytes()), "{w:?} in {text:?}");
+            }
         }
     }
 

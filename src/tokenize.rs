@@ -272,7 +272,8 @@ fn ascii_alnum_run(bytes: &[u8], from: usize) -> (usize, bool) {
         // the bits below the first stop's high bit (a non-ASCII stop may have the bit of
         // `upper` set)
         let before = (stop - 1) & !stop;
-        return (j + n, has_upper || upper & before != 0);
+        // (`|`, not `||`: a test of `has_upper` first was a branch on every word)
+        return (j + n, has_upper | (upper & before != 0));
     }
     while j < bytes.len() {
         let c = CLASS[bytes[j] as usize];
@@ -383,7 +384,7 @@ fn tokenize_with<const IDENTITY: bool>(
         let start = i;
         // `may_end`: whether the token may end a sentence, known from the path taken (an
         // ASCII word or number without a period never does)
-        let (end, kind, shape, may_end) = if class & C_LETTER != 0 {
+        if class & C_LETTER != 0 {
             // an ASCII word: letters and digits, its case gathered on the way; a word that
             // stops at an apostrophe, a period or a non-ASCII byte takes the general path
             // (the run after the first letter, and whether it holds a capital)
@@ -418,8 +419,20 @@ fn tokenize_with<const IDENTITY: bool>(
             } else {
                 ascii_word_shape(&bytes[start..j])
             };
-            (end, TokenKind::Word, shape, may_end)
-        } else if class == C_DIGIT {
+            // (the word pushes its token itself: through the merge with the other paths below,
+            // its kind and shape went through the stack)
+            i = push_token::<IDENTITY>(
+                &mut out,
+                &mut candidates,
+                &mut fold_at,
+                bytes,
+                Span { start, end },
+                (TokenKind::Word, shape, may_end),
+                &mut joined,
+            );
+            continue;
+        }
+        let (end, kind, shape, may_end) = if class == C_DIGIT {
             // ASCII digits that stop at white space or punctuation other than `,` and `.`
             let j = bytes[i..]
                 .iter()
@@ -459,38 +472,61 @@ fn tokenize_with<const IDENTITY: bool>(
             };
             (end, kind, shape_of(&text[start..end]), may_end)
         };
-        if may_end {
-            candidates.push(out.len());
-        }
-        // (`end > start`: every path takes at least one byte; the fold's map is monotone)
-        debug_assert!(start < end);
-        let span = Span { start, end };
-        let fold = if IDENTITY {
-            span
-        } else {
-            let (start, end) = fold_at.span(start, end);
-            Span { start, end }
-        };
-        out.push(Token {
-            span,
-            fold,
-            kind,
-            shape,
-            joined,
-            word: 0,
-        });
-        // one space after a token, the usual case, is stepped over here rather than by a
-        // turn of the loop
-        if bytes.get(end) == Some(&b' ') {
-            joined = false;
-            i = end + 1;
-        } else {
-            joined = true;
-            i = end;
-        }
+        i = push_token::<IDENTITY>(
+            &mut out,
+            &mut candidates,
+            &mut fold_at,
+            bytes,
+            Span { start, end },
+            (kind, shape, may_end),
+            &mut joined,
+        );
     }
     *tokens = out;
     split_sentences(text, folded, tokens, &breaks_before, &candidates, sentences);
+}
+
+/// Pushes the token of `span` (kind, shape and whether it may end a sentence) for
+/// [`tokenize_with`], listing it in `candidates` when it may end a sentence, and returns
+/// where the next token may start, with `joined` set for it: one space after a token, the
+/// usual case, is stepped over here rather than by a turn of the loop.
+#[inline(always)]
+fn push_token<const IDENTITY: bool>(
+    out: &mut Vec<Token>,
+    candidates: &mut Vec<usize>,
+    fold_at: &mut FoldCursor,
+    bytes: &[u8],
+    span: Span,
+    (kind, shape, may_end): (TokenKind, Shape, bool),
+    joined: &mut bool,
+) -> usize {
+    if may_end {
+        candidates.push(out.len());
+    }
+    // (`end > start`: every path takes at least one byte; the fold's map is monotone)
+    debug_assert!(span.start < span.end);
+    let fold = if IDENTITY {
+        span
+    } else {
+        let (start, end) = fold_at.span(span.start, span.end);
+        Span { start, end }
+    };
+    out.push(Token {
+        span,
+        fold,
+        kind,
+        shape,
+        joined: *joined,
+        word: 0,
+    });
+    let end = span.end;
+    if bytes.get(end) == Some(&b' ') {
+        *joined = false;
+        end + 1
+    } else {
+        *joined = true;
+        end
+    }
 }
 
 /// The end and kind of a token that starts with `c` at `i` (not white space): the general
