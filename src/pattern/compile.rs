@@ -292,6 +292,21 @@ fn pred_guard(p: &Pred, class_words: &[Vec<u32>]) -> Option<(u32, Option<WordTes
 }
 
 /// How the matcher tests `p`; word sets go to `sets` (bit sets over word ids).
+/// `words` as a bit set over the `nwords` word ids (see [`word_bit`]).
+fn word_bits(words: impl IntoIterator<Item = u32>, nwords: usize) -> Vec<u64> {
+    let mut bits = vec![0u64; nwords.div_ceil(64)];
+    for w in words {
+        bits[w as usize / 64] |= 1 << (w % 64);
+    }
+    bits
+}
+
+/// True when word `word` is in the bit set `bits` ([`word_bits`]); [`NO_WORD`] never is.
+#[inline]
+pub(crate) fn word_bit(bits: &[u64], word: u32) -> bool {
+    word != NO_WORD && bits[word as usize / 64] & (1 << (word % 64)) != 0
+}
+
 fn fast_form(p: &Pred, class_words: &[Vec<u32>], nwords: usize, sets: &mut Vec<Vec<u64>>) -> Fast {
     match p {
         Pred::Any => return Fast::Any,
@@ -302,11 +317,7 @@ fn fast_form(p: &Pred, class_words: &[Vec<u32>], nwords: usize, sets: &mut Vec<V
     match pred_guard(p, class_words) {
         Some((mask, None)) => Fast::Mask(mask),
         Some((mask, Some((words, within)))) => {
-            let mut bits = vec![0u64; nwords.div_ceil(64)];
-            for w in words {
-                bits[w as usize / 64] |= 1 << (w % 64);
-            }
-            sets.push(bits);
+            sets.push(word_bits(words, nwords));
             Fast::Guard {
                 mask,
                 set: sets.len() as u32 - 1,
@@ -416,10 +427,7 @@ impl Entry {
         class_words: &[Vec<u32>],
         nwords: usize,
     ) -> Entry {
-        let mut words = vec![0u64; nwords.div_ceil(64)];
-        for &w in &anchor.words {
-            words[w as usize / 64] |= 1 << (w % 64);
-        }
+        let words = word_bits(anchor.words.iter().copied(), nwords);
         let insts: Vec<(u32, u32)> = fwd
             .insts
             .iter()
@@ -429,13 +437,7 @@ impl Entry {
             })
             .collect();
         let follow = follow_words(fwd, insts.iter().map(|&(_, next)| next), preds, class_words)
-            .map(|list| {
-                let mut bits = vec![0u64; nwords.div_ceil(64)];
-                for w in list {
-                    bits[w as usize / 64] |= 1 << (w % 64);
-                }
-                bits
-            });
+            .map(|list| word_bits(list, nwords));
         Entry {
             words,
             insts,
@@ -446,7 +448,7 @@ impl Entry {
     /// True when word `word` is in the anchor set.
     #[inline]
     pub(crate) fn reads(&self, word: u32) -> bool {
-        word != NO_WORD && self.words[word as usize / 64] & (1 << (word % 64)) != 0
+        word_bit(&self.words, word)
     }
 }
 
@@ -542,8 +544,7 @@ impl Compiled {
     /// True if `word` is in word set `set` of [`Compiled::word_sets`].
     #[inline]
     pub(crate) fn in_set(&self, word: u32, set: u32) -> bool {
-        word != NO_WORD
-            && self.word_sets[set as usize][word as usize / 64] & (1 << (word % 64)) != 0
+        word_bit(&self.word_sets[set as usize], word)
     }
 
     #[inline]

@@ -28,6 +28,7 @@
 
 use super::compile::{
     Compiled, Fast, Inst, Leaves, NO_WORD, Pred, Program, RuleProg, unit_class, unit_features,
+    word_bit,
 };
 use super::parse::{EntitySel, kind_bit, shape_bit};
 use super::{Capture, Match, SlotId, Unit, UnitKind};
@@ -468,7 +469,7 @@ impl<'a> AnchorScan<'a> {
                     Next::End => Some(NO_WORD),
                     Next::Text(text) => Some(word_id(c, text)),
                 });
-                word.is_none_or(|w| w != NO_WORD && words[w as usize / 64] & (1 << (w % 64)) != 0)
+                word.is_none_or(|w| word_bit(words, w))
             },
             |r, mask| all |= mask == c.anchor_need[r] && c.may_match(r, self.present),
         );
