@@ -149,6 +149,34 @@ impl PrefixFilter {
     }
 }
 
+/// `MASK16[n]` keeps the first `n` bytes of a little-endian integer of sixteen bytes.
+pub(crate) const MASK16: [u128; 17] = {
+    let mut m = [!0u128; 17];
+    let mut n = 0;
+    while n < 16 {
+        m[n] = (1 << (8 * n)) - 1;
+        n += 1;
+    }
+    m
+};
+
+/// The sixteen bytes of `text` from `start` (at most its length), zeros past its end: one
+/// load where sixteen bytes follow, a copy only for the last few bytes of a text. The
+/// word table and the lower-case word starts key a word by them (masked with
+/// [`MASK16`] to its length).
+#[inline]
+pub(crate) fn sixteen_at(text: &[u8], start: usize) -> [u8; 16] {
+    match text.get(start..).and_then(<[u8]>::first_chunk::<16>) {
+        Some(b) => *b,
+        None => {
+            let rest = &text[start..];
+            let mut b = [0; 16];
+            b[..rest.len()].copy_from_slice(rest);
+            b
+        }
+    }
+}
+
 /// A word of up to sixteen bytes as two integers: with its length they identify
 /// it (two loads that overlap when the word is shorter than sixteen bytes and cover every
 /// byte). Longer words give `None`.

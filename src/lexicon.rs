@@ -9,7 +9,7 @@
 //! word's record. The gazetteer's common words (sixty thousand, asked of few tokens) stay
 //! in the gazetteer's own table.
 
-use crate::hash::{FxHashMap, WordMap};
+use crate::hash::{FxHashMap, MASK16, WordMap, sixteen_at};
 use crate::pattern::{NO_ANCHOR, RuleSet};
 use crate::time::lex::Slot;
 use crate::tokenize::Token;
@@ -115,40 +115,21 @@ impl Cell {
     }
 }
 
-/// `MASK[n]` keeps the first `n` bytes of a little-endian integer of sixteen bytes.
-const MASK: [u128; 17] = {
-    let mut m = [!0u128; 17];
-    let mut n = 0;
-    while n < 16 {
-        m[n] = (1 << (8 * n)) - 1;
-        n += 1;
-    }
-    m
-};
-
 /// The key of the word of `n` bytes (`n` at most 16) at the start of `b`, sixteen bytes
 /// of the text from the word's start: its first and its second eight bytes as integers,
 /// the bytes past the word cleared (the second is 0 for a word of eight bytes or fewer).
 /// One load of sixteen bytes and no branch on the word's length.
 #[inline]
 fn key(b: &[u8; 16], n: usize) -> (u64, u64) {
-    let v = u128::from_le_bytes(*b) & MASK[n];
+    let v = u128::from_le_bytes(*b) & MASK16[n];
     (v as u64, (v >> 64) as u64)
 }
 
 /// [`key`] of the word of `n` bytes (at most 16) at `start` of `text`, wherever it
-/// stands: its bytes copied into a buffer of sixteen when fewer follow its start (the last
-/// few tokens of a text).
+/// stands (see [`sixteen_at`]).
 #[inline]
 fn key_at(text: &[u8], start: usize, n: usize) -> (u64, u64) {
-    match text.get(start..).and_then(<[u8]>::first_chunk::<16>) {
-        Some(b) => key(b, n),
-        None => {
-            let mut buf = [0u8; 16];
-            buf[..n].copy_from_slice(&text[start..start + n]);
-            key(&buf, n)
-        }
-    }
+    key(&sixteen_at(text, start), n)
 }
 
 /// The multipliers of the hashes tried first ([`Lexicon::mul`]): that of [`crate::hash`],

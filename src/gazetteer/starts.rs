@@ -13,6 +13,7 @@
 //! unpredictable branch and a few dozen instructions fewer.
 
 use super::blob::{Decoded, Reader, Writer};
+use crate::hash::{MASK16, sixteen_at};
 
 /// The longest word the set answers for; longer ones are left to `Trie::may_walk`. (Its
 /// prefix keys are one byte longer: sixteen bytes, one load.)
@@ -79,15 +80,7 @@ impl WordStarts {
     pub(crate) fn may_start(&self, hay: &[u8], start: usize, len: usize) -> bool {
         debug_assert!((2..=LONGEST).contains(&len));
         // sixteen bytes from the word's start (zeros past the text's end: no form's byte)
-        let head = match hay.get(start..).and_then(<[u8]>::first_chunk::<16>) {
-            Some(b) => *b,
-            None => {
-                let rest = &hay[start..];
-                let mut head = [0; 16];
-                head[..rest.len()].copy_from_slice(rest);
-                head
-            }
-        };
+        let head = sixteen_at(hay, start);
         let h = hash(u128::from_le_bytes(head), len);
         self.bits[self.word(h)] & (bit(h, FORM) | bit(h, u32::from(head[len]))) != 0
     }
@@ -125,24 +118,13 @@ impl WordStarts {
     }
 }
 
-/// `MASK[n]` keeps the first `n` bytes of a little-endian integer of sixteen bytes.
-const MASK: [u128; 17] = {
-    let mut m = [u128::MAX; 17];
-    let mut n = 0;
-    while n < 16 {
-        m[n] = (1 << (8 * n)) - 1;
-        n += 1;
-    }
-    m
-};
-
 /// The hash of the first `len` bytes (2 to 16) of `v` (sixteen bytes, little-endian):
 /// its top bits pick the word of the bits, the ones below them a word's bits.
 #[inline]
 fn hash(v: u128, len: usize) -> u64 {
     // (a mask from a table: a shift of a 128-bit integer by a variable is a few
     // instructions and branches)
-    let v = v & MASK[len];
+    let v = v & MASK16[len];
     let (lo, hi) = (v as u64, (v >> 64) as u64);
     // (the rotation moves the second half's bytes off the first's; the length tells
     // apart words that differ by zero bytes at the end)
